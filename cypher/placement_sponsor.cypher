@@ -1,0 +1,12 @@
+// What registering $new_id under sponsor $id reads: the graph version, whether $new_id is
+// taken, and the sponsor's referrals, rotation offset and lines with their sizes and first
+// free positions. Returns one row; id is null for an unknown sponsor.
+MATCH (v:Meta {key: 'version'})
+OPTIONAL MATCH (taken:Member {id: $new_id})
+OPTIONAL MATCH (s:Member {id: $id})
+OPTIONAL MATCH (c:Member)-[l:PLACED_UNDER]->(s)
+RETURN v.value AS version, taken IS NOT NULL AS taken,
+       s.id AS id, s.referrals AS referrals, s.r AS r, s.depth AS depth, s.seq AS seq,
+       collect(CASE WHEN c IS NULL THEN NULL ELSE
+         {slot: l.slot, id: c.id, size: c.size,
+          free_id: c.free_id, free_depth: c.free_depth, free_seq: c.free_seq} END) AS lines

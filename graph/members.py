@@ -1,0 +1,241 @@
+"""Members and the two trees: registration (with placement, rules §2) and the reads around it."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+
+from graph.errors import BadInput, Conflict, NotFound
+from graph.placement import (
+    ChainLink,
+    FreePosition,
+    Line,
+    LineKind,
+    SponsorView,
+    choose_target,
+    designation,
+    lowest_free_slot,
+    propagate,
+)
+from graph.service import Refnet
+from graph.store import Conflicted, Row
+
+log = logging.getLogger("refnet.members")
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}")
+KINDS = ("PARTNER", "CUSTOMER")
+NAME_MAX = 200
+DOWNLINE_MAX_DEPTH = 64
+DOWNLINE_MAX_NODES = 10_000
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    id: str
+    name: str
+    kind: str
+    status: str
+    seq: int
+    r: int
+    depth: int
+    size: int
+    referrals: int
+    created_at: int
+    sponsor_id: str | None
+    parent_id: str | None
+    slot: int | None
+    landing_slug: str | None = None
+    rank: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Row) -> "MemberRecord":
+        return cls(**{name: row.get(name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class LineRecord:
+    slot: int
+    kind: LineKind
+    member_id: str
+    size: int
+
+
+@dataclass(frozen=True)
+class TreeNodeRecord:
+    member_id: str
+    depth: int
+    parent_id: str | None
+    slot: int | None
+
+
+def check_member_id(member_id: str, field: str = "id") -> str:
+    if not isinstance(member_id, str) or not ID_PATTERN.fullmatch(member_id):
+        raise BadInput(
+            f"{field}: {member_id!r} is not a valid member id "
+            "(1–64 letters, digits or _.:@-, starting with a letter or digit)"
+        )
+    return member_id
+
+
+def check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise BadInput("name: must not be empty")
+    if len(name) > NAME_MAX:
+        raise BadInput(f"name: at most {NAME_MAX} characters")
+    return name
+
+
+def register(
+    rn: Refnet,
+    name: str,
+    sponsor_id: str | None = None,
+    member_id: str | None = None,
+    kind: str = "PARTNER",
+) -> MemberRecord:
+    """Registers a member and places it; raises BadInput, NotFound or Conflict and writes nothing then."""
+    name = check_name(name)
+    member_id = check_member_id(member_id) if member_id is not None else uuid.uuid4().hex
+    if sponsor_id is not None:
+        check_member_id(sponsor_id, "sponsorId")
+    if kind not in KINDS:
+        raise BadInput(f"kind: must be one of {', '.join(KINDS)}")
+
+    def attempt() -> MemberRecord:
+        view = rn.store.run("placement_sponsor", {"id": sponsor_id, "new_id": member_id})[0]
+        if view["taken"]:
+            raise Conflict(f"id: a member with id {member_id!r} already exists")
+        version, now = view["version"], rn.clock()
+        params = {"version": version, "id": member_id, "name": name, "kind": kind, "seq": version + 1, "now": now}
+        if sponsor_id is None:
+            rows = rn.store.run("member_register_root", params)
+            placed = {"parent_id": None, "slot": None, "depth": 0}
+        else:
+            if view["id"] is None:
+                raise NotFound(f"sponsorId: no member with id {sponsor_id!r}")
+            placed = place(rn, _sponsor_view(view), member_id, version + 1)
+            rows = rn.store.run("member_register", {**params, **placed, "sponsor_id": sponsor_id})
+        if not rows:
+            raise Conflicted()
+        return MemberRecord(
+            id=member_id, name=name, kind=kind, status="CUSTOMER", seq=version + 1, r=0,
+            depth=placed["depth"], size=1, referrals=0, created_at=now, sponsor_id=sponsor_id,
+            parent_id=placed["parent_id"], slot=placed["slot"],
+        )
+
+    member = rn.guard(attempt)
+    log.info("registered member %s (sponsor %s, placed under %s slot %s)",
+             member_id, sponsor_id, member.parent_id, member.slot)
+    return member
+
+
+def place(rn: Refnet, sponsor: SponsorView, member_id: str, seq: int) -> dict:
+    """Where a new referral of `sponsor` goes (rules §2), and the first free positions that
+    change on the way up: the placement parameters of `member_register`."""
+    decision = choose_target(sponsor)
+    chain = read_chain(rn, decision.target_id)
+    parent = chain[0]
+    slot = lowest_free_slot(set(parent.children))
+    new = FreePosition(parent.depth + 1, seq, member_id)
+    frees = propagate(chain, new, slot)
+    ancestors = [
+        {"id": link.member_id, "free_id": free.member_id, "free_depth": free.depth, "free_seq": free.seq}
+        for link, free in zip(chain, frees)
+    ]
+    return {"parent_id": parent.member_id, "slot": slot, "depth": parent.depth + 1, "ancestors": ancestors}
+
+
+def _free(row: Row) -> FreePosition:
+    return FreePosition(row["free_depth"], row["free_seq"], row["free_id"])
+
+
+def _sponsor_view(row: Row) -> SponsorView:
+    lines = tuple(sorted(
+        (Line(line["slot"], line["id"], line["size"], _free(line)) for line in row["lines"]),
+        key=lambda line: line.slot,
+    ))
+    return SponsorView(row["id"], row["referrals"], row["r"], row["depth"], row["seq"], lines)
+
+
+def read_chain(rn: Refnet, member_id: str) -> list[ChainLink]:
+    rows = rn.store.run("placement_chain", {"id": member_id})
+    return [
+        ChainLink(row["id"], row["depth"], row["seq"], row["own_slot"],
+                  {child["slot"]: _free(child) for child in row["children"]})
+        for row in rows
+    ]
+
+
+def get_members(rn: Refnet, ids: list[str]) -> dict[str, MemberRecord]:
+    rows = rn.store.run("members_by_ids", {"ids": list(ids)})
+    return {row["id"]: MemberRecord.from_row(row) for row in rows}
+
+
+def get_member(rn: Refnet, member_id: str) -> MemberRecord | None:
+    return get_members(rn, [member_id]).get(member_id)
+
+
+def require_member(rn: Refnet, member_id: str, field: str = "id") -> MemberRecord:
+    member = get_member(rn, member_id)
+    if member is None:
+        raise NotFound(f"{field}: no member with id {member_id!r}")
+    return member
+
+
+def lines_of(rn: Refnet, ids: list[str]) -> dict[str, list[LineRecord]]:
+    result: dict[str, list[LineRecord]] = {member_id: [] for member_id in ids}
+    for row in rn.store.run("lines_by_ids", {"ids": list(ids)}):
+        result[row["parent_id"]].append(
+            LineRecord(row["slot"], designation(row["slot"], row["r"]), row["id"], row["size"])
+        )
+    return result
+
+
+def referrals_of(rn: Refnet, ids: list[str]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {member_id: [] for member_id in ids}
+    for row in rn.store.run("referrals_by_ids", {"ids": list(ids)}):
+        result[row["sponsor_id"]].append(row["id"])
+    return result
+
+
+def _check_tree(tree: str) -> str:
+    if tree not in ("SPONSOR", "PLACEMENT"):
+        raise BadInput("tree: must be SPONSOR or PLACEMENT")
+    return tree.lower()
+
+
+def upline(rn: Refnet, member_id: str, tree: str, max_depth: int | None = None) -> list[TreeNodeRecord]:
+    """Ancestors nearest first; a chain, so its cost is its length."""
+    name = _check_tree(tree)
+    if max_depth is not None and max_depth < 1:
+        raise BadInput("maxDepth: must be at least 1")
+    require_member(rn, member_id)
+    rows = rn.store.run(f"upline_{name}", {"id": member_id, "max_depth": max_depth or 100_000})
+    return [TreeNodeRecord(row["id"], row["depth"], row["parent_id"], row["slot"]) for row in rows]
+
+
+def downline(rn: Refnet, member_id: str, tree: str, max_depth: int | None = None) -> list[TreeNodeRecord]:
+    """Descendants breadth-first, one query per level; bounded in depth and in nodes."""
+    name = _check_tree(tree)
+    depth_limit = DOWNLINE_MAX_DEPTH if max_depth is None else max_depth
+    if not 1 <= depth_limit <= DOWNLINE_MAX_DEPTH:
+        raise BadInput(f"maxDepth: must be between 1 and {DOWNLINE_MAX_DEPTH}")
+    require_member(rn, member_id)
+    nodes: list[TreeNodeRecord] = []
+    level = [member_id]
+    for depth in range(1, depth_limit + 1):
+        rows = rn.store.run(f"children_{name}", {"ids": level})
+        if not rows:
+            break
+        order = {parent: index for index, parent in enumerate(level)}
+        rows.sort(key=lambda row: (order[row["parent_id"]], row.get("slot") or 0, row.get("seq") or 0))
+        if len(nodes) + len(rows) > DOWNLINE_MAX_NODES:
+            raise BadInput(
+                f"downline: more than {DOWNLINE_MAX_NODES} members within depth {depth}; "
+                "ask with a smaller maxDepth or from a member lower in the tree"
+            )
+        nodes.extend(TreeNodeRecord(row["id"], depth, row["parent_id"], row.get("slot")) for row in rows)
+        level = [row["id"] for row in rows]
+    return nodes

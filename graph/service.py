@@ -1,0 +1,30 @@
+"""The context every operation of `graph/` runs in: the store, its write guard, the plan, a clock."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from graph.schema import ensure_schema
+from graph.store import Store, WriteGuard
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass
+class Refnet:
+    store: Store
+    plan: Any = None
+    clock: Callable[[], int] = now_ms
+    guard: WriteGuard = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.guard = WriteGuard()
+
+    @classmethod
+    def start(cls, store: Store, plan: Any = None) -> "Refnet":
+        ensure_schema(store)
+        return cls(store, plan)
