@@ -23,8 +23,9 @@ def _plain(value: Any) -> Any:
 class FalkorStore:
     backend = "falkordb"
 
-    def __init__(self, db: FalkorDB, graph_name: str, server: Any = None) -> None:
+    def __init__(self, db: FalkorDB, graph_name: str, server: Any = None, owns_connection: bool = True) -> None:
         self._db = db
+        self._owns_connection = owns_connection
         self.graph_name = graph_name
         self.graph = db.select_graph(graph_name)
         self.server = server
@@ -41,7 +42,7 @@ class FalkorStore:
 
     def with_graph(self, graph_name: str) -> "FalkorStore":
         """Another graph on the same server (tests use one graph per test)."""
-        return FalkorStore(self._db, graph_name)
+        return FalkorStore(self._db, graph_name, owns_connection=False)
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self.run_text(query_text(name), params)
@@ -65,6 +66,8 @@ class FalkorStore:
         return self._db.connection.execute_command(*args)
 
     def close(self) -> None:
+        if not self._owns_connection:
+            return
         try:
             self._db.connection.close()
         finally:

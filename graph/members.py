@@ -137,6 +137,8 @@ def place(rn: Refnet, sponsor: SponsorView, member_id: str, seq: int) -> dict:
     decision = choose_target(sponsor)
     chain = read_chain(rn, decision.target_id)
     parent = chain[0]
+    if len(parent.children) == 3:
+        raise Conflicted()  # another process filled it between our two reads; read again
     slot = lowest_free_slot(set(parent.children))
     new = FreePosition(parent.depth + 1, seq, member_id)
     frees = propagate(chain, new, slot)

@@ -1,0 +1,52 @@
+"""Errors clients may see: coded domain errors and GraphQL's own validation messages.
+
+Everything else (database messages, stack traces) is masked as "Unexpected error."
+"""
+
+from __future__ import annotations
+
+import logging
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from graph.errors import DomainError
+
+log = logging.getLogger("refnet.api")
+
+
+def _domain_error(error: GraphQLError) -> DomainError | None:
+    original = error.original_error
+    while original is not None and not isinstance(original, DomainError):
+        original = getattr(original, "original_error", None) or original.__cause__
+    return original
+
+
+def should_mask(error: GraphQLError) -> bool:
+    if _domain_error(error) is not None:
+        return False
+    if error.original_error is None:  # parse and validation errors from GraphQL itself
+        return False
+    log.error("unexpected error in %s", error.path, exc_info=error.original_error)
+    return True
+
+
+class CodedErrors(MaskErrors):
+    """MaskErrors that also gives every visible error its `extensions.code`."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=should_mask, error_message="Unexpected error.")
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = []
+        for error in super()._process_errors(errors):
+            domain = _domain_error(error)
+            if domain is not None:
+                error = GraphQLError(domain.message, error.nodes, error.source, error.positions, error.path,
+                                     extensions={"code": domain.code})
+            elif error.original_error is None and not (error.extensions or {}).get("code"):
+                code = "INTERNAL" if error.message == self.error_message else "BAD_INPUT"
+                error = GraphQLError(error.message, error.nodes, error.source, error.positions, error.path,
+                                     extensions={"code": code})
+            processed.append(error)
+        return processed

@@ -1,0 +1,196 @@
+"""Members and trees in GraphQL: the `Member` type, tree reads and registration."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Optional
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import call, require_admin
+from graph import members
+from graph.members import LineRecord, MemberRecord, TreeNodeRecord
+
+
+@strawberry.enum
+class Tree(Enum):
+    SPONSOR = "SPONSOR"
+    PLACEMENT = "PLACEMENT"
+
+
+@strawberry.enum
+class LineKind(Enum):
+    WEALTH = "WEALTH"
+    CONTRIBUTION = "CONTRIBUTION"
+
+
+@strawberry.enum
+class MemberKind(Enum):
+    PARTNER = "PARTNER"
+    CUSTOMER = "CUSTOMER"
+
+
+@strawberry.enum
+class MemberStatus(Enum):
+    CUSTOMER = "CUSTOMER"
+    AGENT = "AGENT"
+    BOSS = "BOSS"
+
+
+def datetime_of(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+
+
+@strawberry.type
+class Member:
+    record: strawberry.Private[MemberRecord]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.id)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.record.name
+
+    @strawberry.field
+    def kind(self) -> MemberKind:
+        return MemberKind(self.record.kind)
+
+    @strawberry.field
+    def status(self) -> MemberStatus:
+        return MemberStatus(self.record.status)
+
+    @strawberry.field(description="Career rank of the last closed month (differential / level plans).")
+    def rank(self) -> Optional[str]:
+        return self.record.rank
+
+    @strawberry.field(description="Placement rotation offset r: slot s is WEALTH iff (s - r) mod 3 = 0.")
+    def rotation(self) -> int:
+        return self.record.r
+
+    @strawberry.field
+    def registered_at(self) -> datetime:
+        return datetime_of(self.record.created_at)
+
+    @strawberry.field
+    async def sponsor(self, info: Info) -> Optional["Member"]:
+        return await load_member(info, self.record.sponsor_id)
+
+    @strawberry.field
+    async def placement_parent(self, info: Info) -> Optional["Member"]:
+        return await load_member(info, self.record.parent_id)
+
+    @strawberry.field(description="This member's slot under its placement parent.")
+    def slot(self) -> Optional[int]:
+        return self.record.slot
+
+    @strawberry.field(description="Placement children by slot, with designation and line size.")
+    async def lines(self, info: Info) -> list["Line"]:
+        records: list[LineRecord] = await info.context.lines.load(self.record.id)
+        return [Line(record=line) for line in records]
+
+    @strawberry.field
+    async def direct_referrals(self, info: Info) -> list["Member"]:
+        ids: list[str] = await info.context.referrals.load(self.record.id)
+        found = await info.context.member.load_many(ids)
+        return [Member(record=record) for record in found if record is not None]
+
+    @strawberry.field
+    def landing_slug(self) -> Optional[str]:
+        return self.record.landing_slug
+
+
+@strawberry.type
+class Line:
+    record: strawberry.Private[LineRecord]
+
+    @strawberry.field
+    def slot(self) -> int:
+        return self.record.slot
+
+    @strawberry.field
+    def kind(self) -> LineKind:
+        return LineKind(self.record.kind.value)
+
+    @strawberry.field(description="Members in that line (the child's placement subtree, itself included).")
+    def size(self) -> int:
+        return self.record.size
+
+    @strawberry.field
+    async def member(self, info: Info) -> Member:
+        return await load_member(info, self.record.member_id)  # type: ignore[return-value]
+
+
+@strawberry.type
+class TreeNode:
+    record: strawberry.Private[TreeNodeRecord]
+
+    @strawberry.field
+    async def member(self, info: Info) -> Member:
+        return await load_member(info, self.record.member_id)  # type: ignore[return-value]
+
+    @strawberry.field
+    def depth(self) -> int:
+        return self.record.depth
+
+    @strawberry.field
+    def parent_id(self) -> Optional[strawberry.ID]:
+        return strawberry.ID(self.record.parent_id) if self.record.parent_id else None
+
+    @strawberry.field
+    def slot(self) -> Optional[int]:
+        return self.record.slot
+
+
+async def load_member(info: Info, member_id: str | None) -> Member | None:
+    if member_id is None:
+        return None
+    record = await info.context.member.load(member_id)
+    return Member(record=record) if record is not None else None
+
+
+@strawberry.input
+class RegisterInput:
+    name: str
+    id: Optional[strawberry.ID] = None
+    sponsor_id: Optional[strawberry.ID] = None
+    kind: MemberKind = MemberKind.PARTNER
+    landing_slug: Optional[str] = None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def member(self, info: Info, id: strawberry.ID) -> Optional[Member]:
+        require_admin(info)
+        return await load_member(info, str(id))
+
+    @strawberry.field(description="Ancestors, nearest first.")
+    async def upline(self, info: Info, id: strawberry.ID, tree: Tree, max_depth: Optional[int] = None) -> list[TreeNode]:
+        require_admin(info)
+        nodes = await call(members.upline, info.context.rn, str(id), tree.value, max_depth)
+        return [TreeNode(record=node) for node in nodes]
+
+    @strawberry.field(description=f"Descendants, breadth-first; maxDepth at most {members.DOWNLINE_MAX_DEPTH}, "
+                                  f"at most {members.DOWNLINE_MAX_NODES} nodes.")
+    async def downline(self, info: Info, id: strawberry.ID, tree: Tree, max_depth: Optional[int] = None) -> list[TreeNode]:
+        require_admin(info)
+        nodes = await call(members.downline, info.context.rn, str(id), tree.value, max_depth)
+        return [TreeNode(record=node) for node in nodes]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def register_member(self, info: Info, input: RegisterInput) -> Member:
+        require_admin(info)
+        record = await call(
+            members.register, info.context.rn, input.name,
+            sponsor_id=str(input.sponsor_id) if input.sponsor_id is not None else None,
+            member_id=str(input.id) if input.id is not None else None,
+            kind=input.kind.value,
+        )
+        return Member(record=record)

@@ -1,0 +1,51 @@
+"""Scalars that keep money exact: strings in and out, never floats."""
+
+from decimal import Decimal, InvalidOperation
+from typing import NewType
+
+import strawberry
+
+from graph.errors import BadInput
+from graph.money import POINT, fmt_money, parse_money
+
+
+def _parse_money(value: object) -> Decimal:
+    if not isinstance(value, str):
+        raise BadInput(f"Money must be a string like \"1000.00\", not {type(value).__name__} {value!r}")
+    return parse_money(value, "Money")
+
+
+def _parse_points(value: object) -> Decimal:
+    if not isinstance(value, str):
+        raise BadInput(f"Decimal must be a string like \"147.0000\", not {type(value).__name__} {value!r}")
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        raise BadInput(f"Decimal: {value!r} is not a decimal number") from None
+    if not number.is_finite():
+        raise BadInput(f"Decimal: {value!r} is not finite")
+    return number
+
+
+Money = NewType("Money", Decimal)
+Points = NewType("Points", Decimal)
+
+
+def _serialize_points(value: Decimal) -> str:
+    return str(value.quantize(POINT)) if value.as_tuple().exponent > -4 else str(value)
+
+
+SCALARS = {
+    Money: strawberry.scalar(
+        name="Money",
+        description='Exact decimal as a string with 2 places: "1000.00". Floats are refused.',
+        serialize=fmt_money,
+        parse_value=_parse_money,
+    ),
+    Points: strawberry.scalar(
+        name="Decimal",
+        description='Exact decimal as a string: "147.0000". Floats are refused.',
+        serialize=_serialize_points,
+        parse_value=_parse_points,
+    ),
+}

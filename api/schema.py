@@ -1,0 +1,28 @@
+"""The GraphQL schema: each feature module contributes a Query and a Mutation, merged here."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from api import members
+from api.errors import CodedErrors
+from api.scalars import SCALARS
+
+MAX_QUERY_DEPTH = 12
+
+QUERIES: tuple[type, ...] = (members.Query,)
+MUTATIONS: tuple[type, ...] = (members.Mutation,)
+
+schema = strawberry.Schema(
+    query=merge_types("Query", QUERIES),
+    mutation=merge_types("Mutation", MUTATIONS),
+    extensions=[CodedErrors, lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH)],
+    config=StrawberryConfig(scalar_map=SCALARS),
+)
+
+
+def sdl() -> str:
+    return schema.as_str() + "\n"

@@ -1,0 +1,1 @@
+"""The shipped plan files, one TOML per seed: loaded by `graph.plan` by name."""

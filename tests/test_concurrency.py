@@ -1,0 +1,77 @@
+"""Many registrations at once under one sponsor: no shared slot, no lost member."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import networkx as nx
+import uvicorn
+
+from api.app import create_app
+from graph import members
+from graph.service import Refnet
+from tests.test_placement_property import snapshot
+
+REGISTER = "mutation($input: RegisterInput!) { registerMember(input: $input) { id slot } }"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def assert_sound_tree(rn: Refnet, expected: set[str]) -> None:
+    placement, _, stored = snapshot(rn)
+    assert set(stored) == expected
+    for member_id in expected:
+        assert placement.in_degree(member_id) <= 3
+        slots = [placement.edges[c, member_id]["slot"] for c in placement.predecessors(member_id)]
+        assert len(slots) == len(set(slots)), f"{member_id} has a slot twice: {slots}"
+        assert stored[member_id]["size"] == 1 + len(nx.ancestors(placement, member_id))
+    assert nx.is_tree(placement.to_undirected())
+
+
+def test_parallel_http_registrations_under_one_sponsor(rn):
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(lambda: rn, jobs=[]), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        url = f"http://127.0.0.1:{port}/graphql"
+        with httpx.Client(timeout=30) as client:
+            client.post(url, json={"query": REGISTER, "variables": {"input": {"id": "S", "name": "S"}}}).raise_for_status()
+
+            def register(index: int) -> dict:
+                payload = {"query": REGISTER, "variables": {"input": {"id": f"m{index}", "name": "M", "sponsorId": "S"}}}
+                return client.post(url, json=payload).json()
+
+            with ThreadPoolExecutor(max_workers=16) as pool:
+                answers = list(pool.map(register, range(60)))
+        assert all(not answer.get("errors") for answer in answers), answers
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert_sound_tree(rn, {"S"} | {f"m{i}" for i in range(60)})
+    assert members.get_member(rn, "S").referrals == 60
+
+
+def test_two_engines_on_one_graph_never_share_a_slot(store):
+    """Two engines stand for two refnet processes: separate locks, one graph."""
+    first, second = Refnet.start(store), Refnet.start(store)
+    members.register(first, "S", member_id="S")
+
+    def register(index: int) -> None:
+        engine = first if index % 2 else second
+        members.register(engine, "M", sponsor_id="S" if index % 3 else "S", member_id=f"m{index}")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(register, range(40)))
+    assert_sound_tree(first, {"S"} | {f"m{i}" for i in range(40)})
