@@ -14,11 +14,14 @@ INDEXES: list[tuple[str, str]] = [
     ("Member", "id"),
     ("Member", "landing_slug"),
     ("Meta", "key"),
+    ("Member", "seq"),  # rotation batches go through members by seq range
+    ("Rotation", "week"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
     ("Member", "id"),
     ("Meta", "key"),
+    ("Rotation", "week"),
 ]
 
 
