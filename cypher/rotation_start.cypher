@@ -10,8 +10,8 @@ OPTIONAL MATCH (other:Rotation)
 WHERE other.finished_at IS NULL AND other.week <> $week
 WITH v, collect(other.week) AS open
 OPTIONAL MATCH (existing:Rotation {week: $week})
-WITH open, CASE WHEN existing IS NULL AND size(open) = 0 THEN [1] ELSE [] END AS create
-FOREACH (ignored IN create |
+WITH open, CASE WHEN existing IS NULL AND size(open) = 0 THEN [1] ELSE [] END AS to_create
+FOREACH (ignored IN to_create |
   MERGE (new:Rotation {week: $week})
   ON CREATE SET new.index = $index, new.started_at = $now, new.rotated = 0, new.next_seq = 0
 )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -185,6 +186,9 @@ async def weekly_rotation(rn: Refnet, sleep: Sleep = asyncio.sleep, retry_second
     (UTC). The graph decides what has run, so several instances may run this side by side."""
     from starlette.concurrency import run_in_threadpool
 
+    if os.environ.get("REFNET_ROTATION_JOB", "on").strip().lower() in ("off", "0", "false", "no"):
+        log.info("weekly rotation job off (REFNET_ROTATION_JOB); run `refnet rotate` from a scheduler")
+        return
     while True:
         try:
             runs = await run_in_threadpool(catch_up, rn)

@@ -381,3 +381,32 @@ def test_a_rotate_process_killed_half_way_then_rerun(tmp_path: Path):
         assert [(run.week, run.rotated) for run in rotation.rotations(rn)] == [(_current_week(), len(expected))]
     finally:
         store.close()
+
+
+def test_serve_runs_the_rotation_job_at_start(rn):
+    """The app's default background jobs include the weekly rotation: at start it runs the
+    current week (nothing ran before)."""
+    from starlette.testclient import TestClient
+
+    from api.app import BACKGROUND_JOBS, create_app
+
+    assert rotation.weekly_rotation in BACKGROUND_JOBS
+    grow(rn, 6)
+    expected = full(rn)
+    set_week(rn, W48)
+    with TestClient(create_app(lambda: rn)):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not [r for r in rotation.rotations(rn) if r.finished_at]:
+            time.sleep(0.05)
+    assert [(run.week, run.rotated) for run in rotation.rotations(rn)] == [(W48, len(expected))]
+
+
+def test_the_rotation_job_can_be_switched_off(rn, monkeypatch):
+    monkeypatch.setenv("REFNET_ROTATION_JOB", "off")
+    set_week(rn, W48)
+
+    async def sleep(seconds: float) -> None:
+        raise AssertionError("the job should have returned")
+
+    asyncio.run(rotation.weekly_rotation(rn, sleep=sleep))
+    assert rotation.rotations(rn) == []
