@@ -8,9 +8,9 @@ SET v.lock = true
 WITH v
 MATCH (run:Rotation {week: $week})
 WHERE run.finished_at IS NULL
-OPTIONAL MATCH (m:Member)
+OPTIONAL MATCH (m:Member)<-[l:PLACED_UNDER]-()
 WHERE m.seq >= $from AND m.seq < $to AND (m.rot_week IS NULL OR m.rot_week <> $week)
-WITH v, run, m, CASE WHEN m IS NULL THEN 0 ELSE size([(c:Member)-[l:PLACED_UNDER]->(m) | l]) END AS lines
+WITH v, run, m, count(l) AS lines
 WITH v, run, collect(CASE WHEN lines = 3 THEN m END) AS due
 FOREACH (m IN due | SET m.r = m.r + 1, m.rot_week = $week)
 SET v.value = v.value + 1,
