@@ -172,10 +172,13 @@ def catch_up(rn: Refnet, on_batch: BatchHook | None = None, batch_size: int = BA
     (finishing a run left unfinished first)."""
     current = week_of(rn.clock())
     weeks = weeks_to_catch_up(last_week_run(rn), current)
-    open_runs = [row["week"] for row in rn.store.run("rotation_open")]
-    for week in open_runs:
-        _finish_run(rn, week, on_batch, batch_size)
+    finish_open(rn, on_batch, batch_size)
     return [rotate(rn, week_name(index), on_batch, batch_size) for index in weeks]
+
+
+def finish_open(rn: Refnet, on_batch: BatchHook | None = None, batch_size: int = BATCH_SIZE) -> list[RotationRun]:
+    """Finishes the runs left unfinished (by a crash), if any."""
+    return [_finish_run(rn, row["week"], on_batch, batch_size) for row in rn.store.run("rotation_open")]
 
 
 Sleep = Callable[[float], Awaitable[None]]

@@ -410,3 +410,74 @@ def test_the_rotation_job_can_be_switched_off(rn, monkeypatch):
 
     asyncio.run(rotation.weekly_rotation(rn, sleep=sleep))
     assert rotation.rotations(rn) == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    runs=st.lists(
+        st.tuples(st.integers(min_value=40, max_value=48), st.one_of(st.none(), st.integers(min_value=1, max_value=6))),
+        min_size=1, max_size=6,
+    ),
+    batch_size=st.integers(min_value=1, max_value=8),
+)
+def test_any_order_of_weeks_and_crashes_rotates_each_full_member_once_per_week(falkor, runs, batch_size):
+    """Weeks run in any order, repeated, some stopped at a random batch: at the end every full
+    member has been rotated once per distinct week started, and each run counts them all."""
+    from tests.conftest import _graph_numbers
+
+    rn = Refnet.start(falkor.with_graph(f"test_{next(_graph_numbers)}"))
+    grow(rn, 14, sponsors_per_level=3)
+    expected = full(rn)
+    set_week(rn, W48)
+    started: set[str] = set()
+    for number, crash_at in runs:
+        week = f"2026-W{number}"
+
+        def crash(progress: rotation.Progress) -> None:
+            if progress.batch == crash_at:
+                raise Killed()
+
+        started.add(week)
+        try:
+            rotation.rotate(rn, week, on_batch=crash, batch_size=batch_size)
+        except Killed:
+            pass
+    rotation.finish_open(rn)
+    history = {run.week: run for run in rotation.rotations(rn)}
+    assert set(history) == started
+    assert all(run.rotated == len(expected) and run.finished_at is not None for run in history.values())
+    assert all(r == (len(history) if m in expected else 0) for m, (r, _) in state(rn).items())
+
+
+def test_registrations_during_a_rotation_stay_sound(store):
+    """Registrations racing the batches: no member is rotated twice, everyone full before the
+    run is rotated, and the run's count is the number of members rotated."""
+    first, second = Refnet.start(store), Refnet.start(store)
+    grow(first, 40)
+    full_before = full(first)
+    for engine in (first, second):
+        set_week(engine, W48)
+    done = threading.Event()
+
+    def register_more() -> None:
+        index = 0
+        while not done.is_set() or index < 30:
+            members.register(second, "N", sponsor_id=f"m{index % 12}", member_id=f"n{index}")
+            index += 1
+
+    thread = threading.Thread(target=register_more)
+    thread.start()
+    try:
+        run = rotation.rotate(first, W48, batch_size=2)
+    finally:
+        done.set()
+        thread.join()
+    after = state(first)
+    rotated = {m for m, (r, _) in after.items() if r == 1}
+    assert all(r in (0, 1) for r, _ in after.values())
+    assert full_before <= rotated
+    assert all(after[m][1] == 3 for m in rotated)
+    assert run.rotated == len(rotated)
+    from tests.test_concurrency import assert_sound_tree
+
+    assert_sound_tree(first, set(after))
