@@ -103,7 +103,7 @@ class Progress:
     week: str
     batch: int
     seq_to: int  # members with seq below this have been gone through
-    seq_end: int  # the highest seq that can exist now (the graph version)
+    seq_end: int  # the graph version when this pass began: the last seq it goes to
     rotated_in_batch: int
     rotated: int  # in this run so far, by every runner
 
@@ -129,6 +129,8 @@ def rotate(rn: Refnet, week: str, on_batch: BatchHook | None = None, batch_size:
         row = rn.store.run("rotation_start", {"week": week, "index": index, "now": rn.clock()})[0]
         if row["started"]:
             break
+        if not row["open"]:
+            raise RuntimeError(f"the rotation run of {week} could not be started")
         for other in row["open"]:  # a run left unfinished (crash, or another process): finish it first
             log.info("rotation %s was left unfinished; finishing it before %s", other, week)
             _finish_run(rn, other, on_batch, batch_size)
