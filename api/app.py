@@ -15,6 +15,7 @@ from strawberry.asgi import GraphQL
 
 from api.context import Context, caller_is_admin
 from api.schema import schema
+from graph.rotation import weekly_rotation
 from graph.service import Refnet
 
 log = logging.getLogger("refnet.api")
@@ -22,7 +23,7 @@ log = logging.getLogger("refnet.api")
 # Background jobs started with the app (e.g. the weekly rotation); each gets the engine and
 # runs until cancelled.
 BackgroundJob = Callable[[Refnet], Awaitable[None]]
-BACKGROUND_JOBS: list[BackgroundJob] = []
+BACKGROUND_JOBS: list[BackgroundJob] = [weekly_rotation]
 
 
 class RefnetGraphQL(GraphQL):

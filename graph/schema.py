@@ -19,6 +19,8 @@ INDEXES: list[tuple[str, str]] = [
     ("Entry", "beneficiary_id"),
     ("Entry", "order_id"),
     ("Pool", "name"),
+    ("Member", "seq"),  # rotation batches go through members by seq range
+    ("Rotation", "week"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
@@ -27,6 +29,7 @@ UNIQUE: list[tuple[str, str]] = [
     ("Order", "id"),
     ("Entry", "id"),
     ("Pool", "name"),
+    ("Rotation", "week"),
 ]
 
 
