@@ -86,6 +86,14 @@ class LedgerEntry:
     def plan_version(self) -> Optional[str]:
         return self.record.plan_version
 
+    @strawberry.field(description="For a refund's reversal (negative amount): the id of the entry it reverses.")
+    def reverses(self) -> Optional[strawberry.ID]:
+        return strawberry.ID(self.record.reverses) if self.record.reverses else None
+
+    @strawberry.field(description="For a refund's reversal: the refund that booked it.")
+    def refund_id(self) -> Optional[strawberry.ID]:
+        return strawberry.ID(self.record.refund_id) if self.record.refund_id else None
+
     @strawberry.field(description="Pass as `after` to `ledger` for the entries that follow this one.")
     def cursor(self) -> str:
         return self.record.cursor

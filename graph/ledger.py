@@ -120,6 +120,8 @@ class EntryRecord:
     period: str | None
     at: int
     plan_version: str | None
+    reverses: str | None = None  # a refund's reversal: the id of the entry it reverses
+    refund_id: str | None = None
 
     @classmethod
     def from_row(cls, row: dict) -> "EntryRecord":
@@ -173,12 +175,13 @@ def ledger(
 
 
 def entries_of_orders(rn: "Refnet", order_ids: list[str]) -> dict[str, list[EntryRecord]]:
-    """Each order's entries in booking order (a DataLoader batch: one query)."""
+    """Each order's entries in booking order, its refunds' reversals after them (a DataLoader
+    batch: one query)."""
     result: dict[str, list[EntryRecord]] = {order_id: [] for order_id in order_ids}
     for row in rn.store.run("entries_by_orders", {"ids": list(order_ids)}):
         result[row["order_id"]].append(EntryRecord.from_row(row))
-    for entries in result.values():
-        entries.sort(key=lambda entry: entry.seq)
+    for entries in result.values():  # the allocation first, then reversals as they were booked
+        entries.sort(key=lambda entry: (entry.reverses is not None, entry.at, entry.source, entry.seq))
     return result
 
 

@@ -21,6 +21,10 @@ INDEXES: list[tuple[str, str]] = [
     ("Pool", "name"),
     ("Member", "seq"),  # rotation batches go through members by seq range
     ("Rotation", "week"),
+    ("Refund", "id"),  # refunds (issue 8)
+    ("Refund", "order_id"),
+    ("Entry", "at"),  # payoutReport reads entries by time range
+    ("PlanVersion", "version"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
@@ -30,6 +34,8 @@ UNIQUE: list[tuple[str, str]] = [
     ("Entry", "id"),
     ("Pool", "name"),
     ("Rotation", "week"),
+    ("Refund", "id"),
+    ("PlanVersion", "version"),
 ]
 
 

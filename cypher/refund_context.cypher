@@ -1,0 +1,13 @@
+// What refunding order $order_id with refund id $id reads first: the graph version, the refund
+// if one with that id exists (for idempotency) and the order (amount and refunded in cents).
+// Returns one row; existing / order are null when missing.
+MATCH (v:Meta {key: 'version'})
+OPTIONAL MATCH (r:Refund {id: $id})
+OPTIONAL MATCH (o:Order {id: $order_id})
+RETURN v.value AS version,
+       CASE WHEN r IS NULL THEN NULL ELSE
+         {id: r.id, order_id: r.order_id, amount: r.amount, reason: r.reason, at: r.at, period: r.period,
+          plan_version: r.plan_version} END AS existing,
+       CASE WHEN o IS NULL THEN NULL ELSE
+         {id: o.id, buyer_id: o.buyer_id, amount: o.amount, refunded: coalesce(o.refunded, 0), at: o.at,
+          period: o.period} END AS order

@@ -1,0 +1,7 @@
+// Every entry of order $order_id (its allocation and the reversals of earlier refunds), for a
+// refund: id, seq, rule, status, amount (cents), beneficiary_id, pool, plan_version and
+// reverses (the id of the entry a reversal reverses; null for the allocation's own entries).
+MATCH (e:Entry {order_id: $order_id})
+RETURN e.id AS id, e.seq AS seq, e.rule AS rule, e.status AS status, e.amount AS amount,
+       e.beneficiary_id AS beneficiary_id, e.pool AS pool, e.plan_version AS plan_version,
+       e.reverses AS reverses

@@ -1,0 +1,140 @@
+"""Refunds (issue 8): the worked example of rules §3 refunded in full and in parts; every
+reversal mirrors its entry pro rata, the sums are exact, balances and pools come back."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from graph.refunds import reversal_cents
+from tests.test_orders_api import BALANCE, buy, register
+
+REFUND = """
+mutation($orderId: ID!, $amount: Money!, $reason: String!, $id: ID) {
+  refundOrder(orderId: $orderId, amount: $amount, reason: $reason, id: $id) {
+    id orderId amount reason period planVersion
+    entries { id rule status amount beneficiaryId orderId pool reverses refundId explanation }
+  }
+}"""
+ORDER = "query($id: ID!) { order(id: $id) { amount entries { id rule status amount beneficiaryId pool reverses } } }"
+D = Decimal
+
+
+def refund(gql, order_id: str, amount: str, refund_id: str | None = None, reason: str = "returned") -> dict:
+    return gql.ok(REFUND, orderId=order_id, amount=amount, reason=reason, id=refund_id)["refundOrder"]
+
+
+def balances(gql, *ids: str) -> dict[str, dict]:
+    return {member_id: gql.ok(BALANCE, id=member_id)["member"]["balance"] for member_id in ids}
+
+
+def pools(rn) -> dict[str, int]:
+    return {row["name"]: row["balance"] for row in rn.store.run_text("MATCH (p:Pool) RETURN p.name AS name, p.balance AS balance")}
+
+
+def worked_example(gql) -> None:
+    """Rules §3: T a boss, S T's third referral in T's wealth slot; S registers A, B, C (A, B bought)."""
+    register(gql, "U")
+    register(gql, "T", "U")
+    for name in ("P1", "P2", "S"):
+        register(gql, name, "T")
+    for name in ("U", "T", "P1", "P2", "S"):
+        buy(gql, f"o-{name}", name, "10000.00")
+    for name in "ABC":
+        register(gql, name, "S")
+    buy(gql, "o-A", "A")
+    buy(gql, "o-B", "B")
+
+
+def test_reversal_cents_spreads_a_refund_exactly():
+    booked = [10000, 20000, 3000, 4000, 30000, 20000, 7000, 3000, 3000]
+    first = reversal_cents(booked, [0] * 9, 33333)
+    assert first == [-3333, -6667, -1000, -1333, -10000, -6667, -2333, -1000, -1000]
+    assert sum(first) == -33333
+    rest = reversal_cents(booked, first, 100000 - 33333)
+    assert [a + b for a, b in zip(first, rest)] == [-b for b in booked]
+    with pytest.raises(ValueError):
+        reversal_cents(booked, first, 100000)
+
+
+def test_full_and_partial_refunds_of_the_worked_example(gql, rn):
+    worked_example(gql)
+    members = ("S", "T", "U", "C")
+    before = balances(gql, *members)
+    pools_before = pools(rn)
+    order = buy(gql, "o-C", "C")  # makes S a boss: S 100 + 200, T 30
+    assert balances(gql, "S")["S"]["available"] == "500.00"  # 100 + 100 of A and B
+
+    part = refund(gql, "o-C", "333.33", "r1")
+    assert part["amount"] == "333.33" and part["period"] == order["period"]
+    assert [(e["rule"], e["status"], e["amount"], e["beneficiaryId"], e["pool"]) for e in part["entries"]] == [
+        ("direct", "PAID", "-33.33", "S", None),
+        ("see_point", "PAID", "-66.67", "S", None),
+        ("peer", "PAID", "-10.00", "T", None),
+        ("dividend_pool", "POOLED", "-13.33", None, "dividend"),
+        ("points_pool", "POOLED", "-100.00", None, "points"),
+        ("cost", "COST", "-66.67", None, None),
+        ("platform", "RETAINED", "-23.33", None, None),
+        ("level_pool", "POOLED", "-10.00", None, "level"),
+        ("shareholder_pool", "POOLED", "-10.00", None, "shareholder"),
+    ]
+    assert [e["reverses"] for e in part["entries"]] == [f"order:o-C#{n}" for n in range(9)]
+    assert [e["id"] for e in part["entries"]] == [f"refund:r1#{n}" for n in range(9)]
+    assert {e["refundId"] for e in part["entries"]} == {"r1"}
+    assert part["entries"][0]["explanation"] == (
+        "reversal -33.33 of direct 100.00 (paid, entry order:o-C#0): refund r1 of 333.33 of 1000.00 (returned)")
+    assert balances(gql, "S")["S"]["available"] == "400.00"
+    assert balances(gql, "S")["S"]["quotaLeft"] == "29600.00"  # the reversed rewards give the quota back
+
+    # the rest in two parts: every entry ends reversed exactly to zero
+    refund(gql, "o-C", "0.01", "r2")
+    refund(gql, "o-C", "666.66", "r3")
+    entries = gql.ok(ORDER, id="o-C")["order"]["entries"]
+    net: dict[str, Decimal] = {}
+    for entry in entries:
+        key = entry["reverses"] or entry["id"]
+        net[key] = net.get(key, D(0)) + D(entry["amount"])
+    assert set(net.values()) == {D(0)}
+    assert sum(D(e["amount"]) for e in entries) == 0
+    assert balances(gql, *members) == {**before, "C": balances(gql, "C")["C"]}
+    assert balances(gql, "C")["C"]["available"] == before["C"]["available"]
+    assert pools(rn) == pools_before
+
+    error = gql.error(REFUND, orderId="o-C", amount="0.01", reason="again", id="r4")
+    assert error["extensions"]["code"] == "BAD_INPUT" and "left to refund" in error["message"]
+
+
+def test_a_refund_id_books_once_and_other_content_is_a_conflict(gql):
+    register(gql, "X")
+    buy(gql, "o-X", "X")
+    first = refund(gql, "o-X", "100.00", "r")
+    assert refund(gql, "o-X", "100.00", "r") == first
+    assert len(gql.ok(ORDER, id="o-X")["order"]["entries"]) == 18  # 9 shares + 9 reversals, once
+    assert gql.error(REFUND, orderId="o-X", amount="100.01", reason="returned", id="r")["extensions"]["code"] == "CONFLICT"
+    assert gql.error(REFUND, orderId="o-X", amount="100.00", reason="other", id="r")["extensions"]["code"] == "CONFLICT"
+    assert gql.error(REFUND, orderId="nope", amount="1.00", reason="x")["extensions"]["code"] == "NOT_FOUND"
+    for amount in ("0.00", "-1.00", "900.01"):
+        assert gql.error(REFUND, orderId="o-X", amount=amount, reason="x")["extensions"]["code"] == "BAD_INPUT"
+    assert gql.error(REFUND, orderId="o-X", amount="1.00", reason="  ")["extensions"]["code"] == "BAD_INPUT"
+    assert refund(gql, "o-X", "900.00")["amount"] == "900.00"  # exactly the rest: fine
+
+
+def test_burned_amounts_are_reversed_without_paying_or_giving_quota_back(gql, rn):
+    """S with 50.00 quota left: a 100.00 direct reward pays 50, burns 50. Refunding the order
+    lowers `burned` back and gives only the paid part's quota back."""
+    from graph import orders
+
+    register(gql, "S")
+    buy(gql, "o-S", "S")
+    rn.store.run_text("MATCH (m:Member {id: 'S'}) SET m.quota_used = 95000")
+    register(gql, "X", "S")
+    order = buy(gql, "o-X", "X")
+    assert [(e["rule"], e["status"], e["amount"]) for e in order["entries"][:2]] == [
+        ("direct", "PAID", "50.00"), ("direct", "BURNED", "50.00")]
+    assert balances(gql, "S")["S"] == {"available": "50.00", "frozen": "0.00", "burned": "50.00",
+                                        "quotaLeft": "0.00", "points": "0.0000"}
+    refund(gql, "o-X", "500.00")
+    assert balances(gql, "S")["S"] == {"available": "25.00", "frozen": "0.00", "burned": "25.00",
+                                        "quotaLeft": "25.00", "points": "0.0000"}
+    assert sum(e.amount for e in orders.entries(rn, "o-X")) == D("500.00")
