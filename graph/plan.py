@@ -156,6 +156,9 @@ for _name in ("points", "withdrawal", "dividend_pool", "level", "shareholder", "
 def _load_module_parsers() -> None:
     """Imports the modules that register section parsers (kept lazy: they import this file)."""
     import graph.linkage  # noqa: F401  (registers "linkage" and its shares)
+    import graph.points  # noqa: F401  (registers "points" with its [points] section)
+    import graph.pools  # noqa: F401  ("dividend_pool" and "level" with their sections)
+    import graph.withdrawals  # noqa: F401  ("withdrawal" with its section)
 
 
 # --- the plan -----------------------------------------------------------------------------

@@ -319,3 +319,12 @@ __all__ = [
     "allocate_sale", "config_of", "issue", "parse_config", "price_decimal", "price_key", "price_text",
     "reached_cap", "sell", "settle",
 ]
+
+
+def _register() -> None:
+    from graph.plan import register_module
+
+    register_module("points", "points", parse_config)
+
+
+_register()
