@@ -23,7 +23,7 @@ import heapq
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from graph.money import CENT, POINT, fmt_money, from_cents, from_units, percent
 
@@ -151,10 +151,11 @@ def issue(market: Market, contribution: int, config: PointsConfig, order_id: str
 
 @dataclass(frozen=True)
 class Sale:
-    """A sale of `units` from holding `holding_id` at `price`: value and paid in cents."""
+    """One sale of `units` points of a member at one `price` (from one or more of its
+    holdings): value and paid in cents, both rounded down."""
 
-    holding_id: str
     member_id: str
+    holding_ids: tuple[str, ...]
     units: int
     price: Fraction
     value: int  # cents, rounded down
@@ -170,25 +171,36 @@ class Sale:
     @property
     def explanation(self) -> str:
         why = "cap reached: forced exit, " if self.forced else ""
-        return (f"{why}sold {from_units(self.units)} points of {self.holding_id} at {price_text(self.price)} "
+        return (f"{why}sold {from_units(self.units)} points at {price_text(self.price)} "
                 f"= {fmt_money(from_cents(self.value))}; {percent(self.payout_rate)} paid = "
-                f"{fmt_money(from_cents(self.paid))}, {fmt_money(from_cents(self.kept))} stays in the points pool")
+                f"{fmt_money(from_cents(self.paid))}, {fmt_money(from_cents(self.kept))} stays in the points pool "
+                f"(purchase {', '.join(self.holding_ids)})")
 
 
-def sell(market: Market, holding: Holding, units: int, config: PointsConfig, forced: bool = False) -> tuple[Market, Holding, Sale]:
-    """Sells `units` of a holding at the current price: paid = payout × value (rounded down),
-    F -= paid, N -= units. Raises ValueError on more units than the holding has."""
-    if not 0 < units <= holding.units:
-        raise ValueError(f"cannot sell {units} units of a holding of {holding.units}")
+def sell(market: Market, parts: Sequence[tuple[Holding, int]], config: PointsConfig,
+         forced: bool = False) -> tuple[Market, list[Holding], Sale]:
+    """Sells the given units of one member's holdings at the current price p: value v = q·p,
+    paid = payout × v (rounded down), F -= paid, N -= q. A forced sale ends its holding
+    (the member leaves that cycle). Raises ValueError on an empty sale or too many units."""
+    if not parts:
+        raise ValueError("nothing to sell")
     price = market.price
-    exact = value_cents(units, price)
-    value = floor_int(exact)
+    total = 0
+    changed: list[Holding] = []
+    for holding, units in parts:
+        if not 0 < units <= holding.units:
+            raise ValueError(f"cannot sell {units} units of a holding of {holding.units}")
+        total += units
+        left = holding.units - units
+        changed.append(replace(holding, units=left, sold=holding.sold + floor_int(value_cents(units, price)),
+                               active=holding.active and left > 0 and not forced))
+    exact = value_cents(total, price)
     paid = floor_int(Fraction(config.sale_payout) * exact)
-    after = Market(market.pool - paid, market.units - units, market.last)
+    after = Market(market.pool - paid, market.units - total, market.last)
     after = replace(after, last=after.price)
-    left = holding.units - units
-    sold = replace(holding, units=left, sold=holding.sold + value, active=holding.active and left > 0 and not forced)
-    return after, sold, Sale(holding.id, holding.member_id, units, price, value, paid, forced, config.sale_payout)
+    sale = Sale(parts[0][0].member_id, tuple(h.id for h, _ in parts), total, price, floor_int(exact), paid, forced,
+                config.sale_payout)
+    return after, changed, sale
 
 
 def reached_cap(holding: Holding, price: Fraction, config: PointsConfig) -> bool:
@@ -243,7 +255,8 @@ def settle(
         if not reached_cap(holding, state.market.price, config):  # pragma: no cover - prices only rise
             queued.discard(holding_id)
             continue
-        state.market, state.holdings[holding_id], sale = sell(state.market, holding, holding.units, config, forced=True)
+        state.market, (state.holdings[holding_id],), sale = sell(state.market, [(holding, holding.units)], config,
+                                                                 forced=True)
         state.sales.append(sale)
         refill()
     return state

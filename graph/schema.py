@@ -19,6 +19,13 @@ INDEXES: list[tuple[str, str]] = [
     ("Entry", "beneficiary_id"),
     ("Entry", "order_id"),
     ("Pool", "name"),
+    ("Holding", "id"),
+    ("Holding", "member_id"),
+    ("Holding", "cap_key"),
+    ("Member", "identity"),
+    ("Member", "shares_milli"),
+    ("Order", "period"),
+    ("PeriodRun", "id"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
@@ -27,6 +34,8 @@ UNIQUE: list[tuple[str, str]] = [
     ("Order", "id"),
     ("Entry", "id"),
     ("Pool", "name"),
+    ("Holding", "id"),
+    ("PeriodRun", "id"),
 ]
 
 

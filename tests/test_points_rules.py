@@ -50,10 +50,10 @@ class Book:
 
     def sell(self, member: str, units: int) -> None:
         mine = [h for h in self.holdings.values() if h.member_id == member]
-        for holding, take in allocate_sale(mine, units):
-            self.market, changed, sale = sell(self.market, holding, take, self.config)
-            self._put(changed)
-            self._pay(sale)
+        self.market, changed, sale = sell(self.market, allocate_sale(mine, units), self.config)
+        for holding in changed:
+            self._put(holding)
+        self._pay(sale)
         self._settle()
 
     def _put(self, holding: Holding) -> None:
@@ -103,7 +103,7 @@ def test_seed_sale_pays_80_percent_and_the_price_rises() -> None:
     market = Market(pool=300000, units=3150000)
     assert market.price == Fraction(2000, 210)
     holding = Holding("o1", "u1", "o1", 100000, 2100000)
-    after, sold, sale = sell(market, holding, 2100000, CONFIG)
+    after, _, sale = sell(market, [(holding, 2100000)], CONFIG)
     assert sale.value == 200000 and sale.paid == 160000 and sale.kept == 40000
     assert after.pool == 300000 - 160000 and after.units == 1050000
     assert after.price > market.price
@@ -149,7 +149,7 @@ def test_cascade_lowest_cap_first() -> None:
     b = Holding("b", "mb", "b", 10000, 25000, seq=2)  # cap price 80
     holdings = {"a": a, "b": b}
     result = settle(market, lambda key: [h for h in holdings.values() if h.cap_key(config.cap_multiple) <= key], config)
-    assert [s.holding_id for s in result.sales] == ["a", "b"]
+    assert [s.holding_ids for s in result.sales] == [("a",), ("b",)]
     assert result.market.price > market.price
     assert all(s.forced for s in result.sales)
 
@@ -184,15 +184,17 @@ class Model:
     def price(self) -> Fraction:
         return self.F / self.N if self.N else self.last
 
-    def _sell(self, lot: list, q: Fraction) -> None:
+    def _sell(self, parts: list, q: Fraction) -> None:
+        """q points of one member at one price, taken from `parts` [(lot, points)]."""
         p = self.price()
         v = q * p
         paid = Fraction(int(self.payout * v * 100), 100)  # down to the cent
         self.F -= paid
         self.N -= q
         self.payouts += paid
-        lot[2] -= q
-        lot[3] += Fraction(int(v * 100), 100)
+        for lot, take in parts:
+            lot[2] -= take
+            lot[3] += Fraction(int(take * p * 100), 100)
         self.last = self.F / self.N if self.N else p
 
     def _exits(self) -> None:
@@ -203,7 +205,7 @@ class Model:
             if not due:
                 return
             lot = min(due, key=lambda l: ((self.multiple * l[1] - l[3]) / l[2], self.lots.index(l)))
-            self._sell(lot, lot[2])
+            self._sell([(lot, lot[2])], lot[2])
             lot[4] = False
 
     def order(self, member: str, amount: Fraction) -> None:
@@ -217,15 +219,16 @@ class Model:
         self._exits()
 
     def sell(self, member: str, q: Fraction) -> None:
-        for lot in self.lots:
-            if q == 0:
-                break
-            if lot[0] == member and lot[4] and lot[2] > 0:
-                take = min(q, lot[2])
-                self._sell(lot, take)
-                if lot[2] == 0:
-                    lot[4] = False
-                q -= take
+        parts, left = [], q
+        for lot in self.lots:  # earliest purchase first
+            if left and lot[0] == member and lot[4] and lot[2] > 0:
+                take = min(left, lot[2])
+                parts.append((lot, take))
+                left -= take
+        self._sell(parts, q)
+        for lot, _ in parts:
+            if lot[2] == 0:
+                lot[4] = False
         self._exits()
 
     def held(self, member: str) -> Fraction:
