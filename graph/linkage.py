@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from graph.ledger import Booking, check_conservation
 from graph.money import fmt_money, percent, share
@@ -24,6 +24,7 @@ CUSTOMER, AGENT, BOSS = "CUSTOMER", "AGENT", "BOSS"
 LINKAGE_SHARES = ("direct", "see_point", "peer")  # 直推奖, 见点奖, 平级奖
 ZERO = Decimal("0.00")
 ARTICLE = {CUSTOMER: "a customer", AGENT: "an agent", BOSS: "a boss"}
+StatusOf = Callable[["Holder"], str]  # a holder's status with the order counted
 
 
 @dataclass(frozen=True)
@@ -158,9 +159,9 @@ def allocate(order: OrderView, plan: Plan) -> Allocation:
         if rule == "direct":
             _direct(book, value, head, order, status)
         elif rule == "see_point":
-            owner = _see_point(book, value, head, order, status, after)
+            owner = _see_point(book, value, head, order, status)
         elif rule == "peer":
-            _peer(book, value, head, owner, status, after)
+            _peer(book, value, head, owner, status)
         else:
             kind = SHARES[rule]
             if kind.status is None:
@@ -185,7 +186,7 @@ def allocate(order: OrderView, plan: Plan) -> Allocation:
                       {k: v for k, v in book.used.items() if v > 0}, pools)
 
 
-def _direct(book: _Book, value: Decimal, head: str, order: OrderView, status) -> None:
+def _direct(book: _Book, value: Decimal, head: str, order: OrderView, status: StatusOf) -> None:
     """直推奖: to the buyer's sponsor if it is an agent or a boss."""
     sponsor = order.sponsor
     if sponsor is None:
@@ -198,7 +199,7 @@ def _direct(book: _Book, value: Decimal, head: str, order: OrderView, status) ->
     book.pay("direct", value, sponsor, f"{head} to sponsor {sponsor.member_id} ({current.lower()})")
 
 
-def team_owner(order: OrderView, status) -> Ancestor | None:
+def team_owner(order: OrderView, status: StatusOf) -> Ancestor | None:
     """见点: the first placement ancestor reached through its WEALTH slot that is a boss."""
     for ancestor in order.upline:
         if designation(ancestor.from_slot, ancestor.r) is LineKind.WEALTH and status(ancestor.holder) == BOSS:
@@ -206,7 +207,8 @@ def team_owner(order: OrderView, status) -> Ancestor | None:
     return None
 
 
-def _see_point(book: _Book, value: Decimal, head: str, order: OrderView, status, after) -> Ancestor | None:
+def _see_point(book: _Book, value: Decimal, head: str, order: OrderView, status: StatusOf) -> Ancestor | None:
+    """见点奖: to the team owner; none found → RETAINED."""
     owner = team_owner(order, status)
     if owner is None:
         book.add("see_point", "RETAINED", value,
@@ -219,7 +221,7 @@ def _see_point(book: _Book, value: Decimal, head: str, order: OrderView, status,
     return owner
 
 
-def _peer(book: _Book, value: Decimal, head: str, owner: Ancestor | None, status, after) -> None:
+def _peer(book: _Book, value: Decimal, head: str, owner: Ancestor | None, status: StatusOf) -> None:
     """平级奖: to the team owner's sponsor if it is a boss."""
     if owner is None:
         book.add("peer", "RETAINED", value, f"{head} retained: no team owner")
