@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
 from graph import members, orders
 from graph.errors import BadInput
-from graph.ledger import balance
+from graph.ledger import balance, ledger
+from graph.money import from_cents, to_units
+from graph.points import Holding, PointsConfig, issue, sell
 from graph.points_store import market_view, read_market, sell_points
 from graph.service import Refnet
 
@@ -52,3 +55,36 @@ def test_sell_points_pays_80_percent(rn: Refnet) -> None:
         sell_points(rn, "u2", D("47.0001"))
     with pytest.raises(BadInput):
         sell_points(rn, "u2", D("1.00001"))
+
+
+def test_user1_is_sold_when_the_price_first_reaches_3000_over_210(rn: Refnet) -> None:
+    """Others buy and sell at once (each sale leaves 20 % in the pool), so the price climbs
+    quickly while user 1 holds its 210 points; the step whose price first reaches 3000/210
+    sells user 1's points in its own statement."""
+    members.register(rn, "Root", member_id="root")
+    members.register(rn, "User 1", sponsor_id="root", member_id="u1")
+    orders.record_order(rn, "o-u1", "u1", D("1000.00"))
+    assert balance(rn, "u1").points == D("210.0000")
+    cap = Fraction(3000, 210)
+    for n in range(1, 60):
+        member_id = f"x{n}"
+        members.register(rn, member_id, sponsor_id="root", member_id=member_id)
+        for step in ("buy", "sell"):
+            before = read_market(rn).market
+            if step == "buy":
+                orders.record_order(rn, f"o-{member_id}", member_id, D("1000.00"))
+                expected = issue(before, 30000, PointsConfig(), "o", member_id)[0].price
+            else:
+                held = balance(rn, member_id).points
+                expected = sell(before, [(Holding("h", member_id, "h", 100000, to_units(held)), to_units(held))],
+                                PointsConfig())[0].price
+                sell_points(rn, member_id, held)
+            if expected >= cap:
+                assert balance(rn, "u1").points == D("0.0000")
+                exit_entry = [e for e in ledger(rn, member_id="u1", rule="points_sale", first=10)]
+                assert len(exit_entry) == 1 and exit_entry[0].explanation.startswith("cap reached: forced exit")
+                value = Fraction(2100000) * expected / 100  # cents, at the price that reached the cap
+                assert exit_entry[0].amount == from_cents(int(Fraction(8, 10) * value))
+                return
+            assert balance(rn, "u1").points == D("210.0000"), (n, step, float(expected))
+    raise AssertionError("the price never reached the cap")
