@@ -8,7 +8,7 @@ import bisect
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from graph.points import (
@@ -37,6 +37,7 @@ class Book:
         self.paid_out = 0
         self.prices: list[Fraction] = [self.market.price]
         self.seq = 0
+        self.forced = 0  # forced exits so far
         self.index: list[tuple[int, str]] = []  # (cap_key, holding id), sorted
 
     def order(self, order_id: str, member: str, amount: int) -> int:
@@ -79,6 +80,7 @@ class Book:
             self._put(holding)
         for sale in result.sales:
             self._pay(sale)
+        self.forced += len(result.sales)
         self.prices.append(self.market.price)
 
     def held(self, member: str) -> int:
@@ -235,20 +237,24 @@ class Model:
         return sum((lot[2] for lot in self.lots if lot[0] == member), Fraction(0))
 
 
-MEMBERS = ["a", "b", "c", "d"]
+MEMBERS = ["a", "b", "c", "d", "e", "f"]
 steps = st.lists(
     st.one_of(
         st.tuples(st.just("order"), st.sampled_from(MEMBERS), st.sampled_from([1000, 5000, 10000])),
-        st.tuples(st.just("sell"), st.sampled_from(MEMBERS), st.integers(min_value=1, max_value=100)),
+        # big sales raise the price fast, so that caps are reached and cascades happen
+        st.tuples(st.just("sell"), st.sampled_from(MEMBERS), st.sampled_from([1, 10, 50, 100])),
+        # everyone but the member sells all: the price jumps, caps are reached, exits cascade
+        st.tuples(st.just("dump"), st.sampled_from(MEMBERS), st.just(100)),
     ),
     min_size=1,
     max_size=40,
 )
 
 
-@settings(max_examples=40, deadline=None)
-@given(steps=steps, multiple=st.sampled_from([2, 3]))
-def test_engine_matches_the_model(steps, multiple) -> None:
+def run_against_model(steps, multiple) -> Book:
+    """Drives the engine's rules and the model through the same steps, checking the
+    properties after each: price never falls, pool ≥ 0, pool = contributions − payouts,
+    and the same pool, circulating points and holdings as the model."""
     config = PointsConfig(cap_multiple=Decimal(multiple))
     book = Book(config)
     model = Model(Fraction(7, 10), Fraction(8, 10), Fraction(multiple))
@@ -258,12 +264,13 @@ def test_engine_matches_the_model(steps, multiple) -> None:
             book.order(f"o{n}", member, value * 100)
             model.order(member, Fraction(value))
         else:
-            held = book.held(member)
-            units = held * value // 100
-            if units == 0:
-                continue
-            book.sell(member, units)
-            model.sell(member, Fraction(units, 10000))
+            sellers = [member] if kind == "sell" else [m for m in MEMBERS if m != member]
+            for seller in sellers:
+                units = book.held(seller) * value // 100
+                if units == 0:
+                    continue
+                book.sell(seller, units)
+                model.sell(seller, Fraction(units, 10000))
         assert book.market.price >= before  # the price never falls
         assert book.market.pool >= 0
         assert book.market.pool == book.contributed - book.paid_out  # pool = contributions − payouts
@@ -273,3 +280,31 @@ def test_engine_matches_the_model(steps, multiple) -> None:
         for m in MEMBERS:
             assert Fraction(book.held(m), 10000) == model.held(m)
     assert Fraction(book.paid_out, 100) == model.payouts
+    event(f"forced exits: {min(book.forced, 3)}")
+    return book
+
+
+@settings(max_examples=40, deadline=None)
+@given(steps=steps, multiple=st.sampled_from([1, 2, 3]))
+def test_engine_matches_the_model(steps, multiple) -> None:
+    run_against_model(steps, multiple)
+
+
+churn = st.lists(
+    st.tuples(st.sampled_from(MEMBERS[1:]), st.sampled_from([10000, 5000, 1000]), st.sampled_from([100, 50, 0])),
+    min_size=5,
+    max_size=30,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(first=st.sampled_from([1000, 5000, 10000]), cycles=churn, multiple=st.sampled_from([1, 2, 3]))
+def test_engine_matches_the_model_through_caps(first, cycles, multiple) -> None:
+    """Member a holds while the others buy and sell: the price climbs through caps, with
+    forced exits and cascades."""
+    steps = [("order", "a", first)]
+    for member, amount, percent_sold in cycles:
+        steps.append(("order", member, amount))
+        if percent_sold:
+            steps.append(("sell", member, percent_sold))
+    run_against_model(steps, multiple)
