@@ -1,6 +1,7 @@
 // Guarded: books what an order (after its allocation), a points sale or a withdrawal changes
 // (rules §5, §6). $order_id: the order whose effects these are (its `effects` flag is set;
-// no row when already set) or null. $market: null, or the points pool's new state
+// no row when already set; `pools_open` / `level_open` = its period until a month close
+// splits its pool shares) or null. $market: null, or the points pool's new state
 // {balance, market (deltas, cents), units, last_num, last_den, holdings (new count)}.
 // $holdings: [{id, member_id, order_id, amount, units, sold, seq, active, cap_key}] to store
 // (cap_key null once inactive). $members: [{id, points, paid, withdrawn, frozen, team_orders,
@@ -16,7 +17,8 @@ WITH v
 OPTIONAL MATCH (o:Order {id: $order_id})
 WITH v, o
 WHERE $order_id IS NULL OR (o IS NOT NULL AND o.effects IS NULL)
-FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | SET o.effects = true)
+FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END |
+  SET o.effects = true, o.pools_open = o.period, o.level_open = o.period)
 FOREACH (mk IN CASE WHEN $market IS NULL THEN [] ELSE [$market] END |
   MERGE (p:Pool {name: 'points'})
   ON CREATE SET p.balance = 0

@@ -16,10 +16,10 @@ SET r.steps = CASE WHEN $step IS NULL THEN r.steps ELSE r.steps + [$step] END,
     r.entries = r.entries + $entry_count, r.total = r.total + $total
 FOREACH (oid IN $pool_orders |
   MERGE (o:Order {id: oid})
-  SET o.pools_closed = $period)
+  SET o.pools_closed = $period, o.pools_open = null)
 FOREACH (oid IN $level_orders |
   MERGE (o:Order {id: oid})
-  SET o.level_closed = $period)
+  SET o.level_closed = $period, o.level_open = null)
 FOREACH (pd IN $pools |
   MERGE (p:Pool {name: pd.name})
   ON CREATE SET p.balance = 0

@@ -24,7 +24,8 @@ INDEXES: list[tuple[str, str]] = [
     ("Holding", "cap_key"),
     ("Member", "identity"),
     ("Member", "shares_milli"),
-    ("Order", "period"),
+    ("Order", "pools_open"),
+    ("Order", "level_open"),
     ("PeriodRun", "id"),
 ]
 # (label, property) pairs that must be unique
