@@ -9,6 +9,7 @@ from typing import Optional
 import strawberry
 from strawberry.types import Info
 
+from api.cli import command
 from api.context import call, require_admin
 from api.orders import LedgerEntry
 from api.scalars import Money, Points
@@ -76,6 +77,23 @@ class Query:
     async def period_runs(self, info: Info) -> list[PeriodRun]:
         require_admin(info)
         return [PeriodRun(record=record) for record in await call(linkage_close.period_runs, info.context.rn)]
+
+
+def _close_arguments(parser) -> None:
+    parser.add_argument("period", help='the month to close, e.g. "2026-11"')
+
+
+@command("close-period", "close a month of the linkage plan (idempotent; finishes a killed run)", _close_arguments)
+def close_period_command(args) -> int:
+    from api.cli import open_engine
+
+    rn = open_engine(args)
+    try:
+        run = linkage_close.close_period(rn, args.period)
+    finally:
+        rn.store.close()
+    print(f"{run.period}: {run.entries} entries, {run.total}")
+    return 0
 
 
 @strawberry.type

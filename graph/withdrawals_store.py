@@ -83,6 +83,11 @@ def check_identity(identity: str | None) -> str | None:
     return identity
 
 
+def identities_of(rn: Refnet, ids: list[str]) -> dict[str, str | None]:
+    """Identities by member id (a DataLoader batch: one query)."""
+    return {row["id"]: row["identity"] for row in rn.store.run("identities_by_ids", {"ids": list(ids)})}
+
+
 def set_identity(rn: Refnet, member_id: str, identity: str | None) -> str | None:
     """The admin grants (or, with None, revokes) an identity; the plan's rule may raise it
     again on a later order. Identities count as they stand when a month is closed."""

@@ -60,6 +60,7 @@ def test_withdraw_and_errors(gql) -> None:
 def test_identity_and_close_period(gql) -> None:
     setup(gql)
     assert gql.ok(IDENTITY, m="u1", i="DIRECTOR")["setIdentity"] == "DIRECTOR"
+    assert gql.ok("query($id: ID!) { member(id: $id) { identity } }", id="u1")["member"]["identity"] == "DIRECTOR"
     assert gql.error(IDENTITY, m="nobody", i="PARTNER")["extensions"]["code"] == "NOT_FOUND"
     run = gql.ok(CLOSE, p="2026-11")["closePeriod"]
     assert run["period"] == "2026-11" and run["done"]
@@ -67,3 +68,11 @@ def test_identity_and_close_period(gql) -> None:
     assert gql.error(CLOSE, p="November")["extensions"]["code"] == "BAD_INPUT"
     # director: 30 % of the 120.00 dividend pool
     assert gql.ok(BALANCE, id="u1")["member"]["balance"]["available"] == "36.00"
+
+
+def test_close_period_command(tmp_path, capsys) -> None:
+    from api.cli import main
+
+    assert main(["close-period", "2026-11", "--data", str(tmp_path)]) == 0
+    assert "2026-11: 0 entries, 0.00" in capsys.readouterr().out
+    assert main(["close-period", "2026-13", "--data", str(tmp_path)]) == 2
