@@ -248,3 +248,15 @@ def test_ledger_filters_and_pages(gql):
     assert gql.ok('{ ledger(memberId: "S", orderId: "o-B") { id } }')["ledger"] == [{"id": "order:o-B#0"}]
     assert gql.error('{ ledger(after: "nonsense") { id } }')["extensions"]["code"] == "BAD_INPUT"
     assert gql.error("{ ledger(first: 0) { id } }")["extensions"]["code"] == "BAD_INPUT"
+
+
+def test_python_callers_get_bad_input_for_amounts_that_are_not_cents(rn):
+    import pytest
+
+    from graph.errors import BadInput
+
+    members.register(rn, "S", member_id="S")
+    for amount in (Decimal("1000.001"), Decimal("NaN"), 1000):
+        with pytest.raises(BadInput):
+            orders.record_order(rn, "o-1", "S", amount)  # type: ignore[arg-type]
+    assert orders.get_order(rn, "o-1") is None
