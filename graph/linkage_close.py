@@ -182,5 +182,3 @@ def _close_level_batch(rn: Refnet, run_id: str, period: str, at: int) -> bool:
 def period_runs(rn: Refnet) -> list[PeriodRunRecord]:
     return [_record(row) for row in rn.store.run("period_runs")]
 
-
-__all__ = ["close_period", "check_period", "PeriodRunRecord", "ZERO"]

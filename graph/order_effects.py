@@ -18,15 +18,13 @@ by `apply` for that order id.
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
-
-from graph import points as points_rules
 from graph.errors import NotFound
 from graph.money import from_cents, share, to_cents
 from graph.points import Holding, config_of, issue, settle
 from graph.points_store import Effects, capped_fetcher, market_row, read_market, write_effects
 from graph.pools import dividend_config_of, earned_identity, higher_identity
 from graph.service import Refnet
+from graph.store import Conflicted
 from graph.withdrawals import FirstLine, release_booking, release_due
 from graph.withdrawals import config_of as withdrawal_config_of
 
@@ -61,8 +59,6 @@ def apply(rn: Refnet, order_id: str) -> bool:
         if plan.has("points"):
             state = read_market(rn)
             if state.version != version:
-                from graph.store import Conflicted
-
                 raise Conflicted()
             contribution = to_cents(share(from_cents(amount), plan.rate("points_pool")))
             after, issued = issue(state.market, contribution, config, order_id, buyer["id"])
@@ -74,7 +70,7 @@ def apply(rn: Refnet, order_id: str) -> bool:
             for sale in settled.sales:
                 effects.book_sale(sale)
             paid_out = sum(sale.paid for sale in settled.sales)
-            market = market_row(state, settled.market, paid_out, contribution, state.seq + 1)
+            market = market_row(state, settled.market, paid_out, state.seq + 1)
 
         path = rn.store.run("placement_path_teams", {"id": buyer["id"]})
         for row in path:
@@ -136,5 +132,3 @@ def _releases(rn: Refnet, plan, effects: Effects, path: list[dict]) -> None:
         target["fund_released"] = True
         effects.bookings.append((release_booking(sponsor_id, from_cents(amount), firsts, config), None))
 
-
-__all__ = ["apply", "applies", "points_rules", "Decimal"]

@@ -25,7 +25,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from graph.money import CENT, POINT, fmt_money, from_cents, from_units, percent
+from graph.money import POINT, fmt_money, from_cents, from_units, percent
 
 ONE = Fraction(1)
 CAP_KEY_SCALE = 10**6  # cap_key = floor(cap price × 10^6): coarse index key, exact check after
@@ -326,12 +326,6 @@ def config_of(plan: Any) -> PointsConfig:
     return section or PointsConfig()
 
 
-ZERO_POINTS = Decimal("0.0000")
-__all__ = [
-    "CENT", "Holding", "Issue", "Market", "PointsConfig", "Sale", "Settlement", "ZERO_POINTS",
-    "allocate_sale", "config_of", "issue", "parse_config", "price_decimal", "price_key", "price_text",
-    "reached_cap", "sell", "settle",
-]
 
 
 def _register() -> None:

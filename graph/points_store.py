@@ -90,7 +90,8 @@ def capped_fetcher(rn: Refnet) -> Callable[[int], list[Holding]]:
     return fetch
 
 
-def market_row(before: MarketState, after: Market, paid_out: int, contribution: int, seq: int) -> dict:
+def market_row(before: MarketState, after: Market, paid_out: int, seq: int) -> dict:
+    """The `$market` of `linkage_effects`: deltas of balance and F, the new N and price."""
     last = after.price
     return {
         "balance": -paid_out, "market": after.pool - before.market.pool,
@@ -181,7 +182,7 @@ def sell_points(rn: Refnet, member_id: str, points: Decimal) -> EntryRecord:
         at = rn.clock()
         entries = effects.rows(f"sale:{state.version + 1}", at, _period(at), plan_version)
         write_effects(rn, state.version, effects, entries, config,
-                      market_row(state, settled.market, paid_out, 0, state.seq))
+                      market_row(state, settled.market, paid_out, state.seq))
         first = entries[0]
         return EntryRecord.from_row(first)
 

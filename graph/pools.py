@@ -12,7 +12,7 @@ per part.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, Mapping, Sequence
 
@@ -265,8 +265,6 @@ def level_config_of(plan: Any) -> LevelConfig:
     section = plan.section("level") if plan is not None else None
     return section or LevelConfig()
 
-
-__all__ = ["DividendConfig", "LevelConfig", "Level", "field"]
 
 
 def _register() -> None:

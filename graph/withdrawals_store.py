@@ -18,7 +18,6 @@ from graph.money import from_cents, to_cents
 from graph.points_store import Effects, write_effects
 from graph.pools import IDENTITIES
 from graph.service import Refnet
-from graph.store import Conflicted
 from graph.withdrawals import FirstLine, config_of, release_booking, release_due, withdrawal_bookings
 
 log = logging.getLogger("refnet.withdrawals")
@@ -99,5 +98,3 @@ def set_identity(rn: Refnet, member_id: str, identity: str | None) -> str | None
     log.info("identity of %s set to %s", member_id, identity)
     return identity
 
-
-__all__ = ["withdraw", "set_identity", "first_lines", "Conflicted"]
