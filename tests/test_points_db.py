@@ -88,3 +88,24 @@ def test_user1_is_sold_when_the_price_first_reaches_3000_over_210(rn: Refnet) ->
                 return
             assert balance(rn, "u1").points == D("210.0000"), (n, step, float(expected))
     raise AssertionError("the price never reached the cap")
+
+
+def test_effects_lost_in_a_crash_are_booked_by_recording_the_order_again(rn: Refnet, monkeypatch) -> None:
+    from graph import order_effects
+
+    buyers(rn, 2)
+    orders.record_order(rn, "o1", "u1", D("1000.00"))
+    real = order_effects.apply
+
+    def crash(*args):
+        raise KeyboardInterrupt("killed between the order and its effects")
+
+    monkeypatch.setattr(order_effects, "apply", crash)
+    with pytest.raises(KeyboardInterrupt):
+        orders.record_order(rn, "o2", "u2", D("1000.00"))
+    assert balance(rn, "u2").points == D("0.0000")  # the order is booked, its points are not
+    monkeypatch.setattr(order_effects, "apply", real)
+    orders.record_order(rn, "o2", "u2", D("1000.00"))
+    assert balance(rn, "u2").points == D("147.0000")
+    orders.record_order(rn, "o2", "u2", D("1000.00"))
+    assert market_view(rn).circulating == D("357.0000")
