@@ -57,6 +57,7 @@ def withdraw(rn: Refnet, member_id: str, amount: Decimal) -> list[EntryRecord]:
                     target["paid"] += state["frozen"]
                     target["frozen"] -= state["frozen"]
                     paid += state["frozen"]
+        released_now = len(effects.bookings)
         available = from_cents(paid - state["withdrawn"])
         for booking in withdrawal_bookings(member_id, amount, available, released, config):
             effects.bookings.append((booking, None))
@@ -68,8 +69,7 @@ def withdraw(rn: Refnet, member_id: str, amount: Decimal) -> list[EntryRecord]:
 
         entries = effects.rows(f"withdrawal:{state['version'] + 1}", at, period_of(at), plan_version)
         write_effects(rn, state["version"], effects, entries, None, None)
-        return [EntryRecord.from_row(row) for row in entries if row["rule"] == "withdrawal"
-                and not row["explanation"].startswith("released")]
+        return [EntryRecord.from_row(row) for row in entries[released_now:]]  # the release comes first
 
     entries = rn.guard(attempt)
     log.info("member %s withdrew %s", member_id, amount)

@@ -48,3 +48,24 @@ def test_freeze_and_release(rn: Refnet) -> None:
     # once released, withdrawals are paid in full
     entries = withdraw(rn, "s", D("10.00"))
     assert [(e.status, e.amount) for e in entries] == [("PAID", D("10.00"))]
+
+
+def test_no_freeze_once_b1_and_b2_qualify(rn: Refnet) -> None:
+    """B1 and B2 qualify before the member withdraws anything: `withdraw` checks the condition
+    itself, marks the fund released and pays in full."""
+    members.register(rn, "Root", member_id="root")
+    members.register(rn, "S", sponsor_id="root", member_id="s")
+    orders.record_order(rn, "os", "s", D("1000.00"))
+    for line in ("b1", "b2"):
+        members.register(rn, line, sponsor_id="s", member_id=line)
+        orders.record_order(rn, f"o{line}", line, D("1000.00"))
+    for n in range(19):
+        buyer = f"y{n}"
+        members.register(rn, buyer, sponsor_id="b2", member_id=buyer)
+        orders.record_order(rn, f"oy{n}", buyer, D("1000.00"))
+    available = balance(rn, "s").available
+    entries = withdraw(rn, "s", available)
+    assert [(e.status, e.amount) for e in entries] == [("PAID", available)]
+    assert (balance(rn, "s").available, balance(rn, "s").frozen) == (D("0.00"), D("0.00"))
+    with pytest.raises(BadInput):
+        withdraw(rn, "s", D("0.01"))
