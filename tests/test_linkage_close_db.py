@@ -105,3 +105,18 @@ def test_killed_close_finishes_on_rerun(rn: Refnet, monkeypatch: pytest.MonkeyPa
 def test_bad_period(rn: Refnet) -> None:
     with pytest.raises(BadInput):
         linkage_close.close_period(rn, "2026-13")
+
+
+def test_level_walk_with_a_same_level_peer_in_the_graph(rn: Refnet) -> None:
+    """root → p → q → buyer; the buyer's 10000.00 makes q, p and root v1 (downline sales
+    10000.00): q earns 0.5 % = 50.00, p (same level) the peer bonus 10 % = 5.00, root nothing
+    (v1 again, the peer bonus is taken); 245.00 of the 300.00 level pool is retained."""
+    members.register(rn, "Root", member_id="root")
+    members.register(rn, "P", sponsor_id="root", member_id="p")
+    members.register(rn, "Q", sponsor_id="p", member_id="q")
+    members.register(rn, "Buyer", sponsor_id="q", member_id="buyer")
+    orders.record_order(rn, "o1", "buyer", D("10000.00"), at=NOV)
+    linkage_close.close_period(rn, "2026-11")
+    level = [e for e in closing(rn, "2026-11") if e.rule in ("level", "level_peer")]
+    assert rows(level) == [("level", "PAID", "q", D("50.00")), ("level", "RETAINED", None, D("245.00")),
+                           ("level_peer", "PAID", "p", D("5.00"))]
