@@ -260,3 +260,14 @@ def test_python_callers_get_bad_input_for_amounts_that_are_not_cents(rn):
         with pytest.raises(BadInput):
             orders.record_order(rn, "o-1", "S", amount)  # type: ignore[arg-type]
     assert orders.get_order(rn, "o-1") is None
+
+
+def test_orders_and_ledger_need_the_admin_token(gql, monkeypatch):
+    register(gql, "S")
+    monkeypatch.setenv("REFNET_ADMIN_TOKEN", "s3cret")
+    order = {"id": "o-1", "buyerId": "S", "amount": "1000.00"}
+    assert gql.error(RECORD, input=order)["extensions"]["code"] == "UNAUTHENTICATED"
+    assert gql.error("{ ledger { id } }")["extensions"]["code"] == "UNAUTHENTICATED"
+    assert gql.error('{ order(id: "o-1") { id } }')["extensions"]["code"] == "UNAUTHENTICATED"
+    assert len(gql.ok(RECORD, "s3cret", input=order)["recordOrder"]["entries"]) == 9
+    assert gql.ok(BALANCE, "s3cret", id="S")["member"]["balance"]["quotaLeft"] == "1000.00"
