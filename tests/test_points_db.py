@@ -109,3 +109,24 @@ def test_effects_lost_in_a_crash_are_booked_by_recording_the_order_again(rn: Ref
     assert balance(rn, "u2").points == D("147.0000")
     orders.record_order(rn, "o2", "u2", D("1000.00"))
     assert market_view(rn).circulating == D("357.0000")
+
+
+def test_parallel_sales_of_the_same_points_sell_once(rn: Refnet) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    buyers(rn, 2)
+    orders.record_order(rn, "o1", "u1", D("1000.00"))
+    orders.record_order(rn, "o2", "u2", D("1000.00"))
+
+    def attempt(_: int) -> str:
+        try:
+            sell_points(rn, "u1", D("210.0000"))
+            return "sold"
+        except BadInput:
+            return "refused"
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = sorted(pool.map(attempt, range(4)))
+    assert outcomes == ["refused", "refused", "refused", "sold"]
+    assert balance(rn, "u1").points == D("0.0000")
+    assert len(ledger(rn, member_id="u1", rule="points_sale", first=10)) == 1
