@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph import members, orders
-from graph.ledger import balance
-from graph.money import from_units, to_units
+from graph.ledger import balance, ledger
+from graph.money import from_units, to_cents, to_units
 from graph.plan import load_plan
 from graph.points_store import read_market, sell_points
 from graph.service import Refnet
@@ -63,3 +63,7 @@ def test_graph_matches_the_model(falkor, steps) -> None:
         assert Fraction(after.market.units, 10000) == model.N
         for member_id in MEMBERS:
             assert Fraction(to_units(balance(rn, member_id).points), 10000) == model.held(member_id)
+    # the ledger explains the pool: POOLED points shares in, points sales out
+    put_in = sum(e.amount for e in ledger(rn, rule="points_pool", first=1000))
+    paid_out = sum(e.amount for e in ledger(rn, rule="points_sale", first=1000))
+    assert to_cents(put_in - paid_out) == read_market(rn).balance
