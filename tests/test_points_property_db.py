@@ -64,6 +64,6 @@ def test_graph_matches_the_model(falkor, steps) -> None:
         for member_id in MEMBERS:
             assert Fraction(to_units(balance(rn, member_id).points), 10000) == model.held(member_id)
     # the ledger explains the pool: POOLED points shares in, points sales out
-    put_in = sum(e.amount for e in ledger(rn, rule="points_pool", first=1000))
-    paid_out = sum(e.amount for e in ledger(rn, rule="points_sale", first=1000))
+    put_in = sum((e.amount for e in ledger(rn, rule="points_pool", first=1000)), Decimal(0))
+    paid_out = sum((e.amount for e in ledger(rn, rule="points_sale", first=1000)), Decimal(0))
     assert to_cents(put_in - paid_out) == read_market(rn).balance
