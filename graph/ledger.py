@@ -120,6 +120,7 @@ class EntryRecord:
     period: str | None
     at: int
     plan_version: str | None
+    points: int | None = None  # points (ten-thousandths) a points_sale entry sold (rules §5)
 
     @classmethod
     def from_row(cls, row: dict) -> "EntryRecord":

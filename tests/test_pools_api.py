@@ -8,7 +8,7 @@ REGISTER = "mutation($input: RegisterInput!) { registerMember(input: $input) { i
 RECORD = "mutation($input: OrderInput!) { recordOrder(input: $input) { id } }"
 MARKET = "{ pointsMarket { pool circulating price giftRatio } }"
 SELL = """mutation($m: ID!, $p: Decimal!) {
-  sellPoints(memberId: $m, points: $p) { rule status amount beneficiaryId explanation } }"""
+  sellPoints(memberId: $m, points: $p) { rule status amount beneficiaryId explanation points } }"""
 WITHDRAW = "mutation($m: ID!, $a: Money!) { withdraw(memberId: $m, amount: $a) { rule status amount } }"
 BALANCE = "query($id: ID!) { member(id: $id) { balance { available frozen points } } }"
 IDENTITY = "mutation($m: ID!, $i: Identity) { setIdentity(memberId: $m, identity: $i) }"
@@ -32,7 +32,9 @@ def test_points_market_sale_and_balance(gql) -> None:
     sale = gql.ok(SELL, m="u1", p="210.0000")["sellPoints"]
     assert (sale["rule"], sale["status"], sale["beneficiaryId"]) == ("points_sale", "PAID", "u1")
     # 210 × 900/481.95 = 392.1568… → 392.15; 80 % = 313.72
-    assert sale["amount"] == "313.72"
+    assert sale["amount"] == "313.72" and sale["points"] == "210.0000"
+    listed = gql.ok('{ ledger(memberId: "u1", rule: "points_sale") { amount points } }')["ledger"]
+    assert listed == [{"amount": "313.72", "points": "210.0000"}]
     balance = gql.ok(BALANCE, id="u1")["member"]["balance"]
     assert balance["points"] == "0.0000" and balance["available"] == "313.72"
     assert gql.ok(MARKET)["pointsMarket"]["price"] > "1.8674"
