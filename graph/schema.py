@@ -21,6 +21,14 @@ INDEXES: list[tuple[str, str]] = [
     ("Pool", "name"),
     ("Member", "seq"),  # rotation batches go through members by seq range
     ("Rotation", "week"),
+    ("Holding", "id"),
+    ("Holding", "member_id"),
+    ("Holding", "cap_key"),
+    ("Member", "identity"),
+    ("Member", "shares_milli"),
+    ("Order", "pools_open"),
+    ("Order", "level_open"),
+    ("PeriodRun", "id"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
@@ -30,6 +38,8 @@ UNIQUE: list[tuple[str, str]] = [
     ("Entry", "id"),
     ("Pool", "name"),
     ("Rotation", "week"),
+    ("Holding", "id"),
+    ("PeriodRun", "id"),
 ]
 
 
