@@ -11,6 +11,8 @@ from strawberry.types import Info
 
 from api.context import call, require_admin
 from api.orders import Balance, load_balance
+from api.pools import Identity
+from graph import withdrawals_store
 from graph import members
 from graph.members import LineRecord, MemberRecord, TreeNodeRecord
 
@@ -106,6 +108,11 @@ class Member:
     @strawberry.field(description="Money booked to this member: available, frozen, burned, quota left.")
     async def balance(self, info: Info) -> Balance:
         return await load_balance(info, self.record.id)
+
+    @strawberry.field(description="Identity of the linkage dividend pool (rules §6), null when none.")
+    async def identity(self, info: Info) -> Optional[Identity]:
+        value = await info.context.loader("identity", withdrawals_store.identities_of).load(self.record.id)
+        return Identity(value) if value is not None else None
 
 
 @strawberry.type

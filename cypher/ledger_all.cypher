@@ -12,8 +12,7 @@ WHERE ($member_id IS NULL OR e.beneficiary_id = $member_id)
        OR (e.at = $after_at AND (source > $after_source OR (source = $after_source AND e.seq > $after_seq))))
 RETURN e.id AS id, e.seq AS seq, e.rule AS rule, e.status AS status, e.amount AS amount,
        e.explanation AS explanation, e.beneficiary_id AS beneficiary_id, e.pool AS pool,
-       e.order_id AS order_id, e.period AS period, e.at AS at, e.plan_version AS plan_version, e.reverses AS reverses,
-       e.refund_id AS refund_id,
-       source
+       e.order_id AS order_id, e.period AS period, e.at AS at, e.plan_version AS plan_version,
+       e.points AS points, e.reverses AS reverses, e.refund_id AS refund_id, source
 ORDER BY at, source, seq
 LIMIT $first

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
+from graph import order_effects
 from graph.errors import BadInput, Conflict, NotFound
 from graph.ledger import EntryRecord, entries_of_orders, entry_rows, member_deltas
 from graph.linkage import Allocation, Ancestor, Holder, OrderView, allocate
@@ -123,6 +124,7 @@ def record_order(
     record, booked = rn.guard(attempt)
     if booked:
         log.info("order %s of %s for %s booked", order_id, buyer_id, fmt_money(amount))
+    order_effects.apply(rn, record.id)  # points, team counters, funds (rules §5–§8); idempotent
     return record
 
 

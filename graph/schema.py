@@ -25,6 +25,14 @@ INDEXES: list[tuple[str, str]] = [
     ("Refund", "order_id"),
     ("Entry", "at"),  # payoutReport reads entries by time range
     ("PlanVersion", "version"),
+    ("Holding", "id"),
+    ("Holding", "member_id"),
+    ("Holding", "cap_key"),
+    ("Member", "identity"),
+    ("Member", "shares_milli"),
+    ("Order", "pools_open"),
+    ("Order", "level_open"),
+    ("PeriodRun", "id"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
@@ -36,6 +44,8 @@ UNIQUE: list[tuple[str, str]] = [
     ("Rotation", "week"),
     ("Refund", "id"),
     ("PlanVersion", "version"),
+    ("Holding", "id"),
+    ("PeriodRun", "id"),
 ]
 
 
