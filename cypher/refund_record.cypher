@@ -1,7 +1,8 @@
 // Guarded: books refund $id of $amount cents of order $order_id ($reason, at $at epoch ms, month
 // $period, under plan $plan_version): the Refund node, the order's `refunded` counter, the
 // pools it lowers ($pools: [{name, amount}], amounts negative), the member counters it moves
-// ($members: [{id, paid, frozen, burned, quota_used}], deltas in cents; never empty) and its
+// ($members: [{id, paid, frozen, burned, quota_used}], deltas in cents; never empty), the
+// dividend pool's carry-over it lowers ($carry: null or {name, names, amounts}) and its
 // reversal entries ($entries from graph.ledger.entry_rows plus reverses and refund_id).
 // Returns entries: the number of entries created (0 when the graph changed since $version).
 MATCH (v:Meta {key: 'version'})
@@ -20,6 +21,9 @@ FOREACH (pd IN $pools |
   MERGE (p:Pool {name: pd.name})
   ON CREATE SET p.balance = 0
   SET p.balance = p.balance + pd.amount)
+FOREACH (c IN CASE WHEN $carry IS NULL THEN [] ELSE [$carry] END |
+  MERGE (p:Pool {name: c.name})
+  SET p.carry_names = c.names, p.carry_amounts = c.amounts)
 WITH DISTINCT r
 UNWIND $members AS d
 MATCH (m:Member {id: d.id})
@@ -34,9 +38,9 @@ CREATE (x:Entry {id: e.id, seq: e.seq, rule: e.rule, status: e.status, amount: e
                  order_id: e.order_id, period: e.period, at: e.at, plan_version: e.plan_version,
                  reverses: e.reverses, refund_id: e.refund_id})
 WITH x, e
-OPTIONAL MATCH (m:Member {id: e.beneficiary_id})
+OPTIONAL MATCH (m:Member {id: coalesce(e.beneficiary_id, '')})
 FOREACH (_ IN CASE WHEN m IS NULL THEN [] ELSE [1] END | CREATE (x)-[:TO]->(m))
 WITH x, e
-OPTIONAL MATCH (o:Order {id: e.order_id})
+OPTIONAL MATCH (o:Order {id: coalesce(e.order_id, '')})
 FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | CREATE (x)-[:FOR_ORDER]->(o))
 RETURN count(x) AS entries

@@ -128,6 +128,36 @@ def reverse(entries: list[BookedEntry], refund: int, refund_id: str, order_amoun
     return result
 
 
+def reverse_closed(split: list[BookedEntry], target: int, refund_id: str, order_id: str, closed: str,
+                   reason: str) -> Reversal:
+    """The reversal of `target` cents of a closed period's split (a pool share of the order
+    already paid out by a month close), spread over what is left of its entries (pure)."""
+    split = sorted(split, key=lambda e: e.id)
+    result = Reversal([], [], [], defaultdict(int), defaultdict(int))
+    if target <= 0 or not split:
+        return result
+    cents = reversal_cents([e.amount for e in split], [e.reversed for e in split], target)
+    for entry, value in zip(split, cents, strict=True):
+        if value == 0:
+            continue
+        amount = from_cents(value)
+        text = (f"reversal {fmt_money(amount)} of {entry.rule} {fmt_money(from_cents(entry.amount))} "
+                f"({entry.status.lower()}, entry {entry.id} of closed period {closed}): refund {refund_id} "
+                f"of order {order_id} ({reason})")
+        result.bookings.append(Booking(entry.rule, entry.status, amount, text, entry.beneficiary_id, entry.pool))
+        result.reverses.append(entry.id)
+        result.plan_versions.append(entry.plan_version)
+    return result
+
+
+def next_open_period(month: str, done: set[str]) -> str:
+    """`month` ('YYYY-MM') or the first month after it that no period close has finished."""
+    year, number = int(month[:4]), int(month[5:7])
+    while f"{year:04d}-{number:02d}" in done:
+        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+    return f"{year:04d}-{number:02d}"
+
+
 # --- the database side --------------------------------------------------------------------
 
 
@@ -180,16 +210,41 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
             raise RuntimeError(f"order {order_id}: its entries do not add up to what is left to refund")
         reversal = reverse(booked, cents, refund_id, order["amount"], reason)
         at = rn.clock()
-        record = RefundRecord(refund_id, order_id, amount, reason, at, period_of(at), plan.version)
+        done = {row["period"] for row in rn.store.run("period_runs_done")}
+        period = next_open_period(period_of(at), done)
+        record = RefundRecord(refund_id, order_id, amount, reason, at, period, plan.version)
         rows = entry_rows(reversal.bookings, source=f"refund:{refund_id}", at=at, order_id=order_id,
-                          period=record.period, plan_version=plan.version)
+                          period=period, plan_version=plan.version)
         for row, reversed_id, version in zip(rows, reversal.reverses, reversal.plan_versions, strict=True):
             row.update(reverses=reversed_id, refund_id=refund_id, plan_version=version)
+        pools = dict(reversal.pools)
+        carry = None
+        for split_source, pool in closed_splits(order):
+            split = read_split(rn, split_source)
+            pooled = -reversal.pools.get(pool, 0)  # what this refund takes out of the pool
+            split_left = sum(e.amount + e.reversed for e in split)
+            target = min(pooled, split_left)
+            if pool == "dividend":  # the closed month paid part out and carried the rest over
+                carried = sum(rn.store.run("pool_state", {"name": "dividend"})[0]["carry_amounts"])
+                if cents < left and split_left + carried > 0:
+                    target = min(target, pooled * split_left // (split_left + carried))
+                carry = carry_after(rn, pooled - target)
+            closed = reverse_closed(split, target, refund_id, order_id, split_source.split(":")[1], reason)
+            if not closed.bookings:
+                continue
+            more = entry_rows(closed.bookings, source=f"refund:{refund_id}", at=at, period=period)
+            for offset, (row, reversed_id, version) in enumerate(zip(more, closed.reverses, closed.plan_versions)):
+                row.update(id=f"refund:{refund_id}#{len(rows) + offset}", seq=len(rows) + offset,
+                           reverses=reversed_id, refund_id=refund_id, plan_version=version)
+            rows.extend(more)
+            reversal.bookings.extend(closed.bookings)
+            pools[pool] = pools.get(pool, 0) + target  # the pay-out is undone: its money is the pool's again
         result = rn.store.run("refund_record", {
             "version": context["version"], "id": refund_id, "order_id": order_id, "amount": cents,
             "reason": reason, "at": at, "period": record.period, "plan_version": plan.version,
             "members": _member_rows(order["buyer_id"], reversal),
-            "pools": [{"name": name, "amount": value} for name, value in sorted(reversal.pools.items())],
+            "pools": [{"name": name, "amount": value} for name, value in sorted(pools.items()) if value],
+            "carry": carry,
             "entries": rows,
         })
         if not result or result[0]["entries"] != len(rows):
@@ -200,6 +255,53 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
     if booked_now:
         log.info("refund %s of order %s: %s", refund_id, order_id, fmt_money(amount))
     return record
+
+
+def closed_splits(order: Row) -> list[tuple[str, str]]:
+    """(source, pool) of the period-close splits that already paid out the order's pool shares:
+    its own level walk (rules §7) and the month's dividend and shareholder splits (§6, §8)."""
+    splits = []
+    if order.get("level_closed"):
+        splits.append((f"period:{order['level_closed']}:level:{order['id']}", "level"))
+    if order.get("pools_closed"):
+        splits.append((f"period:{order['pools_closed']}:dividend", "dividend"))
+        splits.append((f"period:{order['pools_closed']}:shareholder", "shareholder"))
+    return splits
+
+
+def carry_after(rn: Refnet, uncovered: int) -> dict | None:
+    """The dividend pool's carry-over after taking `uncovered` cents out of it: the part of a
+    refunded order's dividend share that a closed month carried over (an identity without
+    holder) instead of paying out. Spread over the identities' carries like a reversal."""
+    if uncovered <= 0:
+        return None
+    state = rn.store.run("pool_state", {"name": "dividend"})[0]
+    amounts = list(state["carry_amounts"])
+    take = min(uncovered, sum(amounts))
+    if take <= 0:
+        return None
+    taken = reversal_cents(amounts, [0] * len(amounts), take)
+    return {"name": "dividend", "names": list(state["carry_names"]),
+            "amounts": [a + t for a, t in zip(amounts, taken)]}
+
+
+SPLIT_BATCH = 1000
+
+
+def read_split(rn: Refnet, source: str) -> list[BookedEntry]:
+    """The entries `<source>#0`, `#1`, … of a closed period's split, with what was reversed of each."""
+    found: list[BookedEntry] = []
+    start = 0
+    while True:
+        ids = [f"{source}#{n}" for n in range(start, start + SPLIT_BATCH)]
+        rows = rn.store.run("refund_closed_entries", {"ids": ids})
+        fields = [name for name in BookedEntry.__dataclass_fields__]
+        # FalkorDB's sum() answers a float: cents are whole numbers
+        found.extend(BookedEntry(**{name: row[name] for name in fields} | {"reversed": int(row["reversed"])})
+                     for row in rows)
+        if len(rows) < SPLIT_BATCH:
+            return found
+        start += SPLIT_BATCH
 
 
 def booked_entries(rows: list[Row], prefix: str) -> list[BookedEntry]:

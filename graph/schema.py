@@ -25,6 +25,7 @@ INDEXES: list[tuple[str, str]] = [
     ("Refund", "order_id"),
     ("Entry", "at"),  # payoutReport reads entries by time range
     ("PlanVersion", "version"),
+    ("Entry", "reverses"),  # a refund finds what earlier refunds reversed of an entry
     ("Holding", "id"),
     ("Holding", "member_id"),
     ("Holding", "cap_key"),

@@ -1,0 +1,4 @@
+// The periods of every finished period-close run (months and weeks, every plan). Returns period.
+MATCH (r:PeriodRun)
+WHERE r.done = true
+RETURN DISTINCT r.period AS period
