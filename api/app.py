@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
 
+from api import family
 from api.context import Context, caller_is_admin
 from api.schema import schema
 from graph.service import Refnet
@@ -23,6 +24,9 @@ log = logging.getLogger("refnet.api")
 # runs until cancelled.
 BackgroundJob = Callable[[Refnet], Awaitable[None]]
 BACKGROUND_JOBS: list[BackgroundJob] = []
+
+# Plain HTTP routes of feature modules, besides /healthz and /graphql.
+EXTRA_ROUTES: list[Route] = [*family.ROUTES]
 
 
 class RefnetGraphQL(GraphQL):
@@ -61,6 +65,6 @@ def create_app(open_engine: Callable[[], Refnet], jobs: list[BackgroundJob] | No
 
     graphql = RefnetGraphQL(schema, graphql_ide="graphiql")
     return Starlette(
-        routes=[Route("/healthz", healthz), Route("/graphql", graphql, methods=["GET", "POST"])],
+        routes=[Route("/healthz", healthz), Route("/graphql", graphql, methods=["GET", "POST"]), *EXTRA_ROUTES],
         lifespan=lifespan,
     )

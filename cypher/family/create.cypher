@@ -9,6 +9,6 @@ WITH v
 MATCH (l:Member {id: $leader_id})
 CREATE (f:Family {id: $id, name: $name, created_at: $now})
 CREATE (f)-[:LED_BY]->(l)
-CREATE (c:FamilyChange {family_id: $id, member_id: $leader_id, action: 'CREATED', role: 'LEADER', at: $now})
+CREATE (c:FamilyChange {seq: $version + 1, family_id: $id, member_id: $leader_id, action: 'CREATED', role: 'LEADER', at: $now})
 CREATE (c)-[:OF]->(f)
 RETURN f.id AS id

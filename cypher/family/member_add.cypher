@@ -9,6 +9,6 @@ WITH v
 MATCH (f:Family {id: $family_id})
 MATCH (m:Member {id: $member_id})
 CREATE (m)-[:MEMBER_OF {role: $role, since: $now}]->(f)
-CREATE (c:FamilyChange {family_id: $family_id, member_id: $member_id, action: 'JOINED', role: $role, at: $now})
+CREATE (c:FamilyChange {seq: $version + 1, family_id: $family_id, member_id: $member_id, action: 'JOINED', role: $role, at: $now})
 CREATE (c)-[:OF]->(f)
 RETURN f.id AS id

@@ -8,7 +8,7 @@ WHERE v.value = $version
 SET v.value = $version + 1
 WITH v
 MATCH (m:Member {id: $member_id})-[r:MEMBER_OF]->(f:Family {id: $family_id})
-CREATE (c:FamilyChange {family_id: $family_id, member_id: $member_id, action: 'REMOVED',
+CREATE (c:FamilyChange {seq: $version + 1, family_id: $family_id, member_id: $member_id, action: 'REMOVED',
                         role: r.role, reason: $reason, at: $now})
 CREATE (c)-[:OF]->(f)
 DELETE r

@@ -7,7 +7,7 @@ WHERE v.value = $version
 SET v.value = $version + 1
 WITH v
 MATCH (m:Member {id: $member_id})-[r:MEMBER_OF]->(f:Family {id: $family_id})
-CREATE (c:FamilyChange {family_id: $family_id, member_id: $member_id, action: 'ROLE_CHANGED',
+CREATE (c:FamilyChange {seq: $version + 1, family_id: $family_id, member_id: $member_id, action: 'ROLE_CHANGED',
                         role: $role, previous_role: r.role, at: $now})
 CREATE (c)-[:OF]->(f)
 SET r.role = $role
