@@ -150,6 +150,9 @@ def _csv_event(row: dict[str, str], family_id: str | None) -> ActivityEvent:
     for key in CSV_REQUIRED:
         if not values[key]:
             raise BadInput(f"{key}: empty")
+    kind = values["type"].upper()
+    if kind not in ACTIVITY_TYPES:
+        raise BadInput(f"type: {values['type']!r} is not one of {', '.join(ACTIVITY_TYPES)}")
     diamonds_text = values["diamonds"] or "0"
     if not diamonds_text.isdigit():
         raise BadInput(f"diamonds: {diamonds_text!r} is not a whole number")
@@ -157,7 +160,7 @@ def _csv_event(row: dict[str, str], family_id: str | None) -> ActivityEvent:
     return ActivityEvent(
         family_id=family,
         member_id=values["member_id"],
-        type=values["type"].upper(),
+        type=kind,
         at=parse_time(values["at"]),
         diamonds=int(diamonds_text),
         category=values["category"] or None,
