@@ -14,11 +14,15 @@ INDEXES: list[tuple[str, str]] = [
     ("Member", "id"),
     ("Member", "landing_slug"),
     ("Meta", "key"),
+    ("Family", "id"),
+    ("FamilyPeriodRun", "key"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
     ("Member", "id"),
     ("Meta", "key"),
+    ("Family", "id"),
+    ("FamilyPeriodRun", "key"),  # "<familyId>:<period>": a family's period closes once
 ]
 
 

@@ -39,7 +39,8 @@ CREATE = 'mutation($id: ID!, $leader: ID!) { createFamily(id: $id, name: "Sing A
 ADD = "mutation($f: ID!, $m: ID!, $role: FamilyRole) { addFamilyMember(familyId: $f, memberId: $m, role: $role) { members { member { id } role } } }"
 RECORD = "mutation($f: ID!, $events: [ActivityInput!]!) { recordActivity(familyId: $f, events: $events) }"
 CLOSE = "mutation($p: String!) { closePeriod(period: $p) { period entries total } }"
-LEDGER = "MATCH (x:Entry)-[:TO]->(m:Member) RETURN x.id AS id, x.amount AS amount, x.explanation AS explanation, x.rule AS rule, x.status AS status, x.period AS period, m.id AS to ORDER BY x.seq"
+LEDGER = ("MATCH (x:Entry)-[:TO]->(m:Member) RETURN x.id AS id, x.amount AS amount, x.explanation AS explanation, "
+          "x.rule AS rule, x.status AS status, x.period AS period, m.id AS to ORDER BY x.id")
 
 
 def family(gql, rn, members: list[str], family_id: str = "F", leader: str = "L") -> None:
@@ -267,3 +268,17 @@ def test_chart_data_counts_qualifying_diamonds_per_week(plan):
     assert data.periods[-3:] == ("2026-W10", "2026-W11", "2026-W12") and len(data.periods) == 12
     assert data.members["a"][-3:] == (12000, 0, 0) and data.members["b"] == (0,) * 12
     assert data.commission[-3] == 1000  # 800 from a + 200 from a member removed since
+
+
+def test_a_close_killed_half_way_is_finished_by_a_rerun(gql, rn, plan):
+    from graph.family import commission
+
+    family(gql, rn, ["a"], "A", "LA")
+    family(gql, rn, ["b"], "B", "LB")
+    gql.ok(RECORD, f="A", events=[gift("a", 10000)])
+    gql.ok(RECORD, f="B", events=[gift("b", 20000)])
+    start, end = periods.bounds(WEEK)
+    assert commission.close_family_period(rn, plan, "A", WEEK, start, end) == 1  # then the job died
+    assert gql.ok(CLOSE, p=WEEK)["closePeriod"] == {"period": WEEK, "entries": 2, "total": "2800.00"}
+    assert [(e["to"], e["amount"]) for e in rn.store.run_text(LEDGER)] == [("LA", 40000), ("LB", 240000)]
+    assert commission.close_family_period(rn, plan, "A", WEEK, start, end) == 0

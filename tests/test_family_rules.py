@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from graph.family import commission, health, periods
 from graph.family.activity import ActivityEvent
@@ -294,3 +295,36 @@ def test_budget_window_is_the_last_complete_periods(plan):
     nothing = health.budget(spend(props="10.00"), AS_OF, plan)
     assert (nothing.commission, nothing.net_margin, nothing.margin_class) == (0, None, "ALARM")
     assert health.budget([], AS_OF, plan).margin_class is None
+
+
+# --- properties against a plain model -----------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.dictionaries(st.text("abcdefgh", min_size=1, max_size=3), st.integers(0, 40000), max_size=12),
+       st.sampled_from(["1.00", "0.01", "0.005"]))
+def test_commission_matches_a_plain_model(diamonds, value):
+    plan = replace(FamilyPlan(), diamond_value=Decimal(value))
+    booked = commission.bookings("leader", diamonds, plan)
+    # model: integer arithmetic in hundredths of a diamond-cent, floored
+    expected = {}
+    for member, d in diamonds.items():
+        cents = (max(0, d - 8000) * 20 * int(Decimal(value) * 1000)) // (100 * 10)
+        if cents:
+            expected[member] = Decimal(cents) / 100
+    assert [b.explanation.rsplit(" ", 1)[1] for b in booked] == sorted(expected)
+    assert {b.explanation.rsplit(" ", 1)[1]: b.amount for b in booked} == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.text("abcdef", min_size=1, max_size=2), st.integers(0, 1000), min_size=1, max_size=10))
+def test_pareto_group_is_the_smallest_reaching_the_cut(diamonds):
+    group = health.top_contributors(diamonds, Decimal("0.80"))
+    total = sum(diamonds.values())
+    if total == 0:
+        assert group == []
+        return
+    assert sum(diamonds[m] for m in group) * 5 >= total * 4
+    assert sum(diamonds[m] for m in group[:-1]) * 5 < total * 4  # one fewer does not reach it
+    outside = [d for m, d in diamonds.items() if m not in group]
+    assert all(diamonds[m] >= max(outside, default=0) for m in group)
