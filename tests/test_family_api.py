@@ -282,3 +282,27 @@ def test_a_close_killed_half_way_is_finished_by_a_rerun(gql, rn, plan):
     assert gql.ok(CLOSE, p=WEEK)["closePeriod"] == {"period": WEEK, "entries": 2, "total": "2800.00"}
     assert [(e["to"], e["amount"]) for e in rn.store.run_text(LEDGER)] == [("LA", 40000), ("LB", 240000)]
     assert commission.close_family_period(rn, plan, "A", WEEK, start, end) == 0
+
+
+def test_family_operations_need_the_admin_token(gql, rn, monkeypatch):
+    family(gql, rn, ["a"])
+    monkeypatch.setenv("REFNET_ADMIN_TOKEN", "s3cret")
+    for query, variables in ((RECORD, {"f": "F", "events": [gift("a", 1)]}), (CLOSE, {"p": WEEK}),
+                             (HEALTH, {"f": "F", "at": iso(NOW)}), ('{ family(id: "F") { id } }', {})):
+        assert gql.error(query, **variables)["extensions"]["code"] == "UNAUTHENTICATED"
+    assert activity_count(rn) == 0
+    assert gql.ok('{ family(id: "F") { id name leader { id } } }', "s3cret")["family"] == \
+        {"id": "F", "name": "Sing Along", "leader": {"id": "L"}}
+
+
+class TestWithoutTheFamilyPlan:
+    @pytest.fixture
+    def plan(self):
+        return None
+
+    def test_families_need_the_family_plan(self, gql, rn):
+        register(rn, "Leader", member_id="L")
+        error = gql.error(CREATE, id="F", leader="L")
+        assert error["extensions"]["code"] == "BAD_INPUT" and error["message"].startswith("plan:")
+        error = gql.error(CLOSE, p=WEEK)
+        assert error["extensions"]["code"] == "BAD_INPUT" and "no plan module" in error["message"]
