@@ -4,7 +4,7 @@ chart route `GET /families/{id}/chart.svg` and the `refnet import-activity` comm
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path

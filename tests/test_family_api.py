@@ -4,7 +4,7 @@ with the seed's numbers, team health, and the chart."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 

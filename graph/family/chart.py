@@ -16,7 +16,10 @@ from typing import Sequence
 from graph.family import periods
 from graph.family.activity import ActivityEvent
 from graph.family.commission import commission_diamonds
+from graph.family.families import require_family
+from graph.family.health import read_events
 from graph.family.plan import FamilyPlan
+from graph.service import Refnet
 
 PERIODS = 12
 COMMISSION_GID = "family-commission"
@@ -77,11 +80,8 @@ def render_svg(data: ChartData, title: str) -> str:
     return buffer.getvalue()
 
 
-def read_chart_svg(rn, plan: FamilyPlan, family_id: str, as_of: int, count: int = PERIODS) -> str:
+def read_chart_svg(rn: Refnet, plan: FamilyPlan, family_id: str, as_of: int, count: int = PERIODS) -> str:
     """The chart of a family's current members at `as_of`; NotFound for an unknown family."""
-    from graph.family.families import require_family
-    from graph.family.health import read_events
-
     family = require_family(rn, family_id, "id")
     start = periods.bounds(periods.last_periods(as_of, plan.period, count)[0])[0]
     events = read_events(rn, family_id, start, as_of)

@@ -15,7 +15,7 @@ from graph.errors import BadInput
 from graph.family import periods
 from graph.family.plan import FamilyPlan
 from graph.ledger import Booking, entry_rows, member_deltas
-from graph.money import CENT, share, to_cents, from_cents, percent
+from graph.money import CENT, from_cents, percent, share, to_cents
 from graph.service import Refnet
 from graph.store import Conflicted
 
@@ -26,8 +26,7 @@ RULE = "family_commission"
 
 def diamonds_text(value: Decimal) -> str:
     """800 → "800", 800.2 → "800.2": diamonds without trailing zeros."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 def commission_diamonds(diamonds: int, plan: FamilyPlan) -> Decimal:

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal
 from fractions import Fraction
 from typing import Iterable, Sequence
 
 from graph.family import periods
 from graph.family.activity import ActivityEvent
 from graph.family.commission import commission_amount, commission_diamonds
-from graph.family.families import FamilyMemberRecord
+from graph.family.families import FamilyMemberRecord, require_family
 from graph.family.plan import ROLES, Alerts, FamilyPlan, RoleRule
-from graph.money import CENT, percent
+from graph.money import CENT, from_cents, percent
 from graph.service import Refnet
 
 HOUR_MS = 3_600_000
@@ -110,13 +110,13 @@ def _variance(values: Sequence[int]) -> Fraction:
 
 
 def coefficient_of_variation(values: Sequence[int]) -> Decimal | None:
-    """Population std ÷ mean, to 4 places; None with fewer than 2 weeks or no diamonds."""
+    """Population std ÷ mean, floored to 4 places (display); None with fewer than 2 weeks or no diamonds."""
     if len(values) < 2 or sum(values) == 0:
         return None
     mean = Fraction(sum(values), len(values))
     variance = _variance(values)
     std = (Decimal(variance.numerator) / Decimal(variance.denominator)).sqrt()
-    return (std / (Decimal(mean.numerator) / Decimal(mean.denominator))).quantize(FOUR, rounding=ROUND_HALF_EVEN)
+    return (std / (Decimal(mean.numerator) / Decimal(mean.denominator))).quantize(FOUR, rounding=ROUND_FLOOR)
 
 
 def consistency(values: Sequence[int], alerts: Alerts) -> str | None:
@@ -415,8 +415,6 @@ def horizon_ms(plan: FamilyPlan, as_of: int) -> int:
 
 def read_events(rn: Refnet, family_id: str, start: int, end: int) -> list[ActivityEvent]:
     """The family's activity with start <= at <= end."""
-    from graph.money import from_cents
-
     return [
         ActivityEvent(family_id, row["member_id"], row["type"], row["at"], row["diamonds"] or 0,
                       row["category"], from_cents(row["amount"]) if row["amount"] is not None else None)
@@ -425,8 +423,6 @@ def read_events(rn: Refnet, family_id: str, start: int, end: int) -> list[Activi
 
 
 def read_team_health(rn: Refnet, plan: FamilyPlan, family_id: str, as_of: int) -> TeamHealthReport:
-    from graph.family.families import require_family
-
     family = require_family(rn, family_id)
     events = read_events(rn, family_id, horizon_ms(plan, as_of), as_of)
     last = {row["member_id"]: row["last_at"] for row in rn.store.run(

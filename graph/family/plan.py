@@ -74,7 +74,7 @@ class FamilyPlan:
     pk: frozenset[str] = frozenset({"PK_JOIN", "PK_GIFT"})
     expense_categories: tuple[str, ...] = ("props", "event_fees", "rankings", "incentives", "other")
     alerts: Alerts = field(default_factory=Alerts)
-    roles: Mapping[str, RoleRule] = field(default_factory=_default_roles)
+    roles: Mapping[str, RoleRule] = field(default_factory=_default_roles, hash=False)
     version: str = "family-1"
 
     @classmethod
