@@ -2,7 +2,8 @@
 last 12 periods (weeks by default), as SVG drawn by matplotlib.
 
 Each line is an SVG group with a findable id: `member-<memberId>` per member and
-`family-commission` for the commission (in diamonds, the unit of the other lines).
+`family-commission` for the commission (in diamonds, the unit of the other lines); a dotted
+`threshold` line marks the plan's threshold.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class ChartData:
     periods: tuple[str, ...]  # oldest first, ending with the period of as_of
     members: dict[str, tuple[int, ...]]  # member → qualifying diamonds per period
     commission: tuple[Decimal, ...]  # the family's commission in diamonds per period
+    threshold: int  # diamonds per member per period that earn no commission
 
 
 def chart_data(plan: FamilyPlan, member_ids: Sequence[str], events: Sequence[ActivityEvent], as_of: int,
@@ -48,7 +50,7 @@ def chart_data(plan: FamilyPlan, member_ids: Sequence[str], events: Sequence[Act
         sum((commission_diamonds(values[i], plan) for values in diamonds.values()), Decimal(0))
         for i in range(len(labels))
     )
-    return ChartData(tuple(labels), {m: tuple(diamonds[m]) for m in sorted(member_ids)}, commission)
+    return ChartData(tuple(labels), {m: tuple(diamonds[m]) for m in sorted(member_ids)}, commission, plan.threshold)
 
 
 def render_svg(data: ChartData, title: str) -> str:
@@ -60,7 +62,8 @@ def render_svg(data: ChartData, title: str) -> str:
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "refnet"}):
-        figure = Figure(figsize=(10, 5.5))
+        # tall enough for the legend: one line of it per member
+        figure = Figure(figsize=(10, max(5.5, 1.5 + 0.16 * (len(data.members) + 1))))
         FigureCanvasSVG(figure)
         axes = figure.add_subplot()
         x = list(range(len(data.periods)))
@@ -68,15 +71,16 @@ def render_svg(data: ChartData, title: str) -> str:
             axes.plot(x, values, marker="o", linewidth=1.4, markersize=3, label=member_id, gid=f"member-{member_id}")
         axes.plot(x, [float(value) for value in data.commission], color="black", linestyle="--", linewidth=2.4,
                   label="leader's commission", gid=COMMISSION_GID)
+        axes.axhline(data.threshold, color="grey", linestyle=":", linewidth=1,
+                     label=f"threshold {data.threshold:,}", gid="threshold")
         axes.set_xticks(x, list(data.periods), rotation=45, ha="right", fontsize=8)
         axes.set_ylabel("diamonds")
         axes.set_title(title)
         axes.grid(True, alpha=0.3)
         axes.set_ylim(bottom=0)
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-        figure.tight_layout()
         buffer = io.StringIO()
-        figure.savefig(buffer, format="svg")
+        figure.savefig(buffer, format="svg", bbox_inches="tight")
     return buffer.getvalue()
 
 
