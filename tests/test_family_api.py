@@ -306,3 +306,18 @@ class TestWithoutTheFamilyPlan:
         assert error["extensions"]["code"] == "BAD_INPUT" and error["message"].startswith("plan:")
         error = gql.error(CLOSE, p=WEEK)
         assert error["extensions"]["code"] == "BAD_INPUT" and "no plan module" in error["message"]
+
+
+def test_a_family_created_later_can_import_and_book_a_closed_week(gql, rn):
+    family(gql, rn, ["a"], "A", "LA")
+    gql.ok(RECORD, f="A", events=[gift("a", 9000)])
+    register(rn, "Late leader", member_id="LB")  # at NOW: after WEEK ended
+    register(rn, "Late singer", sponsor_id="LB", member_id="b")
+    gql.ok(CREATE, id="B", leader="LB")
+    gql.ok(ADD, f="B", m="b")
+    assert gql.ok(CLOSE, p=WEEK)["closePeriod"] == {"period": WEEK, "entries": 1, "total": "200.00"}
+    keys = rn.store.run_text("MATCH (r:FamilyPeriodRun) RETURN r.key AS key")
+    assert keys == [{"key": f"A:{WEEK}"}]  # B did not exist in that week and had no activity in it
+    gql.ok(RECORD, f="B", events=[gift("b", 10000)])  # B's history of that week
+    assert gql.ok(CLOSE, p=WEEK)["closePeriod"] == {"period": WEEK, "entries": 2, "total": "600.00"}
+    assert gql.error(RECORD, f="B", events=[gift("b", 1)])["extensions"]["code"] == "CONFLICT"

@@ -82,7 +82,10 @@ def check_period(period: str, plan: FamilyPlan, now: int) -> tuple[int, int]:
 
 
 def close_family_period(rn: Refnet, plan: FamilyPlan, family_id: str, period: str, start: int, end: int) -> int:
-    """Books one family's commission for `period`; returns the entries booked (0 if it ran before)."""
+    """Books one family's commission for `period`; returns the entries booked (0 if it ran before).
+
+    A family created after the period ended, without activity in it, is left out (no run), so
+    that its history can still be imported and booked by a later re-run."""
     key = f"{family_id}:{period}"
     source = f"family:{family_id}:{period}"
 
@@ -92,6 +95,8 @@ def close_family_period(rn: Refnet, plan: FamilyPlan, family_id: str, period: st
         })[0]
         if view["closed"]:
             return 0
+        if view["created_at"] >= end and not view["events"]:
+            return 0  # the family did not exist then: leave the period open for a history import
         diamonds = {row["member_id"]: int(row["diamonds"]) for row in view["members"]}
         booked = bookings(view["leader_id"], diamonds, plan)
         total = sum((b.amount for b in booked), Decimal("0.00"))
