@@ -321,3 +321,20 @@ def test_a_family_created_later_can_import_and_book_a_closed_week(gql, rn):
     gql.ok(RECORD, f="B", events=[gift("b", 10000)])  # B's history of that week
     assert gql.ok(CLOSE, p=WEEK)["closePeriod"] == {"period": WEEK, "entries": 2, "total": "600.00"}
     assert gql.error(RECORD, f="B", events=[gift("b", 1)])["extensions"]["code"] == "CONFLICT"
+
+
+class TestAMonthlyPlan:
+    @pytest.fixture
+    def plan(self):
+        from dataclasses import replace
+
+        return replace(load_shipped(), period="month")
+
+    def test_close_a_month(self, gql, rn):
+        family(gql, rn, ["a"])
+        day = 86_400_000  # two weeks of 7000 each: nothing per week, 1200 for the month of February
+        gql.ok(RECORD, f="F", events=[gift("a", 7000, at=WEEK_START - 5 * day), gift("a", 7000, at=WEEK_START - 12 * day)])
+        assert gql.ok(CLOSE, p="2026-02")["closePeriod"] == {"period": "2026-02", "entries": 1, "total": "1200.00"}
+        assert gql.error(CLOSE, p=WEEK)["message"].startswith("period: the family plan closes months like 2026-11")
+        error = gql.error(CLOSE, p="2026-03")
+        assert error["extensions"]["code"] == "BAD_INPUT" and "2026-03 has not ended" in error["message"]

@@ -328,3 +328,29 @@ def test_pareto_group_is_the_smallest_reaching_the_cut(diamonds):
     assert sum(diamonds[m] for m in group[:-1]) * 5 < total * 4  # one fewer does not reach it
     outside = [d for m, d in diamonds.items() if m not in group]
     assert all(diamonds[m] >= max(outside, default=0) for m in group)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 30000), min_size=2, max_size=8))
+def test_consistency_matches_a_float_model_away_from_the_boundaries(weeks):
+    import statistics
+
+    plan = FamilyPlan()
+    if sum(weeks) == 0:
+        assert health.consistency(weeks, plan.alerts) is None
+        return
+    cv = statistics.pstdev(weeks) / statistics.fmean(weeks)
+    if min(abs(cv - 0.3), abs(cv - 0.7)) < 1e-9:
+        return
+    expected = "RELIABLE" if cv < 0.3 else "SPORADIC" if cv > 0.7 else "MODERATE"
+    assert health.consistency(weeks, plan.alerts) == expected
+    assert abs(float(health.coefficient_of_variation(weeks)) - cv) < 1e-4
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10 * W), st.integers(0, 5000)), max_size=30))
+def test_weekly_totals_match_a_plain_model(gifts):
+    weeks = health.weekly_totals([event("a", "LIVE_GIFT", AS_OF - age, d) for age, d in gifts], AS_OF, 8,
+                                 frozenset({"LIVE_GIFT"}))
+    model = [sum(d for age, d in gifts if i * W <= age < (i + 1) * W) for i in range(8)]
+    assert weeks == list(reversed(model))
