@@ -435,9 +435,10 @@ class Mutation:
 
     @strawberry.mutation
     async def add_family_member(self, info: Info, family_id: strawberry.ID, member_id: strawberry.ID,
-                                role: FamilyRole = FamilyRole.MEMBER) -> Family:
+                                role: Optional[FamilyRole] = FamilyRole.MEMBER) -> Family:
         require_admin(info)
-        record = await call(families.add_member, info.context.rn, str(family_id), str(member_id), role.value)
+        record = await call(families.add_member, info.context.rn, str(family_id), str(member_id),
+                            (role or FamilyRole.MEMBER).value)
         return Family(record=record)
 
     @strawberry.mutation(description="Promotes or demotes a member (logged with its previous role).")
