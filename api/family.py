@@ -25,7 +25,7 @@ from graph.errors import BadInput, DomainError, NotFound
 from graph.family import activity, chart, commission, families, health, periods
 from graph.family.activity import ActivityEvent
 from graph.family.families import FamilyChangeRecord, FamilyMemberRecord, FamilyRecord
-from graph.family.plan import FamilyPlan, load_shipped, plan_of
+from graph.family.plan import FamilyPlan, plan_of
 from graph.service import Refnet
 
 
@@ -489,10 +489,8 @@ ROUTES = [Route("/families/{id}/chart.svg", family_chart, methods=["GET"])]
 
 
 def _cli_plan(args: argparse.Namespace) -> FamilyPlan:
-    """The family plan of --plan until the plan registry (graph/plan.py) provides it."""
+    """The family plan of a --plan TOML path until the plan registry (graph/plan.py) reads it."""
     name = plan_name(args)
-    if name == "family":
-        return load_shipped()
     if name.endswith(".toml") and Path(name).is_file():
         return FamilyPlan.from_toml(Path(name).read_text(encoding="utf-8"))
     raise BadInput(f"plan: families need the `family` plan (--plan family), not {name!r}")

@@ -132,6 +132,12 @@ def test_gap_counts_from_joining_without_activity_and_ignores_non_activity(plan)
     member = health.team_health(plan, "F", roster("a", since=AS_OF - 4 * D), events, AS_OF).members[0]
     assert member.last_activity_at is None and member.gap_ms == 4 * D and member.gap_level == "WARNING"
     assert "96.00 h since joining" in member.flags[0].message
+    # with activity, the gap counts from it, even when the member was added after it (onboarding)
+    onboarded = health.team_health(plan, "F", roster("a", since=AS_OF), [event("a", "PK_JOIN", AS_OF - 6 * D)], AS_OF)
+    assert onboarded.members[0].gap_level == "REMOVAL_CANDIDATE"
+    # the last activity may come from before the events' window
+    older = health.team_health(plan, "F", roster("a"), [], AS_OF, last_activity={"a": AS_OF - 47 * H})
+    assert older.members[0].gap_level == "OK" and older.members[0].last_activity_at == AS_OF - 47 * H
 
 
 # --- top contributors ---------------------------------------------------------------------
@@ -171,8 +177,12 @@ def test_weekly_diamonds_and_cv_in_the_report(plan):
     # (as_of-3w, as_of-2w], (as_of-2w, as_of-w], (as_of-w, as_of]: the boundaries fall into the later week
     assert member.weekly_diamonds == (7000, 13000, 10000)
     assert member.cv == Decimal("0.2449") and member.consistency == "RELIABLE"
-    joined = health.team_health(small, "F", roster("a", since=AS_OF - W - D), events, AS_OF).members[0]
-    assert joined.weekly_diamonds == (13000, 10000)  # weeks that ended before joining are left out
+    # a history imported for a member added today counts from its first activity
+    onboarded = health.team_health(small, "F", roster("a", since=AS_OF), events, AS_OF).members[0]
+    assert onboarded.weekly_diamonds == (7000, 13000, 10000)
+    # a member who joined 8 days ago: the weeks before it joined are left out (no false "sporadic")
+    joined = health.team_health(small, "F", roster("a", since=AS_OF - W - D), events[1:], AS_OF).members[0]
+    assert joined.weekly_diamonds == (13000, 10000)
 
 
 # --- may leave ----------------------------------------------------------------------------

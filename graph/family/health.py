@@ -93,14 +93,14 @@ def top_contributors(diamonds: dict[str, int], cut: Decimal) -> list[str]:
 def weekly_totals(events: Iterable[ActivityEvent], as_of: int, weeks: int, types: frozenset[str],
                   since: int | None = None) -> list[int]:
     """Diamonds of `types` per rolling week, oldest first; weeks that ended before `since` (the
-    member joined) are left out."""
+    member's start: joining, or its first recorded activity if earlier) are left out."""
     totals = [0] * weeks
     for event in events:
         if event.type in types and event.at <= as_of:
             index = (as_of - event.at) // WEEK_MS
             if index < weeks:
                 totals[index] += event.diamonds
-    kept = [totals[i] for i in range(weeks) if since is None or as_of - i * WEEK_MS > since]
+    kept = [totals[i] for i in range(weeks) if since is None or as_of - i * WEEK_MS >= since]
     return list(reversed(kept))
 
 
@@ -329,11 +329,13 @@ class TeamHealthReport:
 
 def team_health(plan: FamilyPlan, family_id: str, roster: Sequence[FamilyMemberRecord],
                 events: Sequence[ActivityEvent], as_of: int,
-                last_activity: dict[str, int] | None = None) -> TeamHealthReport:
+                last_activity: dict[str, int] | None = None,
+                first_activity: dict[str, int] | None = None) -> TeamHealthReport:
     """Every item of rules §10's team-health list for the members of `roster` at `as_of`.
 
     `events` must cover the windows (30 days, `consistency_weeks`, the budget periods);
-    `last_activity` (member → time) may reach further back than `events`.
+    `last_activity` / `first_activity` (member → time of its last / first activity at or before
+    `as_of`) may reach further back than `events`.
     """
     alerts = plan.alerts
     events = [event for event in events if event.at <= as_of]
@@ -341,9 +343,13 @@ def team_health(plan: FamilyPlan, family_id: str, roster: Sequence[FamilyMemberR
     for event in events:
         by_member[event.member_id].append(event)
     last: dict[str, int] = dict(last_activity or {})
+    first: dict[str, int] = dict(first_activity or {})
     for event in events:
-        if event.type in plan.activity and event.at > last.get(event.member_id, -1):
-            last[event.member_id] = event.at
+        if event.type in plan.activity:
+            if event.at > last.get(event.member_id, -1):
+                last[event.member_id] = event.at
+            if event.at < first.get(event.member_id, as_of + 1):
+                first[event.member_id] = event.at
 
     window_ms = alerts.top_window_days * DAY_MS
     diamonds_30d = {
@@ -362,13 +368,13 @@ def team_health(plan: FamilyPlan, family_id: str, roster: Sequence[FamilyMemberR
         own = by_member[m.member_id]
         flags: list[Flag] = []
         last_at = last.get(m.member_id)
-        gap = as_of - max(last_at if last_at is not None else m.since, m.since)
-        gap = max(gap, 0)
+        gap = max(as_of - (last_at if last_at is not None else m.since), 0)
         level = gap_level(gap, alerts)
         if level != "OK":
             since_what = "last activity" if last_at is not None else "joining, no activity yet"
             flags.append(Flag(level, f"{hours(gap)} h since {since_what}", m.member_id))
-        weekly = weekly_totals(own, as_of, alerts.consistency_weeks, plan.qualifying, m.since)
+        start = min(m.since, first.get(m.member_id, m.since))
+        weekly = weekly_totals(own, as_of, alerts.consistency_weeks, plan.qualifying, start)
         kind = consistency(weekly, alerts)
         cv = coefficient_of_variation(weekly)
         if kind == "SPORADIC":
@@ -425,6 +431,8 @@ def read_events(rn: Refnet, family_id: str, start: int, end: int) -> list[Activi
 def read_team_health(rn: Refnet, plan: FamilyPlan, family_id: str, as_of: int) -> TeamHealthReport:
     family = require_family(rn, family_id)
     events = read_events(rn, family_id, horizon_ms(plan, as_of), as_of)
-    last = {row["member_id"]: row["last_at"] for row in rn.store.run(
-        "family/last_activity", {"family_id": family_id, "as_of": as_of, "types": sorted(plan.activity)})}
-    return team_health(plan, family_id, family.members, events, as_of, last)
+    rows = rn.store.run("family/last_activity",
+                        {"family_id": family_id, "as_of": as_of, "types": sorted(plan.activity)})
+    last = {row["member_id"]: row["last_at"] for row in rows}
+    first = {row["member_id"]: row["first_at"] for row in rows}
+    return team_health(plan, family_id, family.members, events, as_of, last, first)
