@@ -25,7 +25,7 @@ from graph.errors import BadInput, DomainError, NotFound
 from graph.family import activity, chart, commission, families, health, periods
 from graph.family.activity import ActivityEvent
 from graph.family.families import FamilyChangeRecord, FamilyMemberRecord, FamilyRecord
-from graph.family.plan import FamilyPlan, plan_of
+from graph.family.plan import FamilyPlan, PlanError, plan_of
 from graph.service import Refnet
 
 
@@ -492,7 +492,10 @@ def _cli_plan(args: argparse.Namespace) -> FamilyPlan:
     """The family plan of a --plan TOML path until the plan registry (graph/plan.py) reads it."""
     name = plan_name(args)
     if name.endswith(".toml") and Path(name).is_file():
-        return FamilyPlan.from_toml(Path(name).read_text(encoding="utf-8"))
+        try:
+            return FamilyPlan.from_toml(Path(name).read_text(encoding="utf-8"))
+        except (PlanError, ValueError) as error:
+            raise BadInput(f"plan: {name}: {error}") from None
     raise BadInput(f"plan: families need the `family` plan (--plan family), not {name!r}")
 
 
@@ -508,6 +511,8 @@ def import_activity(args: argparse.Namespace) -> int:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
         raise BadInput(f"file: cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"file: {path} is not UTF-8 text") from None
     events, labels = activity.parse_csv(text, args.family)  # every row checked before the engine starts
     rn = open_engine(args)
     try:

@@ -107,3 +107,15 @@ def test_the_command_line(tmp_path: Path, capsys):
         assert count(rn) == 3
     finally:
         rn.store.close()
+
+
+def test_the_command_line_refuses_unreadable_files_before_starting(tmp_path: Path, capsys):
+    from api.cli import main
+
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    assert main(["import-activity", str(binary), "--data", str(tmp_path / "d"), "--plan", "family"]) == 2
+    assert "is not UTF-8 text" in capsys.readouterr().err
+    assert main(["import-activity", str(tmp_path / "missing.csv"), "--data", str(tmp_path / "d")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()  # the engine never started
