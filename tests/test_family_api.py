@@ -121,7 +121,7 @@ def test_record_activity_one_by_one_and_in_bulk(gql, rn):
 
 @pytest.mark.parametrize("bad, code, message", [
     ({"memberId": "x", "type": "LIVE_GIFT", "diamonds": 5}, "NOT_FOUND", "events[1], memberId: 'x' is not a member"),
-    ({"memberId": "L", "type": "LIVE_GIFT", "diamonds": 5}, "NOT_FOUND", "events[1], memberId: 'L' only expenses"),
+    ({"memberId": "L", "type": "LIVE_GIFT", "diamonds": 5}, "BAD_INPUT", "events[1], memberId: 'L' leads family"),
     ({"memberId": "a", "type": "EXPENSE", "category": "yacht", "amount": "5.00"}, "BAD_INPUT", "events[1], category"),
     ({"memberId": "a", "type": "EXPENSE", "category": "props"}, "BAD_INPUT", "events[1], amount"),
     ({"memberId": "a", "type": "LIVE_GIFT", "diamonds": -1}, "BAD_INPUT", "events[1], diamonds"),

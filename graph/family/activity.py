@@ -100,10 +100,12 @@ def record_activity(rn: Refnet, plan: FamilyPlan, events: list[ActivityEvent],
             try:
                 if not family["found"]:
                     raise NotFound(f"familyId: no family with id {event.family_id!r}")
-                is_leader = event.member_id == family["leader_id"]
-                if event.member_id not in family["members"] and not (is_leader and event.type == "EXPENSE"):
-                    what = "only expenses may be recorded for the leader" if is_leader else "is not a member"
-                    raise NotFound(f"memberId: {event.member_id!r} {what} of family {event.family_id!r}")
+                if event.member_id == family["leader_id"]:
+                    if event.type != "EXPENSE":
+                        raise BadInput(f"memberId: {event.member_id!r} leads family {event.family_id!r}; "
+                                       "only its expenses are recorded (a leader earns no commission on itself)")
+                elif event.member_id not in family["members"]:
+                    raise NotFound(f"memberId: {event.member_id!r} is not a member of family {event.family_id!r}")
                 period = periods.period_of(event.at, plan.period)
                 if period in family["closed"]:
                     raise Conflict(f"at: period {period} of family {event.family_id!r} is closed; "
