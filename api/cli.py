@@ -41,10 +41,6 @@ def load_plan(args: argparse.Namespace):
     try:
         from graph.plan import load_plan as load
     except ImportError:
-        if plan_name(args) == "family":  # until the plan registry exists (issue 3)
-            from graph.family.plan import load_shipped
-
-            return load_shipped()
         return None
     return load(plan_name(args))
 

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.types import Info
 
-from api.cli import command, open_engine, plan_name
+from api.cli import command, open_engine
 from api.context import call, caller_is_admin, require_admin
 from api.members import Member, datetime_of, load_member
 from api.scalars import Money, Points
@@ -25,7 +25,7 @@ from graph.errors import BadInput, DomainError, NotFound
 from graph.family import activity, chart, commission, families, health, periods
 from graph.family.activity import ActivityEvent
 from graph.family.families import FamilyChangeRecord, FamilyMemberRecord, FamilyRecord
-from graph.family.plan import FamilyPlan, PlanError, plan_of
+from graph.family.plan import FamilyPlan, plan_of
 from graph.service import Refnet
 
 
@@ -488,17 +488,6 @@ async def family_chart(request: Request) -> Response:
 ROUTES = [Route("/families/{id}/chart.svg", family_chart, methods=["GET"])]
 
 
-def _cli_plan(args: argparse.Namespace) -> FamilyPlan:
-    """The family plan of a --plan TOML path until the plan registry (graph/plan.py) reads it."""
-    name = plan_name(args)
-    if name.endswith(".toml") and Path(name).is_file():
-        try:
-            return FamilyPlan.from_toml(Path(name).read_text(encoding="utf-8"))
-        except (PlanError, ValueError) as error:
-            raise BadInput(f"plan: {name}: {error}") from None
-    raise BadInput(f"plan: families need the `family` plan (--plan family), not {name!r}")
-
-
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="CSV with a header: family_id,member_id,type,at,diamonds,category,amount")
     parser.add_argument("--family", help="the family of rows without a family_id column or value")
@@ -516,7 +505,7 @@ def import_activity(args: argparse.Namespace) -> int:
     events, labels = activity.parse_csv(text, args.family)  # every row checked before the engine starts
     rn = open_engine(args)
     try:
-        plan = plan_of(rn) or _cli_plan(args)
+        plan = family_plan(rn)
         recorded = activity.record_activity(rn, plan, events, labels)
     finally:
         rn.store.close()

@@ -14,6 +14,11 @@ INDEXES: list[tuple[str, str]] = [
     ("Member", "id"),
     ("Member", "landing_slug"),
     ("Meta", "key"),
+    ("Order", "id"),
+    ("Entry", "id"),
+    ("Entry", "beneficiary_id"),
+    ("Entry", "order_id"),
+    ("Pool", "name"),
     ("Family", "id"),
     ("FamilyPeriodRun", "key"),
 ]
@@ -21,6 +26,9 @@ INDEXES: list[tuple[str, str]] = [
 UNIQUE: list[tuple[str, str]] = [
     ("Member", "id"),
     ("Meta", "key"),
+    ("Order", "id"),
+    ("Entry", "id"),
+    ("Pool", "name"),
     ("Family", "id"),
     ("FamilyPeriodRun", "key"),  # "<familyId>:<period>": a family's period closes once
 ]

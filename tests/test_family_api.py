@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 import pytest
 
 from graph.family import periods
-from graph.family.plan import FamilyPlan, load_shipped
+from graph.family.plan import FamilyPlan
+from graph.plan import Plan, load_plan, parse_plan
 from graph.members import register
 
 NOW = periods.bounds("2026-W12")[0] + 2 * 86_400_000  # Wednesday 2026-03-18 00:00 UTC
@@ -18,8 +19,13 @@ WEEK_START = periods.bounds(WEEK)[0]
 
 
 @pytest.fixture
-def plan() -> FamilyPlan:
-    return load_shipped()
+def plan() -> Plan:
+    return load_plan("family")
+
+
+@pytest.fixture
+def family_plan(plan: Plan) -> FamilyPlan:
+    return plan.section("family")
 
 
 @pytest.fixture
@@ -258,19 +264,19 @@ def test_chart_is_a_valid_svg_with_one_series_per_member_and_the_commission(gql,
     assert ok.status_code == 200
 
 
-def test_chart_data_counts_qualifying_diamonds_per_week(plan):
+def test_chart_data_counts_qualifying_diamonds_per_week(family_plan):
     from graph.family.activity import ActivityEvent
     from graph.family.chart import chart_data
 
     events = [ActivityEvent("F", "a", "LIVE_GIFT", WEEK_START, 12000), ActivityEvent("F", "a", "PRACTICE", WEEK_START, 5),
               ActivityEvent("F", "gone", "BATTLE", WEEK_START, 9000)]
-    data = chart_data(plan, ["a", "b"], events, NOW)
+    data = chart_data(family_plan, ["a", "b"], events, NOW)
     assert data.periods[-3:] == ("2026-W10", "2026-W11", "2026-W12") and len(data.periods) == 12
     assert data.members["a"][-3:] == (12000, 0, 0) and data.members["b"] == (0,) * 12
     assert data.commission[-3] == 1000  # 800 from a + 200 from a member removed since
 
 
-def test_a_close_killed_half_way_is_finished_by_a_rerun(gql, rn, plan):
+def test_a_close_killed_half_way_is_finished_by_a_rerun(gql, rn, family_plan):
     from graph.family import commission
 
     family(gql, rn, ["a"], "A", "LA")
@@ -278,10 +284,10 @@ def test_a_close_killed_half_way_is_finished_by_a_rerun(gql, rn, plan):
     gql.ok(RECORD, f="A", events=[gift("a", 10000)])
     gql.ok(RECORD, f="B", events=[gift("b", 20000)])
     start, end = periods.bounds(WEEK)
-    assert commission.close_family_period(rn, plan, "A", WEEK, start, end) == 1  # then the job died
+    assert commission.close_family_period(rn, family_plan, "A", WEEK, start, end) == 1  # then the job died
     assert gql.ok(CLOSE, p=WEEK)["closePeriod"] == {"period": WEEK, "entries": 2, "total": "2800.00"}
     assert [(e["to"], e["amount"]) for e in rn.store.run_text(LEDGER)] == [("LA", 40000), ("LB", 240000)]
-    assert commission.close_family_period(rn, plan, "A", WEEK, start, end) == 0
+    assert commission.close_family_period(rn, family_plan, "A", WEEK, start, end) == 0
 
 
 def test_family_operations_need_the_admin_token(gql, rn, monkeypatch):
@@ -298,7 +304,7 @@ def test_family_operations_need_the_admin_token(gql, rn, monkeypatch):
 class TestWithoutTheFamilyPlan:
     @pytest.fixture
     def plan(self):
-        return None
+        return load_plan("linkage-3plus1")
 
     def test_families_need_the_family_plan(self, gql, rn):
         register(rn, "Leader", member_id="L")
@@ -326,9 +332,12 @@ def test_a_family_created_later_can_import_and_book_a_closed_week(gql, rn):
 class TestAMonthlyPlan:
     @pytest.fixture
     def plan(self):
-        from dataclasses import replace
+        from importlib import resources
 
-        return replace(load_shipped(), period="month")
+        text = resources.files("plans").joinpath("family.toml").read_text(encoding="utf-8")
+        monthly = text.replace('period = "week"', 'period = "month"', 1)
+        assert monthly != text
+        return parse_plan(monthly.encode(), "family-monthly.toml")
 
     def test_close_a_month(self, gql, rn):
         family(gql, rn, ["a"])

@@ -8,7 +8,7 @@ import pytest
 
 from graph.errors import BadInput, NotFound
 from graph.family import activity, families
-from graph.family.plan import FamilyPlan, load_shipped
+from graph.plan import Plan, load_plan
 from graph.members import register
 
 GOOD = """family_id,member_id,type,at,diamonds,category,amount
@@ -20,8 +20,8 @@ F,L,EXPENSE,2024-01-10T12:00:00,,props,373.00
 
 
 @pytest.fixture
-def plan() -> FamilyPlan:
-    return load_shipped()
+def plan() -> Plan:
+    return load_plan("family")
 
 
 def make_family(rn) -> None:
@@ -75,11 +75,11 @@ def test_a_file_with_one_bad_row_imports_nothing(rn, plan):
     text = GOOD + "F,x,LIVE_GIFT,2024-01-10T10:00:00Z,5,,\n"  # line 6: x is no member
     events, labels = activity.parse_csv(text)
     with pytest.raises(NotFound) as caught:
-        activity.record_activity(rn, plan, events, labels)
+        activity.record_activity(rn, plan.section("family"), events, labels)
     assert caught.value.message == "line 6, memberId: 'x' is not a member of family 'F'"
     assert count(rn) == 0
     events, labels = activity.parse_csv(GOOD)
-    assert activity.record_activity(rn, plan, events, labels) == 3
+    assert activity.record_activity(rn, plan.section("family"), events, labels) == 3
     assert count(rn) == 3
 
 
@@ -89,7 +89,7 @@ def test_the_command_line(tmp_path: Path, capsys):
     from graph.store import open_store
 
     data = tmp_path / "data"
-    rn = Refnet.start(open_store(data), load_shipped())
+    rn = Refnet.start(open_store(data), load_plan("family"))
     try:
         make_family(rn)
     finally:
@@ -102,7 +102,7 @@ def test_the_command_line(tmp_path: Path, capsys):
     good.write_text(GOOD.replace("family_id,", "").replace("\nF,", "\n"), encoding="utf-8")
     assert main(["import-activity", str(good), "--family", "F", "--data", str(data), "--plan", "family"]) == 0
     assert "imported 3 activity events" in capsys.readouterr().out
-    rn = Refnet.start(open_store(data), load_shipped())
+    rn = Refnet.start(open_store(data), load_plan("family"))
     try:
         assert count(rn) == 3
     finally:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from graph.errors import BadInput
 from graph.family import periods
-from graph.family.plan import FamilyPlan
+from graph.family.plan import FamilyPlan, plan_version
 from graph.ledger import Booking, entry_rows, member_deltas
 from graph.money import CENT, from_cents, percent, share, to_cents
 from graph.service import Refnet
@@ -106,7 +106,7 @@ def close_family_period(rn: Refnet, plan: FamilyPlan, family_id: str, period: st
             if not rn.store.run("family/period_close_empty", params):
                 raise Conflicted()
             return 0
-        rows = entry_rows(booked, source=source, at=now, period=period, plan_version=plan.version)
+        rows = entry_rows(booked, source=source, at=now, period=period, plan_version=plan_version(rn))
         result = rn.store.run("family/period_close", {
             **params, "count": len(rows), "total": to_cents(total), "entries": rows, "deltas": member_deltas(booked),
         })
