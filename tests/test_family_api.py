@@ -159,6 +159,11 @@ def test_twelve_thousand_diamonds_book_800_for_the_leader(gql, rn):
     assert entry == {"id": f"family:F:{WEEK}#0", "amount": 80000, "rule": "family_commission", "status": "PAID",
                      "period": WEEK, "to": "L", "explanation": "20% of (12000 - 8000) = 800 diamonds from member a"}
     assert rn.store.run_text("MATCH (m:Member {id: 'L'}) RETURN m.paid AS paid")[0]["paid"] == 80000
+    seen = gql.ok('{ ledger(memberId: "L", rule: "family_commission") { id amount status period beneficiaryId explanation } '
+                  'member(id: "L") { balance { available } } }')
+    assert seen["ledger"] == [{"id": f"family:F:{WEEK}#0", "amount": "800.00", "status": "PAID", "period": WEEK,
+                               "beneficiaryId": "L", "explanation": "20% of (12000 - 8000) = 800 diamonds from member a"}]
+    assert seen["member"]["balance"]["available"] == "800.00"
     # a re-run books nothing and answers the same
     assert gql.ok(CLOSE, p=WEEK)["closePeriod"] == {"period": WEEK, "entries": 1, "total": "800.00"}
     assert len(rn.store.run_text(LEDGER)) == 1
