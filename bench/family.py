@@ -17,7 +17,7 @@ import time
 from bench.common import engine
 from graph.family import activity, chart, commission, families, health, periods
 from graph.family.activity import ActivityEvent
-from graph.family.plan import load_shipped
+from graph.plan import load_plan
 from graph.members import register
 
 TYPES = ["LIVE_GIFT", "PK_GIFT", "BATTLE", "RANKING", "SONG_UPLOAD", "PK_JOIN", "PRACTICE"]
@@ -26,9 +26,10 @@ SINGLE = 200
 
 
 def run(members: int, events: int) -> dict[str, float]:
-    plan = load_shipped()
+    full_plan = load_plan("family")
+    plan = full_plan.section("family")
     rng = random.Random(7)
-    with engine(plan) as rn:
+    with engine(full_plan) as rn:
         now = rn.clock()
         register(rn, "Leader", member_id="L")
         ids = [f"m{i}" for i in range(members)]
