@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping
 
-from graph.plan import PlanError, check_keys, decimal_value, int_value, rate_value, register_module
+from graph.plan import PlanError, check_keys, decimal_value, int_value, load_plan, rate_value, register_module
 
 ACTIVITY_TYPES = (
     "LIVE_GIFT", "PK_GIFT", "BATTLE", "RANKING", "SONG_UPLOAD", "PK_JOIN",
@@ -115,8 +115,6 @@ class FamilyPlan:
 
 def load_shipped() -> FamilyPlan:
     """The `[family]` section of the shipped `plans/family.toml`."""
-    from graph.plan import load_plan
-
     return load_plan("family").section("family")
 
 
