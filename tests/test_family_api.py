@@ -352,3 +352,29 @@ class TestAMonthlyPlan:
         assert gql.error(CLOSE, p=WEEK)["message"].startswith("period: the family plan closes months like 2026-11")
         error = gql.error(CLOSE, p="2026-03")
         assert error["extensions"]["code"] == "BAD_INPUT" and "2026-03 has not ended" in error["message"]
+
+
+def test_two_engines_closing_the_same_week_at_once_book_it_once(gql, rn, store, plan, family_plan):
+    """Two Refnet instances on one graph (as two processes): separate guards, one version."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from graph.family import commission
+    from graph.service import Refnet
+
+    rosters = {"F0": ["a0", "b0"], "F1": ["a1", "b1"], "F2": ["a2"], "F3": ["a3"]}
+    for index, (family_id, roster) in enumerate(rosters.items()):
+        family(gql, rn, roster, family_id, f"L{index}")
+        gql.ok(RECORD, f=family_id, events=[gift(m, 10000 + 1000 * index) for m in roster])  # 400, 600, 800, 1000
+    engines = [rn]
+    for _ in range(3):
+        other = Refnet(store.with_graph(store.graph_name), plan)
+        other.clock = lambda: NOW
+        engines.append(other)
+    with ThreadPoolExecutor(8) as pool:
+        runs = list(pool.map(lambda engine: commission.close_period(engine, family_plan, WEEK), engines * 2))
+    entries = rn.store.run_text(LEDGER)
+    assert len(entries) == len({e["id"] for e in entries}) == 6
+    assert rn.store.run_text("MATCH (r:FamilyPeriodRun) RETURN count(r) AS n")[0]["n"] == 4
+    final = commission.close_period(rn, family_plan, WEEK)
+    assert (final.entries, str(final.total)) == (6, "3800.00")  # 2×400 + 2×600 + 800 + 1000
+    assert all(run.period == WEEK for run in runs)
