@@ -92,6 +92,8 @@ class ActivityInput:
     diamonds: Optional[int] = 0
     category: Optional[str] = strawberry.field(default=None, description="Expenses only: props, event_fees, …")
     amount: Optional[Money] = strawberry.field(default=None, description="Expenses only.")
+    id: Optional[strawberry.ID] = strawberry.field(
+        default=None, description="Optional; an event whose id is already recorded with the same content is skipped.")
 
 
 @strawberry.type
@@ -403,7 +405,7 @@ def close_period(rn: Refnet, period: str) -> commission.PeriodRunRecord:
 def _events(family_id: str, inputs: list[ActivityInput]) -> list[ActivityEvent]:
     return [
         ActivityEvent(family_id, str(e.member_id), e.type.value, ms_of(e.at), e.diamonds or 0, e.category,
-                      Decimal(e.amount) if e.amount is not None else None)
+                      Decimal(e.amount) if e.amount is not None else None, str(e.id) if e.id is not None else None)
         for e in inputs
     ]
 
@@ -455,7 +457,8 @@ class Mutation:
         record = await call(families.remove_member, info.context.rn, str(family_id), str(member_id), reason)
         return Family(record=record)
 
-    @strawberry.mutation(description="Records every event or none; returns how many were recorded.")
+    @strawberry.mutation(description="Records every event or none; returns how many were recorded "
+                                     "(events with an id already recorded are skipped).")
     async def record_activity(self, info: Info, family_id: strawberry.ID, events: list[ActivityInput]) -> int:
         require_admin(info)
         rn = info.context.rn
@@ -489,7 +492,7 @@ ROUTES = [Route("/families/{id}/chart.svg", family_chart, methods=["GET"])]
 
 
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="CSV with a header: family_id,member_id,type,at,diamonds,category,amount")
+    parser.add_argument("file", help="CSV with a header: family_id,member_id,type,at,diamonds,category,amount,id")
     parser.add_argument("--family", help="the family of rows without a family_id column or value")
 
 
@@ -509,5 +512,6 @@ def import_activity(args: argparse.Namespace) -> int:
         recorded = activity.record_activity(rn, plan, events, labels)
     finally:
         rn.store.close()
-    print(f"imported {recorded} activity events from {path}")
+    skipped = len(events) - recorded
+    print(f"imported {recorded} activity events from {path}" + (f" ({skipped} already recorded)" if skipped else ""))
     return 0

@@ -21,6 +21,7 @@ INDEXES: list[tuple[str, str]] = [
     ("Pool", "name"),
     ("Family", "id"),
     ("FamilyPeriodRun", "key"),
+    ("Activity", "id"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [

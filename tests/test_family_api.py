@@ -378,3 +378,19 @@ def test_two_engines_closing_the_same_week_at_once_book_it_once(gql, rn, store, 
     final = commission.close_period(rn, family_plan, WEEK)
     assert (final.entries, str(final.total)) == (6, "3800.00")  # 2×400 + 2×600 + 800 + 1000
     assert all(run.period == WEEK for run in runs)
+
+
+def test_events_with_ids_are_recorded_once(gql, rn):
+    family(gql, rn, ["a"])
+    first = [{**gift("a", 9000), "id": "g1"}, {**gift("a", 500), "id": "g2"}, {**gift("a", 500), "id": "g2"}, gift("a", 1)]
+    assert gql.ok(RECORD, f="F", events=first)["recordActivity"] == 3  # g2 twice in the batch: once
+    assert gql.ok(RECORD, f="F", events=first[:2])["recordActivity"] == 0  # a re-run records nothing
+    assert activity_count(rn) == 3
+    error = gql.error(RECORD, f="F", events=[{**gift("a", 9999), "id": "g1"}])
+    assert error["extensions"]["code"] == "CONFLICT" and error["message"].startswith("events[0], id: 'g1'")
+    error = gql.error(RECORD, f="F", events=[{**gift("a", 1), "id": "g3"}, {**gift("a", 2), "id": "g3"}])
+    assert error["extensions"]["code"] == "BAD_INPUT" and error["message"].startswith("events[1], id: 'g3' appears twice")
+    assert gql.ok(CLOSE, p=WEEK)["closePeriod"]["total"] == "300.20"  # (9000 + 500 + 1 - 8000) × 20 %
+    # the closed week's events may be sent again: recorded already, so nothing changes
+    assert gql.ok(RECORD, f="F", events=first[:2])["recordActivity"] == 0
+    assert activity_count(rn) == 3

@@ -102,9 +102,15 @@ def test_the_command_line(tmp_path: Path, capsys):
     good.write_text(GOOD.replace("family_id,", "").replace("\nF,", "\n"), encoding="utf-8")
     assert main(["import-activity", str(good), "--family", "F", "--data", str(data), "--plan", "family"]) == 0
     assert "imported 3 activity events" in capsys.readouterr().out
+    with_ids = tmp_path / "with_ids.csv"
+    with_ids.write_text("id,member_id,type,at,diamonds\nw1,a,BATTLE,2024-01-11T10:00:00Z,300\n"
+                        "w2,b,RANKING,2024-01-11T10:00:00Z,200\n", encoding="utf-8")
+    for expected in ("imported 2 activity events", "imported 0 activity events from %s (2 already recorded)" % with_ids):
+        assert main(["import-activity", str(with_ids), "--family", "F", "--data", str(data), "--plan", "family"]) == 0
+        assert expected in capsys.readouterr().out
     rn = Refnet.start(open_store(data), load_plan("family"))
     try:
-        assert count(rn) == 3
+        assert count(rn) == 5
     finally:
         rn.store.close()
 

@@ -19,7 +19,7 @@ from graph.errors import BadInput, Conflict, DomainError, NotFound
 from graph.family import periods
 from graph.family.plan import ACTIVITY_TYPES, FamilyPlan
 from graph.members import check_member_id
-from graph.money import parse_positive_money, to_cents
+from graph.money import from_cents, parse_positive_money, to_cents
 from graph.service import Refnet
 from graph.store import Conflicted
 
@@ -27,7 +27,7 @@ log = logging.getLogger("refnet.family")
 
 MAX_EVENTS = 50_000
 MAX_DIAMONDS = 10**12
-CSV_COLUMNS = ("family_id", "member_id", "type", "at", "diamonds", "category", "amount")
+CSV_COLUMNS = ("family_id", "member_id", "type", "at", "diamonds", "category", "amount", "id")
 CSV_REQUIRED = ("member_id", "type", "at")
 
 
@@ -40,6 +40,12 @@ class ActivityEvent:
     diamonds: int = 0
     category: str | None = None
     amount: Decimal | None = None  # expenses only, exact to the cent
+    id: str | None = None  # optional: recording an event with a known id again records nothing
+
+    def same_as(self, other: "ActivityEvent") -> bool:
+        """Same content (the id aside): a repeat of an event, not a different one."""
+        return (self.family_id, self.member_id, self.type, self.at, self.diamonds, self.category, self.amount) == \
+            (other.family_id, other.member_id, other.type, other.at, other.diamonds, other.category, other.amount)
 
 
 def _relabel(error: DomainError, label: str) -> DomainError:
@@ -48,6 +54,8 @@ def _relabel(error: DomainError, label: str) -> DomainError:
 
 def check_event(event: ActivityEvent, plan: FamilyPlan, now: int) -> None:
     """What can be checked without the graph; BadInput names the field."""
+    if event.id is not None:
+        check_member_id(event.id, "id")
     check_member_id(event.family_id, "familyId")
     check_member_id(event.member_id, "memberId")
     if event.type not in ACTIVITY_TYPES:
@@ -76,7 +84,9 @@ def record_activity(rn: Refnet, plan: FamilyPlan, events: list[ActivityEvent],
 
     An event's member must be a current member of the event's family (the family's leader may
     record expenses). An event inside a period the family already closed is refused
-    (CONFLICT): the commission of a closed period never changes.
+    (CONFLICT): the commission of a closed period never changes. An event with an `id` that is
+    already recorded with the same content is skipped (so re-running an import records nothing
+    twice); with other content it is a CONFLICT.
     """
     if len(events) > MAX_EVENTS:
         raise BadInput(f"events: at most {MAX_EVENTS} in one call, got {len(events)}; split the file")
@@ -89,13 +99,22 @@ def record_activity(rn: Refnet, plan: FamilyPlan, events: list[ActivityEvent],
             check_event(event, plan, now)
         except DomainError as error:
             raise _relabel(error, label) from None
+    events, labels = _unique(events, labels)
     family_ids = sorted({event.family_id for event in events})
+    ids = [event.id for event in events if event.id is not None]
 
     def attempt() -> int:
         rows = rn.store.run("family/activity_read", {"family_ids": family_ids})
         families = {row["family_id"]: row for row in rows}
         version = rows[0]["version"]
+        known = {row["id"]: _event(row) for row in rn.store.run("family/activity_by_ids", {"ids": ids})} if ids else {}
+        fresh = []
         for event, label in zip(events, labels):
+            if event.id in known:
+                if not known[event.id].same_as(event):
+                    raise Conflict(f"{label}, id: {event.id!r} is already recorded with other content")
+                continue
+            fresh.append(event)
             family = families[event.family_id]
             try:
                 if not family["found"]:
@@ -112,11 +131,13 @@ def record_activity(rn: Refnet, plan: FamilyPlan, events: list[ActivityEvent],
                                    "its commission is booked and cannot change")
             except DomainError as error:
                 raise _relabel(error, label) from None
+        if not fresh:
+            return 0
         params = [
-            {"family_id": e.family_id, "member_id": e.member_id, "type": e.type, "at": e.at,
+            {"id": e.id, "family_id": e.family_id, "member_id": e.member_id, "type": e.type, "at": e.at,
              "diamonds": e.diamonds, "category": e.category,
              "amount": to_cents(e.amount) if e.amount is not None else None}
-            for e in events
+            for e in fresh
         ]
         result = rn.store.run("family/activity_record", {"version": version, "events": params, "now": rn.clock()})
         if not result or result[0]["recorded"] != len(params):
@@ -126,6 +147,26 @@ def record_activity(rn: Refnet, plan: FamilyPlan, events: list[ActivityEvent],
     recorded = rn.guard(attempt)
     log.info("recorded %d activity events for %s", recorded, ", ".join(family_ids))
     return recorded
+
+
+def _unique(events: list[ActivityEvent], labels: list[str]) -> tuple[list[ActivityEvent], list[str]]:
+    """The events without repeats of one id in the batch; BadInput for one id with two contents."""
+    seen: dict[str, ActivityEvent] = {}
+    kept: list[tuple[ActivityEvent, str]] = []
+    for event, label in zip(events, labels):
+        if event.id is not None:
+            if event.id in seen:
+                if not seen[event.id].same_as(event):
+                    raise BadInput(f"{label}, id: {event.id!r} appears twice with different content")
+                continue
+            seen[event.id] = event
+        kept.append((event, label))
+    return [event for event, _ in kept], [label for _, label in kept]
+
+
+def _event(row: dict) -> ActivityEvent:
+    return ActivityEvent(row["family_id"], row["member_id"], row["type"], row["at"], row["diamonds"] or 0,
+                         row["category"], from_cents(row["amount"]) if row["amount"] is not None else None, row["id"])
 
 
 def parse_time(text: str, field: str = "at") -> int:
@@ -167,6 +208,7 @@ def _csv_event(row: dict[str, str], family_id: str | None) -> ActivityEvent:
         diamonds=int(diamonds_text),
         category=values["category"] or None,
         amount=amount,
+        id=values["id"] or None,
     )
 
 
