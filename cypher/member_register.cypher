@@ -1,6 +1,7 @@
 // Guarded: registers member $id under sponsor $sponsor_id and placement parent $parent_id in
 // $slot, adds one to the subtree size of every placement ancestor and stores the first free
-// positions that changed ($frees: [{id, free_id, free_depth, free_seq}]).
+// positions of the parent and of every ancestor whose one changed
+// ($frees: [{id, free_id, free_depth, free_seq}], never empty).
 // Returns id and the number of ancestors, or no row when the graph changed since $version.
 MATCH (v:Meta {key: 'version'})
 SET v.lock = true
@@ -22,7 +23,7 @@ WITH x, p
 MATCH (p)-[:PLACED_UNDER*0..100000]->(u:Member)
 SET u.size = u.size + 1
 WITH x, count(u) AS ancestors
-UNWIND CASE WHEN size($frees) = 0 THEN [null] ELSE $frees END AS f
-OPTIONAL MATCH (m:Member {id: f.id})
+UNWIND $frees AS f
+MATCH (m:Member {id: f.id})
 SET m.free_id = f.free_id, m.free_depth = f.free_depth, m.free_seq = f.free_seq
-RETURN x.id AS id, ancestors
+RETURN x.id AS id, ancestors, count(m) AS frees_updated

@@ -103,7 +103,8 @@ def register(
         raise BadInput(f"kind: must be one of {', '.join(KINDS)}")
 
     def attempt() -> MemberRecord:
-        view = rn.store.run("placement_sponsor", {"id": sponsor_id, "new_id": member_id})[0]
+        # "" rather than null: FalkorDB scans every member for a lookup by a null id
+        view = rn.store.run("placement_sponsor", {"id": sponsor_id or "", "new_id": member_id})[0]
         if view["taken"]:
             raise Conflict(f"id: a member with id {member_id!r} already exists")
         version, now = view["version"], rn.clock()
@@ -140,7 +141,7 @@ def place(rn: Refnet, sponsor: SponsorView, member_id: str, seq: int) -> dict:
         raise Conflicted()  # another process filled it between our two reads; read again
     slot = parent.children + 1  # slots fill lowest first and never free up
     new = FreePosition(parent.depth + 1, seq, member_id)
-    changes = propagate(chain, new, slot, lambda member: read_children(rn, member))
+    changes = propagate(chain, new, slot, lambda member: read_children(rn, member)) or [(parent.member_id, parent.free)]
     frees = [{"id": member, "free_id": free.member_id, "free_depth": free.depth, "free_seq": free.seq}
              for member, free in changes]
     return {"parent_id": parent.member_id, "slot": slot, "depth": parent.depth + 1, "frees": frees}

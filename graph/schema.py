@@ -19,6 +19,8 @@ INDEXES: list[tuple[str, str]] = [
     ("Entry", "beneficiary_id"),
     ("Entry", "order_id"),
     ("Pool", "name"),
+    ("Member", "seq"),  # rotation batches go through members by seq range
+    ("Rotation", "week"),
     ("Family", "id"),
     ("FamilyPeriodRun", "key"),
     ("Activity", "id"),
@@ -30,6 +32,7 @@ UNIQUE: list[tuple[str, str]] = [
     ("Order", "id"),
     ("Entry", "id"),
     ("Pool", "name"),
+    ("Rotation", "week"),
     ("Family", "id"),
     ("FamilyPeriodRun", "key"),  # "<familyId>:<period>": a family's period closes once
 ]
