@@ -1,16 +1,16 @@
-"""Family periods: ISO weeks (`2026-W48`) or calendar months (`2026-11`), UTC, as epoch ms."""
+"""Family periods: ISO weeks (`2026-W48`, the week arithmetic of graph.rotation) or calendar
+months (`2026-11`), UTC, as epoch ms."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from graph.errors import BadInput
+from graph.rotation import parse_week, week_name, week_of, week_start_ms
 
-WEEK = re.compile(r"(\d{4})-W(\d{2})")
+WEEK = re.compile(r"\d{4}-W\d{2}")
 MONTH = re.compile(r"(\d{4})-(\d{2})")
-DAY_MS = 86_400_000
-WEEK_MS = 7 * DAY_MS
 
 
 def _ms(day: date) -> int:
@@ -32,10 +32,10 @@ def kind_of(period: str) -> str | None:
 
 def bounds(period: str, field: str = "period") -> tuple[int, int]:
     """[start, end) of the period in epoch ms; BadInput for a malformed or impossible one."""
+    if WEEK.fullmatch(period):
+        index = parse_week(period, field)
+        return week_start_ms(index), week_start_ms(index + 1)
     try:
-        if match := WEEK.fullmatch(period):
-            start = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-            return _ms(start), _ms(start + timedelta(days=7))
         if match := MONTH.fullmatch(period):
             year, month = int(match[1]), int(match[2])
             start = date(year, month, 1)
@@ -47,10 +47,9 @@ def bounds(period: str, field: str = "period") -> tuple[int, int]:
 
 
 def period_of(ms: int, kind: str) -> str:
-    day = _day(ms)
     if kind == "week":
-        year, week, _ = day.isocalendar()
-        return f"{year}-W{week:02d}"
+        return week_name(week_of(ms))
+    day = _day(ms)
     return f"{day.year}-{day.month:02d}"
 
 
