@@ -29,6 +29,9 @@ INDEXES: list[tuple[str, str]] = [
     ("Order", "pools_open"),
     ("Order", "level_open"),
     ("PeriodRun", "id"),
+    ("Family", "id"),
+    ("FamilyPeriodRun", "key"),
+    ("Activity", "id"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
@@ -40,6 +43,8 @@ UNIQUE: list[tuple[str, str]] = [
     ("Rotation", "week"),
     ("Holding", "id"),
     ("PeriodRun", "id"),
+    ("Family", "id"),
+    ("FamilyPeriodRun", "key"),  # "<familyId>:<period>": a family's period closes once
 ]
 
 
