@@ -1,5 +1,5 @@
 """Points, withdrawals, identities and the linkage month close in GraphQL (rules §5–§8):
-`pointsMarket`, `sellPoints`, `withdraw`, `setIdentity`, `closePeriod`, `periodRuns`."""
+`pointsMarket`, `sellPoints`, `withdraw`, `setIdentity`, `periodRuns`."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from typing import Optional
 import strawberry
 from strawberry.types import Info
 
-from api.cli import command
 from api.context import call, require_admin
 from api.orders import LedgerEntry
+from api.periods import PeriodRun
 from api.scalars import Money, Points
 from graph import linkage_close, points_store, withdrawals_store
-from graph.linkage_close import PeriodRunRecord
 from graph.points_store import MarketView
 
 
@@ -47,27 +46,6 @@ class PointsMarket:
 
 
 @strawberry.type
-class PeriodRun:
-    record: strawberry.Private[PeriodRunRecord]
-
-    @strawberry.field
-    def period(self) -> str:
-        return self.record.period
-
-    @strawberry.field(description="Entries the run booked.")
-    def entries(self) -> int:
-        return self.record.entries
-
-    @strawberry.field(description="Money the run booked (paid and retained).")
-    def total(self) -> Money:
-        return Money(self.record.total)
-
-    @strawberry.field(description="False while a run killed half-way waits for its re-run.")
-    def done(self) -> bool:
-        return self.record.done
-
-
-@strawberry.type
 class Query:
     @strawberry.field(description="Public: the points market.")
     async def points_market(self, info: Info) -> PointsMarket:
@@ -77,23 +55,6 @@ class Query:
     async def period_runs(self, info: Info) -> list[PeriodRun]:
         require_admin(info)
         return [PeriodRun(record=record) for record in await call(linkage_close.period_runs, info.context.rn)]
-
-
-def _close_arguments(parser) -> None:
-    parser.add_argument("period", help='the month to close, e.g. "2026-11"')
-
-
-@command("close-period", "close a month of the linkage plan (idempotent; finishes a killed run)", _close_arguments)
-def close_period_command(args) -> int:
-    from api.cli import open_engine
-
-    rn = open_engine(args)
-    try:
-        run = linkage_close.close_period(rn, args.period)
-    finally:
-        rn.store.close()
-    print(f"{run.period}: {run.entries} entries, {run.total}")
-    return 0
 
 
 @strawberry.type
@@ -119,9 +80,3 @@ class Mutation:
         value = await call(withdrawals_store.set_identity, info.context.rn, str(member_id),
                            identity.value if identity is not None else None)
         return Identity(value) if value is not None else None
-
-    @strawberry.mutation(description="Closes a month of the linkage plan (\"2026-11\"): dividend pool by identity, "
-                                     "shareholder dividend, level differential. Idempotent on period.")
-    async def close_period(self, info: Info, period: str) -> PeriodRun:
-        require_admin(info)
-        return PeriodRun(record=await call(linkage_close.close_period, info.context.rn, period))

@@ -21,12 +21,12 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from graph.errors import BadInput
 from graph.ledger import Booking, entry_rows, member_deltas
 from graph.money import from_cents, to_cents
+from graph.period_close import PeriodRunRecord
 from graph.pools import (
     DividendSplit,
     IDENTITIES,
@@ -45,14 +45,6 @@ log = logging.getLogger("refnet.linkage_close")
 PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 LEVEL_BATCH = 200
 ZERO = Decimal("0.00")
-
-
-@dataclass(frozen=True)
-class PeriodRunRecord:
-    period: str
-    entries: int
-    total: Decimal  # money booked by the run (paid and retained)
-    done: bool = True
 
 
 def check_period(period: str) -> str:

@@ -34,6 +34,9 @@ INDEXES: list[tuple[str, str]] = [
     ("Order", "pools_open"),
     ("Order", "level_open"),
     ("PeriodRun", "id"),
+    ("Family", "id"),
+    ("FamilyPeriodRun", "key"),
+    ("Activity", "id"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
@@ -47,6 +50,8 @@ UNIQUE: list[tuple[str, str]] = [
     ("PlanVersion", "version"),
     ("Holding", "id"),
     ("PeriodRun", "id"),
+    ("Family", "id"),
+    ("FamilyPeriodRun", "key"),  # "<familyId>:<period>": a family's period closes once
 ]
 
 
