@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Optional
 
 import strawberry
+from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from api.context import call, require_admin
-from api.orders import LedgerEntry, datetime_of
+from api.orders import EntryStatus, LedgerEntry, datetime_of
 from api.scalars import Money
-from graph import ledger, refunds
+from graph import ledger, preview, refunds
 from graph.refunds import RefundRecord
 
 
@@ -55,7 +56,7 @@ class Refund:
 
 
 @strawberry.type
-class Query:
+class RefundQuery:
     @strawberry.field(description="The refunds of an order, oldest first.")
     async def refunds(self, info: Info, order_id: strawberry.ID) -> list[Refund]:
         require_admin(info)
@@ -75,3 +76,78 @@ class Mutation:
         record = await call(refunds.refund_order, info.context.rn, str(order_id), amount, reason,
                             str(id) if id is not None else None)
         return Refund(record=record)
+
+
+@strawberry.type(description="Money of one rule and status in a period preview.")
+class RuleTotal:
+    record: strawberry.Private[preview.RuleTotal]
+
+    @strawberry.field
+    def rule(self) -> str:
+        return self.record.rule
+
+    @strawberry.field
+    def status(self) -> EntryStatus:
+        return EntryStatus(self.record.status)
+
+    @strawberry.field
+    def amount(self) -> Money:
+        return Money(self.record.amount)
+
+    @strawberry.field
+    def entries(self) -> int:
+        return self.record.entries
+
+
+@strawberry.type(description="What one member would be credited (PAID and FROZEN) by a period close.")
+class MemberTotal:
+    record: strawberry.Private[preview.MemberTotal]
+
+    @strawberry.field
+    def member_id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.member_id)
+
+    @strawberry.field
+    def amount(self) -> Money:
+        return Money(self.record.amount)
+
+    @strawberry.field
+    def entries(self) -> int:
+        return self.record.entries
+
+
+@strawberry.type(description="The entries closePeriod would book now, with totals; nothing is booked.")
+class PeriodPreview:
+    record: strawberry.Private[preview.PeriodPreview]
+
+    @strawberry.field
+    def period(self) -> str:
+        return self.record.period
+
+    @strawberry.field(description="The entries with the ids they would get; `at` is the preview's time.")
+    def entries(self) -> list[LedgerEntry]:
+        return [LedgerEntry(record=record) for record in self.record.entries]
+
+    @strawberry.field
+    def by_rule(self) -> list[RuleTotal]:
+        return [RuleTotal(record=record) for record in self.record.by_rule]
+
+    @strawberry.field
+    def by_member(self) -> list[MemberTotal]:
+        return [MemberTotal(record=record) for record in self.record.by_member]
+
+    @strawberry.field
+    def total(self) -> Money:
+        return Money(self.record.total)
+
+
+@strawberry.type
+class PreviewQuery:
+    @strawberry.field(description="What closePeriod(period) would book now, with totals per rule and per member, "
+                                  "without booking anything. Empty for a period already closed.")
+    async def preview_period(self, info: Info, period: str) -> PeriodPreview:
+        require_admin(info)
+        return PeriodPreview(record=await call(preview.preview_period, info.context.rn, period))
+
+
+Query = merge_types("Query", (RefundQuery, PreviewQuery))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from graph.errors import BadInput
@@ -44,6 +45,7 @@ log = logging.getLogger("refnet.linkage_close")
 
 PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 LEVEL_BATCH = 200
+PREVIEW_LIMIT = 1_000_000_000  # a preview computes every open order at once
 ZERO = Decimal("0.00")
 
 
@@ -95,13 +97,29 @@ def _version(rn: Refnet) -> int:
     return rn.store.run("meta_version")[0]["version"]
 
 
+@dataclass
+class Step:
+    """The bookings of one close step, computed and not yet written (`preview_period` shows them)."""
+
+    bookings: list[Booking] = field(default_factory=list)
+    entries: list[dict] = field(default_factory=list)
+    pools: list[dict] = field(default_factory=list)
+    orders: list[str] = field(default_factory=list)  # the orders the step consumes
+
+
 def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
     """Step 1: the dividend pool by identity (§6) and the shareholder pool by shares (§8)."""
-    plan = rn.plan
     version = _version(rn)
     run = rn.store.run("period_run_start", {"id": run_id, "period": period, "plan": None, "at": at})[0]
     if "pools" in run["steps"]:
         return
+    step = compute_pools(rn, period, at)
+    _book(rn, version, run_id, period, "pools", step.bookings, step.entries, step.pools, pool_orders=step.orders)
+
+
+def compute_pools(rn: Refnet, period: str, at: int) -> Step:
+    """What step 1 books for `period`, from the graph as it stands (reads only)."""
+    plan = rn.plan
     accrued: dict[str, int] = defaultdict(int)
     order_ids: list[str] = []
     for row in rn.store.run("period_pool_orders", {"period": period}):
@@ -109,7 +127,6 @@ def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
         for pooled in row["pooled"]:
             if pooled["pool"] is not None and pooled["amount"] is not None:
                 accrued[pooled["pool"]] += pooled["amount"]
-    bookings: list[Booking] = []
     pools: list[dict] = []
     plan_version = plan.version if plan is not None else None
 
@@ -136,17 +153,26 @@ def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
                + entry_rows(shareholder_bookings, f"period:{period}:shareholder", at, period=period,
                             plan_version=plan_version))
     bookings = dividend_bookings + shareholder_bookings
-    _book(rn, version, run_id, period, "pools", bookings, entries, pools, pool_orders=order_ids)
+    return Step(bookings, entries, pools, order_ids)
 
 
 def _close_level_batch(rn: Refnet, run_id: str, period: str, at: int) -> bool:
     """Step 2, one batch: each order's level pool up its buyer's sponsor upline (§7).
     Returns False when no order is left."""
-    plan = rn.plan
     version = _version(rn)
-    orders = rn.store.run("period_level_orders", {"period": period, "limit": LEVEL_BATCH})
-    if not orders:
+    step = compute_level(rn, period, at, LEVEL_BATCH)
+    if not step.orders:
         return False
+    _book(rn, version, run_id, period, None, step.bookings, step.entries, step.pools, level_orders=step.orders)
+    return True
+
+
+def compute_level(rn: Refnet, period: str, at: int, limit: int) -> Step:
+    """What step 2 books for up to `limit` open orders of `period` or earlier (reads only)."""
+    plan = rn.plan
+    orders = rn.store.run("period_level_orders", {"period": period, "limit": limit})
+    if not orders:
+        return Step()
     config = level_config_of(plan)
     buyers = sorted({row["buyer_id"] for row in orders})
     uplines: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -167,8 +193,25 @@ def _close_level_batch(rn: Refnet, run_id: str, period: str, at: int) -> bool:
         entries.extend(entry_rows(booked, f"period:{period}:level:{row['id']}", at, period=period,
                                   plan_version=plan.version if plan is not None else None))
     pools = [{"name": "level", "delta": -pool_total, "carry_names": None, "carry_amounts": None}] if pool_total else []
-    _book(rn, version, run_id, period, None, bookings, entries, pools, level_orders=[row["id"] for row in orders])
-    return True
+    return Step(bookings, entries, pools, [row["id"] for row in orders])
+
+
+def preview_period(rn: Refnet, period: str) -> list[dict]:
+    """The entry rows `close_period(period)` would book now, without booking anything: the
+    same computations on the graph as it stands (a run half-way done shows what is left)."""
+    check_period(period)
+    plan = rn.plan
+    found = rn.store.run("period_run_get", {"id": f"linkage:{period}"})
+    run = found[0] if found else None
+    if run is not None and run["done"]:
+        return []
+    at = run["at"] if run is not None else rn.clock()
+    entries: list[dict] = []
+    if run is None or "pools" not in run["steps"]:
+        entries.extend(compute_pools(rn, period, at).entries)
+    if plan is not None and plan.has("level"):
+        entries.extend(compute_level(rn, period, at, PREVIEW_LIMIT).entries)
+    return entries
 
 
 def period_runs(rn: Refnet) -> list[PeriodRunRecord]:

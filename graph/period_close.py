@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Callable
 
 from graph.errors import BadInput
 from graph.service import Refnet
@@ -24,6 +25,16 @@ class PeriodRunRecord:
 
 def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     """Closes `period` with the running plan's period module; idempotent."""
+    return _module(rn, period)[0](period)
+
+
+def preview_period(rn: Refnet, period: str) -> list[dict]:
+    """The entry rows `close_period(period)` would book now, booking nothing (issue 8)."""
+    return _module(rn, period)[1](period)
+
+
+def _module(rn: Refnet, period: str) -> tuple[Callable[[str], PeriodRunRecord], Callable[[str], list[dict]]]:
+    """(close, preview) of the running plan's period module."""
     if not isinstance(period, str):
         raise BadInput("period: must be a string like 2026-11 or 2026-W48")
     modules = rn.plan.modules if rn.plan is not None else frozenset()
@@ -31,13 +42,15 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
         from graph.family import commission
         from graph.family.plan import plan_of
 
-        return commission.close_period(rn, plan_of(rn), period)
+        return (lambda p: commission.close_period(rn, plan_of(rn), p),
+                lambda p: commission.preview_period(rn, plan_of(rn), p))
     if "differential" in modules:
         from graph import differential_close
 
-        return differential_close.close_period(rn, period)
+        return (lambda p: differential_close.close_period(rn, p),
+                lambda p: differential_close.preview_period(rn, p))
     if modules & {"dividend_pool", "level", "shareholder"}:
         from graph import linkage_close
 
-        return linkage_close.close_period(rn, period)
+        return lambda p: linkage_close.close_period(rn, p), lambda p: linkage_close.preview_period(rn, p)
     raise BadInput(f"period: no module of the running plan closes periods like {period!r}")

@@ -76,32 +76,53 @@ def check_period(period: str, plan: FamilyPlan, now: int) -> tuple[int, int]:
     return start, end
 
 
+def family_period_entries(rn: Refnet, plan: FamilyPlan, family_id: str, period: str, start: int, end: int,
+                          now: int) -> tuple[dict | None, list[Booking], list[dict]]:
+    """What closing one family's `period` books (reads only): the period view (None when there
+    is nothing to close: closed already, or the family did not exist then), bookings, entry rows."""
+    view = rn.store.run("family/period_read", {
+        "family_id": family_id, "key": f"{family_id}:{period}", "start": start, "end": end,
+        "types": sorted(plan.qualifying),
+    })[0]
+    if view["closed"]:
+        return None, [], []
+    if view["created_at"] >= end and not view["events"]:
+        return None, [], []  # the family did not exist then: leave the period open for a history import
+    diamonds = {row["member_id"]: int(row["diamonds"]) for row in view["members"]}
+    booked = bookings(view["leader_id"], diamonds, plan)
+    rows = entry_rows(booked, source=f"family:{family_id}:{period}", at=now, period=period,
+                      plan_version=plan_version(rn))
+    return view, booked, rows
+
+
+def preview_period(rn: Refnet, plan: FamilyPlan, period: str) -> list[dict]:
+    """The entry rows `close_period(period)` would book now for every family, booking nothing."""
+    start, end = check_period(period, plan, rn.clock())
+    now = rn.clock()
+    rows: list[dict] = []
+    for family in rn.store.run("family/list"):
+        rows.extend(family_period_entries(rn, plan, family["id"], period, start, end, now)[2])
+    return rows
+
+
 def close_family_period(rn: Refnet, plan: FamilyPlan, family_id: str, period: str, start: int, end: int) -> int:
     """Books one family's commission for `period`; returns the entries booked (0 if it ran before).
 
     A family created after the period ended, without activity in it, is left out (no run), so
     that its history can still be imported and booked by a later re-run."""
     key = f"{family_id}:{period}"
-    source = f"family:{family_id}:{period}"
 
     def attempt() -> int:
-        view = rn.store.run("family/period_read", {
-            "family_id": family_id, "key": key, "start": start, "end": end, "types": sorted(plan.qualifying),
-        })[0]
-        if view["closed"]:
-            return 0
-        if view["created_at"] >= end and not view["events"]:
-            return 0  # the family did not exist then: leave the period open for a history import
-        diamonds = {row["member_id"]: int(row["diamonds"]) for row in view["members"]}
-        booked = bookings(view["leader_id"], diamonds, plan)
-        total = sum((b.amount for b in booked), Decimal("0.00"))
         now = rn.clock()
+        view, booked, rows = family_period_entries(rn, plan, family_id, period, start, end, now)
+        if view is None:
+            return 0
+        total = sum((b.amount for b in booked), Decimal("0.00"))
         params = {"version": view["version"], "family_id": family_id, "key": key, "period": period, "now": now}
         if not booked:
             if not rn.store.run("family/period_close_empty", params):
                 raise Conflicted()
             return 0
-        rows = entry_rows(booked, source=source, at=now, period=period, plan_version=plan_version(rn))
         result = rn.store.run("family/period_close", {
             **params, "count": len(rows), "total": to_cents(total), "entries": rows, "deltas": member_deltas(booked),
         })
