@@ -1,18 +1,18 @@
-"""Refunds, plan versions and the payout report in GraphQL (issue 8)."""
+"""Refunds, period previews, plan versions and the payout report in GraphQL (issue 8)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import Annotated, Optional
 
 import strawberry
 from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from api.context import call, require_admin
-from api.orders import EntryStatus, LedgerEntry, datetime_of
-from api.scalars import Money
-from graph import ledger, preview, refunds
+from api.orders import EntryStatus, LedgerEntry, datetime_of, ms_of
+from api.scalars import Money, Points
+from graph import ledger, payout, plan_versions, preview, refunds
 from graph.refunds import RefundRecord
 
 
@@ -150,4 +150,106 @@ class PreviewQuery:
         return PeriodPreview(record=await call(preview.preview_period, info.context.rn, period))
 
 
-Query = merge_types("Query", (RefundQuery, PreviewQuery))
+@strawberry.type(description="A version of the plan file: its content hash and when an engine first ran it.")
+class PlanVersion:
+    record: strawberry.Private[plan_versions.PlanVersionRecord]
+
+    @strawberry.field(description="First 12 hex digits of the hash; stored on every entry and run.")
+    def version(self) -> str:
+        return self.record.version
+
+    @strawberry.field(description="sha256 of the plan file's bytes.")
+    def hash(self) -> str:
+        return self.record.hash
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.record.name
+
+    @strawberry.field
+    def first_used_at(self) -> datetime:
+        return datetime_of(self.record.first_used_at)
+
+
+@strawberry.type(description="Money of one rule (or the total) in a payout report.")
+class PayoutLine:
+    record: strawberry.Private[payout.PayoutLine]
+
+    @strawberry.field(description="The rule, or 'total'.")
+    def rule(self) -> str:
+        return self.record.rule
+
+    @strawberry.field(description="The part of the revenue the orders' allocation gave this rule (net of refunds).")
+    def revenue(self) -> Money:
+        return Money(self.record.revenue)
+
+    @strawberry.field
+    def paid(self) -> Money:
+        return Money(self.record.paid)
+
+    @strawberry.field
+    def frozen(self) -> Money:
+        return Money(self.record.frozen)
+
+    @strawberry.field
+    def burned(self) -> Money:
+        return Money(self.record.burned)
+
+    @strawberry.field
+    def pooled(self) -> Money:
+        return Money(self.record.pooled)
+
+    @strawberry.field
+    def retained(self) -> Money:
+        return Money(self.record.retained)
+
+    @strawberry.field
+    def cost(self) -> Money:
+        return Money(self.record.cost)
+
+    @strawberry.field(description="paid ÷ the report's whole revenue (4 places, rounded down); null without revenue.")
+    def ratio(self) -> Optional[Points]:
+        return Points(self.record.ratio) if self.record.ratio is not None else None
+
+
+@strawberry.type(description="What the plan paid out of the revenue between from and to (entries' time).")
+class PayoutReport:
+    record: strawberry.Private[payout.PayoutReport]
+
+    @strawberry.field(name="from")
+    def from_(self) -> datetime:
+        return datetime_of(self.record.from_ms)
+
+    @strawberry.field
+    def to(self) -> datetime:
+        return datetime_of(self.record.to_ms)
+
+    @strawberry.field(description="Orders' amounts net of refunds.")
+    def revenue(self) -> Money:
+        return Money(self.record.revenue)
+
+    @strawberry.field
+    def total(self) -> PayoutLine:
+        return PayoutLine(record=self.record.total)
+
+    @strawberry.field
+    def rules(self) -> list[PayoutLine]:
+        return [PayoutLine(record=line) for line in self.record.rules]
+
+
+@strawberry.type
+class ReportQuery:
+    @strawberry.field(description="Every plan version an engine ran, first used first (public).")
+    async def plans(self, info: Info) -> list[PlanVersion]:
+        records = await call(plan_versions.plan_versions, info.context.rn.store)
+        return [PlanVersion(record=record) for record in records]
+
+    @strawberry.field(description="Revenue, paid, frozen, burned, pooled, retained, cost and paid ÷ revenue, per "
+                                  "rule and in total, of the entries booked in [from, to).")
+    async def payout_report(self, info: Info, from_: Annotated[datetime, strawberry.argument(name="from")],
+                            to: datetime) -> PayoutReport:
+        require_admin(info)
+        return PayoutReport(record=await call(payout.payout_report, info.context.rn, ms_of(from_), ms_of(to)))
+
+
+Query = merge_types("Query", (RefundQuery, PreviewQuery, ReportQuery))

@@ -1,4 +1,5 @@
-// Starts the rotation run of week $week ($index: its week index, $now: epoch ms) unless the
+// Starts the rotation run of week $week ($index: its week index, $now: epoch ms, under plan
+// version $plan_version) unless the
 // run of another week is unfinished; finds it when it exists. Takes the version node's write
 // lock first so that concurrent starts take turns. Returns one row: started (the run of
 // $week exists now), open (weeks of other unfinished runs; the caller finishes them first),
@@ -13,7 +14,7 @@ OPTIONAL MATCH (existing:Rotation {week: $week})
 WITH open, CASE WHEN existing IS NULL AND size(open) = 0 THEN [1] ELSE [] END AS to_create
 FOREACH (ignored IN to_create |
   MERGE (new:Rotation {week: $week})
-  ON CREATE SET new.index = $index, new.started_at = $now, new.rotated = 0, new.next_seq = 0
+  ON CREATE SET new.index = $index, new.started_at = $now, new.plan_version = $plan_version, new.rotated = 0, new.next_seq = 0
 )
 WITH open
 OPTIONAL MATCH (run:Rotation {week: $week})

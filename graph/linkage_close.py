@@ -65,6 +65,7 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     plan = rn.plan
     run_id = f"linkage:{period}"
     run = rn.store.run("period_run_start", {"id": run_id, "period": period, "plan": plan.name if plan else None,
+                                            "plan_version": plan.version if plan else None,
                                             "at": rn.clock()})[0]
     if run["done"]:
         return _record(run)
@@ -110,7 +111,8 @@ class Step:
 def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
     """Step 1: the dividend pool by identity (§6) and the shareholder pool by shares (§8)."""
     version = _version(rn)
-    run = rn.store.run("period_run_start", {"id": run_id, "period": period, "plan": None, "at": at})[0]
+    run = rn.store.run("period_run_start", {"id": run_id, "period": period, "plan": None, "plan_version": None,
+                                            "at": at})[0]
     if "pools" in run["steps"]:
         return
     step = compute_pools(rn, period, at)

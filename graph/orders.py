@@ -48,7 +48,10 @@ class OrderRecord:
 def plan_of(rn: Refnet) -> Plan:
     """The engine's plan; an engine started without one runs the default plan (like the CLI)."""
     if rn.plan is None:
+        from graph.plan_versions import register
+
         rn.plan = load_plan(DEFAULT_PLAN)
+        register(rn.store, rn.plan, rn.clock())
     return rn.plan
 
 

@@ -126,7 +126,8 @@ def rotate(rn: Refnet, week: str, on_batch: BatchHook | None = None, batch_size:
     index = check_week(rn, week)
     week = week_name(index)
     while True:
-        row = rn.store.run("rotation_start", {"week": week, "index": index, "now": rn.clock()})[0]
+        row = rn.store.run("rotation_start", {"week": week, "index": index, "now": rn.clock(),
+                                              "plan_version": getattr(rn.plan, "version", None)})[0]
         if row["started"]:
             break
         if not row["open"]:

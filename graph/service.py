@@ -26,5 +26,9 @@ class Refnet:
 
     @classmethod
     def start(cls, store: Store, plan: Any = None) -> "Refnet":
+        from graph.plan_versions import register
+
         ensure_schema(store)
-        return cls(store, plan)
+        engine = cls(store, plan)
+        register(store, plan, engine.clock())  # a changed plan file is a new version (issue 8)
+        return engine

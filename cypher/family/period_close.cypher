@@ -1,4 +1,4 @@
-// Guarded: closes period $period of family $family_id: creates its FamilyPeriodRun $key
+// Guarded: closes period $period of family $family_id (under plan version $plan_version): creates its FamilyPeriodRun $key
 // (with $count entries and $total cents) and books $entries (graph.ledger.entry_rows: the
 // leader's commission), adding $deltas [{id, paid, frozen, burned}] to member counters.
 // Returns entries: the number booked (0 when the graph changed since $version; $entries is
@@ -10,7 +10,7 @@ WHERE v.value = $version
 SET v.value = $version + 1
 WITH v
 MATCH (f:Family {id: $family_id})
-CREATE (run:FamilyPeriodRun {key: $key, family_id: $family_id, period: $period, at: $now,
+CREATE (run:FamilyPeriodRun {key: $key, family_id: $family_id, period: $period, at: $now, plan_version: $plan_version,
                              entries: $count, total: $total})
 CREATE (run)-[:FOR]->(f)
 WITH DISTINCT 1 AS one

@@ -8,7 +8,7 @@ WHERE v.value = $version
 SET v.value = $version + 1
 WITH v
 MATCH (f:Family {id: $family_id})
-CREATE (run:FamilyPeriodRun {key: $key, family_id: $family_id, period: $period, at: $now,
+CREATE (run:FamilyPeriodRun {key: $key, family_id: $family_id, period: $period, at: $now, plan_version: $plan_version,
                              entries: 0, total: 0})
 CREATE (run)-[:FOR]->(f)
 RETURN run.key AS key

@@ -118,7 +118,8 @@ def close_family_period(rn: Refnet, plan: FamilyPlan, family_id: str, period: st
         if view is None:
             return 0
         total = sum((b.amount for b in booked), Decimal("0.00"))
-        params = {"version": view["version"], "family_id": family_id, "key": key, "period": period, "now": now}
+        params = {"version": view["version"], "family_id": family_id, "key": key, "period": period, "now": now,
+                  "plan_version": plan_version(rn)}
         if not booked:
             if not rn.store.run("family/period_close_empty", params):
                 raise Conflicted()
