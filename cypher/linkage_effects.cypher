@@ -4,7 +4,7 @@
 // splits its pool shares) or null. $market: null, or the points pool's new state
 // {balance, market (deltas, cents), units, last_num, last_den, holdings (new count)}.
 // $holdings: [{id, member_id, order_id, amount, units, sold, seq, active, cap_key}] to store
-// (cap_key null once inactive). $members: [{id, points, paid, withdrawn, frozen, team_orders,
+// (cap_key null once inactive; `issued` keeps the units first stored: what the purchase issued). $members: [{id, points, paid, withdrawn, frozen, team_orders,
 // team_sales, shares_milli (deltas), identity (null = unchanged), fund_released (null = unchanged)}].
 // $entries: rows of graph.ledger.entry_rows with `points` (units, or null).
 // Returns moved (members updated) and booked (entries created); no row when the graph changed.
@@ -27,6 +27,7 @@ FOREACH (mk IN CASE WHEN $market IS NULL THEN [] ELSE [$market] END |
 FOREACH (h IN $holdings |
   MERGE (x:Holding {id: h.id})
   SET x.member_id = h.member_id, x.order_id = h.order_id, x.amount = h.amount, x.units = h.units,
+      x.issued = coalesce(x.issued, h.units),
       x.sold = h.sold, x.seq = h.seq, x.active = h.active, x.cap_key = h.cap_key)
 WITH DISTINCT v
 CALL {

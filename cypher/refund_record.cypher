@@ -1,7 +1,10 @@
 // Guarded: books refund $id of $amount cents of order $order_id ($reason, at $at epoch ms, month
 // $period, under plan $plan_version): the Refund node, the order's `refunded` counter, the
 // pools it lowers ($pools: [{name, amount}], amounts negative), the member counters it moves
-// ($members: [{id, paid, frozen, burned, quota_used}], deltas in cents; never empty), the
+// ($members: [{id, paid, frozen, burned, quota_used, points}], deltas in cents and points
+// ten-thousandths; never empty), the points it takes back ($holding: null or the order's
+// holding {id, units, active, cap_key}; $market: null or {market (delta of F, cents), units,
+// last_num, last_den}), the
 // dividend pool's carry-over it lowers ($carry: null or {name, names, amounts}) and its
 // reversal entries ($entries from graph.ledger.entry_rows plus reverses and refund_id).
 // Returns entries: the number of entries created (0 when the graph changed since $version).
@@ -21,6 +24,13 @@ FOREACH (pd IN $pools |
   MERGE (p:Pool {name: pd.name})
   ON CREATE SET p.balance = 0
   SET p.balance = p.balance + pd.amount)
+FOREACH (h IN CASE WHEN $holding IS NULL THEN [] ELSE [$holding] END |
+  MERGE (x:Holding {id: h.id})
+  SET x.units = h.units, x.active = h.active, x.cap_key = h.cap_key)
+FOREACH (mk IN CASE WHEN $market IS NULL THEN [] ELSE [$market] END |
+  MERGE (p:Pool {name: 'points'})
+  SET p.market = coalesce(p.market, 0) + mk.market, p.units = mk.units, p.last_num = mk.last_num,
+      p.last_den = mk.last_den)
 FOREACH (c IN CASE WHEN $carry IS NULL THEN [] ELSE [$carry] END |
   MERGE (p:Pool {name: c.name})
   SET p.carry_names = c.names, p.carry_amounts = c.amounts)
@@ -30,7 +40,8 @@ MATCH (m:Member {id: d.id})
 SET m.paid = coalesce(m.paid, 0) + d.paid,
     m.frozen = coalesce(m.frozen, 0) + d.frozen,
     m.burned = coalesce(m.burned, 0) + d.burned,
-    m.quota_used = coalesce(m.quota_used, 0) + d.quota_used
+    m.quota_used = coalesce(m.quota_used, 0) + d.quota_used,
+    m.points = coalesce(m.points, 0) + d.points
 WITH DISTINCT 1 AS one
 UNWIND $entries AS e
 CREATE (x:Entry {id: e.id, seq: e.seq, rule: e.rule, status: e.status, amount: e.amount,

@@ -239,10 +239,13 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
             rows.extend(more)
             reversal.bookings.extend(closed.bookings)
             pools[pool] = pools.get(pool, 0) + target  # the pay-out is undone: its money is the pool's again
+        points = take_back_points(rn, plan, order, cents, -reversal.pools.get("points", 0))
         result = rn.store.run("refund_record", {
             "version": context["version"], "id": refund_id, "order_id": order_id, "amount": cents,
             "reason": reason, "at": at, "period": record.period, "plan_version": plan.version,
-            "members": _member_rows(order["buyer_id"], reversal),
+            "members": _member_rows(order["buyer_id"], reversal, points),
+            "holding": points.holding if points else None,
+            "market": points.market if points else None,
             "pools": [{"name": name, "amount": value} for name, value in sorted(pools.items()) if value],
             "carry": carry,
             "entries": rows,
@@ -255,6 +258,50 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
     if booked_now:
         log.info("refund %s of order %s: %s", refund_id, order_id, fmt_money(amount))
     return record
+
+
+def points_back(issued: int, amount: int, refunded_before: int, refund: int) -> int:
+    """Points (ten-thousandths) a refund takes back: the refunded share of what the order
+    issued, rounded down cumulatively, so that refunding the whole order takes back exactly
+    everything it issued however many parts came before."""
+    return issued * (refunded_before + refund) // amount - issued * refunded_before // amount
+
+
+@dataclass(frozen=True)
+class PointsBack:
+    units: int  # taken from the buyer's points (the balance may go negative: points already sold)
+    holding: dict  # the order's holding afterwards (units, active, cap_key)
+    market: dict  # the points market afterwards: F delta, N, last price
+
+
+def take_back_points(rn: Refnet, plan, order: Row, refund: int, pooled: int) -> PointsBack | None:
+    """The points the order issued, taken back pro rata (rules §5, issue 8): from the order's
+    holding as far as it still holds them; what was already sold is a shortfall that leaves
+    the buyer's points balance negative. The market loses the refunded contribution (F) and
+    the points taken from the holding (N)."""
+    if plan is None or not plan.has("points"):
+        return None
+    from fractions import Fraction
+
+    from graph.points import Holding, Market, config_of
+    from graph.points_store import holding_row
+
+    state = rn.store.run("refund_points", {"id": order["id"]})[0]
+    holding = state["holding"]
+    if not state["effects"] or holding is None:
+        return None
+    issued = holding["issued"] if holding["issued"] is not None else holding["units"]
+    units = points_back(issued, order["amount"], order["refunded"], refund)
+    taken = min(units, holding["units"])
+    left = holding["units"] - taken
+    stored = Holding(holding["id"], holding["member_id"], holding["order_id"], holding["amount"], left,
+                     holding["sold"], holding["seq"], bool(holding["active"]) and left > 0)
+    last = Fraction(state["last_num"], state["last_den"]) if state["last_num"] is not None else Fraction(1)
+    market = Market(state["market"] - pooled, state["units"] - taken, last)
+    price = market.price if market.units > 0 else last
+    row = holding_row(stored, config_of(plan))
+    return PointsBack(units, {"id": row["id"], "units": row["units"], "active": row["active"], "cap_key": row["cap_key"]},
+                      {"market": -pooled, "units": market.units, "last_num": price.numerator, "last_den": price.denominator})
 
 
 def closed_splits(order: Row) -> list[tuple[str, str]]:
@@ -315,14 +362,17 @@ def booked_entries(rows: list[Row], prefix: str) -> list[BookedEntry]:
             for row in rows if row["reverses"] is None and row["id"].startswith(prefix)]
 
 
-def _member_rows(buyer_id: str, reversal: Reversal) -> list[dict]:
-    """Counter deltas (cents) of `refund_record`; never empty (the buyer is always in it)."""
+def _member_rows(buyer_id: str, reversal: Reversal, points: "PointsBack | None" = None) -> list[dict]:
+    """Counter deltas (cents, points in ten-thousandths) of `refund_record`; never empty (the
+    buyer is always in it)."""
     rows: dict[str, dict] = {buyer_id: {"id": buyer_id, "paid": 0, "frozen": 0, "burned": 0, "quota_used": 0}}
+    if points is not None:
+        rows[buyer_id]["points"] = -points.units
     for delta in member_deltas(reversal.bookings):
         rows.setdefault(delta["id"], {"id": delta["id"], "quota_used": 0}).update(delta)
     for member_id, back in reversal.quota_back.items():
         rows[member_id]["quota_used"] -= back
-    return [{"paid": 0, "frozen": 0, "burned": 0, **row} for row in rows.values()]
+    return [{"paid": 0, "frozen": 0, "burned": 0, "points": 0, **row} for row in rows.values()]
 
 
 def refunds_of_orders(rn: Refnet, order_ids: list[str]) -> dict[str, list[RefundRecord]]:

@@ -19,6 +19,7 @@ mutation($orderId: ID!, $amount: Money!, $reason: String!, $id: ID) {
 }"""
 ORDER = "query($id: ID!) { order(id: $id) { amount entries { id rule status amount beneficiaryId pool reverses } } }"
 D = Decimal
+MARKET = "{ pointsMarket { pool circulating price giftRatio } }"
 
 
 def refund(gql, order_id: str, amount: str, refund_id: str | None = None, reason: str = "returned") -> dict:
@@ -63,6 +64,7 @@ def test_full_and_partial_refunds_of_the_worked_example(gql, rn):
     members = ("S", "T", "U", "C")
     before = balances(gql, *members)
     pools_before = pools(rn)
+    market_before = gql.ok(MARKET)["pointsMarket"]
     order = buy(gql, "o-C", "C")  # makes S a boss: S 100 + 200, T 30
     assert balances(gql, "S")["S"]["available"] == "500.00"  # 100 + 100 of A and B
 
@@ -100,6 +102,8 @@ def test_full_and_partial_refunds_of_the_worked_example(gql, rn):
     assert balances(gql, *members) == {**before, "C": balances(gql, "C")["C"]}
     assert balances(gql, "C")["C"]["available"] == before["C"]["available"]
     assert pools(rn) == pools_before
+    assert gql.ok(MARKET)["pointsMarket"] == market_before  # the points issued to C are taken back
+    assert balances(gql, "C")["C"]["points"] == "0.0000"
 
     error = gql.error(REFUND, orderId="o-C", amount="0.01", reason="again", id="r4")
     assert error["extensions"]["code"] == "BAD_INPUT" and "left to refund" in error["message"]
@@ -161,3 +165,19 @@ def test_a_refund_after_the_member_withdrew_leaves_a_negative_balance_that_the_n
     buy(gql, "o-Z", "Z")  # S's third agent referral, in S's wealth slot: 100 direct + 200 see-point
     assert balances(gql, "S")["S"]["available"] == "300.00"
     gql.ok(WITHDRAW, id="S", amount="100.00")
+
+
+SELL = "mutation($id: ID!, $points: Decimal!) { sellPoints(memberId: $id, points: $points) { amount } }"
+
+
+def test_points_issued_for_the_order_are_taken_back_and_sold_ones_leave_a_negative_balance(gql):
+    register(gql, "X")
+    buy(gql, "o-X", "X")
+    assert balances(gql, "X")["X"]["points"] == "210.0000"  # rules §5: 0.7 × 300.00 at price 1
+    refund(gql, "o-X", "500.00", "r1")
+    assert balances(gql, "X")["X"]["points"] == "105.0000"
+    assert gql.ok(MARKET)["pointsMarket"]["circulating"] == "105.0000"
+    gql.ok(SELL, id="X", points="100.0000")
+    refund(gql, "o-X", "500.00", "r2")  # 105 to take back, 5 still held: a shortfall of 100
+    assert balances(gql, "X")["X"]["points"] == "-100.0000"
+    assert gql.ok(MARKET)["pointsMarket"]["circulating"] == "0.0000"
