@@ -18,6 +18,7 @@ INDEXES: list[tuple[str, str]] = [
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
     ("Member", "id"),
+    ("Member", "landing_slug"),
     ("Meta", "key"),
 ]
 
