@@ -14,12 +14,20 @@ INDEXES: list[tuple[str, str]] = [
     ("Member", "id"),
     ("Member", "landing_slug"),
     ("Meta", "key"),
+    ("Order", "id"),
+    ("Entry", "id"),
+    ("Entry", "beneficiary_id"),
+    ("Entry", "order_id"),
+    ("Pool", "name"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
     ("Member", "id"),
     ("Member", "landing_slug"),
     ("Meta", "key"),
+    ("Order", "id"),
+    ("Entry", "id"),
+    ("Pool", "name"),
 ]
 
 
