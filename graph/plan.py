@@ -156,6 +156,7 @@ for _name in ("points", "withdrawal", "dividend_pool", "level", "shareholder", "
 def _load_module_parsers() -> None:
     """Imports the modules that register section parsers (kept lazy: they import this file)."""
     import graph.linkage  # noqa: F401  (registers "linkage" and its shares)
+    import graph.differential  # noqa: F401  (registers "differential" with its section)
 
 
 # --- the plan -----------------------------------------------------------------------------

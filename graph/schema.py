@@ -19,6 +19,8 @@ INDEXES: list[tuple[str, str]] = [
     ("Entry", "beneficiary_id"),
     ("Entry", "order_id"),
     ("Pool", "name"),
+    ("Order", "period"),
+    ("PeriodRun", "id"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
@@ -28,6 +30,7 @@ UNIQUE: list[tuple[str, str]] = [
     ("Order", "id"),
     ("Entry", "id"),
     ("Pool", "name"),
+    ("PeriodRun", "id"),
 ]
 
 
