@@ -1,12 +1,13 @@
 // What recording order $id of buyer $buyer_id reads first: the graph version, the order if
 // one with that id exists (for idempotency), the buyer and its sponsor as rule holders
 // ({id, packages, agent_referrals, quota, quota_used}, money in cents) and whether the
-// referrer $referrer_id exists. Returns one row; buyer / sponsor / order are null when missing.
+// referrer $referrer_key exists ('' when there is none: a null key would make FalkorDB scan
+// every member instead of using the index). Returns one row; buyer / sponsor / order are null when missing.
 MATCH (v:Meta {key: 'version'})
 OPTIONAL MATCH (o:Order {id: $id})
 OPTIONAL MATCH (b:Member {id: $buyer_id})
 OPTIONAL MATCH (b)-[:SPONSORED_BY]->(s:Member)
-OPTIONAL MATCH (ref:Member {id: $referrer_id})
+OPTIONAL MATCH (ref:Member {id: $referrer_key})
 RETURN v.value AS version,
        CASE WHEN o IS NULL THEN NULL ELSE
          {id: o.id, buyer_id: o.buyer_id, amount: o.amount, referrer_id: o.referrer_id, at: o.at,

@@ -1,5 +1,6 @@
 // Guarded: records order $id (amount in cents, at in epoch ms, period 'YYYY-MM') bought by
-// $buyer_id, optionally referred by $referrer_id, with all its ledger entries ($entries from
+// $buyer_id, optionally referred by $referrer_id (looked up as $referrer_key, '' for none: a
+// null key makes FalkorDB scan every member), with all its ledger entries ($entries from
 // graph.ledger.entry_rows), the member counters it moves ($members: [{id, packages, quota,
 // quota_used, agent_referrals, paid, frozen, burned, status}], deltas in cents, status null =
 // unchanged; never empty: the buyer is always in it) and the pools it fills ($pools: [{name, amount}]).
@@ -15,7 +16,7 @@ CREATE (o:Order {id: $id, buyer_id: $buyer_id, amount: $amount, referrer_id: $re
                  period: $period, plan_version: $plan_version})
 CREATE (o)-[:BOUGHT_BY]->(b)
 WITH o
-OPTIONAL MATCH (ref:Member {id: $referrer_id})
+OPTIONAL MATCH (ref:Member {id: $referrer_key})
 FOREACH (_ IN CASE WHEN ref IS NULL THEN [] ELSE [1] END | CREATE (o)-[:REFERRED_BY]->(ref))
 WITH DISTINCT o
 FOREACH (pd IN $pools |

@@ -3,7 +3,11 @@
 Booked entries are never edited; corrections are new entries. Plan modules compute a list of
 `Booking`s with pure functions, check it with `check_conservation`, and hand `entry_rows(...)`
 to their one write statement, which creates the entries with the fragment documented in
-`cypher/ledger_fragment.md` and updates the member counters from `member_deltas(...)`.
+`cypher/ledger_fragment.md` and updates the member counters from `member_deltas(...)`
+(`cypher/order_record.cypher` is the complete example).
+
+The read side: `ledger(...)` (filters, stable order, opaque cursor), `entries_of_orders`,
+`balances`. Fields, statuses and the balance formula: docs/ledger.md.
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ def record_order(
     plan = plan_of(rn)
 
     def attempt() -> tuple[OrderRecord, bool]:
-        context = rn.store.run("order_context", {"id": order_id, "buyer_id": buyer_id, "referrer_id": referrer_id})[0]
+        context = rn.store.run("order_context", {"id": order_id, "buyer_id": buyer_id, "referrer_key": referrer_id or ""})[0]
         if context["existing"] is not None:
             return _same_order(OrderRecord.from_row(context["existing"]), buyer_id, amount, referrer_id, at), False
         if context["buyer"] is None:
@@ -115,7 +115,7 @@ def record_order(
                              period=record.period, plan_version=plan.version)
         rows = rn.store.run("order_record", {
             "version": context["version"], "id": order_id, "buyer_id": buyer_id, "amount": to_cents(amount),
-            "referrer_id": referrer_id, "at": when, "period": record.period, "plan_version": plan.version,
+            "referrer_id": referrer_id, "referrer_key": referrer_id or "", "at": when, "period": record.period, "plan_version": plan.version,
             "members": member_updates(view, allocation),
             "pools": [{"name": name, "amount": to_cents(value)} for name, value in sorted(allocation.pools.items())],
             "entries": entries,
