@@ -6,7 +6,7 @@ WHERE m.kind = 'PARTNER' AND (m.rank_period IS NULL OR m.rank_period <= $period)
 SET m.rank = $base, m.rank_period = $period
 WITH count(m) AS partners
 UNWIND CASE WHEN size($ranks) = 0 THEN [null] ELSE $ranks END AS r
-OPTIONAL MATCH (m:Member {id: r.id})
+OPTIONAL MATCH (m:Member {id: coalesce(r.id, '')})
 WHERE m.rank_period = $period
 SET m.rank = r.rank
 RETURN partners, count(m) AS ranked

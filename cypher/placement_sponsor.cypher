@@ -1,11 +1,11 @@
 // What registering $new_id under sponsor $id reads: the graph version, whether $new_id is
-// taken, whether $landing_slug (may be null) is taken, the sponsor's kind and its own
-// sponsor's id and kind (rules §9: who may register under whom), and the sponsor's referrals,
-// rotation offset and lines with their sizes and first free positions.
-// Returns one row; id is null for an unknown sponsor.
+// taken, whether landing slug $slug_key is taken ('' for none: a null key would make FalkorDB
+// scan every member), the sponsor's kind and its own sponsor's id and kind (rules §9: who may
+// register under whom), and the sponsor's referrals, rotation offset and lines with their
+// sizes and first free positions. Returns one row; id is null for an unknown sponsor.
 MATCH (v:Meta {key: 'version'})
 OPTIONAL MATCH (taken:Member {id: $new_id})
-OPTIONAL MATCH (slugged:Member {landing_slug: $landing_slug})
+OPTIONAL MATCH (slugged:Member {landing_slug: $slug_key})
 OPTIONAL MATCH (s:Member {id: $id})
 OPTIONAL MATCH (s)-[:SPONSORED_BY]->(ss:Member)
 OPTIONAL MATCH (c:Member)-[l:PLACED_UNDER]->(s)

@@ -91,7 +91,7 @@ def record_order(rn: Refnet, version: int, order_id: str, buyer_id: str, amount:
                        "record the order in an open month")
     rows = rn.store.run("differential_order_record", {
         "version": version, "id": order_id, "buyer_id": buyer_id, "amount": to_cents(amount),
-        "referrer_id": referrer_id, "at": at, "period": period, "plan_version": plan_version,
+        "referrer_id": referrer_id, "referrer_key": referrer_id or "", "at": at, "period": period, "plan_version": plan_version,
     })
     return bool(rows)
 

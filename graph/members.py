@@ -173,7 +173,7 @@ def _register(
     def attempt() -> MemberRecord:
         sponsor_id, seen = sponsor_of()  # seen: the graph version the sponsor was looked up at
         view = rn.store.run(
-            "placement_sponsor", {"id": sponsor_id, "new_id": member_id, "landing_slug": landing_slug}
+            "placement_sponsor", {"id": sponsor_id, "new_id": member_id, "slug_key": landing_slug or ""}
         )[0]
         version = view["version"]
         if seen is not None and seen != version:
