@@ -16,6 +16,7 @@ Rates and money are strings or integers, never floats.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -153,10 +154,14 @@ for _name in ("points", "withdrawal", "dividend_pool", "level", "shareholder", "
     register_module(_name)
 
 
+# Python modules that register plan modules with sections (imported lazily: they import this
+# file). A new bonus module adds its own here.
+MODULE_SOURCES: list[str] = ["graph.linkage", "graph.differential"]
+
+
 def _load_module_parsers() -> None:
-    """Imports the modules that register section parsers (kept lazy: they import this file)."""
-    import graph.linkage  # noqa: F401  (registers "linkage" and its shares)
-    import graph.differential  # noqa: F401  (registers "differential" with its section)
+    for source in MODULE_SOURCES:
+        importlib.import_module(source)
 
 
 # --- the plan -----------------------------------------------------------------------------
