@@ -115,28 +115,20 @@ def month_ranks(rn: Refnet, period: str, config: DifferentialConfig) -> dict[str
     return ranks
 
 
-def order_views(rows: list[Row], ranks: dict[str, Rank], base: Rank | None) -> list[OrderView]:
-    """The rows of `differential_order_lines` (one per order and upline member) as the rule's
-    plain data, one view per order with its upline sponsor first."""
+def order_view(row: Row, ranks: dict[str, Rank], base: Rank | None) -> OrderView:
+    """A row of `differential_order_lines` as the rule's plain data (upline sponsor first)."""
 
     def person(member_id: str, kind: str) -> Person:
         return Person(member_id, kind, None if kind == CUSTOMER else ranks.get(member_id, base))
 
-    by_order: dict[str, list[Row]] = {}
-    for row in rows:
-        by_order.setdefault(row["id"], []).append(row)
-    views = []
-    for order_id, lines in by_order.items():
-        first = lines[0]
-        upline = sorted((line for line in lines if line["up_id"] is not None), key=lambda line: -line["up_depth"])
-        views.append(OrderView(
-            order_id=order_id,
-            amount=from_cents(first["amount"]),
-            buyer=person(first["buyer_id"], first["buyer_kind"]),
-            upline=tuple(person(line["up_id"], line["up_kind"]) for line in upline),
-            referrer_id=first["referrer_id"],
-        ))
-    return views
+    upline = sorted(zip(row["up_depths"], row["up_ids"], row["up_kinds"]), reverse=True)
+    return OrderView(
+        order_id=row["id"],
+        amount=from_cents(row["amount"]),
+        buyer=person(row["buyer_id"], row["buyer_kind"]),
+        upline=tuple(person(member_id, kind) for _, member_id, kind in upline),
+        referrer_id=row["referrer_id"],
+    )
 
 
 def close_period(
@@ -197,16 +189,15 @@ def _book_batch(rn: Refnet, period: str, key: str, ids: list[str], config: Diffe
         return 0  # all closed already (a previous run got this far)
     version = rows[0]["version"]
     plan_version = rn.plan.version
-    at = {row["id"]: row["at"] for row in rows}
     entries: list[dict] = []
     bookings: list[Booking] = []
-    for view in order_views(rows, ranks, base):
-        of_order = order_bookings(view, config, period)
+    for row in rows:
+        of_order = order_bookings(order_view(row, ranks, base), config, period)
         bookings.extend(of_order)
-        entries.extend(entry_rows(of_order, source=f"period:{period}:order:{view.order_id}", at=at[view.order_id],
-                                  order_id=view.order_id, period=period, plan_version=plan_version))
+        entries.extend(entry_rows(of_order, source=f"period:{period}:order:{row['id']}", at=row["at"],
+                                  order_id=row["id"], period=period, plan_version=plan_version))
     paid = sum(to_cents(b.amount) for b in bookings if b.status == "PAID")
-    orders = list(at)
+    orders = [row["id"] for row in rows]
     result = rn.store.run("differential_book", {
         "version": version, "run_id": key, "period": period, "orders": orders,
         "deltas": member_deltas(bookings), "entries": entries, "paid": paid,
