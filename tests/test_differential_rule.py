@@ -66,3 +66,15 @@ def test_a_bad_differential_section_is_refused_naming_the_key(funding, recommend
 def test_a_good_custom_section_loads():
     plan = parse_plan(PLAN.format(funding='"sponsor"', recommender='"0.05"', ranks=GOOD_RANKS).encode())
     assert [r.name for r in plan.section("differential").ranks] == ["A", "B"]
+
+
+def test_a_partner_below_every_threshold_is_passed_over_like_a_customer():
+    from graph.differential import DifferentialConfig, OrderView, Person, Rank, order_bookings
+
+    config = DifferentialConfig((Rank("Junior", D("0.05"), D("100.00")), Rank("Senior", D("0.10"), D("500.00"))),
+                                D("0.05"), "company")
+    view = OrderView("o", D("99.99"), Person("b", "PARTNER", None),
+                     (Person("s", "PARTNER", None), Person("t", "PARTNER", config.ranks[1])))
+    assert [(b.rule, b.status, b.amount, b.beneficiary_id) for b in order_bookings(view, config, "2026-11")] == [
+        ("differential", "PAID", D("9.99"), "t"),  # 10 % of 99.99 rounded down
+    ]
