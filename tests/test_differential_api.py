@@ -255,3 +255,18 @@ def test_a_killed_close_completes_on_rerun_without_booking_twice(gql, rn):
 def test_close_period_is_refused_in_a_plan_without_the_differential(gql):
     error = gql.error(CLOSE, period="2026-11")
     assert error["extensions"]["code"] == "BAD_INPUT"
+
+
+def test_two_closes_at_once_book_every_order_once(gql, rn):
+    from concurrent.futures import ThreadPoolExecutor
+
+    register(gql, "P")
+    register(gql, "J", "P", "CUSTOMER")
+    register(gql, "K", "J", "CUSTOMER")
+    for index in range(9):
+        buy(gql, f"o{index}", "K", "100.00")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(lambda _: differential_close.close_period(rn, "2026-11", batch=2), range(2)))
+    assert {(run.state, run.orders, run.entries, run.total) for run in runs} == {("DONE", 9, 27, Decimal("90.00"))}
+    assert rn.store.run_text("MATCH (e:Entry) RETURN count(e) AS n")[0]["n"] == 27
+    assert member(gql, "J")["balance"]["available"] == "45.00"
