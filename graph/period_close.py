@@ -20,6 +20,8 @@ class PeriodRunRecord:
     entries: int  # entries the run booked
     total: Decimal  # money the run booked
     done: bool = True  # False while a run killed half-way waits for its re-run
+    plan: str | None = None  # the plan that ran it, where the module records it
+    orders: int | None = None  # orders the run booked, where the module counts them
 
 
 def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
@@ -35,7 +37,7 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     if "differential" in modules:
         from graph import differential_close
 
-        return differential_close.close_period(rn, period)
+        return differential_close.close_period(rn, period).summary()
     if modules & {"dividend_pool", "level", "shareholder"}:
         from graph import linkage_close
 
