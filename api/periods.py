@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Optional
 
 import strawberry
 from strawberry.types import Info
@@ -33,6 +34,18 @@ class PeriodRun:
     @strawberry.field(description="False while a run killed half-way waits for its re-run.")
     def done(self) -> bool:
         return self.record.done
+
+    @strawberry.field(description="DONE, or RUNNING while a run killed half-way waits for its re-run.")
+    def state(self) -> str:
+        return "DONE" if self.record.done else "RUNNING"
+
+    @strawberry.field(description="The plan that ran it (differential plan).")
+    def plan(self) -> Optional[str]:
+        return self.record.plan
+
+    @strawberry.field(description="Orders the run booked (differential plan).")
+    def orders(self) -> Optional[int]:
+        return self.record.orders
 
 
 @strawberry.type

@@ -1,6 +1,7 @@
 // What refunding order $order_id with refund id $id reads first: the graph version, the refund
 // if one with that id exists (for idempotency) and the order (amount and refunded in cents;
-// level_closed / pools_closed: the month whose close split its pool shares, null while open).
+// level_closed / pools_closed: the month whose close split its pool shares, null while open;
+// settle = 'differential' for an order booked by its month's close, closed_in = that month).
 // Returns one row; existing / order are null when missing.
 MATCH (v:Meta {key: 'version'})
 OPTIONAL MATCH (r:Refund {id: $id})
@@ -11,4 +12,5 @@ RETURN v.value AS version,
           plan_version: r.plan_version} END AS existing,
        CASE WHEN o IS NULL THEN NULL ELSE
          {id: o.id, buyer_id: o.buyer_id, amount: o.amount, refunded: coalesce(o.refunded, 0), at: o.at,
-          period: o.period, level_closed: o.level_closed, pools_closed: o.pools_closed} END AS order
+          period: o.period, level_closed: o.level_closed, pools_closed: o.pools_closed, settle: o.settle,
+          closed_in: o.closed_in} END AS order

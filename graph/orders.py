@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from graph import order_effects
+from graph import differential_close, order_effects
 from graph.errors import BadInput, Conflict, NotFound
 from graph.ledger import EntryRecord, entries_of_orders, entry_rows, member_deltas
 from graph.linkage import Allocation, Ancestor, Holder, OrderView, allocate
@@ -98,6 +98,12 @@ def record_order(
             prices = ", ".join(fmt_money(p.price) for p in plan.packages)
             raise BadInput(f"amount: {fmt_money(amount)} is not a package price of plan {plan.name} ({prices})")
         when = at if at is not None else rn.clock()
+        record = OrderRecord(order_id, buyer_id, amount, referrer_id, when, period_of(when), plan.version)
+        if plan.has("differential"):  # booked when its month is closed (rules §9)
+            if not differential_close.record_order(rn, context["version"], order_id, buyer_id, amount,
+                                                   referrer_id, when, record.period, plan.version):
+                raise Conflicted()
+            return record, True
         view = OrderView(
             order_id=order_id,
             amount=amount,
@@ -110,7 +116,6 @@ def record_order(
             ),
         )
         allocation = allocate(view, plan)
-        record = OrderRecord(order_id, buyer_id, amount, referrer_id, when, period_of(when), plan.version)
         entries = entry_rows(allocation.bookings, source=f"order:{order_id}", at=when, order_id=order_id,
                              period=record.period, plan_version=plan.version)
         rows = rn.store.run("order_record", {

@@ -21,6 +21,8 @@ class PeriodRunRecord:
     entries: int  # entries the run booked
     total: Decimal  # money the run booked
     done: bool = True  # False while a run killed half-way waits for its re-run
+    plan: str | None = None  # the plan that ran it, where the module records it
+    orders: int | None = None  # orders the run booked, where the module counts them
 
 
 def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
@@ -47,7 +49,7 @@ def _module(rn: Refnet, period: str) -> tuple[Callable[[str], PeriodRunRecord], 
     if "differential" in modules:
         from graph import differential_close
 
-        return (lambda p: differential_close.close_period(rn, p),
+        return (lambda p: differential_close.close_period(rn, p).summary(),
                 lambda p: differential_close.preview_period(rn, p))
     if modules & {"dividend_pool", "level", "shareholder"}:
         from graph import linkage_close

@@ -106,11 +106,27 @@ class Reversal:
     pools: dict[str, int]  # pool → cents (negative)
 
 
-def reverse(entries: list[BookedEntry], refund: int, refund_id: str, order_amount: int, reason: str) -> Reversal:
-    """The reversal entries of refunding `refund` cents of an order (pure)."""
+def reversal_target(entries_left: int, refund: int, order_left: int) -> int:
+    """Cents to reverse of an order's entries for a refund of `refund` of the `order_left`
+    cents still unrefunded: the same share of what is left of its entries, rounded down; all of
+    it when the refund takes the rest. For a linkage order the entries are the whole amount
+    (entries_left = order_left), so this is the refund itself; a differential order's entries
+    are its bonus budget only."""
+    if refund >= order_left:
+        return entries_left
+    return entries_left * refund // order_left
+
+
+def reverse(entries: list[BookedEntry], refund: int, refund_id: str, order_amount: int, reason: str,
+            target: int | None = None) -> Reversal:
+    """The reversal entries of refunding `refund` cents of an order: `target` cents (default:
+    `refund`) spread over what is left of its entries (pure)."""
     entries = sorted(entries, key=lambda e: e.seq)
-    cents = reversal_cents([e.amount for e in entries], [e.reversed for e in entries], refund)
     result = Reversal([], [], [], defaultdict(int), defaultdict(int))
+    target = refund if target is None else target
+    if target <= 0 or not entries:
+        return result
+    cents = reversal_cents([e.amount for e in entries], [e.reversed for e in entries], target)
     refunded = f"refund {refund_id} of {fmt_money(from_cents(refund))} of {fmt_money(from_cents(order_amount))}"
     for entry, value in zip(entries, cents, strict=True):
         if value == 0:
@@ -205,10 +221,12 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
         if cents > left:
             raise BadInput(f"amount: {fmt_money(amount)} is more than what is left to refund of order "
                            f"{order_id} ({fmt_money(from_cents(left))} of {fmt_money(from_cents(order['amount']))})")
-        booked = booked_entries(rn.store.run("refund_entries", {"order_id": order_id}), f"order:{order_id}#")
-        if sum(e.amount + e.reversed for e in booked) != left:
+        prefix = allocation_prefix(order)
+        booked = booked_entries(rn.store.run("refund_entries", {"order_id": order_id}), prefix) if prefix else []
+        booked_left = sum(e.amount + e.reversed for e in booked)
+        if order.get("settle") is None and booked_left != left:
             raise RuntimeError(f"order {order_id}: its entries do not add up to what is left to refund")
-        reversal = reverse(booked, cents, refund_id, order["amount"], reason)
+        reversal = reverse(booked, cents, refund_id, order["amount"], reason, reversal_target(booked_left, cents, left))
         at = rn.clock()
         done = {row["period"] for row in rn.store.run("period_runs_done")}
         period = next_open_period(period_of(at), done)
@@ -252,6 +270,8 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
         })
         if not result or result[0]["entries"] != len(rows):
             raise Conflicted()
+        if not rows and rn.store.run("refund_context", {"id": refund_id, "order_id": order_id})[0]["existing"] is None:
+            raise Conflicted()  # nothing to reverse (an order its month's close has not booked yet): check the write
         return record, True
 
     record, booked_now = rn.guard(attempt)
@@ -302,6 +322,15 @@ def take_back_points(rn: Refnet, plan, order: Row, refund: int, pooled: int) -> 
     row = holding_row(stored, config_of(plan))
     return PointsBack(units, {"id": row["id"], "units": row["units"], "active": row["active"], "cap_key": row["cap_key"]},
                       {"market": -pooled, "units": market.units, "last_num": price.numerator, "last_den": price.denominator})
+
+
+def allocation_prefix(order: Row) -> str | None:
+    """Ids of the entries that booked the order itself: at recording (`order:<id>#n`), or for a
+    differential order at its month's close (`period:<month>:order:<id>#n`; none before)."""
+    if order.get("settle") == "differential":
+        closed = order.get("closed_in")
+        return f"period:{closed}:order:{order['id']}#" if closed else None
+    return f"order:{order['id']}#"
 
 
 def closed_splits(order: Row) -> list[tuple[str, str]]:

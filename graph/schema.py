@@ -37,10 +37,12 @@ INDEXES: list[tuple[str, str]] = [
     ("Family", "id"),
     ("FamilyPeriodRun", "key"),
     ("Activity", "id"),
+    ("Order", "period"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
     ("Member", "id"),
+    ("Member", "landing_slug"),
     ("Meta", "key"),
     ("Order", "id"),
     ("Entry", "id"),
