@@ -238,18 +238,9 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
         pools = dict(reversal.pools)
         carry = None
         for split_source, pool in closed_splits(order):
-            split = read_split(rn, split_source)
-            pooled = -reversal.pools.get(pool, 0)  # what this refund takes out of the pool
-            split_left = sum(e.amount + e.reversed for e in split)
-            target = min(pooled, split_left)
-            if pool == "dividend":  # the closed month paid part out and carried the rest over
-                carried = sum(rn.store.run("pool_state", {"name": "dividend"})[0]["carry_amounts"])
-                if cents < left and split_left + carried > 0:
-                    target = min(target, pooled * split_left // (split_left + carried))
-                carry = carry_after(rn, pooled - target)
-            closed = reverse_closed(split, target, refund_id, order_id, split_source.split(":")[1], reason)
-            if not closed.bookings:
-                continue
+            closed, target, carry_now = _reverse_split(rn, split_source, pool, -reversal.pools.get(pool, 0),
+                                                       cents >= left, refund_id, order_id, reason)
+            carry = carry_now or carry
             more = entry_rows(closed.bookings, source=f"refund:{refund_id}", at=at, period=period)
             for offset, (row, reversed_id, version) in enumerate(zip(more, closed.reverses, closed.plan_versions)):
                 row.update(id=f"refund:{refund_id}#{len(rows) + offset}", seq=len(rows) + offset,
@@ -331,6 +322,25 @@ def allocation_prefix(order: Row) -> str | None:
         closed = order.get("closed_in")
         return f"period:{closed}:order:{order['id']}#" if closed else None
     return f"order:{order['id']}#"
+
+
+def _reverse_split(rn: Refnet, source: str, pool: str, pooled: int, last: bool, refund_id: str, order_id: str,
+                   reason: str) -> tuple[Reversal, int, dict | None]:
+    """The reversal of a closed period's split of `pool` that paid out the order's share:
+    `pooled` cents (what the refund takes out of the pool) as far as the split still holds
+    them. A dividend split paid only part of the pool out and carried the rest over (identities
+    without holder): that part comes out of the carry-over. Returns (reversal, cents reversed,
+    the dividend pool's new carry-over or None)."""
+    split = read_split(rn, source)
+    split_left = sum(e.amount + e.reversed for e in split)
+    target = min(pooled, split_left)
+    carry = None
+    if pool == "dividend":
+        carried = sum(rn.store.run("pool_state", {"name": "dividend"})[0]["carry_amounts"])
+        if not last and split_left + carried > 0:
+            target = min(target, pooled * split_left // (split_left + carried))
+        carry = carry_after(rn, pooled - target)
+    return reverse_closed(split, target, refund_id, order_id, source.split(":")[1], reason), target, carry
 
 
 def closed_splits(order: Row) -> list[tuple[str, str]]:
