@@ -1,6 +1,7 @@
-"""Random orders and refunds: every order's entries plus reversals sum exactly to amount −
-refunded, every reversal stays within its entry and near its pro-rata share, and every member
-counter and pool balance agrees with an independent recount from the ledger."""
+"""Random orders, refunds and month closes: every order's entries plus reversals sum exactly to
+amount − refunded, every reversal stays within its entry and near its pro-rata share, and every
+member counter and pool balance agrees with an independent recount from the ledger (a pool is
+what orders put in minus what closes and points sales paid out, reversals included)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ import itertools
 from collections import defaultdict
 from fractions import Fraction
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from graph import members, orders, refunds
+from graph import linkage_close, members, orders, refunds
 from graph.money import from_cents
 from graph.plan import load_plan
 from graph.refunds import reversal_cents
 from graph.service import Refnet
+from tests.test_refunds_closed import ms
 
 _graphs = itertools.count()
 PLAN = load_plan("linkage-3plus1")
@@ -46,18 +48,24 @@ def test_partial_reversals_are_exact_bounded_and_end_at_the_booked_amounts(booke
 
 
 network = st.lists(st.integers(min_value=0, max_value=1000), min_size=2, max_size=14)
-# a stream of steps: ("buy", member pick, package) or ("refund", order pick, share in thousandths)
+# a stream of steps: ("buy", member pick, package), ("refund", order pick, share in thousandths)
+# or ("close", 0, 0): the month is closed (pools, levels) and the clock moves to the next month
 steps = st.lists(st.one_of(
     st.tuples(st.just("buy"), st.integers(0, 1000), st.sampled_from([0, 0, 0, 1, 2])),
     st.tuples(st.just("refund"), st.integers(0, 1000), st.integers(1, 1000)),
+    st.tuples(st.just("close"), st.just(0), st.just(0)),
 ), min_size=4, max_size=24)
+MONTHS = [f"2026-{month:02d}" for month in range(1, 13)] + [f"2027-{month:02d}" for month in range(1, 13)]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(picks=network, stream=steps)
 def test_random_orders_and_refunds_conserve_money_and_counters(falkor, picks, stream):
     rn = Refnet.start(falkor.with_graph(f"refunds_{next(_graphs)}"), PLAN)
+    month = [0]
+    rn.clock = lambda: ms(f"{MONTHS[month[0]]}-15T12:00:00") + len(amounts)
     ids = ["root"]
+    amounts: dict[str, int] = {}
     members.register(rn, "root", member_id="root")
     for number, pick in enumerate(picks):
         sponsor = ids[pick % max(1, min(len(ids), 3))]  # a few sponsors: bosses appear
@@ -65,10 +73,13 @@ def test_random_orders_and_refunds_conserve_money_and_counters(falkor, picks, st
         ids.append(f"m{number}")
     for member_id in ids[:4]:  # the first members buy, so rewards are paid (and quotas burn)
         orders.record_order(rn, f"first-{member_id}", member_id, from_cents(PRICES[0]))
-    amounts = {f"first-{m}": PRICES[0] for m in ids[:4]}
+        amounts[f"first-{member_id}"] = PRICES[0]
     refunded: dict[str, int] = defaultdict(int)
     for number, (kind, pick, value) in enumerate(stream):
-        if kind == "buy":
+        if kind == "close":
+            linkage_close.close_period(rn, MONTHS[month[0]])
+            month[0] += 1
+        elif kind == "buy":
             order_id = f"o{number}"
             orders.record_order(rn, order_id, ids[pick % len(ids)], from_cents(PRICES[value]))
             amounts[order_id] = PRICES[value]
@@ -78,12 +89,16 @@ def test_random_orders_and_refunds_conserve_money_and_counters(falkor, picks, st
             if left == 0:
                 continue
             cents = left if value > 900 else max(1, left * value // 1000)
-            refunds.refund_order(rn, order_id, from_cents(cents), "property", f"r{number}")
+            record = refunds.refund_order(rn, order_id, from_cents(cents), "property", f"r{number}")
+            if record.period != orders.get_order(rn, order_id).period:
+                event("refund after the order's month was closed")
             refunded[order_id] += cents
 
     entries = rn.store.run_text(
         "MATCH (e:Entry) RETURN e.id AS id, e.order_id AS order_id, e.rule AS rule, e.status AS status, "
         "e.amount AS amount, e.beneficiary_id AS who, e.pool AS pool, e.reverses AS reverses")
+    paid_out = {"dividend": "dividend", "shareholder": "shareholder", "level": "level", "level_peer": "level",
+                "points_sale": "points"}  # rules that pay a pool out
     by_order: dict[str, int] = defaultdict(int)
     booked = {row["id"]: row["amount"] for row in entries if row["reverses"] is None}
     net = dict(booked)
@@ -101,7 +116,14 @@ def test_random_orders_and_refunds_conserve_money_and_counters(falkor, picks, st
                 counters[row["who"]]["quota_used"] += row["amount"]
         if row["status"] == "POOLED":
             pools[row["pool"]] += row["amount"]
+        if row["rule"] in paid_out:
+            pools[paid_out[row["rule"]]] -= row["amount"]
+    allocation: dict[str, int] = defaultdict(int)  # the orders' own entries and their reversals
+    for row in entries:
+        if row["id"].startswith("order:") or (row["reverses"] or "").startswith("order:"):
+            allocation[row["order_id"]] += row["amount"]
     for order_id, amount in amounts.items():
+        assert allocation[order_id] == amount - refunded[order_id], order_id
         assert by_order[order_id] == amount - refunded[order_id], order_id
         if refunded[order_id] == amount:
             assert all(net[i] == 0 for i in booked if i.startswith(f"order:{order_id}#"))
@@ -111,6 +133,8 @@ def test_random_orders_and_refunds_conserve_money_and_counters(falkor, picks, st
     for row in stored:
         for key in ("paid", "frozen", "burned", "quota_used"):
             assert (row[key] or 0) == counters[row["id"]][key], (row["id"], key)
-    for row in rn.store.run_text("MATCH (p:Pool) RETURN p.name AS name, p.balance AS balance"):
+    for row in rn.store.run_text("MATCH (p:Pool) RETURN p.name AS name, p.balance AS balance, "
+                                 "p.carry_amounts AS carry"):
         assert row["balance"] == pools[row["name"]], row["name"]
+        assert row["balance"] >= sum(row["carry"] or []) >= 0, row["name"]
     rn.store.run_text("MATCH (n) DETACH DELETE n")
