@@ -96,3 +96,19 @@ def test_withdrawals_are_not_payouts_and_no_revenue_has_no_ratio():
     report = aggregate(rows, 0, 1)
     assert [line.rule for line in report.rules] == ["dividend"]
     assert report.total.paid == Decimal("12.34") and report.total.ratio is None
+
+
+def test_refunds_previews_and_reports_need_the_admin_token_and_the_plan_list_is_public(gql, monkeypatch):
+    monkeypatch.setenv("REFNET_ADMIN_TOKEN", "s3cret")
+    for query, variables in (
+        ('mutation { refundOrder(orderId: "o", amount: "1.00", reason: "x") { id } }', {}),
+        ('{ refunds(orderId: "o") { id } }', {}),
+        ('{ previewPeriod(period: "2026-10") { total } }', {}),
+        ('{ payoutReport(from: "2026-10-01T00:00:00Z", to: "2026-11-01T00:00:00Z") { revenue } }', {}),
+    ):
+        assert gql.error(query, **variables)["extensions"]["code"] == "UNAUTHENTICATED"
+    assert gql.ok(PLANS)["plans"][0]["name"] == "linkage-3plus1"
+    assert gql.ok('{ previewPeriod(period: "2026-10") { total } }', token="s3cret")["previewPeriod"]["total"] == "0.00"
+    error = gql.error('{ payoutReport(from: "2026-11-01T00:00:00Z", to: "2026-10-01T00:00:00Z") { revenue } }',
+                      token="s3cret")
+    assert error["extensions"]["code"] == "BAD_INPUT"
