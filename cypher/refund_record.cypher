@@ -1,7 +1,7 @@
 // Guarded: books refund $id of $amount cents of order $order_id ($reason, at $at epoch ms, month
 // $period, under plan $plan_version): the Refund node, the order's `refunded` counter, the
 // pools it lowers ($pools: [{name, amount}], amounts negative), the member counters it moves
-// ($members: [{id, paid, frozen, burned, quota_used, points}], deltas in cents and points
+// ($members: [{id, paid, frozen, burned, quota_used, points, team_sales}], deltas in cents and points
 // ten-thousandths; never empty), the points it takes back ($holding: null or the order's
 // holding {id, units, active, cap_key}; $market: null or {market (delta of F, cents), units,
 // last_num, last_den}), the
@@ -41,7 +41,8 @@ SET m.paid = coalesce(m.paid, 0) + d.paid,
     m.frozen = coalesce(m.frozen, 0) + d.frozen,
     m.burned = coalesce(m.burned, 0) + d.burned,
     m.quota_used = coalesce(m.quota_used, 0) + d.quota_used,
-    m.points = coalesce(m.points, 0) + d.points
+    m.points = coalesce(m.points, 0) + d.points,
+    m.team_sales = coalesce(m.team_sales, 0) + d.team_sales
 WITH DISTINCT 1 AS one
 UNWIND $entries AS e
 CREATE (x:Entry {id: e.id, seq: e.seq, rule: e.rule, status: e.status, amount: e.amount,

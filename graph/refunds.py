@@ -249,10 +249,13 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
             reversal.bookings.extend(closed.bookings)
             pools[pool] = pools.get(pool, 0) + target  # the pay-out is undone: its money is the pool's again
         points = take_back_points(rn, plan, order, cents, -reversal.pools.get("points", 0))
+        members = _member_rows(order["buyer_id"], reversal, points)
+        if plan.has("level") and rn.store.run("refund_points", {"id": order_id})[0]["effects"]:
+            _lower_team_sales(rn, order["buyer_id"], cents, members)
         result = rn.store.run("refund_record", {
             "version": context["version"], "id": refund_id, "order_id": order_id, "amount": cents,
             "reason": reason, "at": at, "period": record.period, "plan_version": plan.version,
-            "members": _member_rows(order["buyer_id"], reversal, points),
+            "members": members,
             "holding": points.holding if points else None,
             "market": points.market if points else None,
             "pools": [{"name": name, "amount": value} for name, value in sorted(pools.items()) if value],
@@ -411,7 +414,20 @@ def _member_rows(buyer_id: str, reversal: Reversal, points: "PointsBack | None" 
         rows.setdefault(delta["id"], {"id": delta["id"], "quota_used": 0}).update(delta)
     for member_id, back in reversal.quota_back.items():
         rows[member_id]["quota_used"] -= back
-    return [{"paid": 0, "frozen": 0, "burned": 0, "points": 0, **row} for row in rows.values()]
+    return [{"paid": 0, "frozen": 0, "burned": 0, "points": 0, "team_sales": 0, **row} for row in rows.values()]
+
+
+def _lower_team_sales(rn: Refnet, buyer_id: str, cents: int, members: list[dict]) -> None:
+    """A refunded sale is no sale: the sponsor upline's all-time downline sales (the level
+    thresholds of rules §7) fall by the refunded amount, as the order raised them."""
+    rows = {row["id"]: row for row in members}
+    for up in rn.store.run("upline_sponsor", {"id": buyer_id, "max_depth": 100_000}):
+        row = rows.get(up["id"])
+        if row is None:
+            row = {"id": up["id"], "paid": 0, "frozen": 0, "burned": 0, "quota_used": 0, "points": 0, "team_sales": 0}
+            rows[up["id"]] = row
+            members.append(row)
+        row["team_sales"] -= cents
 
 
 def refunds_of_orders(rn: Refnet, order_ids: list[str]) -> dict[str, list[RefundRecord]]:

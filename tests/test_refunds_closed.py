@@ -60,5 +60,7 @@ def test_the_next_month_carries_the_negative_differential_of_a_refund_after_the_
     refunds.refund_order(rn, "o-B", D("5000.00"), "all returned", "r2")
     for member_id in ("A", "R", "B"):
         assert paid(rn, member_id) == 0, member_id
+    sales = rn.store.run_text("MATCH (m:Member) RETURN m.id AS id, m.team_sales AS sales ORDER BY id")
+    assert [(row["id"], row["sales"] or 0) for row in sales] == [("A", 0), ("B", 0), ("R", 0)]  # levels fall back
     assert pool_state(rn) == {name: (0, state[1] and [0] * len(state[1])) for name, state in pool_state(rn).items()}
     assert before == {}
