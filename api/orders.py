@@ -136,6 +136,10 @@ class Order:
     def plan_version(self) -> Optional[str]:
         return self.record.plan_version
 
+    @strawberry.field(description="What its refunds took back so far (refundOrder).")
+    def refunded(self) -> Money:
+        return Money(self.record.refunded)
+
     @strawberry.field(description="The order's entries in booking order; they sum exactly to its amount.")
     async def entries(self, info: Info) -> list[LedgerEntry]:
         loader = info.context.loader("order_entries", ledger.entries_of_orders, [])

@@ -9,7 +9,7 @@ counters, statuses and pools — all or nothing.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -37,11 +37,13 @@ class OrderRecord:
     at: int  # epoch ms, UTC
     period: str  # 'YYYY-MM' of `at`
     plan_version: str | None
+    refunded: Decimal = field(default=Decimal("0.00"), compare=False)  # refunds so far (issue 8)
 
     @classmethod
     def from_row(cls, row: Row) -> "OrderRecord":
         values = {name: row.get(name) for name in cls.__dataclass_fields__}
         values["amount"] = from_cents(row["amount"])
+        values["refunded"] = from_cents(row.get("refunded") or 0)
         return cls(**values)
 
 

@@ -17,7 +17,7 @@ mutation($orderId: ID!, $amount: Money!, $reason: String!, $id: ID) {
     entries { id rule status amount beneficiaryId orderId pool reverses refundId explanation }
   }
 }"""
-ORDER = "query($id: ID!) { order(id: $id) { amount entries { id rule status amount beneficiaryId pool reverses } } }"
+ORDER = "query($id: ID!) { order(id: $id) { amount refunded entries { id rule status amount beneficiaryId pool reverses } } }"
 D = Decimal
 MARKET = "{ pointsMarket { pool circulating price giftRatio } }"
 
@@ -92,6 +92,7 @@ def test_full_and_partial_refunds_of_the_worked_example(gql, rn):
     # the rest in two parts: every entry ends reversed exactly to zero
     refund(gql, "o-C", "0.01", "r2")
     refund(gql, "o-C", "666.66", "r3")
+    assert gql.ok(ORDER, id="o-C")["order"]["refunded"] == "1000.00"
     entries = gql.ok(ORDER, id="o-C")["order"]["entries"]
     net: dict[str, Decimal] = {}
     for entry in entries:
