@@ -41,6 +41,10 @@ class RotationRun:
     def finished_at(self) -> Optional[datetime]:
         return datetime_of(self.record.finished_at) if self.record.finished_at is not None else None
 
+    @strawberry.field(description="Version of the plan the run was started under (plans).")
+    def plan_version(self) -> Optional[str]:
+        return self.record.plan_version
+
 
 @strawberry.type
 class Query:

@@ -1,9 +1,8 @@
 // Starts the rotation run of week $week ($index: its week index, $now: epoch ms, under plan
-// version $plan_version) unless the
-// run of another week is unfinished; finds it when it exists. Takes the version node's write
+// version $plan_version) unless the run of another week is unfinished; finds it when it exists. Takes the version node's write
 // lock first so that concurrent starts take turns. Returns one row: started (the run of
 // $week exists now), open (weeks of other unfinished runs; the caller finishes them first),
-// week, rotated, started_at, finished_at.
+// week, rotated, started_at, finished_at, plan_version.
 MATCH (v:Meta {key: 'version'})
 SET v.lock = true
 WITH v
@@ -19,4 +18,4 @@ FOREACH (ignored IN to_create |
 WITH open
 OPTIONAL MATCH (run:Rotation {week: $week})
 RETURN run IS NOT NULL AS started, open, run.week AS week, run.rotated AS rotated,
-       run.started_at AS started_at, run.finished_at AS finished_at
+       run.started_at AS started_at, run.finished_at AS finished_at, run.plan_version AS plan_version

@@ -25,7 +25,7 @@ import asyncio
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Awaitable, Callable
 
@@ -88,6 +88,7 @@ class RotationRun:
     rotated: int
     started_at: int
     finished_at: int | None
+    plan_version: str | None = field(default=None, compare=False)  # the plan it ran under (issue 8)
 
     @property
     def at(self) -> int:
@@ -95,7 +96,7 @@ class RotationRun:
 
     @classmethod
     def from_row(cls, row: dict) -> "RotationRun":
-        return cls(row["week"], row["rotated"], row["started_at"], row["finished_at"])
+        return cls(row["week"], row["rotated"], row["started_at"], row["finished_at"], row.get("plan_version"))
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ def test_a_changed_plan_is_a_new_version_and_booked_entries_keep_theirs(rn, gql)
     rotation.rotate(later, "2026-W44")
     assert rn.store.run_text("MATCH (r:PeriodRun) RETURN r.plan_version AS v") == [{"v": plan.version}]
     assert rn.store.run_text("MATCH (r:Rotation) RETURN r.plan_version AS v") == [{"v": plan.version}]
+    assert gql.ok("{ rotations { week planVersion } }")["rotations"] == [{"week": "2026-W44", "planVersion": plan.version}]
 
     Refnet.start(rn.store, rn.plan)  # starting again with a known version changes nothing
     listed = gql.ok(PLANS)["plans"]
