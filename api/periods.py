@@ -47,6 +47,10 @@ class PeriodRun:
     def orders(self) -> Optional[int]:
         return self.record.orders
 
+    @strawberry.field(description="Version of the plan the run was started under (plans).")
+    def plan_version(self) -> Optional[str]:
+        return self.record.plan_version
+
 
 @strawberry.type
 class Mutation:

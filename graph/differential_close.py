@@ -58,9 +58,11 @@ class DifferentialRun:
     total: Decimal  # what the run paid (PAID entries)
     started_at: int
     finished_at: int | None
+    plan_version: str | None = None
 
     def summary(self) -> PeriodRunRecord:
-        return PeriodRunRecord(self.period, self.entries, self.total, self.state == "DONE", self.plan, self.orders)
+        return PeriodRunRecord(self.period, self.entries, self.total, self.state == "DONE", self.plan, self.orders,
+                               self.plan_version)
 
     @classmethod
     def from_row(cls, row: Row) -> "DifferentialRun":

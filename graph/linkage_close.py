@@ -56,7 +56,8 @@ def check_period(period: str) -> str:
 
 
 def _record(row: dict) -> PeriodRunRecord:
-    return PeriodRunRecord(row["period"], row["entries"], from_cents(row["total"]), bool(row["done"]))
+    return PeriodRunRecord(row["period"], row["entries"], from_cents(row["total"]), bool(row["done"]),
+                           plan_version=row.get("plan_version"))
 
 
 def close_period(rn: Refnet, period: str) -> PeriodRunRecord:

@@ -23,6 +23,7 @@ class PeriodRunRecord:
     done: bool = True  # False while a run killed half-way waits for its re-run
     plan: str | None = None  # the plan that ran it, where the module records it
     orders: int | None = None  # orders the run booked, where the module counts them
+    plan_version: str | None = None  # the version of the plan file the run was started under (issue 8)
 
 
 def close_period(rn: Refnet, period: str) -> PeriodRunRecord:

@@ -52,7 +52,7 @@ def test_a_changed_plan_is_a_new_version_and_booked_entries_keep_theirs(rn, gql)
 
     # runs carry the version they ran under
     later.clock = lambda: ms("2026-11-01T00:10:00")
-    linkage_close.close_period(later, "2026-10")
+    assert linkage_close.close_period(later, "2026-10").plan_version == plan.version
     rotation.rotate(later, "2026-W44")
     assert rn.store.run_text("MATCH (r:PeriodRun) RETURN r.plan_version AS v") == [{"v": plan.version}]
     assert rn.store.run_text("MATCH (r:Rotation) RETURN r.plan_version AS v") == [{"v": plan.version}]

@@ -38,7 +38,8 @@ def test_a_refund_after_the_close_puts_the_negative_differential_in_the_next_mon
     worked_example(gql)
     rn.clock = lambda: ms("2026-12-01T00:05:00")
     preview = gql.ok(PREVIEW, p="2026-11")["previewPeriod"]
-    close(gql)
+    assert gql.ok("mutation { closePeriod(period: \"2026-11\") { planVersion } }")["closePeriod"] == {
+        "planVersion": rn.plan.version}
     assert entries(gql, "n1") == [("recommender", "PAID", "50.00", "K"), ("differential", "PAID", "200.00", "P")]
     assert preview["total"] == "10050.00"
     november = gql.ok(LEDGER, p="2026-11")["ledger"]

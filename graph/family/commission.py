@@ -143,4 +143,5 @@ def close_period(rn: Refnet, plan: FamilyPlan, period: str) -> PeriodRunRecord:
         if booked:
             log.info("family %s: closed %s with %d commission entries", family["id"], period, booked)
     totals = rn.store.run("family/period_totals", {"period": period})[0]
-    return PeriodRunRecord(period, int(totals["entries"]), from_cents(int(totals["total"])))
+    return PeriodRunRecord(period, int(totals["entries"]), from_cents(int(totals["total"])),
+                           plan_version=plan_version(rn))
