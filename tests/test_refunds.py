@@ -182,3 +182,33 @@ def test_points_issued_for_the_order_are_taken_back_and_sold_ones_leave_a_negati
     refund(gql, "o-X", "500.00", "r2")  # 105 to take back, 5 still held: a shortfall of 100
     assert balances(gql, "X")["X"]["points"] == "-100.0000"
     assert gql.ok(MARKET)["pointsMarket"]["circulating"] == "0.0000"
+
+
+def test_refunds_racing_on_two_engines_never_refund_more_than_the_order(rn):
+    """Two engines on one graph (two processes): the graph's version decides."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from graph import members, orders, refunds
+    from graph.errors import BadInput
+    from graph.service import Refnet
+
+    members.register(rn, "X", member_id="X")
+    orders.record_order(rn, "o-X", "X", D("1000.00"))
+    other = Refnet(rn.store, rn.plan)
+
+    def attempt(args: tuple) -> str:
+        engine, refund_id = args
+        try:
+            return refunds.refund_order(engine, "o-X", D("600.00"), "race", refund_id).id
+        except BadInput:
+            return "refused"
+
+    tries = [(rn, "a"), (other, "b"), (rn, "c"), (other, "a")]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(attempt, tries))
+    winners = {r for r in results if r != "refused"}
+    assert len(winners) == 1  # one refund of 600.00 fits, a second does not; a repeated id is the same refund
+    winner = winners.pop()
+    assert results == [refund_id if refund_id == winner else "refused" for _, refund_id in tries]
+    assert orders.get_order(rn, "o-X").refunded == D("600.00")
+    assert sum(e.amount for e in orders.entries(rn, "o-X")) == D("400.00")
