@@ -13,6 +13,7 @@ from graph.store import Store
 INDEXES: list[tuple[str, str]] = [
     ("Member", "id"),
     ("Member", "landing_slug"),
+    ("Member", "seq"),  # snapshot pages (graph/snapshot.py)
     ("Meta", "key"),
 ]
 # (label, property) pairs that must be unique
