@@ -10,9 +10,10 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from strawberry.asgi import GraphQL
 
+from api import explore
 from api.context import Context, caller_is_admin
 from api.schema import schema
 from graph.service import Refnet
@@ -23,6 +24,10 @@ log = logging.getLogger("refnet.api")
 # runs until cancelled.
 BackgroundJob = Callable[[Refnet], Awaitable[None]]
 BACKGROUND_JOBS: list[BackgroundJob] = []
+
+
+# Plain HTTP routes of feature modules (e.g. the tree export), besides GraphQL and health.
+EXTRA_ROUTES: list[BaseRoute] = [*explore.ROUTES]
 
 
 class RefnetGraphQL(GraphQL):
@@ -61,6 +66,6 @@ def create_app(open_engine: Callable[[], Refnet], jobs: list[BackgroundJob] | No
 
     graphql = RefnetGraphQL(schema, graphql_ide="graphiql")
     return Starlette(
-        routes=[Route("/healthz", healthz), Route("/graphql", graphql, methods=["GET", "POST"])],
+        routes=[Route("/healthz", healthz), Route("/graphql", graphql, methods=["GET", "POST"]), *EXTRA_ROUTES],
         lifespan=lifespan,
     )

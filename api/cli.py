@@ -86,7 +86,7 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 # Modules that add sub-commands with @command (imported before parsing).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("api.explore",)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,4 +119,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from api import cli  # `python -m api.cli`: command modules register in the importable module
+
+    sys.exit(cli.main())

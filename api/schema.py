@@ -7,13 +7,13 @@ from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from api import members
+from api import explore, members
 from api.errors import CodedErrors
 from api.scalars import SCALARS
 
 MAX_QUERY_DEPTH = 12
 
-QUERIES: tuple[type, ...] = (members.Query,)
+QUERIES: tuple[type, ...] = (members.Query, explore.Query)
 MUTATIONS: tuple[type, ...] = (members.Mutation,)
 
 schema = strawberry.Schema(

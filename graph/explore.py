@@ -112,7 +112,8 @@ def json_safe(value: Any) -> Any:
         return {"labels": sorted(labels or []), "properties": json_safe(dict(value.properties or {}))}
     if kind in ("Edge", "Relationship") or hasattr(value, "relation"):
         rel_type = getattr(value, "relation", None) or getattr(value, "type", None)
-        return {"type": rel_type, "properties": json_safe(dict(getattr(value, "properties", None) or dict(value)))}
+        properties = getattr(value, "properties", None)
+        return {"type": rel_type, "properties": json_safe(dict(value) if properties is None else dict(properties))}
     if kind == "Path":
         nodes = value.nodes() if callable(getattr(value, "nodes", None)) else value.nodes
         edges = value.edges() if callable(getattr(value, "edges", None)) else value.relationships
