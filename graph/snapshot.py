@@ -17,10 +17,12 @@ import numpy as np
 from graph.placement import designation
 from graph.service import Refnet
 
+# The fields of cypher/snapshot_members.cypher's packed row, in order; the name comes last.
 FIELDS = (
-    "id", "name", "status", "kind", "seq", "depth", "sponsor_depth", "r", "size",
-    "paid", "frozen", "burned", "created_at", "sponsor_id", "parent_id", "slot",
+    "id", "status", "kind", "seq", "depth", "sponsor_depth", "r", "size",
+    "paid", "frozen", "burned", "created_at", "sponsor_id", "parent_id", "slot", "name",
 )
+INT_FIELDS = frozenset({"seq", "depth", "sponsor_depth", "r", "size", "paid", "frozen", "burned", "created_at", "slot"})
 PAGE_ROWS = 50_000
 
 
@@ -71,9 +73,10 @@ def read_snapshot(rn: Refnet, page_rows: int = PAGE_ROWS) -> Snapshot:
     lo, hi = bounds["lo"], bounds["hi"]
     # seq has gaps (every write bumps the version): start with the average density.
     width = max(1, int(page_rows * (hi - lo + 1) / bounds["members"]))
-    rows: list[dict[str, Any]] = []
+    rows: list[list[str]] = []
     while lo <= hi:
-        page = rn.store.run("snapshot_members", {"lo": lo, "hi": lo + width})
+        page = [row["member"].split("|", len(FIELDS) - 1)
+                for row in rn.store.run("snapshot_members", {"lo": lo, "hi": lo + width})]
         rows.extend(page)
         lo += width
         if len(page) > 2 * page_rows:
@@ -87,7 +90,15 @@ def read_snapshot(rn: Refnet, page_rows: int = PAGE_ROWS) -> Snapshot:
     return snapshot
 
 
-def _append(snapshot: Snapshot, rows: list[dict[str, Any]]) -> None:
-    rows.sort(key=lambda row: row["seq"])
-    for name in FIELDS:
-        snapshot.columns[name].extend(row[name] for row in rows)
+def _append(snapshot: Snapshot, rows: list[list[str]]) -> None:
+    """Packed rows into the columns: '' is None, integer fields as int; in registration order."""
+    seq = FIELDS.index("seq")
+    rows.sort(key=lambda row: int(row[seq]))
+    for position, name in enumerate(FIELDS):
+        values = (row[position] for row in rows)
+        if name in INT_FIELDS:
+            snapshot.columns[name].extend(None if v == "" else int(v) for v in values)
+        elif name == "name":
+            snapshot.columns[name].extend(values)
+        else:
+            snapshot.columns[name].extend(None if v == "" else v for v in values)
