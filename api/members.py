@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import call, require_admin
+from api.orders import Balance, load_balance
 from graph import members
 from graph.members import LineRecord, MemberRecord, TreeNodeRecord
 
@@ -101,6 +102,10 @@ class Member:
     @strawberry.field
     def landing_slug(self) -> Optional[str]:
         return self.record.landing_slug
+
+    @strawberry.field(description="Money booked to this member: available, frozen, burned, quota left.")
+    async def balance(self, info: Info) -> Balance:
+        return await load_balance(info, self.record.id)
 
 
 @strawberry.type

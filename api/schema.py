@@ -7,14 +7,14 @@ from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from api import explore, members
+from api import explore, members, orders
 from api.errors import CodedErrors
 from api.scalars import SCALARS
 
 MAX_QUERY_DEPTH = 12
 
-QUERIES: tuple[type, ...] = (members.Query, explore.Query)
-MUTATIONS: tuple[type, ...] = (members.Mutation,)
+QUERIES: tuple[type, ...] = (members.Query, orders.Query, explore.Query)
+MUTATIONS: tuple[type, ...] = (members.Mutation, orders.Mutation)
 
 schema = strawberry.Schema(
     query=merge_types("Query", QUERIES),

@@ -1,4 +1,5 @@
-"""Shared by the benches: a throw-away embedded database and a skewed random network."""
+"""Shared by the benches: a throw-away embedded database and a skewed random network, grown
+through registration (`grow_network`) or loaded in bulk (`bulk_network`, same stored result)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import contextlib
 import random
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from graph import members
+from graph.placement import ChainLink, FreePosition, Line, SponsorView, choose_target, lowest_free_slot, propagate
 from graph.service import Refnet
 from graph.store import open_store
 
@@ -48,3 +51,84 @@ def grow_network(
         if on_member is not None:
             on_member(index, time.perf_counter() - started)
     return ids
+
+
+@dataclass
+class _Placed:
+    """A member of the in-memory network that `bulk_network` computes."""
+
+    id: str
+    seq: int
+    depth: int
+    sponsor_depth: int
+    sponsor_id: str | None
+    parent_id: str | None
+    slot: int | None
+    referrals: int = 0
+    size: int = 1
+    children: dict[int, str] = field(default_factory=dict)
+    free: FreePosition | None = None
+
+
+def plan_network(n: int, seed: int = 7, first_seq: int = 1) -> list[_Placed]:
+    """The network `grow_network(rn, n, seed)` registers, computed in memory with the same pure
+    placement functions (rules §2), in registration order; the root first."""
+    rng = random.Random(seed)
+    root = _Placed("root", first_seq, 0, 0, None, None, None)
+    root.free = FreePosition(0, first_seq, "root")
+    network = {"root": root}
+    ids = ["root"]
+    for index in range(n):
+        member_id = f"m{index}"
+        sponsor = network[skewed_sponsor(ids, rng)]
+        seq = first_seq + 1 + index
+        lines = tuple(
+            Line(slot, child_id, network[child_id].size, network[child_id].free)  # type: ignore[arg-type]
+            for slot, child_id in sorted(sponsor.children.items())
+        )
+        decision = choose_target(SponsorView(sponsor.id, sponsor.referrals, 0, sponsor.depth, sponsor.seq, lines))
+        parent = network[decision.target_id]
+        chain: list[ChainLink] = []
+        link: _Placed | None = parent
+        while link is not None:
+            chain.append(ChainLink(link.id, link.depth, link.seq, link.slot,
+                                   {slot: network[c].free for slot, c in link.children.items()}))  # type: ignore[misc]
+            link = network[link.parent_id] if link.parent_id is not None else None
+        slot = lowest_free_slot(set(parent.children))
+        member = _Placed(member_id, seq, parent.depth + 1, sponsor.sponsor_depth + 1, sponsor.id, parent.id, slot)
+        member.free = FreePosition(member.depth, seq, member_id)
+        frees = propagate(chain, member.free, slot)
+        parent.children[slot] = member_id
+        for chain_link, free in zip(chain, frees):
+            ancestor = network[chain_link.member_id]
+            ancestor.size += 1
+            ancestor.free = free
+        sponsor.referrals += 1
+        network[member_id] = member
+        ids.append(member_id)
+    return [network[member_id] for member_id in ids]
+
+
+def bulk_network(rn: Refnet, n: int, seed: int = 7, batch: int = 5000) -> list[str]:
+    """The same network as `grow_network(rn, n, seed)` — every stored property registration
+    writes, except `created_at` — built with a few bulk statements into an empty graph.
+    Returns the member ids in registration order."""
+    version = rn.store.run("meta_version")[0]["version"]
+    placed = plan_network(n, seed, first_seq=version + 1)
+    now = rn.clock()
+    for start in range(0, len(placed), batch):
+        chunk = placed[start:start + batch]
+        rn.store.run("bulk_members_create", {"rows": [
+            {"id": m.id, "name": "Company" if m.sponsor_id is None else "Member", "kind": "PARTNER",
+             "seq": m.seq, "created_at": now, "depth": m.depth, "sponsor_depth": m.sponsor_depth,
+             "referrals": m.referrals, "size": m.size, "free_id": m.free.member_id,  # type: ignore[union-attr]
+             "free_depth": m.free.depth, "free_seq": m.free.seq}  # type: ignore[union-attr]
+            for m in chunk
+        ]})
+    for start in range(0, len(placed), batch):
+        rn.store.run("bulk_members_link", {"rows": [
+            {"id": m.id, "sponsor_id": m.sponsor_id, "parent_id": m.parent_id, "slot": m.slot}
+            for m in placed[start:start + batch] if m.sponsor_id is not None
+        ]})
+    rn.store.run("bulk_version_set", {"version": placed[-1].seq})
+    return [m.id for m in placed]

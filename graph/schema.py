@@ -15,11 +15,19 @@ INDEXES: list[tuple[str, str]] = [
     ("Member", "landing_slug"),
     ("Member", "seq"),  # snapshot pages (graph/snapshot.py)
     ("Meta", "key"),
+    ("Order", "id"),
+    ("Entry", "id"),
+    ("Entry", "beneficiary_id"),
+    ("Entry", "order_id"),
+    ("Pool", "name"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
     ("Member", "id"),
     ("Meta", "key"),
+    ("Order", "id"),
+    ("Entry", "id"),
+    ("Pool", "name"),
 ]
 
 
