@@ -180,3 +180,50 @@ def test_inactive_recruiters(net, minimum):
 def test_every_example_is_checked():
     assert len(examples()) >= 10
     assert set(examples()) == CHECKED
+
+
+def test_money_queries_on_orders_booked_by_the_linkage_plan(rn):
+    """The same queries on entries booked by the engine itself (graph.orders.record_order, plan
+    linkage-3plus1, no rotation): see-point income only ever comes through WEALTH lines
+    (rules §3), and every figure matches the ledger and the placement tree in networkx."""
+    import random
+    from decimal import Decimal
+
+    from graph import members, orders
+
+    rng = random.Random(3)
+    ids = ["root"]
+    members.register(rn, "Company", member_id="root")
+    for i in range(40):
+        members.register(rn, f"M{i}", sponsor_id=ids[int(len(ids) * rng.random() ** 2)], member_id=f"b{i:02d}")
+        ids.append(f"b{i:02d}")
+    for i in range(60):
+        orders.record_order(rn, f"x{i:02d}", rng.choice(ids[1:]), Decimal(rng.choice(["1000.00", "5000.00"])))
+    placement = nx.DiGraph()
+    for row in rn.store.run_text("MATCH (c:Member)-[l:PLACED_UNDER]->(p:Member) RETURN c.id AS c, p.id AS p, l.slot AS s"):
+        placement.add_edge(row["c"], row["p"], slot=row["s"])
+    entries = rn.store.run_text("MATCH (e:Entry) RETURN e.rule AS rule, e.status AS status, e.amount AS amount, "
+                                "e.beneficiary_id AS b, e.order_id AS o")
+    buyer_of = {o: rec.buyer_id for o, rec in orders.get_orders(rn, [f"x{i:02d}" for i in range(60)]).items()}
+    totals: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    for e in entries:
+        if e["rule"] == "see_point" and e["status"] == "PAID":
+            path = nx.shortest_path(placement, buyer_of[e["o"]], e["b"])
+            slot = placement.edges[path[-2], path[-1]]["slot"]
+            totals[designation(slot, 0).value, slot][0] += 1
+            totals[designation(slot, 0).value, slot][1] += e["amount"]
+    expected = [{"kind": k, "slot": s, "entries": n, "cents": c} for (k, s), (n, c) in sorted(totals.items())]
+    assert expected and all(row["kind"] == "WEALTH" for row in expected)
+    assert run_example(rn, "see_point_income_by_line") == expected
+
+    by_rule: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for e in entries:
+        by_rule[e["rule"], e["status"]][0] += 1
+        by_rule[e["rule"], e["status"]][1] += e["amount"]
+    assert run_example(rn, "earnings_by_rule") == [
+        {"rule": r, "status": s, "entries": n, "cents": c} for (r, s), (n, c) in sorted(by_rule.items())]
+    paid = Counter()
+    for e in entries:
+        if e["status"] == "PAID" and e["b"]:
+            paid[e["b"]] += e["amount"]
+    assert {r["id"]: r["paid_cents"] for r in run_example(rn, "top_earners", {"limit": 1000})} == dict(paid)
