@@ -106,17 +106,17 @@ def json_safe(value: Any) -> Any:
         return {str(key): json_safe(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [json_safe(item) for item in value]
-    kind = type(value).__name__
-    if kind == "Node" or hasattr(value, "labels") and hasattr(value, "properties") and not hasattr(value, "relation"):
-        labels = value.labels
-        return {"labels": sorted(labels or []), "properties": json_safe(dict(value.properties or {}))}
-    if kind in ("Edge", "Relationship") or hasattr(value, "relation"):
-        rel_type = getattr(value, "relation", None) or getattr(value, "type", None)
-        properties = getattr(value, "properties", None)
-        return {"type": rel_type, "properties": json_safe(dict(value) if properties is None else dict(properties))}
+    kind = type(value).__name__  # falkordb Node / Edge / Path, neo4j Node / Relationship / Path
+    if kind == "Node":
+        properties = value.properties if hasattr(value, "properties") else dict(value)
+        return {"labels": sorted(value.labels or []), "properties": json_safe(dict(properties or {}))}
+    if kind in ("Edge", "Relationship"):
+        rel_type = value.relation if kind == "Edge" else value.type
+        properties = value.properties if kind == "Edge" else dict(value)
+        return {"type": rel_type, "properties": json_safe(dict(properties or {}))}
     if kind == "Path":
-        nodes = value.nodes() if callable(getattr(value, "nodes", None)) else value.nodes
-        edges = value.edges() if callable(getattr(value, "edges", None)) else value.relationships
+        nodes = value.nodes() if callable(value.nodes) else value.nodes
+        edges = value.edges() if hasattr(value, "edges") else value.relationships
         return {"nodes": [json_safe(n) for n in nodes], "relationships": [json_safe(e) for e in edges]}
     return str(value)
 
