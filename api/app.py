@@ -16,6 +16,7 @@ from strawberry.asgi import GraphQL
 from api import explore
 from api.context import Context, caller_is_admin
 from api.schema import schema
+from graph.rotation import weekly_rotation
 from graph.service import Refnet
 
 log = logging.getLogger("refnet.api")
@@ -23,7 +24,7 @@ log = logging.getLogger("refnet.api")
 # Background jobs started with the app (e.g. the weekly rotation); each gets the engine and
 # runs until cancelled.
 BackgroundJob = Callable[[Refnet], Awaitable[None]]
-BACKGROUND_JOBS: list[BackgroundJob] = []
+BACKGROUND_JOBS: list[BackgroundJob] = [weekly_rotation]
 
 
 # Plain HTTP routes of feature modules (e.g. the tree export), besides GraphQL and health.

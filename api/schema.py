@@ -7,14 +7,14 @@ from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from api import explore, members, orders
+from api import explore, members, orders, rotation
 from api.errors import CodedErrors
 from api.scalars import SCALARS
 
 MAX_QUERY_DEPTH = 12
 
-QUERIES: tuple[type, ...] = (members.Query, orders.Query, explore.Query)
-MUTATIONS: tuple[type, ...] = (members.Mutation, orders.Mutation)
+QUERIES: tuple[type, ...] = (members.Query, orders.Query, rotation.Query, explore.Query)
+MUTATIONS: tuple[type, ...] = (members.Mutation, orders.Mutation, rotation.Mutation)
 
 schema = strawberry.Schema(
     query=merge_types("Query", QUERIES),

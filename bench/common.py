@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from graph import members
-from graph.placement import ChainLink, FreePosition, Line, SponsorView, choose_target, lowest_free_slot, propagate
+from graph.placement import ChainLink, FreePosition, Line, SponsorView, choose_target, propagate
 from graph.service import Refnet
 from graph.store import open_store
 
@@ -91,18 +91,21 @@ def plan_network(n: int, seed: int = 7, first_seq: int = 1) -> list[_Placed]:
         chain: list[ChainLink] = []
         link: _Placed | None = parent
         while link is not None:
-            chain.append(ChainLink(link.id, link.depth, link.seq, link.slot,
-                                   {slot: network[c].free for slot, c in link.children.items()}))  # type: ignore[misc]
+            chain.append(ChainLink(link.id, link.depth, link.seq, link.slot, len(link.children), link.free))  # type: ignore[arg-type]
             link = network[link.parent_id] if link.parent_id is not None else None
-        slot = lowest_free_slot(set(parent.children))
+        slot = len(parent.children) + 1
         member = _Placed(member_id, seq, parent.depth + 1, sponsor.sponsor_depth + 1, sponsor.id, parent.id, slot)
         member.free = FreePosition(member.depth, seq, member_id)
-        frees = propagate(chain, member.free, slot)
+
+        def children_of(member_id: str) -> dict[int, FreePosition]:
+            return {s: network[c].free for s, c in network[member_id].children.items()}  # type: ignore[misc]
+
+        changes = propagate(chain, member.free, slot, children_of)
         parent.children[slot] = member_id
-        for chain_link, free in zip(chain, frees):
-            ancestor = network[chain_link.member_id]
-            ancestor.size += 1
-            ancestor.free = free
+        for chain_link in chain:
+            network[chain_link.member_id].size += 1
+        for ancestor_id, free in changes:
+            network[ancestor_id].free = free
         sponsor.referrals += 1
         network[member_id] = member
         ids.append(member_id)
@@ -121,7 +124,7 @@ def bulk_network(rn: Refnet, n: int, seed: int = 7, batch: int = 5000) -> list[s
         rn.store.run("bulk_members_create", {"rows": [
             {"id": m.id, "name": "Company" if m.sponsor_id is None else "Member", "kind": "PARTNER",
              "seq": m.seq, "created_at": now, "depth": m.depth, "sponsor_depth": m.sponsor_depth,
-             "referrals": m.referrals, "size": m.size, "free_id": m.free.member_id,  # type: ignore[union-attr]
+             "referrals": m.referrals, "size": m.size, "children": len(m.children), "free_id": m.free.member_id,  # type: ignore[union-attr]
              "free_depth": m.free.depth, "free_seq": m.free.seq}  # type: ignore[union-attr]
             for m in chunk
         ]})

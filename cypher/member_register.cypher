@@ -1,7 +1,8 @@
-// Guarded: registers a member under its sponsor and its placement parent, adds one to the
-// subtree size of every placement ancestor and stores their new first free positions
-// ($ancestors: [{id, free_id, free_depth, free_seq}], parent first).
-// Returns id and the number of ancestors updated, or no row when the graph changed since $version.
+// Guarded: registers member $id under sponsor $sponsor_id and placement parent $parent_id in
+// $slot, adds one to the subtree size of every placement ancestor and stores the first free
+// positions of the parent and of every ancestor whose one changed
+// ($frees: [{id, free_id, free_depth, free_seq}], never empty).
+// Returns id and the number of ancestors, or no row when the graph changed since $version.
 MATCH (v:Meta {key: 'version'})
 SET v.lock = true
 WITH v
@@ -10,16 +11,19 @@ SET v.value = $version + 1
 WITH v
 MATCH (s:Member {id: $sponsor_id})
 MATCH (p:Member {id: $parent_id})
-SET s.referrals = s.referrals + 1
+SET s.referrals = s.referrals + 1, p.children = p.children + 1
 CREATE (x:Member {
   id: $id, name: $name, kind: $kind, status: 'CUSTOMER', seq: $seq, created_at: $now,
-  depth: p.depth + 1, sponsor_depth: s.sponsor_depth + 1, r: 0, referrals: 0, size: 1,
+  depth: p.depth + 1, sponsor_depth: s.sponsor_depth + 1, r: 0, referrals: 0, size: 1, children: 0,
   free_id: $id, free_depth: p.depth + 1, free_seq: $seq
 })
 CREATE (x)-[:SPONSORED_BY]->(s)
 CREATE (x)-[:PLACED_UNDER {slot: $slot}]->(p)
-WITH x
-UNWIND $ancestors AS a
-MATCH (u:Member {id: a.id})
-SET u.size = u.size + 1, u.free_id = a.free_id, u.free_depth = a.free_depth, u.free_seq = a.free_seq
-RETURN x.id AS id, count(u) AS ancestors
+WITH x, p
+MATCH (p)-[:PLACED_UNDER*0..100000]->(u:Member)
+SET u.size = u.size + 1
+WITH x, count(u) AS ancestors
+UNWIND $frees AS f
+MATCH (m:Member {id: f.id})
+SET m.free_id = f.free_id, m.free_depth = f.free_depth, m.free_seq = f.free_seq
+RETURN x.id AS id, ancestors, count(m) AS frees_updated

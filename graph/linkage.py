@@ -103,8 +103,9 @@ class Allocation:
 class _Book:
     """Bookings of one order, with each beneficiary's quota consumed as it is paid."""
 
-    def __init__(self, amount: Decimal) -> None:
+    def __init__(self, amount: Decimal, after: Callable[[Holder], Holder]) -> None:
         self.amount = amount
+        self.after = after  # a holder with the order counted (the buyer's quota grows)
         self.bookings: list[Booking] = []
         self.left: dict[str, Decimal] = {}
         self.used: dict[str, Decimal] = {}
@@ -116,7 +117,7 @@ class _Book:
 
     def pay(self, rule: str, amount: Decimal, holder: Holder, head: str) -> None:
         """Pays `amount` within `holder`'s quota left; the excess is BURNED (烧伤)."""
-        left = self.left.setdefault(holder.member_id, max(holder.quota_left, ZERO))
+        left = self.left.setdefault(holder.member_id, max(self.after(holder).quota_left, ZERO))
         paid = min(amount, left)
         burned = amount - paid
         self.left[holder.member_id] = left - paid
@@ -149,17 +150,19 @@ def allocate(order: OrderView, plan: Plan) -> Allocation:
         current = after(holder)
         return status_of(current.packages, current.agent_referrals, config.boss_threshold)
 
-    book = _Book(order.amount)
+    book = _Book(order.amount, after)
     amount_text = fmt_money(order.amount)
-    owner: Ancestor | None = None
+    owner = team_owner(order, status)  # before the loop: peer needs it wherever the file lists it
     pools: dict[str, Decimal] = {}
-    for rule, rate in plan.allocation:
+    # linkage rewards first, in the order their quota is consumed (rules §3), then file order
+    shares = sorted(plan.allocation, key=lambda item: LINKAGE_SHARES.index(item[0]) if item[0] in LINKAGE_SHARES else 3)
+    for rule, rate in shares:
         value = share(order.amount, rate)
         head = f"{rule} {percent(rate)} of {amount_text} = {fmt_money(value)}"
         if rule == "direct":
             _direct(book, value, head, order, status)
         elif rule == "see_point":
-            owner = _see_point(book, value, head, order, status)
+            _see_point(book, value, head, order, owner)
         elif rule == "peer":
             _peer(book, value, head, owner, status)
         else:
@@ -207,18 +210,16 @@ def team_owner(order: OrderView, status: StatusOf) -> Ancestor | None:
     return None
 
 
-def _see_point(book: _Book, value: Decimal, head: str, order: OrderView, status: StatusOf) -> Ancestor | None:
+def _see_point(book: _Book, value: Decimal, head: str, order: OrderView, owner: Ancestor | None) -> None:
     """见点奖: to the team owner; none found → RETAINED."""
-    owner = team_owner(order, status)
     if owner is None:
         book.add("see_point", "RETAINED", value,
                  f"{head} retained: no boss above {order.buyer.member_id} reached through a wealth line")
         return None
-    levels = order.upline.index(owner) + 1
+    levels = next(n for n, ancestor in enumerate(order.upline, 1) if ancestor is owner)
     book.pay("see_point", value, owner.holder,
              f"{head} to team owner {owner.holder.member_id} (boss; wealth slot {owner.from_slot} "
              f"via {owner.via}, {levels} level{'s' if levels > 1 else ''} above {order.buyer.member_id})")
-    return owner
 
 
 def _peer(book: _Book, value: Decimal, head: str, owner: Ancestor | None, status: StatusOf) -> None:

@@ -16,7 +16,6 @@ from graph.placement import (
     SponsorView,
     choose_target,
     designation,
-    lowest_free_slot,
     propagate,
 )
 from graph.service import Refnet
@@ -104,7 +103,8 @@ def register(
         raise BadInput(f"kind: must be one of {', '.join(KINDS)}")
 
     def attempt() -> MemberRecord:
-        view = rn.store.run("placement_sponsor", {"id": sponsor_id, "new_id": member_id})[0]
+        # "" rather than null: FalkorDB scans every member for a lookup by a null id
+        view = rn.store.run("placement_sponsor", {"id": sponsor_id or "", "new_id": member_id})[0]
         if view["taken"]:
             raise Conflict(f"id: a member with id {member_id!r} already exists")
         version, now = view["version"], rn.clock()
@@ -137,16 +137,14 @@ def place(rn: Refnet, sponsor: SponsorView, member_id: str, seq: int) -> dict:
     decision = choose_target(sponsor)
     chain = read_chain(rn, decision.target_id)
     parent = chain[0]
-    if len(parent.children) == 3:
+    if parent.children >= 3:
         raise Conflicted()  # another process filled it between our two reads; read again
-    slot = lowest_free_slot(set(parent.children))
+    slot = parent.children + 1  # slots fill lowest first and never free up
     new = FreePosition(parent.depth + 1, seq, member_id)
-    frees = propagate(chain, new, slot)
-    ancestors = [
-        {"id": link.member_id, "free_id": free.member_id, "free_depth": free.depth, "free_seq": free.seq}
-        for link, free in zip(chain, frees)
-    ]
-    return {"parent_id": parent.member_id, "slot": slot, "depth": parent.depth + 1, "ancestors": ancestors}
+    changes = propagate(chain, new, slot, lambda member: read_children(rn, member)) or [(parent.member_id, parent.free)]
+    frees = [{"id": member, "free_id": free.member_id, "free_depth": free.depth, "free_seq": free.seq}
+             for member, free in changes]
+    return {"parent_id": parent.member_id, "slot": slot, "depth": parent.depth + 1, "frees": frees}
 
 
 def _free(row: Row) -> FreePosition:
@@ -162,12 +160,15 @@ def _sponsor_view(row: Row) -> SponsorView:
 
 
 def read_chain(rn: Refnet, member_id: str) -> list[ChainLink]:
-    rows = rn.store.run("placement_chain", {"id": member_id})
     return [
-        ChainLink(row["id"], row["depth"], row["seq"], row["own_slot"],
-                  {child["slot"]: _free(child) for child in row["children"]})
-        for row in rows
+        ChainLink(row["id"], row["depth"], row["seq"], row["own_slot"], row["children"], _free(row))
+        for row in rn.store.run("placement_chain", {"id": member_id})
     ]
+
+
+def read_children(rn: Refnet, member_id: str) -> dict[int, FreePosition]:
+    """Slot → first free position of each placement child of a member."""
+    return {row["slot"]: _free(row) for row in rn.store.run("placement_children", {"id": member_id})}
 
 
 def get_members(rn: Refnet, ids: list[str]) -> dict[str, MemberRecord]:

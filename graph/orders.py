@@ -17,7 +17,7 @@ from graph.errors import BadInput, Conflict, NotFound
 from graph.ledger import EntryRecord, entries_of_orders, entry_rows, member_deltas
 from graph.linkage import Allocation, Ancestor, Holder, OrderView, allocate
 from graph.members import check_member_id
-from graph.money import fmt_money, from_cents, to_cents
+from graph.money import CENT, fmt_money, from_cents, to_cents
 from graph.plan import Plan, load_plan
 from graph.service import Refnet
 from graph.store import Conflicted, Row
@@ -74,6 +74,8 @@ def record_order(
     check_member_id(buyer_id, "buyerId")
     if referrer_id is not None:
         check_member_id(referrer_id, "referrerId")
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount != amount.quantize(CENT):
+        raise BadInput(f"amount: {amount!r} is not an amount in cents")
     if at is not None and at < 0:
         raise BadInput("at: must not be before 1970")
     plan = plan_of(rn)

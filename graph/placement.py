@@ -3,17 +3,19 @@
 Pure functions over plain data; `graph.members` reads the data and writes the result.
 
 What the rule needs is kept on every member so that placing one member costs O(depth):
-`size` (members in its placement subtree, itself included) and its subtree's *first free
-position* — the member with a free slot at the smallest depth, ties by earlier registration —
-as (`free_depth`, `free_seq`, `free_id`). A member's first free position is itself while it
-has a free slot, else the smallest of its children's; so a placement only changes it on the
-path from the new member's parent up, and only while it changes.
+`size` (members in its placement subtree, itself included), `children` (placement children)
+and its subtree's *first free position* — the member with a free slot at the smallest depth,
+ties by earlier registration — as (`free_depth`, `free_seq`, `free_id`). A member's first free
+position is itself while it has a free slot, else the smallest of its children's; so a
+placement only changes it on the path from the new member's parent up, and only while it
+changes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Callable
 
 SLOTS = (1, 2, 3)
 
@@ -92,36 +94,42 @@ def choose_target(sponsor: SponsorView) -> Decision:
     return Decision(k, slid=True, aimed_at=aimed, via_slot=weakest.slot, target_id=weakest.first_free.member_id)
 
 
-def lowest_free_slot(taken: set[int]) -> int:
-    free = [s for s in SLOTS if s not in taken]
-    if not free:
-        raise ValueError("no free slot")
-    return free[0]
-
-
 @dataclass(frozen=True)
 class ChainLink:
-    """One member on the path from the new member's parent up to the root."""
+    """One member on the path from the new member's parent up to the root, as stored."""
 
     member_id: str
     depth: int
     seq: int
     own_slot: int | None  # this member's slot under its own parent (None at the root)
-    children: dict[int, FreePosition]  # slot → that child's first free position
+    children: int  # placement children before the new member
+    free: FreePosition  # its subtree's first free position before the new member
 
 
-def first_free(member: FreePosition, children: dict[int, FreePosition]) -> FreePosition:
-    return member if len(children) < 3 else min(children.values())
-
-
-def propagate(chain: list[ChainLink], new_member: FreePosition, slot: int) -> list[FreePosition]:
-    """First free positions along `chain` (the new member's parent first, the root last) once
-    `new_member` holds `slot` under the parent; one position per link, in chain order."""
-    result: list[FreePosition] = []
-    changed_slot, changed_free = slot, new_member
-    for link in chain:
-        children = {**link.children, changed_slot: changed_free}
-        free = first_free(FreePosition(link.depth, link.seq, link.member_id), children)
-        result.append(free)
-        changed_slot, changed_free = link.own_slot, free
-    return result
+def propagate(
+    chain: list[ChainLink],
+    new_member: FreePosition,
+    slot: int,
+    children_of: Callable[[str], dict[int, FreePosition]],
+) -> list[tuple[str, FreePosition]]:
+    """The first free positions that change once `new_member` takes `slot` under `chain[0]`
+    (the chain runs from the parent up to the root). Walks up only while they change, and
+    asks `children_of` (slot → first free position of each child) only where the old value
+    came from the child on the path and got worse."""
+    changes: list[tuple[str, FreePosition]] = []
+    path_slot, path_old, path_new = slot, None, new_member
+    for index, link in enumerate(chain):
+        old = link.free
+        if link.children + (1 if index == 0 else 0) < 3:
+            new = FreePosition(link.depth, link.seq, link.member_id)
+        elif path_new < old:
+            new = path_new
+        elif path_old is not None and path_old != old:
+            new = old  # it came from another child, which did not change
+        else:
+            new = min({**children_of(link.member_id), path_slot: path_new}.values())
+        if new == old:
+            break
+        changes.append((link.member_id, new))
+        path_slot, path_old, path_new = link.own_slot, old, new
+    return changes

@@ -13,13 +13,14 @@ from graph.store import Store
 INDEXES: list[tuple[str, str]] = [
     ("Member", "id"),
     ("Member", "landing_slug"),
-    ("Member", "seq"),  # snapshot pages (graph/snapshot.py)
     ("Meta", "key"),
     ("Order", "id"),
     ("Entry", "id"),
     ("Entry", "beneficiary_id"),
     ("Entry", "order_id"),
     ("Pool", "name"),
+    ("Member", "seq"),  # rotation batches and snapshot pages go through members by seq range
+    ("Rotation", "week"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
@@ -28,6 +29,7 @@ UNIQUE: list[tuple[str, str]] = [
     ("Order", "id"),
     ("Entry", "id"),
     ("Pool", "name"),
+    ("Rotation", "week"),
 ]
 
 

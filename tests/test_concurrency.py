@@ -75,3 +75,40 @@ def test_two_engines_on_one_graph_never_share_a_slot(store):
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(register, range(40)))
     assert_sound_tree(first, {"S"} | {f"m{i}" for i in range(40)})
+
+
+ORDER = "mutation($input: OrderInput!) { recordOrder(input: $input) { id at entries { id } } }"
+
+
+def test_parallel_http_recordings_of_one_order_book_once(rn):
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(lambda: rn, jobs=[]), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        url = f"http://127.0.0.1:{port}/graphql"
+        with httpx.Client(timeout=30) as client:
+            for member_id, sponsor in (("S", None), ("A", "S")):
+                client.post(url, json={"query": REGISTER, "variables": {
+                    "input": {"id": member_id, "name": member_id, "sponsorId": sponsor}}}).raise_for_status()
+
+            def record(index: int) -> dict:
+                order = {"id": f"o-{index % 2}", "buyerId": "A", "amount": "1000.00"}
+                return client.post(url, json={"query": ORDER, "variables": {"input": order}}).json()
+
+            with ThreadPoolExecutor(max_workers=12) as pool:
+                answers = list(pool.map(record, range(24)))
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert all(not answer.get("errors") for answer in answers), answers
+    for order_id in ("o-0", "o-1"):
+        seen = [a["data"]["recordOrder"] for a in answers if a["data"]["recordOrder"]["id"] == order_id]
+        assert len(seen) == 12 and all(s == seen[0] for s in seen)
+        assert len(seen[0]["entries"]) == 9
+    count = rn.store.run_text("MATCH (e:Entry) RETURN count(e) AS n")[0]["n"]
+    assert count == 18
+    assert rn.store.run_text("MATCH (m:Member {id: 'A'}) RETURN m.packages AS p")[0]["p"] == 2

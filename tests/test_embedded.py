@@ -98,3 +98,20 @@ def test_refnet_serve_as_a_new_user_would(tmp_path):
 def _server_gone(data_dir) -> bool:
     pid = int((data_dir / "falkordb" / "server.pid").read_text())
     return not os.path.exists(f"/proc/{pid}") or b"redis-server" not in open(f"/proc/{pid}/cmdline", "rb").read()
+
+
+def test_external_falkordb_by_url(falkor):
+    """REFNET_GRAPH_URL names an external FalkorDB (here the test server's socket)."""
+    store = open_store(falkor.server.data_dir, graph_name="external_url_test", url=f"unix://{falkor.server.socket_path}")
+    try:
+        assert store.backend == "falkordb" and store.server is None
+        rn = Refnet.start(store)
+        members.register(rn, "Root", member_id="root")
+        assert members.get_member(rn, "root").name == "Root"
+    finally:
+        store.close()
+
+
+def test_unknown_graph_url_scheme_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="unsupported scheme"):
+        open_store(tmp_path, url="postgres://localhost/x")

@@ -73,3 +73,20 @@ def test_rounding_remainders_are_retained():
     assert allocation.bookings[-1].amount == D("0.08")
     assert allocation.bookings[-1].explanation == "rounding remainder 0.08 of 999.99 retained"
     assert sum(b.amount for b in allocation.bookings) == D("999.99")
+
+
+def test_linkage_rewards_consume_the_quota_in_rule_order_whatever_the_file_order():
+    plan = parse_plan(
+        b'[plan]\nname = "reordered"\nmodules = ["linkage"]\n'
+        b'[allocation]\ncost = "0.67"\npeer = "0.03"\nsee_point = "0.20"\ndirect = "0.10"\n'
+        b'[[packages]]\nprice = "1000.00"\nquota = "1000.00"\n'
+    )
+    boss = Holder("S", packages=1, agent_referrals=3, quota=D("1000.00"), quota_used=D("850.00"))
+    top = Holder("T", packages=1, agent_referrals=3, quota=D("1000.00"))
+    order = OrderView("o", D("1000.00"), Holder("X", packages=1), boss,
+                      (Ancestor(boss, 3, 0, top, "X"),))
+    assert rows(allocate(order, plan)) == [
+        ("direct", "PAID", D("100.00"), "S"), ("see_point", "PAID", D("50.00"), "S"),
+        ("see_point", "BURNED", D("150.00"), "S"), ("peer", "PAID", D("30.00"), "T"),
+        ("cost", "COST", D("670.00"), None),
+    ]

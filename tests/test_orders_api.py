@@ -248,3 +248,26 @@ def test_ledger_filters_and_pages(gql):
     assert gql.ok('{ ledger(memberId: "S", orderId: "o-B") { id } }')["ledger"] == [{"id": "order:o-B#0"}]
     assert gql.error('{ ledger(after: "nonsense") { id } }')["extensions"]["code"] == "BAD_INPUT"
     assert gql.error("{ ledger(first: 0) { id } }")["extensions"]["code"] == "BAD_INPUT"
+
+
+def test_python_callers_get_bad_input_for_amounts_that_are_not_cents(rn):
+    import pytest
+
+    from graph.errors import BadInput
+
+    members.register(rn, "S", member_id="S")
+    for amount in (Decimal("1000.001"), Decimal("NaN"), 1000):
+        with pytest.raises(BadInput):
+            orders.record_order(rn, "o-1", "S", amount)  # type: ignore[arg-type]
+    assert orders.get_order(rn, "o-1") is None
+
+
+def test_orders_and_ledger_need_the_admin_token(gql, monkeypatch):
+    register(gql, "S")
+    monkeypatch.setenv("REFNET_ADMIN_TOKEN", "s3cret")
+    order = {"id": "o-1", "buyerId": "S", "amount": "1000.00"}
+    assert gql.error(RECORD, input=order)["extensions"]["code"] == "UNAUTHENTICATED"
+    assert gql.error("{ ledger { id } }")["extensions"]["code"] == "UNAUTHENTICATED"
+    assert gql.error('{ order(id: "o-1") { id } }')["extensions"]["code"] == "UNAUTHENTICATED"
+    assert len(gql.ok(RECORD, "s3cret", input=order)["recordOrder"]["entries"]) == 9
+    assert gql.ok(BALANCE, "s3cret", id="S")["member"]["balance"]["quotaLeft"] == "1000.00"

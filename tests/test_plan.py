@@ -116,3 +116,13 @@ def test_the_cli_refuses_a_bad_plan(tmp_path, capsys):
     path.write_bytes(GOOD.replace(b'cost = "0.63"', b'cost = "0.5"'))
     assert main(["serve", "--plan", str(path), "--data", str(tmp_path / "data")]) == 2
     assert "allocation: shares add up to 0.87" in capsys.readouterr().err
+
+
+def test_refnet_plan_names_the_plan(tmp_path, monkeypatch, capsys):
+    from api.cli import main
+
+    path = tmp_path / "bad.toml"
+    path.write_bytes(GOOD.replace(b'direct = "0.10"', b"direct = 0.1"))
+    monkeypatch.setenv("REFNET_PLAN", str(path))
+    assert main(["serve", "--data", str(tmp_path / "data")]) == 2
+    assert 'allocation.direct: write it as a string like "0.10", not a float (0.1)' in capsys.readouterr().err
