@@ -8,6 +8,9 @@ a graph that is being written to may mix moments (fine for exploration, not for 
 
 from __future__ import annotations
 
+import gc
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator
@@ -65,7 +68,12 @@ class Snapshot:
 
 
 def read_snapshot(rn: Refnet, page_rows: int = PAGE_ROWS) -> Snapshot:
-    """All members, in windows of `seq` sized to hold about `page_rows` members each."""
+    """All members, in windows of `seq` sized to hold about `page_rows` members each.
+
+    The next page is already asked for while this one is parsed (two in flight: the database
+    works while Python parses), and the cyclic garbage collector is paused meanwhile: it would
+    walk the growing columns again and again and make the read quadratic (nothing here makes
+    cycles)."""
     snapshot = Snapshot()
     bounds = rn.store.run("snapshot_bounds")[0]
     if not bounds["members"]:
@@ -73,20 +81,30 @@ def read_snapshot(rn: Refnet, page_rows: int = PAGE_ROWS) -> Snapshot:
     lo, hi = bounds["lo"], bounds["hi"]
     # seq has gaps (every write bumps the version): start with the average density.
     width = max(1, int(page_rows * (hi - lo + 1) / bounds["members"]))
-    rows: list[list[str]] = []
-    while lo <= hi:
-        page = [row["member"].split("|", len(FIELDS) - 1)
-                for row in rn.store.run("snapshot_members", {"lo": lo, "hi": lo + width})]
-        rows.extend(page)
-        lo += width
-        if len(page) > 2 * page_rows:
-            width = max(1, width // 2)
-        elif len(page) < page_rows // 2:
-            width *= 2
-        if len(rows) >= page_rows:
-            _append(snapshot, rows)
-            rows = []
-    _append(snapshot, rows)
+
+    def fetch(start: int, stop: int) -> list[list[str]]:
+        return [row["member"].split("|", len(FIELDS) - 1)
+                for row in rn.store.run("snapshot_members", {"lo": start, "hi": stop})]
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="snapshot") as pool:
+            pending: deque[Future[list[list[str]]]] = deque()
+            next_lo = lo
+            while pending or next_lo <= hi:
+                while len(pending) < 2 and next_lo <= hi:
+                    pending.append(pool.submit(fetch, next_lo, next_lo + width))
+                    next_lo += width
+                page = pending.popleft().result()
+                if len(page) > 2 * page_rows:
+                    width = max(1, width // 2)
+                elif len(page) < page_rows // 2:
+                    width *= 2
+                _append(snapshot, page)
+    finally:
+        if collecting:
+            gc.enable()
     return snapshot
 
 
