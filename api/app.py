@@ -10,10 +10,10 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from api import explore
+from api import explore, family
 from api.context import Context, caller_is_admin
 from api.schema import schema
 from graph.rotation import weekly_rotation
@@ -26,9 +26,8 @@ log = logging.getLogger("refnet.api")
 BackgroundJob = Callable[[Refnet], Awaitable[None]]
 BACKGROUND_JOBS: list[BackgroundJob] = [weekly_rotation]
 
-
-# Plain HTTP routes of feature modules (e.g. the tree export), besides GraphQL and health.
-EXTRA_ROUTES: list[BaseRoute] = [*explore.ROUTES]
+# Plain HTTP routes of feature modules, besides /healthz and /graphql.
+EXTRA_ROUTES: list[Route] = [*family.ROUTES, *explore.ROUTES]
 
 
 class RefnetGraphQL(GraphQL):

@@ -11,6 +11,8 @@ from strawberry.types import Info
 
 from api.context import call, require_admin
 from api.orders import Balance, load_balance
+from api.pools import Identity
+from graph import withdrawals_store
 from graph import members
 from graph.members import LineRecord, MemberRecord, TreeNodeRecord
 
@@ -107,6 +109,11 @@ class Member:
     async def balance(self, info: Info) -> Balance:
         return await load_balance(info, self.record.id)
 
+    @strawberry.field(description="Identity of the linkage dividend pool (rules §6), null when none.")
+    async def identity(self, info: Info) -> Optional[Identity]:
+        value = await info.context.loader("identity", withdrawals_store.identities_of).load(self.record.id)
+        return Identity(value) if value is not None else None
+
 
 @strawberry.type
 class Line:
@@ -163,7 +170,12 @@ class RegisterInput:
     id: Optional[strawberry.ID] = None
     sponsor_id: Optional[strawberry.ID] = None
     kind: MemberKind = MemberKind.PARTNER
-    landing_slug: Optional[str] = None
+    landing_slug: Optional[str] = strawberry.field(
+        default=None, description="Claims this landing page for the new member (3–40 of a-z, 0-9, -).")
+    acting_partner_id: Optional[strawberry.ID] = strawberry.field(
+        default=None,
+        description="The partner entering this registration (rules §9 way 2): it may register only "
+                    "under itself or its own customers. Omitted: the company enters it.")
 
 
 @strawberry.type
@@ -197,5 +209,20 @@ class Mutation:
             sponsor_id=str(input.sponsor_id) if input.sponsor_id is not None else None,
             member_id=str(input.id) if input.id is not None else None,
             kind=input.kind.value,
+            landing_slug=input.landing_slug,
+            acting_partner_id=str(input.acting_partner_id) if input.acting_partner_id is not None else None,
         )
+        return Member(record=record)
+
+    @strawberry.mutation(description="Public (no token): registers a CUSTOMER whose sponsor is the member "
+                                     "holding the landing page `landingSlug` (rules §9 way 3).")
+    async def sign_up(self, info: Info, landing_slug: str, name: str, id: Optional[strawberry.ID] = None) -> Member:
+        record = await call(members.sign_up, info.context.rn, landing_slug, name,
+                            member_id=str(id) if id is not None else None)
+        return Member(record=record)
+
+    @strawberry.mutation(description="Gives a member the landing page `landingSlug` (unique; its old slug is freed).")
+    async def claim_landing_slug(self, info: Info, member_id: strawberry.ID, landing_slug: str) -> Member:
+        require_admin(info)
+        record = await call(members.claim_landing_slug, info.context.rn, str(member_id), landing_slug)
         return Member(record=record)

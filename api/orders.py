@@ -14,6 +14,7 @@ from api.context import call, require_admin
 from api.scalars import Money, Points
 from graph import ledger, orders
 from graph.ledger import LEDGER_PAGE_MAX, BalanceRecord, EntryRecord
+from graph.money import from_units
 from graph.orders import OrderRecord
 
 
@@ -85,6 +86,10 @@ class LedgerEntry:
     @strawberry.field(description="Version (content hash prefix) of the plan file the entry was booked under.")
     def plan_version(self) -> Optional[str]:
         return self.record.plan_version
+
+    @strawberry.field(description="Points sold by a points_sale entry (rules §5); null for other entries.")
+    def points(self) -> Optional[Points]:
+        return Points(from_units(self.record.points)) if self.record.points is not None else None
 
     @strawberry.field(description="Pass as `after` to `ledger` for the entries that follow this one.")
     def cursor(self) -> str:

@@ -7,14 +7,14 @@ from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from api import explore, members, orders, rotation
+from api import differential, explore, family, members, orders, periods, pools, rotation
 from api.errors import CodedErrors
 from api.scalars import SCALARS
 
 MAX_QUERY_DEPTH = 12
 
-QUERIES: tuple[type, ...] = (members.Query, orders.Query, rotation.Query, explore.Query)
-MUTATIONS: tuple[type, ...] = (members.Mutation, orders.Mutation, rotation.Mutation)
+QUERIES: tuple[type, ...] = (members.Query, orders.Query, rotation.Query, pools.Query, family.Query, differential.Query, explore.Query)
+MUTATIONS: tuple[type, ...] = (members.Mutation, orders.Mutation, rotation.Mutation, pools.Mutation, family.Mutation, periods.Mutation)
 
 schema = strawberry.Schema(
     query=merge_types("Query", QUERIES),

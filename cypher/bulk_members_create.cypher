@@ -1,11 +1,13 @@
 // Bulk load (benches, imports into an empty graph): creates members exactly as registration
 // stores them, from $rows: [{id, name, kind, seq, created_at, depth, sponsor_depth, referrals,
-// size, children, free_id, free_depth, free_seq}] (r = 0, status CUSTOMER). Not guarded: the caller owns
-// the graph. Returns created: the number of members created.
+// size, children, free_id, free_depth, free_seq}] (r = 0, status CUSTOMER, registered_via
+// 'company', no landing slug). Not guarded: the caller owns the graph. Returns created: the
+// number of members created.
 UNWIND $rows AS row
 CREATE (x:Member {
   id: row.id, name: row.name, kind: row.kind, status: 'CUSTOMER', seq: row.seq, created_at: row.created_at,
-  depth: row.depth, sponsor_depth: row.sponsor_depth, r: 0, referrals: row.referrals, size: row.size, children: row.children,
-  free_id: row.free_id, free_depth: row.free_depth, free_seq: row.free_seq
+  depth: row.depth, sponsor_depth: row.sponsor_depth, r: 0, referrals: row.referrals, size: row.size,
+  children: row.children, free_id: row.free_id, free_depth: row.free_depth, free_seq: row.free_seq,
+  registered_via: 'company'
 })
 RETURN count(x) AS created

@@ -4,5 +4,6 @@ UNWIND $ids AS wanted
 MATCH (e:Entry {order_id: wanted})
 RETURN e.id AS id, e.seq AS seq, e.rule AS rule, e.status AS status, e.amount AS amount,
        e.explanation AS explanation, e.beneficiary_id AS beneficiary_id, e.pool AS pool,
-       e.order_id AS order_id, e.period AS period, e.at AS at, e.plan_version AS plan_version
+       e.order_id AS order_id, e.period AS period, e.at AS at, e.plan_version AS plan_version,
+       e.points AS points
 ORDER BY order_id, e.seq

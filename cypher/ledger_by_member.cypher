@@ -13,6 +13,6 @@ WHERE ($member_id IS NULL OR e.beneficiary_id = $member_id)
 RETURN e.id AS id, e.seq AS seq, e.rule AS rule, e.status AS status, e.amount AS amount,
        e.explanation AS explanation, e.beneficiary_id AS beneficiary_id, e.pool AS pool,
        e.order_id AS order_id, e.period AS period, e.at AS at, e.plan_version AS plan_version,
-       source
+       e.points AS points, source
 ORDER BY at, source, seq
 LIMIT $first

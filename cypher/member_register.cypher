@@ -1,6 +1,7 @@
 // Guarded: registers member $id under sponsor $sponsor_id and placement parent $parent_id in
-// $slot, adds one to the subtree size of every placement ancestor and stores the first free
-// positions of the parent and of every ancestor whose one changed
+// $slot (with its landing slug, may be null, and how it was registered: company /
+// partner:<id> / landing:<slug>), adds one to the subtree size of every placement ancestor
+// and stores the first free positions of the parent and of every ancestor whose one changed
 // ($frees: [{id, free_id, free_depth, free_seq}], never empty).
 // Returns id and the number of ancestors, or no row when the graph changed since $version.
 MATCH (v:Meta {key: 'version'})
@@ -14,6 +15,7 @@ MATCH (p:Member {id: $parent_id})
 SET s.referrals = s.referrals + 1, p.children = p.children + 1
 CREATE (x:Member {
   id: $id, name: $name, kind: $kind, status: 'CUSTOMER', seq: $seq, created_at: $now,
+  landing_slug: $landing_slug, registered_via: $registered_via,
   depth: p.depth + 1, sponsor_depth: s.sponsor_depth + 1, r: 0, referrals: 0, size: 1, children: 0,
   free_id: $id, free_depth: p.depth + 1, free_seq: $seq
 })

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Iterable
 
 from graph.errors import BadInput
-from graph.money import from_cents, to_cents
+from graph.money import from_cents, from_units, to_cents
 
 if TYPE_CHECKING:
     from graph.service import Refnet
@@ -120,6 +120,7 @@ class EntryRecord:
     period: str | None
     at: int
     plan_version: str | None
+    points: int | None = None  # points (ten-thousandths) a points_sale entry sold (rules §5)
 
     @classmethod
     def from_row(cls, row: dict) -> "EntryRecord":
@@ -203,7 +204,7 @@ def balances(rn: "Refnet", ids: list[str]) -> dict[str, BalanceRecord]:
             frozen=from_cents(row["frozen"]),
             burned=from_cents(row["burned"]),
             quota_left=from_cents(row["quota"] - row["quota_used"]) if row["packages"] > 0 else None,
-            points=Decimal("0.0000"),  # consumption points arrive with issue 6 (rules §5)
+            points=from_units(row["points"]),  # consumption points held (rules §5)
         )
     return result
 

@@ -6,8 +6,9 @@ import logging
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Callable
 
-from graph.errors import BadInput, Conflict, NotFound
+from graph.errors import BadInput, Conflict, Forbidden, NotFound
 from graph.placement import (
     ChainLink,
     FreePosition,
@@ -24,7 +25,9 @@ from graph.store import Conflicted, Row
 log = logging.getLogger("refnet.members")
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}")
-KINDS = ("PARTNER", "CUSTOMER")
+SLUG_PATTERN = re.compile(r"[a-z0-9-]{3,40}")
+PARTNER, CUSTOMER = "PARTNER", "CUSTOMER"
+KINDS = (PARTNER, CUSTOMER)
 NAME_MAX = 200
 DOWNLINE_MAX_DEPTH = 64
 DOWNLINE_MAX_NODES = 10_000
@@ -87,34 +90,115 @@ def check_name(name: str) -> str:
     return name
 
 
+def check_landing_slug(slug: str, field: str = "landingSlug") -> str:
+    """A landing page's slug (its sub-domain): 3–40 lowercase letters, digits and hyphens."""
+    if not isinstance(slug, str) or not SLUG_PATTERN.fullmatch(slug):
+        raise BadInput(f"{field}: {slug!r} is not a valid slug (3–40 lowercase letters, digits or hyphens)")
+    return slug
+
+
+@dataclass(frozen=True)
+class SponsorOf:
+    """A prospective sponsor as the registration rules see it: its kind and its own sponsor."""
+
+    member_id: str
+    kind: str
+    sponsor_id: str | None
+    sponsor_kind: str | None
+
+
+def may_register_under(partner_id: str, sponsor: SponsorOf) -> bool:
+    """Rules §9 way 2: a partner enters new members under itself or under one of its own
+    customers (a customer it sponsors), never elsewhere in the structure."""
+    if sponsor.member_id == partner_id:
+        return sponsor.kind == PARTNER
+    return sponsor.kind == CUSTOMER and sponsor.sponsor_id == partner_id and sponsor.sponsor_kind == PARTNER
+
+
 def register(
     rn: Refnet,
     name: str,
     sponsor_id: str | None = None,
     member_id: str | None = None,
-    kind: str = "PARTNER",
+    kind: str = PARTNER,
+    landing_slug: str | None = None,
+    acting_partner_id: str | None = None,
 ) -> MemberRecord:
-    """Registers a member and places it; raises BadInput, NotFound or Conflict and writes nothing then."""
-    name = check_name(name)
-    member_id = check_member_id(member_id) if member_id is not None else uuid.uuid4().hex
+    """Registers a member and places it; raises BadInput, NotFound, Conflict or Forbidden and
+    writes nothing then. `landing_slug` claims a landing page for the new member;
+    `acting_partner_id` is the partner who enters it (rules §9 way 2), checked by
+    `may_register_under`; without it the company enters it (way 1)."""
     if sponsor_id is not None:
         check_member_id(sponsor_id, "sponsorId")
+    if acting_partner_id is not None:
+        check_member_id(acting_partner_id, "actingPartnerId")
+        if sponsor_id is None:
+            raise Forbidden("actingPartnerId: a partner registers only under itself or its own customers")
+    via = "company" if acting_partner_id is None else f"partner:{acting_partner_id}"
+    return _register(rn, name, member_id, kind, landing_slug, via, lambda: (sponsor_id, None), acting_partner_id)
+
+
+def sign_up(rn: Refnet, landing_slug: str, name: str, member_id: str | None = None) -> MemberRecord:
+    """Rules §9 way 3 (self-service): whoever signs up on a member's landing page becomes a
+    customer with that member as sponsor. Unknown slug → NotFound; nothing is written then."""
+    check_landing_slug(landing_slug)
+
+    def slug_owner() -> tuple[str, int]:
+        row = rn.store.run("member_by_slug", {"slug": landing_slug})[0]
+        if row["id"] is None:
+            raise NotFound(f"landingSlug: no landing page {landing_slug!r}")
+        return row["id"], row["version"]
+
+    return _register(rn, name, member_id, CUSTOMER, None, f"landing:{landing_slug}", slug_owner, None)
+
+
+def _register(
+    rn: Refnet,
+    name: str,
+    member_id: str | None,
+    kind: str,
+    landing_slug: str | None,
+    via: str,
+    sponsor_of: Callable[[], tuple[str | None, int | None]],
+    acting_partner_id: str | None,
+) -> MemberRecord:
+    name = check_name(name)
+    member_id = check_member_id(member_id) if member_id is not None else uuid.uuid4().hex
     if kind not in KINDS:
         raise BadInput(f"kind: must be one of {', '.join(KINDS)}")
+    if landing_slug is not None:
+        check_landing_slug(landing_slug)
 
     def attempt() -> MemberRecord:
-        # "" rather than null: FalkorDB scans every member for a lookup by a null id
-        view = rn.store.run("placement_sponsor", {"id": sponsor_id or "", "new_id": member_id})[0]
+        sponsor_id, seen = sponsor_of()  # seen: the graph version the sponsor was looked up at
+        view = rn.store.run(
+            "placement_sponsor", {"id": sponsor_id or "", "new_id": member_id, "slug_key": landing_slug or ""}
+        )[0]
+        version = view["version"]
+        if seen is not None and seen != version:
+            raise Conflicted()  # e.g. the landing slug moved between our two reads; read again
         if view["taken"]:
             raise Conflict(f"id: a member with id {member_id!r} already exists")
-        version, now = view["version"], rn.clock()
-        params = {"version": version, "id": member_id, "name": name, "kind": kind, "seq": version + 1, "now": now}
+        if view["slug_taken"]:
+            raise Conflict(f"landingSlug: {landing_slug!r} is taken")
+        now = rn.clock()
+        params = {
+            "version": version, "id": member_id, "name": name, "kind": kind, "seq": version + 1, "now": now,
+            "landing_slug": landing_slug, "registered_via": via,
+        }
         if sponsor_id is None:
             rows = rn.store.run("member_register_root", params)
             placed = {"parent_id": None, "slot": None, "depth": 0}
         else:
             if view["id"] is None:
                 raise NotFound(f"sponsorId: no member with id {sponsor_id!r}")
+            if acting_partner_id is not None and not may_register_under(acting_partner_id, SponsorOf(
+                view["id"], view["kind"], view["sponsor_id"], view["sponsor_kind"],
+            )):
+                raise Forbidden(
+                    f"actingPartnerId: partner {acting_partner_id!r} may register only under itself "
+                    f"or its own customers, not under {sponsor_id!r}"
+                )
             placed = place(rn, _sponsor_view(view), member_id, version + 1)
             rows = rn.store.run("member_register", {**params, **placed, "sponsor_id": sponsor_id})
         if not rows:
@@ -122,13 +206,35 @@ def register(
         return MemberRecord(
             id=member_id, name=name, kind=kind, status="CUSTOMER", seq=version + 1, r=0,
             depth=placed["depth"], size=1, referrals=0, created_at=now, sponsor_id=sponsor_id,
-            parent_id=placed["parent_id"], slot=placed["slot"],
+            parent_id=placed["parent_id"], slot=placed["slot"], landing_slug=landing_slug,
         )
 
     member = rn.guard(attempt)
-    log.info("registered member %s (sponsor %s, placed under %s slot %s)",
-             member_id, sponsor_id, member.parent_id, member.slot)
+    log.info("registered member %s (sponsor %s, placed under %s slot %s, via %s)",
+             member_id, member.sponsor_id, member.parent_id, member.slot, via)
     return member
+
+
+def claim_landing_slug(rn: Refnet, member_id: str, landing_slug: str) -> MemberRecord:
+    """Gives `member_id` the landing page `landing_slug` (its previous slug, if any, is freed).
+    A slug held by another member is a Conflict; claiming one's own slug again changes nothing."""
+    check_member_id(member_id)
+    check_landing_slug(landing_slug)
+
+    def attempt() -> None:
+        row = rn.store.run("member_slug_claim_view", {"id": member_id, "slug": landing_slug})[0]
+        if not row["exists"]:
+            raise NotFound(f"id: no member with id {member_id!r}")
+        if row["owner_id"] == member_id:
+            return
+        if row["owner_id"] is not None:
+            raise Conflict(f"landingSlug: {landing_slug!r} is taken")
+        if not rn.store.run("member_claim_slug", {"version": row["version"], "id": member_id, "slug": landing_slug}):
+            raise Conflicted()
+
+    rn.guard(attempt)
+    log.info("member %s claimed landing slug %s", member_id, landing_slug)
+    return require_member(rn, member_id)
 
 
 def place(rn: Refnet, sponsor: SponsorView, member_id: str, seq: int) -> dict:

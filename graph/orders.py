@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
+from graph import differential_close, order_effects
 from graph.errors import BadInput, Conflict, NotFound
 from graph.ledger import EntryRecord, entries_of_orders, entry_rows, member_deltas
 from graph.linkage import Allocation, Ancestor, Holder, OrderView, allocate
@@ -94,6 +95,12 @@ def record_order(
             prices = ", ".join(fmt_money(p.price) for p in plan.packages)
             raise BadInput(f"amount: {fmt_money(amount)} is not a package price of plan {plan.name} ({prices})")
         when = at if at is not None else rn.clock()
+        record = OrderRecord(order_id, buyer_id, amount, referrer_id, when, period_of(when), plan.version)
+        if plan.has("differential"):  # booked when its month is closed (rules §9)
+            if not differential_close.record_order(rn, context["version"], order_id, buyer_id, amount,
+                                                   referrer_id, when, record.period, plan.version):
+                raise Conflicted()
+            return record, True
         view = OrderView(
             order_id=order_id,
             amount=amount,
@@ -106,7 +113,6 @@ def record_order(
             ),
         )
         allocation = allocate(view, plan)
-        record = OrderRecord(order_id, buyer_id, amount, referrer_id, when, period_of(when), plan.version)
         entries = entry_rows(allocation.bookings, source=f"order:{order_id}", at=when, order_id=order_id,
                              period=record.period, plan_version=plan.version)
         rows = rn.store.run("order_record", {
@@ -123,6 +129,7 @@ def record_order(
     record, booked = rn.guard(attempt)
     if booked:
         log.info("order %s of %s for %s booked", order_id, buyer_id, fmt_money(amount))
+    order_effects.apply(rn, record.id)  # points, team counters, funds (rules §5–§8); idempotent
     return record
 
 

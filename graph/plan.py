@@ -156,7 +156,9 @@ for _name in ("points", "withdrawal", "dividend_pool", "level", "shareholder", "
 
 # Python modules that register plan modules with sections (imported lazily: they import this
 # file). A new bonus module adds its own here.
-MODULE_SOURCES: list[str] = ["graph.linkage"]
+MODULE_SOURCES: list[str] = [
+    "graph.linkage", "graph.points", "graph.pools", "graph.withdrawals", "graph.family.plan", "graph.differential",
+]
 
 
 def _load_module_parsers() -> None:

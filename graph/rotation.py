@@ -26,7 +26,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Awaitable, Callable
 
 from graph.errors import BadInput

@@ -21,15 +21,32 @@ INDEXES: list[tuple[str, str]] = [
     ("Pool", "name"),
     ("Member", "seq"),  # rotation batches and snapshot pages go through members by seq range
     ("Rotation", "week"),
+    ("Holding", "id"),
+    ("Holding", "member_id"),
+    ("Holding", "cap_key"),
+    ("Member", "identity"),
+    ("Member", "shares_milli"),
+    ("Order", "pools_open"),
+    ("Order", "level_open"),
+    ("PeriodRun", "id"),
+    ("Family", "id"),
+    ("FamilyPeriodRun", "key"),
+    ("Activity", "id"),
+    ("Order", "period"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
     ("Member", "id"),
+    ("Member", "landing_slug"),
     ("Meta", "key"),
     ("Order", "id"),
     ("Entry", "id"),
     ("Pool", "name"),
     ("Rotation", "week"),
+    ("Holding", "id"),
+    ("PeriodRun", "id"),
+    ("Family", "id"),
+    ("FamilyPeriodRun", "key"),  # "<familyId>:<period>": a family's period closes once
 ]
 
 

@@ -6,7 +6,7 @@ from bench.common import bulk_network, grow_network
 from graph.service import Refnet
 
 FIELDS = ("id", "name", "kind", "status", "seq", "depth", "sponsor_depth", "r", "referrals", "size",
-          "free_id", "free_depth", "free_seq")
+          "free_id", "free_depth", "free_seq", "registered_via", "landing_slug")
 
 
 def stored(rn: Refnet) -> dict:
