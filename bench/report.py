@@ -2,7 +2,8 @@
 through the API: a skewed random sponsor tree, a breadth-first 3-wide placement tree, random
 statuses and paid counters), then times `graph.report.network_report` against a baseline
 measured in the same run: one query returning every member's id (the least a whole-network
-read can cost through the client).
+read can cost through the client). Wall time and CPU time (this process and the database
+server), since the machines are shared.
 
     python -m bench.report [N ...]      (default: 100000 1000000)
 """
@@ -65,11 +66,19 @@ def build(rn: Refnet, n: int, seed: int = 3) -> None:
         rn.store.run_text(CREATE, {"rows": rows})
 
 
-def baseline(rn: Refnet) -> float:
-    started = time.perf_counter()
+def cpu_seconds(rn: Refnet) -> float:
+    """CPU used so far by this process (all threads) and by the database server: other load on
+    the machine does not distort it as it does wall time."""
+    server = rn.store.command("INFO", "cpu")
+    return time.process_time() + float(server["used_cpu_user"]) + float(server["used_cpu_sys"])
+
+
+def baseline(rn: Refnet) -> tuple[float, float]:
+    """Wall and CPU seconds of one query returning every member's id."""
+    started, cpu = time.perf_counter(), cpu_seconds(rn)
     rows = rn.store.run_text("MATCH (m:Member) RETURN m.id AS id")
     assert rows
-    return time.perf_counter() - started
+    return time.perf_counter() - started, cpu_seconds(rn) - cpu
 
 
 def run(n: int) -> dict[str, float]:
@@ -77,27 +86,29 @@ def run(n: int) -> dict[str, float]:
         started = time.perf_counter()
         build(rn, n)
         built = time.perf_counter() - started
-        base = baseline(rn)
-        started = time.perf_counter()
+        base, base_cpu = baseline(rn)
+        started, cpu = time.perf_counter(), cpu_seconds(rn)
         report = network_report(rn)
-        total = time.perf_counter() - started
+        total, total_cpu = time.perf_counter() - started, cpu_seconds(rn) - cpu
         snapshot = read_snapshot(rn)
         started = time.perf_counter()
         compute_report(snapshot)
         compute = time.perf_counter() - started
         assert report.members == n
     return {"n": n, "build": built, "baseline": base, "report": total, "snapshot": report.snapshot_ms / 1000,
-            "compute": compute, "ratio": total / base, "gini": report.earnings.gini}
+            "compute": compute, "ratio": total / base, "gini": report.earnings.gini,
+            "report_cpu": total_cpu, "baseline_cpu": base_cpu, "cpu_ratio": total_cpu / base_cpu}
 
 
 def main(argv: list[str]) -> None:
     sizes = [int(arg) for arg in argv] or [100_000, 1_000_000]
     print(f"{'N':>9} {'build s':>8} {'baseline s':>10} {'report s':>9} {'snapshot s':>10} {'metrics s':>9} "
-          f"{'report/baseline':>15} {'gini':>6}")
+          f"{'report/baseline':>15} {'baseline cpu s':>14} {'report cpu s':>12} {'cpu ratio':>9} {'gini':>6}")
     for n in sizes:
         r = run(n)
         print(f"{n:>9,} {r['build']:>8.1f} {r['baseline']:>10.2f} {r['report']:>9.2f} {r['snapshot']:>10.2f} "
-              f"{r['compute']:>9.2f} {r['ratio']:>15.1f} {r['gini']:>6.3f}", flush=True)
+              f"{r['compute']:>9.2f} {r['ratio']:>15.1f} {r['baseline_cpu']:>14.2f} {r['report_cpu']:>12.2f} "
+              f"{r['cpu_ratio']:>9.1f} {r['gini']:>6.3f}", flush=True)
 
 
 if __name__ == "__main__":
