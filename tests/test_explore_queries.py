@@ -226,3 +226,17 @@ def test_money_queries_on_orders_booked_by_the_linkage_plan(rn):
         if e["status"] == "PAID" and e["b"]:
             paid[e["b"]] += e["amount"]
     assert {r["id"]: r["paid_cents"] for r in run_example(rn, "top_earners", {"limit": 1000})} == dict(paid)
+
+    # withdrawals (issue 6) freeze 20 %: frozen_money lists exactly those members and entries
+    from graph.withdrawals_store import withdraw
+
+    earners = sorted(paid, key=lambda m: (-paid[m], m))[:3]
+    for member_id in earners:
+        withdraw(rn, member_id, Decimal(paid[member_id] // 2) / 100)
+    frozen = rn.store.run_text("MATCH (e:Entry {status: 'FROZEN'})-[:TO]->(m:Member) "
+                               "RETURN m.id AS id, sum(e.amount) AS cents, count(e) AS n")
+    expected_frozen = {row["id"]: (row["cents"], row["n"]) for row in frozen}
+    assert set(expected_frozen) == set(earners)
+    rows = run_example(rn, "frozen_money")
+    assert {r["id"]: (r["frozen_cents"], r["frozen_entries"]) for r in rows} == expected_frozen
+    assert [r["frozen_cents"] for r in rows] == sorted((r["frozen_cents"] for r in rows), reverse=True)
