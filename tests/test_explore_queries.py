@@ -240,3 +240,16 @@ def test_money_queries_on_orders_booked_by_the_linkage_plan(rn):
     rows = run_example(rn, "frozen_money")
     assert {r["id"]: (r["frozen_cents"], r["frozen_entries"]) for r in rows} == expected_frozen
     assert [r["frozen_cents"] for r in rows] == sorted((r["frozen_cents"] for r in rows), reverse=True)
+
+
+def test_the_graph_model_doc_shows_every_example_as_it_is():
+    from pathlib import Path
+
+    from graph.store import query_text
+
+    doc = (Path(__file__).parent.parent / "docs" / "graph-model.md").read_text(encoding="utf-8")
+    shown = "\n".join(line.strip() for line in doc.splitlines())
+    for name in examples():
+        body = [line.strip() for line in query_text(f"explore/{name}").splitlines() if not line.startswith("//")]
+        assert f"`{name}`" in doc
+        assert "\n".join(line for line in body if line) in shown, f"docs/graph-model.md shows an old {name}"
