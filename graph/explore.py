@@ -30,6 +30,7 @@ PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _WRITE_CLAUSES = re.compile(
     r"(?<![.\w$])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b(?!\s*:)", re.IGNORECASE
 )
+_ALIASES = re.compile(r"\bAS\s+[A-Za-z_][A-Za-z0-9_]*", re.IGNORECASE)  # `RETURN x AS set` is no write
 _STRINGS_AND_COMMENTS = re.compile(
     r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL
 )
@@ -44,7 +45,8 @@ class ExploreResult:
 
 def write_clause(cypher: str) -> str | None:
     """The first write clause of a statement (outside strings and comments), or None."""
-    found = _WRITE_CLAUSES.search(_STRINGS_AND_COMMENTS.sub(" ", cypher))
+    text = _ALIASES.sub(" ", _STRINGS_AND_COMMENTS.sub(" ", cypher))
+    found = _WRITE_CLAUSES.search(text)
     return found.group(1).upper() if found else None
 
 

@@ -83,6 +83,8 @@ def test_the_database_refuses_writes_without_the_pre_check(small, statement, mon
 def test_write_words_in_strings_names_and_comments_are_not_writes(small):
     assert write_clause("MATCH (m:Member) WHERE m.name <> 'CREATE' RETURN m.created_at, {set: 1} // DELETE") is None
     assert write_clause("RETURN `SET` AS x /* MERGE */") is None
+    assert write_clause("MATCH (m:Member) RETURN m.id AS create, m.name AS Set") is None
+    assert write_clause("MATCH (m:Member) WITH m AS x SET x.a = 1") == "SET"
     assert write_clause("MATCH (n) DETACH DELETE n") == "DETACH"
     assert explore(small, "MATCH (m:Member {id: 'a'}) RETURN 'DELETE me' AS word, m.created_at > 0 AS t").rows == [["DELETE me", True]]
 
