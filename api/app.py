@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from api import family
+from api import explore, family
 from api.context import Context, caller_is_admin
 from api.schema import schema
 from graph.rotation import weekly_rotation
@@ -27,7 +27,7 @@ BackgroundJob = Callable[[Refnet], Awaitable[None]]
 BACKGROUND_JOBS: list[BackgroundJob] = [weekly_rotation]
 
 # Plain HTTP routes of feature modules, besides /healthz and /graphql.
-EXTRA_ROUTES: list[Route] = [*family.ROUTES]
+EXTRA_ROUTES: list[Route] = [*family.ROUTES, *explore.ROUTES]
 
 
 class RefnetGraphQL(GraphQL):

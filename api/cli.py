@@ -86,7 +86,7 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 # Modules that add sub-commands with @command (imported before parsing).
-COMMAND_MODULES: tuple[str, ...] = ("api.rotation", "api.pools", "api.family", "api.periods")
+COMMAND_MODULES: tuple[str, ...] = ("api.rotation", "api.pools", "api.family", "api.periods", "api.explore")
 
 
 def main(argv: list[str] | None = None) -> int:

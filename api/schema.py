@@ -7,13 +7,13 @@ from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from api import differential, family, members, orders, periods, pools, refunds, rotation
+from api import differential, explore, family, members, orders, periods, pools, refunds, rotation
 from api.errors import CodedErrors
 from api.scalars import SCALARS
 
 MAX_QUERY_DEPTH = 12
 
-QUERIES: tuple[type, ...] = (members.Query, orders.Query, rotation.Query, pools.Query, family.Query, differential.Query, refunds.Query)
+QUERIES: tuple[type, ...] = (members.Query, orders.Query, rotation.Query, pools.Query, family.Query, differential.Query, explore.Query, refunds.Query)
 MUTATIONS: tuple[type, ...] = (members.Mutation, orders.Mutation, rotation.Mutation, pools.Mutation, family.Mutation, periods.Mutation, refunds.Mutation)
 
 schema = strawberry.Schema(

@@ -19,7 +19,7 @@ INDEXES: list[tuple[str, str]] = [
     ("Entry", "beneficiary_id"),
     ("Entry", "order_id"),
     ("Pool", "name"),
-    ("Member", "seq"),  # rotation batches go through members by seq range
+    ("Member", "seq"),  # rotation batches and snapshot pages go through members by seq range
     ("Rotation", "week"),
     ("Refund", "id"),  # refunds (issue 8)
     ("Refund", "order_id"),
