@@ -86,7 +86,8 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 # Modules that add sub-commands with @command (imported before parsing).
-COMMAND_MODULES: tuple[str, ...] = ("api.rotation", "api.pools", "api.family", "api.periods", "api.explore")
+COMMAND_MODULES: tuple[str, ...] = ("api.rotation", "api.pools", "api.family", "api.periods", "api.explore",
+                                     "api.refunds")
 
 
 def main(argv: list[str] | None = None) -> int:

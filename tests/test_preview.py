@@ -100,3 +100,11 @@ class TestFamilyWeek:
         assert [(row[0], row[3], row[5]) for row in booked] == [
             (e["id"], int(Decimal(e["amount"]) * 100), e["explanation"]) for e in preview["entries"]]
         assert gql.ok(PREVIEW, p=WEEK)["previewPeriod"]["entries"] == []
+
+
+def test_preview_period_command(tmp_path, capsys) -> None:
+    from api.cli import main
+
+    assert main(["preview-period", "2026-11", "--data", str(tmp_path)]) == 0
+    assert "2026-11: 0 entries, 0.00" in capsys.readouterr().out
+    assert main(["preview-period", "2026-13", "--data", str(tmp_path)]) == 2
