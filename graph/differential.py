@@ -25,6 +25,7 @@ from typing import Any, Iterable, Mapping
 from graph.ledger import Booking, check_conservation
 from graph.money import fmt_money, percent, share
 from graph.plan import PlanError, check_keys, money_value, rate_value, register_module
+from graph.upline import DifferentialStep, differential_walk
 
 PARTNER, CUSTOMER = "PARTNER", "CUSTOMER"
 FUNDINGS = ("company", "sponsor")
@@ -195,21 +196,19 @@ def order_bookings(order: OrderView, config: DifferentialConfig, period: str) ->
             ))
         if config.funding == "sponsor":
             paid_rate = config.recommender_rate
-    for person in (order.buyer, *order.upline):
-        if person.kind != PARTNER or person.rank is None or person.rank.rate <= paid_rate:
-            continue
-        rate = person.rank.rate - paid_rate
-        value = share(amount, rate)
-        if value > 0:
-            own = " on its own order" if person is order.buyer else ""
-            bookings.append(Booking(
-                "differential", "PAID", value,
-                f"differential {percent(person.rank.rate)} - {percent(paid_rate)} already paid below = "
-                f"{percent(rate)} of {v} = {fmt_money(value)} to {person.member_id} ({person.rank.name}, "
-                f"{period}){own}",
-                person.member_id,
-            ))
-        paid_rate = person.rank.rate
+    walk = [DifferentialStep(person.member_id, person.rank.rate if person.kind == PARTNER and person.rank else None,
+                             person.rank.name if person.rank else None)
+            for person in (order.buyer, *order.upline)]
+    for pay in differential_walk(amount, None, walk, paid_below=paid_rate):
+        rate = pay.rate - pay.below
+        own = " on its own order" if pay.member_id == order.buyer.member_id else ""
+        bookings.append(Booking(
+            "differential", "PAID", pay.amount,
+            f"differential {percent(pay.rate)} - {percent(pay.below)} already paid below = "
+            f"{percent(rate)} of {v} = {fmt_money(pay.amount)} to {pay.member_id} ({pay.label}, "
+            f"{period}){own}",
+            pay.member_id,
+        ))
     total = budget(order, config)
     paid = sum((b.amount for b in bookings), ZERO)
     if total - paid > 0:
