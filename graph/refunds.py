@@ -16,6 +16,13 @@ a reversed PAID linkage reward lowers `quota_used` (the quota comes back). A rev
 entry lowers `burned` but pays nothing: burned money goes back to the buyer with the refund,
 never to the member. `available` = paid − withdrawn may become negative (money already
 withdrawn); later earnings pay that off first. POOLED reversals lower the pool's balance.
+The points the order issued are taken back pro rata (`take_back_points`).
+
+Closed periods never change: the reversals are booked in the next open period, and pool shares
+a month close already paid out (the order's level walk, the month's dividend and shareholder
+splits) are reversed there too, pro rata over what each member got (`_reverse_split`). A
+differential order's entries are booked by its month's close; before it there is nothing to
+reverse (the close books the net amount). Details and decisions: docs/refunds.md.
 """
 
 from __future__ import annotations
