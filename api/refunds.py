@@ -175,43 +175,21 @@ class PlanVersion:
 
 @strawberry.type(description="Money of one rule (or the total) in a payout report.")
 class PayoutLine:
-    record: strawberry.Private[payout.PayoutLine]
+    rule: str = strawberry.field(description="The rule, or 'total'.")
+    revenue: Money = strawberry.field(
+        description="The part of the revenue the orders' allocation gave this rule (net of refunds).")
+    paid: Money
+    frozen: Money
+    burned: Money
+    pooled: Money
+    retained: Money
+    cost: Money
+    ratio: Optional[Points] = strawberry.field(
+        description="paid ÷ the report's whole revenue (4 places, rounded down); null without revenue.")
 
-    @strawberry.field(description="The rule, or 'total'.")
-    def rule(self) -> str:
-        return self.record.rule
-
-    @strawberry.field(description="The part of the revenue the orders' allocation gave this rule (net of refunds).")
-    def revenue(self) -> Money:
-        return Money(self.record.revenue)
-
-    @strawberry.field
-    def paid(self) -> Money:
-        return Money(self.record.paid)
-
-    @strawberry.field
-    def frozen(self) -> Money:
-        return Money(self.record.frozen)
-
-    @strawberry.field
-    def burned(self) -> Money:
-        return Money(self.record.burned)
-
-    @strawberry.field
-    def pooled(self) -> Money:
-        return Money(self.record.pooled)
-
-    @strawberry.field
-    def retained(self) -> Money:
-        return Money(self.record.retained)
-
-    @strawberry.field
-    def cost(self) -> Money:
-        return Money(self.record.cost)
-
-    @strawberry.field(description="paid ÷ the report's whole revenue (4 places, rounded down); null without revenue.")
-    def ratio(self) -> Optional[Points]:
-        return Points(self.record.ratio) if self.record.ratio is not None else None
+    @classmethod
+    def of(cls, line: payout.PayoutLine) -> "PayoutLine":
+        return cls(**{name: getattr(line, name) for name in payout.PayoutLine.__dataclass_fields__})
 
 
 @strawberry.type(description="What the plan paid out of the revenue between from and to (entries' time).")
@@ -232,11 +210,11 @@ class PayoutReport:
 
     @strawberry.field
     def total(self) -> PayoutLine:
-        return PayoutLine(record=self.record.total)
+        return PayoutLine.of(self.record.total)
 
     @strawberry.field
     def rules(self) -> list[PayoutLine]:
-        return [PayoutLine(record=line) for line in self.record.rules]
+        return [PayoutLine.of(line) for line in self.record.rules]
 
 
 @strawberry.type
