@@ -38,7 +38,7 @@ from graph.ledger import Booking, entry_rows, member_deltas
 from graph.money import from_cents, to_cents
 from graph.period_close import PeriodRunRecord
 from graph.service import Refnet
-from graph.store import Conflicted, Row
+from graph.store import Conflicted, Row, record_from_row
 
 log = logging.getLogger("refnet.differential")
 
@@ -66,9 +66,7 @@ class DifferentialRun:
 
     @classmethod
     def from_row(cls, row: Row) -> "DifferentialRun":
-        values = {name: row.get(name) for name in cls.__dataclass_fields__}
-        values["total"] = from_cents(row["total"])
-        return cls(**values)
+        return record_from_row(cls, row, money=("total",))
 
 
 def check_month(period: str) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from graph.errors import BadInput
 from graph.money import from_cents, from_units, to_cents
+from graph.store import record_from_row
 
 if TYPE_CHECKING:
     from graph.service import Refnet
@@ -126,9 +127,7 @@ class EntryRecord:
 
     @classmethod
     def from_row(cls, row: dict) -> "EntryRecord":
-        values = {name: row.get(name) for name in cls.__dataclass_fields__}
-        values["amount"] = from_cents(row["amount"])
-        return cls(**values)
+        return record_from_row(cls, row, money=("amount",))
 
     @property
     def source(self) -> str:

@@ -20,7 +20,7 @@ from graph.placement import (
     propagate,
 )
 from graph.service import Refnet
-from graph.store import Conflicted, Row
+from graph.store import Conflicted, Row, record_from_row
 
 log = logging.getLogger("refnet.members")
 
@@ -53,7 +53,7 @@ class MemberRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> "MemberRecord":
-        return cls(**{name: row.get(name) for name in cls.__dataclass_fields__})
+        return record_from_row(cls, row)
 
 
 @dataclass(frozen=True)

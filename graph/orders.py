@@ -21,7 +21,7 @@ from graph.members import check_member_id
 from graph.money import CENT, fmt_money, from_cents, to_cents
 from graph.plan import Plan, load_plan
 from graph.service import Refnet
-from graph.store import Conflicted, Row
+from graph.store import Conflicted, Row, record_from_row
 
 log = logging.getLogger("refnet.orders")
 
@@ -41,10 +41,7 @@ class OrderRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> "OrderRecord":
-        values = {name: row.get(name) for name in cls.__dataclass_fields__}
-        values["amount"] = from_cents(row["amount"])
-        values["refunded"] = from_cents(row.get("refunded") or 0)
-        return cls(**values)
+        return record_from_row(cls, row, money=("amount", "refunded"))
 
 
 def plan_of(rn: Refnet) -> Plan:

@@ -39,7 +39,7 @@ from graph.linkage import LINKAGE_SHARES
 from graph.members import check_member_id
 from graph.money import CENT, fmt_money, from_cents, to_cents
 from graph.service import Refnet
-from graph.store import Conflicted, Row
+from graph.store import Conflicted, Row, record_from_row
 
 log = logging.getLogger("refnet.refunds")
 
@@ -97,9 +97,7 @@ class RefundRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> "RefundRecord":
-        values = {name: row.get(name) for name in cls.__dataclass_fields__}
-        values["amount"] = from_cents(row["amount"])
-        return cls(**values)
+        return record_from_row(cls, row, money=("amount",))
 
 
 @dataclass

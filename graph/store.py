@@ -26,6 +26,17 @@ def query_text(name: str) -> str:
     return resources.files("cypher").joinpath(f"{name}.cypher").read_text(encoding="utf-8")
 
 
+def record_from_row(cls: type[T], row: Row, money: tuple[str, ...] = ()) -> T:
+    """A frozen dataclass from a query row: fields by name (missing ones None), the `money`
+    fields converted from integer cents (a missing one is 0)."""
+    from graph.money import from_cents
+
+    values = {name: row.get(name) for name in cls.__dataclass_fields__}  # type: ignore[attr-defined]
+    for name in money:
+        values[name] = from_cents(row.get(name) or 0)
+    return cls(**values)
+
+
 class Store(Protocol):
     backend: str
 
