@@ -23,12 +23,20 @@ def _domain_error(error: GraphQLError) -> DomainError | None:
 
 
 def should_mask(error: GraphQLError) -> bool:
-    if _domain_error(error) is not None:
-        return False
-    if error.original_error is None:  # parse and validation errors from GraphQL itself
-        return False
-    log.error("unexpected error in %s", error.path, exc_info=error.original_error)
-    return True
+    """Mask all but coded domain errors and GraphQL's own parse and validation errors."""
+    return _domain_error(error) is None and error.original_error is not None
+
+
+def log_errors(errors: list[GraphQLError]) -> None:
+    """A client's mistake is one line at INFO; anything else is logged with its traceback."""
+    for error in errors:
+        domain = _domain_error(error)
+        if domain is not None:
+            log.info("%s at %s: %s", domain.code, error.path, domain.message)
+        elif error.original_error is None:
+            log.info("invalid request: %s", error.message)
+        else:
+            log.error("unexpected error at %s", error.path, exc_info=error.original_error)
 
 
 class CodedErrors(MaskErrors):

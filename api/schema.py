@@ -8,15 +8,29 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from api import differential, explore, family, members, orders, periods, pools, refunds, rotation
-from api.errors import CodedErrors
+from api.errors import CodedErrors, log_errors
 from api.scalars import SCALARS
 
 MAX_QUERY_DEPTH = 12
 
-QUERIES: tuple[type, ...] = (members.Query, orders.Query, rotation.Query, pools.Query, family.Query, differential.Query, explore.Query, refunds.Query)
-MUTATIONS: tuple[type, ...] = (members.Mutation, orders.Mutation, rotation.Mutation, pools.Mutation, family.Mutation, periods.Mutation, refunds.Mutation)
+QUERIES: tuple[type, ...] = (
+    members.Query, orders.Query, rotation.Query, pools.Query, family.Query, differential.Query, explore.Query,
+    refunds.Query,
+)
+MUTATIONS: tuple[type, ...] = (
+    members.Mutation, orders.Mutation, rotation.Mutation, pools.Mutation, family.Mutation, periods.Mutation,
+    refunds.Mutation,
+)
 
-schema = strawberry.Schema(
+
+class Schema(strawberry.Schema):
+    """Logs errors by kind (api/errors.py) instead of every one with a traceback."""
+
+    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
+        log_errors(errors)
+
+
+schema = Schema(
     query=merge_types("Query", QUERIES),
     mutation=merge_types("Mutation", MUTATIONS),
     extensions=[CodedErrors, lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH)],
