@@ -1,13 +1,9 @@
 """See-point routing (rules §3) before and after one weekly rotation (rules §4), for the same
-placement. Needs orders (issue 3)."""
+placement."""
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip("graph.orders", reason="see-point routing needs orders (graph.orders, issue 3)")
-
-from tests.test_rotation import set_week  # noqa: E402
+from tests.test_rotation import set_week
 
 REGISTER = "mutation($input: RegisterInput!) { registerMember(input: $input) { id } }"
 RECORD = "mutation($input: OrderInput!) { recordOrder(input: $input) { id } }"
