@@ -3,6 +3,8 @@ placement."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.test_rotation import set_week
 
 REGISTER = "mutation($input: RegisterInput!) { registerMember(input: $input) { id } }"
