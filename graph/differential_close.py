@@ -175,6 +175,7 @@ def close_period(
     for number, start_at in enumerate(range(0, len(ids), batch)):
         chunk = ids[start_at:start_at + batch]
         rn.guard(lambda: _book_batch(rn, period, key, chunk, config, ranks, base))
+        log.info("closing %s: %d of %d orders booked", period, min(start_at + batch, len(ids)), len(ids))
         if after_batch is not None:
             after_batch(number)
 

@@ -74,8 +74,10 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     if "pools" not in run["steps"]:
         rn.guard(lambda: _close_pools(rn, run_id, period, at))
     if plan is not None and plan.has("level"):
+        batches = 0
         while rn.guard(lambda: _close_level_batch(rn, run_id, period, at)):
-            pass
+            batches += 1
+            log.info("closing %s: level differential, %d batches of %d orders booked", period, batches, LEVEL_BATCH)
     finished = rn.store.run("period_run_finish", {"id": run_id, "finished_at": rn.clock()})[0]
     record = _record(finished)
     log.info("closed %s: %d entries, %s", period, record.entries, record.total)
