@@ -82,40 +82,25 @@ class Mutation:
 
 @strawberry.type(description="Money of one rule and status in a period preview.")
 class RuleTotal:
-    record: strawberry.Private[preview.RuleTotal]
+    rule: str
+    status: EntryStatus
+    amount: Money
+    entries: int
 
-    @strawberry.field
-    def rule(self) -> str:
-        return self.record.rule
-
-    @strawberry.field
-    def status(self) -> EntryStatus:
-        return EntryStatus(self.record.status)
-
-    @strawberry.field
-    def amount(self) -> Money:
-        return Money(self.record.amount)
-
-    @strawberry.field
-    def entries(self) -> int:
-        return self.record.entries
+    @classmethod
+    def of(cls, total: preview.RuleTotal) -> "RuleTotal":
+        return cls(rule=total.rule, status=EntryStatus(total.status), amount=total.amount, entries=total.entries)
 
 
 @strawberry.type(description="What one member would be credited (PAID and FROZEN) by a period close.")
 class MemberTotal:
-    record: strawberry.Private[preview.MemberTotal]
+    member_id: strawberry.ID
+    amount: Money
+    entries: int
 
-    @strawberry.field
-    def member_id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.member_id)
-
-    @strawberry.field
-    def amount(self) -> Money:
-        return Money(self.record.amount)
-
-    @strawberry.field
-    def entries(self) -> int:
-        return self.record.entries
+    @classmethod
+    def of(cls, total: preview.MemberTotal) -> "MemberTotal":
+        return cls(member_id=strawberry.ID(total.member_id), amount=total.amount, entries=total.entries)
 
 
 @strawberry.type(description="The entries closePeriod would book now, with totals; nothing is booked.")
@@ -132,11 +117,11 @@ class PeriodPreview:
 
     @strawberry.field
     def by_rule(self) -> list[RuleTotal]:
-        return [RuleTotal(record=record) for record in self.record.by_rule]
+        return [RuleTotal.of(total) for total in self.record.by_rule]
 
     @strawberry.field
     def by_member(self) -> list[MemberTotal]:
-        return [MemberTotal(record=record) for record in self.record.by_member]
+        return [MemberTotal.of(total) for total in self.record.by_member]
 
     @strawberry.field
     def total(self) -> Money:
