@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from graph.errors import BadInput, Conflict, Forbidden, NotFound
 from graph.placement import (
@@ -242,12 +243,13 @@ def place(rn: Refnet, sponsor: SponsorView, member_id: str, seq: int) -> dict:
     change on the way up: the placement parameters of `member_register`."""
     decision = choose_target(sponsor)
     chain = read_chain(rn, decision.target_id)
-    parent = chain[0]
+    parent = next(chain)
     if parent.children >= 3:
         raise Conflicted()  # another process filled it between our two reads; read again
     slot = parent.children + 1  # slots fill lowest first and never free up
     new = FreePosition(parent.depth + 1, seq, member_id)
-    changes = propagate(chain, new, slot, lambda member: read_children(rn, member)) or [(parent.member_id, parent.free)]
+    links = itertools.chain([parent], chain)
+    changes = propagate(links, new, slot, lambda member: read_children(rn, member)) or [(parent.member_id, parent.free)]
     frees = [{"id": member, "free_id": free.member_id, "free_depth": free.depth, "free_seq": free.seq}
              for member, free in changes]
     return {"parent_id": parent.member_id, "slot": slot, "depth": parent.depth + 1, "frees": frees}
@@ -265,11 +267,18 @@ def _sponsor_view(row: Row) -> SponsorView:
     return SponsorView(row["id"], row["referrals"], row["r"], row["depth"], row["seq"], lines)
 
 
-def read_chain(rn: Refnet, member_id: str) -> list[ChainLink]:
-    return [
-        ChainLink(row["id"], row["depth"], row["seq"], row["own_slot"], row["children"], _free(row))
-        for row in rn.store.run("placement_chain", {"id": member_id})
-    ]
+CHAIN_CHUNK = 4  # links per read: the literal bound of cypher/placement_chain.cypher, plus one
+
+
+def read_chain(rn: Refnet, member_id: str) -> Iterator[ChainLink]:
+    """The placement path from `member_id` up to its root, nearest first, read a few links at a
+    time: a placement's first free positions rarely change more than a level or two up."""
+    start: str | None = member_id
+    while start is not None:
+        rows = rn.store.run("placement_chain", {"id": start})
+        for row in rows:
+            yield ChainLink(row["id"], row["depth"], row["seq"], row["own_slot"], row["children"], _free(row))
+        start = rows[-1]["parent_id"] if len(rows) == CHAIN_CHUNK else None
 
 
 def read_children(rn: Refnet, member_id: str) -> dict[int, FreePosition]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Callable
+from typing import Callable, Iterable
 
 SLOTS = (1, 2, 3)
 
@@ -107,7 +107,7 @@ class ChainLink:
 
 
 def propagate(
-    chain: list[ChainLink],
+    chain: Iterable[ChainLink],
     new_member: FreePosition,
     slot: int,
     children_of: Callable[[str], dict[int, FreePosition]],
