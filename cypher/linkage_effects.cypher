@@ -5,7 +5,7 @@
 // {balance, market (deltas, cents), units, last_num, last_den, holdings (new count)}.
 // $holdings: [{id, member_id, order_id, amount, units, sold, seq, active, cap_key}] to store
 // (cap_key null once inactive; `issued` keeps the units first stored: what the purchase issued). $members: [{id, points, paid, withdrawn, frozen, team_orders,
-// team_sales, shares_milli (deltas), identity (null = unchanged), fund_released (null = unchanged)}].
+// team_sales, shares_milli, released (deltas), identity (null = unchanged), fund_released (null = unchanged)}].
 // $entries: rows of graph.ledger.entry_rows with `points` (units, or null).
 // Returns moved (members updated) and booked (entries created); no row when the graph changed.
 MATCH (v:Meta {key: 'version'})
@@ -40,7 +40,8 @@ CALL {
       m.team_sales = coalesce(m.team_sales, 0) + d.team_sales,
       m.shares_milli = coalesce(m.shares_milli, 0) + d.shares_milli,
       m.identity = coalesce(d.identity, m.identity),
-      m.fund_released = coalesce(d.fund_released, m.fund_released)
+      m.fund_released = coalesce(d.fund_released, m.fund_released),
+      m.released = coalesce(m.released, 0) + d.released
   RETURN count(m) AS moved
 }
 CALL {

@@ -126,9 +126,6 @@ def _releases(rn: Refnet, plan, effects: Effects, path: list[dict]) -> None:
         if not any(line.member_id in on_path for line in firsts) or not release_due(firsts, config):
             continue
         amount = frozen[sponsor_id]
-        target = effects.member(sponsor_id)
-        target["paid"] += amount
-        target["frozen"] -= amount
-        target["fund_released"] = True
+        effects.release(sponsor_id, amount)
         effects.bookings.append((release_booking(sponsor_id, from_cents(amount), firsts, config), None))
 

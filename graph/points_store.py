@@ -111,8 +111,17 @@ class Effects:
     def member(self, member_id: str) -> dict:
         return self.members.setdefault(member_id, {
             "id": member_id, "points": 0, "paid": 0, "withdrawn": 0, "frozen": 0, "team_orders": 0,
-            "team_sales": 0, "shares_milli": 0, "identity": None, "fund_released": None,
+            "team_sales": 0, "shares_milli": 0, "identity": None, "fund_released": None, "released": 0,
         })
+
+    def release(self, member_id: str, cents: int) -> None:
+        """The mutual fund (rules §6) gives a member's frozen money back: it is available again,
+        and counted as `released`, not as earnings."""
+        target = self.member(member_id)
+        target["paid"] += cents
+        target["frozen"] -= cents
+        target["released"] += cents
+        target["fund_released"] = True
 
     def book_sale(self, sale: Sale) -> None:
         self.member(sale.member_id)["points"] -= sale.units

@@ -5,7 +5,8 @@ and bosses, and how concentrated the earnings are: the share of all paid money t
 the top 1 % and top 10 % of members, and the Gini coefficient of paid money.
 
 Decided (docs/decisions.md, "Exploration"): earnings are the members' `paid` counters (money
-booked PAID to them, integer cents); concentration is taken over *all* members, those paid
+booked PAID to them, integer cents) less what the mutual fund released back to them (`released`:
+their own frozen withdrawals, not earnings); concentration is taken over *all* members, those paid
 nothing included; the top p % is the ceil(p % of members) best paid (at least one member);
 with nothing paid every share and the Gini are 0. Ratios are floats (they are not money).
 """
@@ -108,7 +109,7 @@ def compute_report(snapshot: Snapshot, snapshot_ms: float = 0.0) -> NetworkRepor
         placement=tree_shape("placement", snapshot.array("depth"), fill=True),
         sponsor=tree_shape("sponsor", snapshot.array("sponsor_depth"), fill=False),
         line_balance=line_balance(placement_parent, snapshot.array("size")),
-        earnings=concentration(snapshot.array("paid")),
+        earnings=concentration(snapshot.array("paid") - snapshot.array("released")),
         frozen=int(snapshot.array("frozen").sum()),
         burned=int(snapshot.array("burned").sum()),
         snapshot_ms=snapshot_ms,

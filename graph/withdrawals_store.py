@@ -51,11 +51,9 @@ def withdraw(rn: Refnet, member_id: str, amount: Decimal) -> list[EntryRecord]:
             lines = first_lines(rn, member_id, config.release_lines)
             if release_due(lines, config):
                 released = True
-                target["fund_released"] = True
+                effects.release(member_id, state["frozen"])
                 if state["frozen"] > 0:
                     effects.bookings.append((release_booking(member_id, from_cents(state["frozen"]), lines, config), None))
-                    target["paid"] += state["frozen"]
-                    target["frozen"] -= state["frozen"]
                     paid += state["frozen"]
         released_now = len(effects.bookings)
         available = from_cents(paid - state["withdrawn"])

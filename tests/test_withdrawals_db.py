@@ -10,6 +10,7 @@ from graph import members, orders
 from graph.errors import BadInput
 from graph.ledger import balance, ledger
 from graph.service import Refnet
+from graph.snapshot import read_snapshot
 from graph.withdrawals_store import withdraw
 
 D = Decimal
@@ -45,6 +46,13 @@ def test_freeze_and_release(rn: Refnet) -> None:
     assert after.frozen == D("0.00")
     released = [e for e in ledger(rn, member_id="s", rule="withdrawal", first=100) if e.explanation.startswith("released")]
     assert [(e.status, e.amount) for e in released] == [("PAID", D("10.00"))]
+    # the release is the member's own money back, not earnings: the report leaves it out
+    earned = sum((e.amount for e in ledger(rn, member_id="s", first=1000)
+                  if e.status == "PAID" and e.rule != "withdrawal"), D("0.00"))
+    counters = read_snapshot(rn)
+    row = counters.index["s"]
+    assert counters.array("paid")[row] - counters.array("released")[row] == int(earned * 100)
+    assert counters.array("released")[row] == 1000
     # once released, withdrawals are paid in full
     entries = withdraw(rn, "s", D("10.00"))
     assert [(e.status, e.amount) for e in entries] == [("PAID", D("10.00"))]
