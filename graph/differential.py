@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping
 
 from graph.ledger import Booking, check_conservation
 from graph.money import fmt_money, percent, share
-from graph.plan import PlanError, check_keys, money_value, rate_value, register_module
+from graph.plan import PlanError, check_keys, rate_value, register_module, stair_steps
 from graph.upline import DifferentialStep, differential_walk
 
 PARTNER, CUSTOMER = "PARTNER", "CUSTOMER"
@@ -71,24 +71,7 @@ def parse_config(table: Mapping[str, Any], where: str) -> DifferentialConfig:
     if funding not in FUNDINGS:
         raise PlanError(f"{where}.funding: must be one of {', '.join(FUNDINGS)}, got {funding!r}")
     recommender_rate = rate_value(table, "recommender_rate", where)
-    raw_ranks = table.get("ranks")
-    if not isinstance(raw_ranks, list) or not raw_ranks:
-        raise PlanError(f"{where}.ranks: missing (an array of {{name, rate, group_volume}})")
-    ranks: list[Rank] = []
-    for index, raw in enumerate(raw_ranks):
-        here = f"{where}.ranks[{index}]"
-        if not isinstance(raw, dict):
-            raise PlanError(f"{here}: must be a table {{name, rate, group_volume}}")
-        check_keys(raw, ("name", "rate", "group_volume"), here)
-        name = raw.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise PlanError(f"{here}.name: missing (a non-empty string)")
-        rank = Rank(name.strip(), rate_value(raw, "rate", here), money_value(raw, "group_volume", here))
-        if ranks and not (rank.threshold > ranks[-1].threshold and rank.rate > ranks[-1].rate):
-            raise PlanError(f"{here}: rate and group_volume must both rise above the rank before")
-        if any(other.name == rank.name for other in ranks):
-            raise PlanError(f"{here}.name: {rank.name!r} appears twice")
-        ranks.append(rank)
+    ranks = [Rank(name, rate, volume) for name, volume, rate in stair_steps(table, "ranks", "group_volume", where)]
     config = DifferentialConfig(tuple(ranks), recommender_rate, funding)
     if funding == "sponsor" and recommender_rate > config.top_rate:
         raise PlanError(f"{where}.recommender_rate: with sponsor funding at most the top rank's rate")

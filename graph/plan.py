@@ -94,6 +94,31 @@ def check_keys(table: Mapping[str, Any], allowed: set[str] | tuple[str, ...], wh
             raise PlanError(f"{where}.{key}: unknown key (known: {', '.join(sorted(allowed))})")
 
 
+def stair_steps(table: Mapping[str, Any], key: str, threshold: str, where: str) -> list[tuple[str, Decimal, Decimal]]:
+    """A plan's stair table — career ranks, team levels — as (name, threshold, rate) steps:
+    `key = [{name, <threshold>, rate}, …]`, non-empty, names unique, thresholds (money) and
+    rates both rising from one step to the next."""
+    raw = table.get(key)
+    if not isinstance(raw, list) or not raw:
+        raise PlanError(f"{where}.{key}: missing (a non-empty array of {{name, {threshold}, rate}} tables)")
+    steps: list[tuple[str, Decimal, Decimal]] = []
+    for index, item in enumerate(raw):
+        here = f"{where}.{key}[{index}]"
+        if not isinstance(item, dict):
+            raise PlanError(f"{here}: must be a table {{name, {threshold}, rate}}")
+        check_keys(item, ("name", threshold, "rate"), here)
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise PlanError(f"{here}.name: missing (a non-empty string)")
+        step = (name.strip(), money_value(item, threshold, here), rate_value(item, "rate", here))
+        if steps and not (step[1] > steps[-1][1] and step[2] > steps[-1][2]):
+            raise PlanError(f"{here}: rate and {threshold} must both rise above the step before")
+        if any(other[0] == step[0] for other in steps):
+            raise PlanError(f"{here}.name: {step[0]!r} appears twice")
+        steps.append(step)
+    return steps
+
+
 def section_table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     table = data.get(name, {})
     if not isinstance(table, dict):

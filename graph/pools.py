@@ -230,28 +230,12 @@ def parse_dividend(table: Mapping[str, Any], where: str) -> DividendConfig:
 
 def parse_level(table: Mapping[str, Any], where: str) -> LevelConfig:
     """[level]: peer_rate = "0.10", levels = [{name = "v1", sales = "10000.00", rate = "0.005"}, …]."""
-    from graph.plan import PlanError, check_keys, money_value, rate_value
+    from graph.plan import check_keys, rate_value, stair_steps
 
     check_keys(table, ("levels", "peer_rate"), where)
     levels = DEFAULT_LEVELS
     if "levels" in table:
-        raw = table["levels"]
-        if not isinstance(raw, list) or not raw:
-            raise PlanError(f"{where}.levels: a non-empty list of {{name, sales, rate}} tables")
-        parsed: list[Level] = []
-        for index, item in enumerate(raw):
-            at = f"{where}.levels[{index}]"
-            if not isinstance(item, dict):
-                raise PlanError(f"{at}: must be a table")
-            check_keys(item, ("name", "sales", "rate"), at)
-            name = item.get("name")
-            if not isinstance(name, str) or not name:
-                raise PlanError(f"{at}.name: missing")
-            level = Level(name, money_value(item, "sales", at), rate_value(item, "rate", at))
-            if parsed and (level.sales <= parsed[-1].sales or level.rate <= parsed[-1].rate):
-                raise PlanError(f"{at}: thresholds and rates must rise")
-            parsed.append(level)
-        levels = tuple(parsed)
+        levels = tuple(Level(name, sales, rate) for name, sales, rate in stair_steps(table, "levels", "sales", where))
     peer = rate_value(table, "peer_rate", where) if "peer_rate" in table else Decimal("0.10")
     return LevelConfig(levels, peer)
 

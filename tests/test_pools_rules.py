@@ -133,3 +133,20 @@ def test_differential_walk_shared_form() -> None:
     steps = [DifferentialStep("p", D("0.20"), "Direktor")]
     paid = list(differential_walk(D("1000.00"), None, steps, paid_below=D("0.05")))
     assert [(p.member_id, p.amount) for p in paid] == [("p", D("150.00"))]
+
+
+@pytest.mark.parametrize("old, new", [
+    ('rate = "0.01" }', 'rate = "0.004" }'),  # v2 pays less than v1
+    ('name = "v2"', 'name = "v1"'),  # a name twice
+])
+def test_a_level_table_must_rise_with_unique_names(old, new):
+    from importlib import resources
+
+    from graph.plan import PlanError, parse_plan
+
+    text = resources.files("plans").joinpath("linkage-3plus1.toml").read_text(encoding="utf-8")
+    bad = text.replace(old, new, 1)
+    assert bad != text
+    with pytest.raises(PlanError) as error:
+        parse_plan(bad.encode())
+    assert "level.levels[1]" in error.value.message
