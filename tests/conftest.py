@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from graph.service import Refnet
 from graph.store.embedded import EmbeddedFalkor
 from graph.store.falkor_store import FalkorStore
-from graph.service import Refnet
 
 _graph_numbers = itertools.count()
 

@@ -38,9 +38,7 @@ class PlacementModel:
         self.referrals[sponsor] += 1
         k = self.referrals[sponsor]
         lines = self.children[sponsor]
-        if k <= 3 and len(lines) < 3:
-            parent = sponsor
-        elif not lines:
+        if (k <= 3 and len(lines) < 3) or not lines:
             parent = sponsor
         else:
             want_wealth = (k - 4) % 3 in (0, 1)

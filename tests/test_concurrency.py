@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterator
 
 import httpx
 import networkx as nx
@@ -90,18 +89,17 @@ ORDER = "mutation($input: OrderInput!) { recordOrder(input: $input) { id at entr
 
 
 def test_parallel_http_recordings_of_one_order_book_once(rn):
-    with live_server(rn) as url:
-        with httpx.Client(timeout=30) as client:
-            for member_id, sponsor in (("S", None), ("A", "S")):
-                client.post(url, json={"query": REGISTER, "variables": {
-                    "input": {"id": member_id, "name": member_id, "sponsorId": sponsor}}}).raise_for_status()
+    with live_server(rn) as url, httpx.Client(timeout=30) as client:
+        for member_id, sponsor in (("S", None), ("A", "S")):
+            client.post(url, json={"query": REGISTER, "variables": {
+                "input": {"id": member_id, "name": member_id, "sponsorId": sponsor}}}).raise_for_status()
 
-            def record(index: int) -> dict:
-                order = {"id": f"o-{index % 2}", "buyerId": "A", "amount": "1000.00"}
-                return client.post(url, json={"query": ORDER, "variables": {"input": order}}).json()
+        def record(index: int) -> dict:
+            order = {"id": f"o-{index % 2}", "buyerId": "A", "amount": "1000.00"}
+            return client.post(url, json={"query": ORDER, "variables": {"input": order}}).json()
 
-            with ThreadPoolExecutor(max_workers=12) as pool:
-                answers = list(pool.map(record, range(24)))
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            answers = list(pool.map(record, range(24)))
     assert all(not answer.get("errors") for answer in answers), answers
     for order_id in ("o-0", "o-1"):
         seen = [a["data"]["recordOrder"] for a in answers if a["data"]["recordOrder"]["id"] == order_id]

@@ -13,12 +13,12 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.plans.differential import close as differential_close
-from graph.network import members
-from graph.ledger import orders
-from graph.plans.differential.rules import OrderView, Person, order_bookings
 from graph.core.money import to_cents
 from graph.core.plan import load_plan
+from graph.ledger import orders
+from graph.network import members
+from graph.plans.differential import close as differential_close
+from graph.plans.differential.rules import OrderView, Person, order_bookings
 from graph.service import Refnet
 
 # rules §9: (group volume threshold in cents, rate in %), the recommender's 5 %
@@ -117,7 +117,7 @@ def test_a_closed_month_equals_the_model(falkor, month):
     balances = rn.store.run_text("MATCH (m:Member) RETURN m.id AS id, coalesce(m.paid, 0) AS paid")
     earned: dict[str, int] = defaultdict(int)
     for entries in expected.values():
-        for rule, status, who, cents in entries:
+        for _rule, status, who, cents in entries:
             if status == "PAID":
                 earned[who] += cents
     assert {row["id"]: row["paid"] for row in balances} == {m: earned[m] for m in kind}

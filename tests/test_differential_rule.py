@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from graph.plans.differential.rules import DEFAULT_RANKS, group_volumes, qualify
 from graph.core.plan import PlanError, load_plan, parse_plan
+from graph.plans.differential.rules import DEFAULT_RANKS, group_volumes, qualify
 
 D = Decimal
 

@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from graph.network import members
+from graph.service import Refnet
 from graph.store.embedded import DataDirBusy, EmbeddedFalkor
 from graph.store.schema import ensure_schema
-from graph.service import Refnet
 from graph.store.store import open_store
 
 

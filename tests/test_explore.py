@@ -8,9 +8,9 @@ import json
 import pytest
 
 from graph.analytics import explore as exploring
-from graph.network import members
-from graph.core.errors import BadInput, Forbidden
 from graph.analytics.explore import explore, parse_param, write_clause
+from graph.core.errors import BadInput, Forbidden
+from graph.network import members
 
 SLOW = ("UNWIND range(1, 3000) AS x UNWIND range(1, 3000) AS y WITH x, y WHERE (x * y) % 7 = 3 "
         "RETURN x, y")
@@ -45,10 +45,10 @@ def test_reads_and_json_safe_values(small):
                             "1.5 AS f, [1, 'x'] AS l, {k: null} AS map")
     assert result.columns == ["m", "s", "sponsor", "f", "l", "map"]
     assert not result.truncated
-    (m, s, sponsor, f, l, mapping), = result.rows
+    (m, s, sponsor, f, items, mapping), = result.rows
     assert m["labels"] == ["Member"] and m["properties"]["id"] == "a" and m["properties"]["name"] == "A"
     assert s == {"type": "SPONSORED_BY", "properties": {}}
-    assert (sponsor, f, l, mapping) == ("root", 1.5, [1, "x"], {"k": None})
+    assert (sponsor, f, items, mapping) == ("root", 1.5, [1, "x"], {"k": None})
     path = explore(small, "MATCH p = (m:Member {id: 'a'})-[:PLACED_UNDER]->(r:Member) RETURN p").rows[0][0]
     assert [n["properties"]["id"] for n in path["nodes"]] == ["a", "root"]
     assert path["relationships"][0]["type"] == "PLACED_UNDER" and path["relationships"][0]["properties"] == {"slot": 1}

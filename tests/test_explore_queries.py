@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from typing import Iterator
+from collections.abc import Iterator
 
 import networkx as nx
 import pytest
@@ -188,8 +188,8 @@ def test_money_queries_on_orders_booked_by_the_linkage_plan(rn):
     import random
     from decimal import Decimal
 
-    from graph.network import members
     from graph.ledger import orders
+    from graph.network import members
 
     rng = random.Random(3)
     ids = ["root"]

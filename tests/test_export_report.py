@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from graph.analytics import export as exporting
-from graph.network import members
-from graph.network.placement import designation
 from graph.analytics.report import compute_report, concentration, network_report, top_count
 from graph.analytics.snapshot import read_snapshot
+from graph.network import members
+from graph.network.placement import designation
 from tests.explore_network import build
 
 
@@ -116,7 +116,7 @@ def test_report_on_the_generated_network(network):
     assert report.agents == sum(s == "AGENT" for s in net.statuses.values())
     assert report.bosses == sum(s == "BOSS" for s in net.statuses.values())
     placement_depths = [len(nx.descendants(net.placement, n)) for n in net.placement]
-    assert [(l.depth, l.members) for l in report.placement.levels] == sorted(
+    assert [(level.depth, level.members) for level in report.placement.levels] == sorted(
         (d, placement_depths.count(d)) for d in set(placement_depths))
     assert report.placement.max_depth == max(placement_depths)
     assert report.sponsor.max_depth == max(len(nx.descendants(net.sponsor, n)) for n in net.sponsor)

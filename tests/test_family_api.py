@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from graph.plans.family import periods
-from graph.plans.family.plan import FamilyPlan
 from graph.core.plan import Plan, load_plan, parse_plan
 from graph.network.members import register
+from graph.plans.family import periods
+from graph.plans.family.plan import FamilyPlan
 
 NOW = periods.bounds("2026-W12")[0] + 2 * 86_400_000  # Wednesday 2026-03-18 00:00 UTC
 WEEK = "2026-W10"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from graph.core.errors import BadInput, NotFound
-from graph.plans.family import activity, families
 from graph.core.plan import Plan, load_plan
 from graph.network.members import register
+from graph.plans.family import activity, families
 
 GOOD = """family_id,member_id,type,at,diamonds,category,amount
 F,a,LIVE_GIFT,2024-01-10T10:00:00Z,12000,,
@@ -105,7 +105,7 @@ def test_the_command_line(tmp_path: Path, capsys):
     with_ids = tmp_path / "with_ids.csv"
     with_ids.write_text("id,member_id,type,at,diamonds\nw1,a,BATTLE,2024-01-11T10:00:00Z,300\n"
                         "w2,b,RANKING,2024-01-11T10:00:00Z,200\n", encoding="utf-8")
-    for expected in ("imported 2 activity events", "imported 0 activity events from %s (2 already recorded)" % with_ids):
+    for expected in ("imported 2 activity events", f"imported 0 activity events from {with_ids} (2 already recorded)"):
         assert main(["import-activity", str(with_ids), "--family", "F", "--data", str(data), "--plan", "family"]) == 0
         assert expected in capsys.readouterr().out
     rn = Refnet.start(open_store(data), load_plan("family"))

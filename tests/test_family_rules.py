@@ -9,13 +9,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from graph.core.errors import BadInput
+from graph.core.plan import PlanError, load_plan
 from graph.plans.family import commission, health, periods
 from graph.plans.family.activity import ActivityEvent
 from graph.plans.family.families import FamilyMemberRecord
 from graph.plans.family.plan import FamilyPlan, load_shipped
-from graph.core.plan import PlanError, load_plan
 
 PLAN_FILE = Path(__file__).parent.parent / "plans" / "family.toml"
 H = health.HOUR_MS
@@ -108,7 +110,7 @@ def test_periods():
     assert periods.previous("2026-01") == "2025-12"
     assert periods.last_periods(AS_OF, "week", 3, include_current=False) == ["2026-W07", "2026-W08", "2026-W09"]
     for bad in ("2026-W54", "2026-13", "2026W48", "week"):
-        with pytest.raises(Exception):
+        with pytest.raises(BadInput):
             periods.bounds(bad)
 
 

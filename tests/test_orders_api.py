@@ -6,8 +6,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-from graph.network import members
 from graph.ledger import orders
+from graph.network import members
 
 REGISTER = "mutation($input: RegisterInput!) { registerMember(input: $input) { id } }"
 RECORD = """

@@ -7,11 +7,11 @@ from fractions import Fraction
 
 import pytest
 
-from graph.network import members
-from graph.ledger import orders
 from graph.core.errors import BadInput
-from graph.ledger.entries import balance, ledger
 from graph.core.money import from_cents, to_units
+from graph.ledger import orders
+from graph.ledger.entries import balance, ledger
+from graph.network import members
 from graph.plans.linkage.points import Holding, PointsConfig, issue, sell
 from graph.plans.linkage.points_store import market_view, read_market, sell_points
 from graph.service import Refnet

@@ -4,7 +4,6 @@ against an independent plain-Python model of the points market."""
 from __future__ import annotations
 
 import bisect
-
 from decimal import Decimal
 from fractions import Fraction
 
@@ -206,7 +205,7 @@ class Model:
                    and lot[2] * p + lot[3] >= self.multiple * lot[1]]
             if not due:
                 return
-            lot = min(due, key=lambda l: ((self.multiple * l[1] - l[3]) / l[2], self.lots.index(l)))
+            lot = min(due, key=lambda lt: ((self.multiple * lt[1] - lt[3]) / lt[2], self.lots.index(lt)))
             self._sell([(lot, lot[2])], lot[2])
             lot[4] = False
 

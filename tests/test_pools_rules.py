@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from graph.core.errors import BadInput
+from graph.network.upline import DifferentialStep, differential_walk
 from graph.plans.linkage.pools import (
     COFOUNDER,
     DIRECTOR,
@@ -20,7 +21,6 @@ from graph.plans.linkage.pools import (
     split_dividend,
     split_shareholder,
 )
-from graph.network.upline import DifferentialStep, differential_walk
 from graph.plans.linkage.withdrawals import FirstLine, WithdrawalConfig, release_due, withdrawal_bookings
 
 D = Decimal

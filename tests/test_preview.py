@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from graph.network import members
-from graph.ledger import orders, period_close, refunds
 from graph.core.plan import load_plan
+from graph.ledger import orders, period_close, refunds
 from graph.ledger.preview import preview_period
+from graph.network import members
 from tests.test_refunds_closed import ms
 
 PREVIEW = """query($p: String!) { previewPeriod(period: $p) {

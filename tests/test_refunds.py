@@ -188,9 +188,9 @@ def test_refunds_racing_on_two_engines_never_refund_more_than_the_order(rn):
     """Two engines on one graph (two processes): the graph's version decides."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from graph.network import members
-    from graph.ledger import orders, refunds
     from graph.core.errors import BadInput
+    from graph.ledger import orders, refunds
+    from graph.network import members
     from graph.service import Refnet
 
     members.register(rn, "X", member_id="X")

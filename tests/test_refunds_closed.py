@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from graph.ledger import entries as ledger, orders, refunds
-from graph.plans.linkage import close as linkage_close
+from graph.ledger import entries as ledger
+from graph.ledger import orders, refunds
 from graph.network import members
+from graph.plans.linkage import close as linkage_close
 
 D = Decimal
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from graph.core.plan import load_plan
-from tests.test_differential_api import CLOSE, buy, close, entries, member, register
+from tests.test_differential_api import buy, close, entries, member, register
 from tests.test_refunds import REFUND
 
 PREVIEW = "query($p: String!) { previewPeriod(period: $p) { total entries { id amount beneficiaryId } } }"

@@ -12,12 +12,12 @@ from fractions import Fraction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from graph.plans.linkage import close as linkage_close
-from graph.network import members
-from graph.ledger import orders, refunds
 from graph.core.money import from_cents
 from graph.core.plan import load_plan
+from graph.ledger import orders, refunds
 from graph.ledger.refunds import reversal_cents
+from graph.network import members
+from graph.plans.linkage import close as linkage_close
 from graph.service import Refnet
 from tests.test_refunds_closed import ms
 

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.network import members, rotation
 from graph.core.errors import BadInput
+from graph.network import members, rotation
 from graph.network.placement import LineKind, designation
 from graph.service import Refnet
 from graph.store.store import open_store
