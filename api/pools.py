@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import call, require_admin
+from api.permissions import Public
 from api.orders import LedgerEntry
 from api.periods import PeriodRun
 from api.scalars import Money, Points
@@ -47,7 +48,7 @@ class PointsMarket:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Public: the points market.")
+    @strawberry.field(description="Public: the points market.", permission_classes=[Public])
     async def points_market(self, info: Info) -> PointsMarket:
         return PointsMarket(view=await call(points_store.market_view, info.context.rn))
 

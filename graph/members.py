@@ -21,6 +21,7 @@ from graph.placement import (
     propagate,
 )
 from graph.service import Refnet
+from graph.text import check_plain_text
 from graph.store import Conflicted, Row, record_from_row
 
 log = logging.getLogger("refnet.members")
@@ -88,7 +89,7 @@ def check_name(name: str) -> str:
         raise BadInput("name: must not be empty")
     if len(name) > NAME_MAX:
         raise BadInput(f"name: at most {NAME_MAX} characters")
-    return name
+    return check_plain_text(name, "name")
 
 
 def check_landing_slug(slug: str, field: str = "landingSlug") -> str:
