@@ -10,7 +10,7 @@ from strawberry.types import Info
 from api.auth import PrincipalKind
 from api.context import call
 from api.permissions import Public
-from graph import tokens
+from graph.access import tokens
 
 
 @strawberry.type(name="Principal", description="Who is calling: the principal of this request.")

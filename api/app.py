@@ -21,7 +21,7 @@ from api.ratelimit import SignUpLimits
 from api.schema import schema
 from api.transport import STATUS_CODES, RequestRefused, check_graphql_request, check_query_params, decode_json, error_response, \
     read_body
-from graph.rotation import weekly_rotation
+from graph.network.rotation import weekly_rotation
 from graph.service import Refnet
 
 log = logging.getLogger("refnet.api")

@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from api.transport import RequestRefused, check_strings, error_response, read_body
-from graph import tokens
+from graph.access import tokens
 from graph.service import Refnet
 
 SESSION_COOKIE = "refnet_session"

@@ -10,7 +10,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.auth import ADMIN, Principal
-from graph import members
+from graph.network import members
 from graph.service import Refnet
 
 T = TypeVar("T")

@@ -13,10 +13,10 @@ from api.context import call
 from api.permissions import MemberInScope, OwnMemberId, Public, SignedIn, SourceInScope, SourceIsSelf
 from api.orders import Balance, load_balance
 from api.pools import Identity
-from graph import withdrawals_store
-from graph import members
-from graph.errors import Forbidden
-from graph.members import LineRecord, MemberRecord, TreeNodeRecord
+from graph.plans.linkage import withdrawals_store
+from graph.network import members
+from graph.core.errors import Forbidden
+from graph.network.members import LineRecord, MemberRecord, TreeNodeRecord
 
 IN_SCOPE = [SourceInScope]  # the member itself or one of its downlines
 

@@ -20,8 +20,8 @@ from strawberry.types.lazy_type import LazyType
 from strawberry.utils.str_converters import to_camel_case
 
 from api.auth import Principal, PrincipalKind
-from graph import tokens
-from graph.errors import Forbidden, Unauthenticated
+from graph.access import tokens
+from graph.core.errors import Forbidden, Unauthenticated
 
 # Value types whose fields anyone who reached the object may read.
 REACHABLE_TYPES = {

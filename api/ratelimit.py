@@ -17,7 +17,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from graph.errors import DomainError
+from graph.core.errors import DomainError
 
 DEFAULT_PER_ADDRESS = "10/minute"
 DEFAULT_PER_SLUG = "30/hour"

@@ -8,8 +8,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from api.cli import main, open_engine
-from graph import members
+from cli.main import main, open_engine
+from graph.network import members
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_query_row_cap_and_timeout(data, capsys):
     assert code == 0 and json.loads(out)["rows"] == [[x] for x in range(1, 8)] and json.loads(out)["truncated"]
     assert "only the first 7" in err
     code, out, err = run(data, capsys, "query", "UNWIND range(1, 3000) AS x UNWIND range(1, 3000) AS y "
-                         "WITH x, y WHERE (x * y) % 7 = 3 RETURN x, y", "--timeout-ms", "50")
+                         "WITH x, y WHERE (x * y) % 7 = 3 RETURN count(*) AS n", "--timeout-ms", "50")
     assert code == 2 and "BAD_INPUT" in err and "50 ms" in err
 
 
@@ -78,7 +78,7 @@ def test_export_command(data, capsys, tmp_path, fmt):
     code, _, err = run(data, capsys, "export", "--tree", "placement", "--format", fmt, "-o", str(target))
     assert code == 0 and "exported 8 members, 7 edges" in err
     if fmt == "csv":
-        from graph.export import read_csv
+        from graph.analytics.export import read_csv
 
         with target.open(encoding="utf-8", newline="") as source:
             graph = read_csv(source)
