@@ -76,7 +76,8 @@ class Mutation:
 
     @strawberry.mutation(description="Grants an identity of the dividend pool (null revokes); counted as it "
                                      "stands when a month is closed.")
-    async def set_identity(self, info: Info, member_id: strawberry.ID, identity: Optional[Identity]) -> Optional[Identity]:
+    async def set_identity(self, info: Info, member_id: strawberry.ID,
+                           identity: Optional[Identity] = None) -> Optional[Identity]:
         require_admin(info)
         value = await call(withdrawals_store.set_identity, info.context.rn, str(member_id),
                            identity.value if identity is not None else None)
