@@ -165,3 +165,13 @@ def test_every_field_has_a_policy_and_undeclared_ones_are_admin_only(gql):
                     (name, field["name"], policy)
     undeclared = [key for key, policy in POLICY.items() if policy == "AdminOnly"]
     assert "Query.explore" in undeclared and "Mutation.closePeriod" in undeclared
+
+
+def test_the_chart_of_a_family_named_with_dollars_and_its_leaders_cookie_free_access(gql, world):
+    gql.ok('mutation { createFamily(id: "G", name: "Cash $ Kings $x$", leaderId: "R") { id } }', ADMIN)
+    response = gql.http.get("/families/G/chart.svg", headers={"Authorization": f"Bearer {ADMIN}"})
+    assert response.status_code == 200 and response.text.lstrip().startswith("<?xml")
+    leader = {"Authorization": f"Bearer {world['LEADER'].token}"}
+    assert gql.http.get("/families/F/chart.svg", headers=leader).status_code == 200
+    refused = gql.http.get("/families/G/chart.svg", headers=leader)
+    assert refused.status_code == 403 and refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
