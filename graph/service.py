@@ -29,7 +29,10 @@ class Refnet:
     def start(cls, store: Store, plan: Any = None) -> "Refnet":
         from graph.core.plan_versions import register
 
+        from graph.network.rotation import upgrade_offsets
+
         ensure_schema(store)
         engine = cls(store, plan)
+        upgrade_offsets(store, engine.clock())  # offsets stored before the rotation run counter
         register(store, plan, engine.clock())  # a changed plan file is a new version (issue 8)
         return engine
