@@ -8,7 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from api import access, differential, explore, family, members, orders, periods, pools, refunds, rotation
+from api import access, batch, differential, explore, family, members, orders, periods, pools, refunds, rotation
 from api.errors import CodedErrors, log_errors
 from api.limits import LIMITS, CachedParse, DocumentLimits
 from api.permissions import apply_default_deny
@@ -22,7 +22,7 @@ QUERIES: tuple[type, ...] = (
 )
 MUTATIONS: tuple[type, ...] = (
     members.Mutation, orders.Mutation, rotation.Mutation, pools.Mutation, family.Mutation, periods.Mutation,
-    refunds.Mutation, access.Mutation,
+    refunds.Mutation, access.Mutation, batch.Mutation,
 )
 
 

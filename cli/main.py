@@ -112,7 +112,8 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 # Modules that add sub-commands with @command (imported before parsing).
-COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.family", "cli.periods", "cli.explore", "cli.ledger")
+COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.family", "cli.periods", "cli.explore", "cli.ledger",
+                                   "cli.register")
 
 
 def main(argv: list[str] | None = None) -> int:
