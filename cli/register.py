@@ -37,7 +37,11 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
                     raise BadInput(f"{path.name} line {number}: expected an object like {{\"name\": ...}}")
                 yield row
         return
-    for row in csv.DictReader(io.StringIO(text)):
+    reader = csv.DictReader(io.StringIO(text))
+    unknown = sorted(set(reader.fieldnames or []) - set(FIELDS))
+    if unknown:
+        raise BadInput(f"{path.name}: unknown column(s) {', '.join(unknown)}; the columns are {', '.join(FIELDS)}")
+    for row in reader:
         yield {key: value for key, value in row.items() if value not in ("", None)}
 
 

@@ -47,4 +47,4 @@ def test_an_unknown_column_is_refused_before_anything_is_booked(tmp_path, capsys
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name,sponsor\nroot,Company,\n", encoding="utf-8")
     assert main(["register", str(bad), "--data", str(data)]) == 2
-    assert "unknown field(s) sponsor" in capsys.readouterr().err
+    assert "unknown column(s) sponsor" in capsys.readouterr().err
