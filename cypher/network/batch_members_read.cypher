@@ -1,6 +1,6 @@
 // What booking a batch of registrations reads of existing members $ids: the fields placement
 // keeps on each, its placement parent and slot, its sponsor, its placement children
-// (kids: [{slot, id}]) and its rotation offset r (Meta.rotation_runs - full_at, 0 while not
+// (kids: [{slot, id, size, free_id, free_depth, free_seq}]) and its rotation offset r (Meta.rotation_runs - full_at, 0 while not
 // full). One row per known id (graph.network.batch reads the rows).
 MATCH (v:Meta {key: 'version'})
 UNWIND $ids AS wanted
@@ -13,4 +13,6 @@ RETURN m.id AS id, m.kind AS kind, m.depth AS depth, m.sponsor_depth AS sponsor_
        m.children AS children, m.size AS size,
        m.free_id AS free_id, m.free_depth AS free_depth, m.free_seq AS free_seq,
        p.id AS parent_id, up.slot AS own_slot, s.id AS sponsor_id,
-       collect(CASE WHEN c IS NULL THEN NULL ELSE {slot: l.slot, id: c.id} END) AS kids
+       collect(CASE WHEN c IS NULL THEN NULL ELSE
+         {slot: l.slot, id: c.id, size: c.size, free_id: c.free_id, free_depth: c.free_depth, free_seq: c.free_seq}
+       END) AS kids

@@ -68,6 +68,7 @@ class _Node:
     own_slot: int | None
     sponsor_id: str | None
     kids: dict[int, str] = field(default_factory=dict)
+    stored_kids: dict[str, tuple[int, FreePosition]] = field(default_factory=dict)  # size, free as read
 
     @classmethod
     def from_row(cls, row: Row) -> "_Node":
@@ -75,7 +76,9 @@ class _Node:
                    row["r"], row["full_at"], row["children"] or 0, row["size"] or 1,
                    FreePosition(row["free_depth"], row["free_seq"], row["free_id"]),
                    row["parent_id"], row["own_slot"], row["sponsor_id"],
-                   {kid["slot"]: kid["id"] for kid in row["kids"] if kid is not None})
+                   {kid["slot"]: kid["id"] for kid in row["kids"] if kid is not None},
+                   {kid["id"]: (kid["size"] or 1, FreePosition(kid["free_depth"], kid["free_seq"], kid["free_id"]))
+                    for kid in row["kids"] if kid is not None})
 
 
 class _Placements:
@@ -88,12 +91,31 @@ class _Placements:
         self.changed: set[str] = set()
         self.newly_full = 0
 
-    def load(self, ids: list[str], uplines: bool = False) -> None:
+    def load(self, ids: list[str]) -> list[_Node]:
+        """Reads the members of `ids` not read yet; returns those read."""
         missing = sorted({member_id for member_id in ids if member_id not in self.nodes})
-        if missing:
-            query = "batch_uplines_read" if uplines else "batch_members_read"
-            for row in self.rn.store.run(query, {"ids": missing}):
-                self.nodes.setdefault(row["id"], _Node.from_row(row))  # the batch's own state wins
+        if not missing:
+            return []
+        read = [_Node.from_row(row) for row in self.rn.store.run("batch_members_read", {"ids": missing})]
+        for node in read:
+            self.nodes[node.id] = node
+        return read
+
+    def load_paths(self, ids: list[str]) -> None:
+        """Reads `ids` and their placement ancestors, a level per statement, stopping where the
+        paths reach members read already (paths share their upper part)."""
+        frontier = ids
+        while frontier:
+            frontier = [node.parent_id for node in self.load(frontier) if node.parent_id is not None]
+
+    def prefetch(self, sponsors: list[str]) -> None:
+        """Reads what the batch will most likely need: the sponsors with their paths and lines,
+        and the paths of where their next referral would go as the graph stands.
+        What the batch's own placements change is read when needed."""
+        self.load_paths(sponsors)
+        targets = {choose_target(self.sponsor_view(self.nodes[sponsor])).target_id
+                   for sponsor in sponsors if sponsor in self.nodes}
+        self.load_paths(sorted(targets))
 
     def node(self, member_id: str) -> _Node | None:
         self.load([member_id])
@@ -104,20 +126,23 @@ class _Placements:
         current: str | None = member_id
         while current is not None:
             if current not in self.nodes:
-                self.load([current], uplines=True)
+                self.load([current])  # its ancestors are most likely read already
             node = self.nodes[current]
             yield node
             current = node.parent_id
 
+    def kid(self, parent: _Node, kid_id: str) -> tuple[int, FreePosition]:
+        """A child's size and first free position: the batch's own when the batch touched it,
+        else as read with its parent (nothing else changes it)."""
+        node = self.nodes.get(kid_id)
+        return (node.size, node.free) if node is not None else parent.stored_kids[kid_id]
+
     def free_of_children(self, member_id: str) -> dict[int, FreePosition]:
-        kids = self.nodes[member_id].kids
-        self.load(list(kids.values()))
-        return {slot: self.nodes[kid].free for slot, kid in kids.items()}
+        node = self.nodes[member_id]
+        return {slot: self.kid(node, kid)[1] for slot, kid in node.kids.items()}
 
     def sponsor_view(self, sponsor: _Node) -> SponsorView:
-        self.load(list(sponsor.kids.values()))
-        lines = tuple(Line(slot, kid, self.nodes[kid].size, self.nodes[kid].free)
-                      for slot, kid in sorted(sponsor.kids.items()))
+        lines = tuple(Line(slot, kid, *self.kid(sponsor, kid)) for slot, kid in sorted(sponsor.kids.items()))
         return SponsorView(sponsor.id, sponsor.referrals, sponsor.r, sponsor.depth, sponsor.seq, lines)
 
     def place(self, member_id: str, kind: str, sponsor: _Node | None, seq: int) -> _Node:
@@ -196,9 +221,7 @@ def _book(rn: Refnet, checked: list[RegisterItem | DomainError]) -> list[Registe
     version, now = taken["version"], rn.clock()
     taken_ids, taken_slugs = set(taken["taken_ids"]), set(taken["taken_slugs"])
     state = _Placements(rn, taken["runs"])
-    sponsors = sorted({item.sponsor_id for item in valid if item.sponsor_id is not None})
-    state.load(sponsors, uplines=True)
-    state.load([kid for sponsor in sponsors if sponsor in state.nodes for kid in state.nodes[sponsor].kids.values()])
+    state.prefetch(sorted({item.sponsor_id for item in valid if item.sponsor_id is not None}))
     outcomes: list[RegisterOutcome] = []
     new: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
