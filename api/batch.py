@@ -30,6 +30,7 @@ class RegisterResult:
     def of(cls, outcome: RegisterOutcome) -> "RegisterResult":
         if outcome.error is not None:
             return cls(member=None, error=ItemError(code=outcome.error.code, message=outcome.error.message))
+        assert outcome.member is not None  # an outcome holds a member or an error
         return cls(member=Member(record=outcome.member), error=None)
 
 

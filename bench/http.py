@@ -20,7 +20,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -43,7 +45,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def measure(url: str, clients: int, total: int, body_of) -> float:  # type: ignore[no-untyped-def]
+async def measure(url: str, clients: int, total: int, body_of: Callable[[], dict[str, Any]]) -> float:
     """Requests per second of `clients` tasks sharing `total` requests (or the deadline)."""
     headers = {"Authorization": f"Bearer {TOKEN}"}
     done = [0]

@@ -28,7 +28,6 @@ class Refnet:
     @classmethod
     def start(cls, store: Store, plan: Any = None) -> "Refnet":
         from graph.core.plan_versions import register
-
         from graph.network.rotation import upgrade_offsets
 
         ensure_schema(store)

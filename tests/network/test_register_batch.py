@@ -87,9 +87,9 @@ def test_a_batch_books_what_registering_one_by_one_books(falkor, seeded, plan, r
     """Random batches with some bad items: the graph after the batch equals the graph after the
     same items registered one by one (placements, counters, seqs, version); the outcomes' codes
     equal the one-by-one codes; placements equal the independent model's."""
+    from graph.network import rotation
     from tests.support.db import graph_numbers
     from tests.support.rotation import set_week
-    from graph.network import rotation
 
     engines = [Refnet.start(falkor.with_graph(f"test_{next(graph_numbers)}")) for _ in range(2)]
     for rn in engines:

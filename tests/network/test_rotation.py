@@ -4,9 +4,7 @@ slide targets after rotation, idempotency, catch-up, concurrency and crash recov
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
-import signal
 import subprocess
 import sys
 import threading
