@@ -1,7 +1,7 @@
 """The differential plan in the graph (rules §9): orders that wait for their month, and the
 month close that books them.
 
-An order in a differential plan is only recorded (`record_order`); its bonuses depend on the
+An order in a differential plan is only recorded (`graph.orders`, flagged `settle`); its bonuses depend on the
 ranks of its month, so `close_period("2026-11")` books them:
 1. a `(:PeriodRun {id: 'differential:2026-11'})` is started (guarded); from then on no order
    of that month is recorded, so everything below reads a month that no longer changes;
@@ -33,7 +33,8 @@ from graph.differential import (
     order_bookings,
     qualify,
 )
-from graph.errors import BadInput, Conflict
+from graph.entry_ids import EntrySource
+from graph.errors import BadInput
 from graph.ledger import Booking, entry_rows, member_deltas
 from graph.money import from_cents, to_cents
 from graph.period_close import PeriodRunRecord
@@ -79,25 +80,9 @@ def run_id(period: str) -> str:
     return f"{MODULE}:{period}"
 
 
-# --- orders --------------------------------------------------------------------------------
-
-
-def record_order(rn: Refnet, version: int, order_id: str, buyer_id: str, amount: Decimal,
-                 referrer_id: str | None, at: int, period: str, plan_version: str | None) -> bool:
-    """Writes an order of a differential plan without booking (its month's close books it);
-    False when the graph changed since `version`. Raises before writing when the buyer refers
-    itself or the order's month is already closed."""
-    if referrer_id is not None and referrer_id == buyer_id:
-        raise BadInput("referrerId: a buyer cannot be the referrer of its own order")
-    run = rn.store.run("differential_run_by_id", {"id": run_id(period)})[0]["run"]
-    if run is not None:
-        raise Conflict(f"at: the month {period} is already closed (period run {run['state'].lower()}); "
-                       "record the order in an open month")
-    rows = rn.store.run("differential_order_record", {
-        "version": version, "id": order_id, "buyer_id": buyer_id, "amount": to_cents(amount),
-        "referrer_id": referrer_id, "referrer_key": referrer_id or "", "at": at, "period": period, "plan_version": plan_version,
-    })
-    return bool(rows)
+def order_source(period: str, order_id: str) -> EntrySource:
+    """What booked an order of the differential plan: its month's close."""
+    return EntrySource.period_step(period, "order", order_id)
 
 
 # --- the month close -----------------------------------------------------------------------
@@ -198,13 +183,11 @@ def _book_batch(rn: Refnet, period: str, key: str, ids: list[str], config: Diffe
     orders = [row["id"] for row in rows]
     result = rn.store.run("differential_book", {
         "version": version, "run_id": key, "period": period, "orders": orders,
-        "deltas": member_deltas(bookings), "entries": entries, "paid": paid,
+        "members": member_deltas(bookings), "entries": entries, "paid": paid,
     })
-    booked = result[0]["entries"] if result else 0
-    if booked != len(entries):
+    if not result or result[0]["entries"] != len(entries):
         raise Conflicted()
-    if not entries and rn.store.run("differential_orders_closed", {"ids": orders})[0]["closed"] != len(orders):
-        raise Conflicted()
+    booked = len(entries)
     return booked
 
 
@@ -217,7 +200,7 @@ def batch_entries(rn: Refnet, period: str, rows: list[Row], config: Differential
     for row in rows:
         of_order = order_bookings(order_view(row, ranks, base), config, period)
         bookings.extend(of_order)
-        entries.extend(entry_rows(of_order, source=f"period:{period}:order:{row['id']}", at=row["at"],
+        entries.extend(entry_rows(of_order, source=order_source(period, row["id"]), at=row["at"],
                                   order_id=row["id"], period=period, plan_version=plan_version))
     return bookings, entries
 

@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from graph.entry_ids import EntrySource
 from graph.errors import BadInput
 from graph.ledger import Booking, entry_rows, member_deltas
 from graph.money import from_cents, to_cents
@@ -93,7 +94,7 @@ def _book(rn: Refnet, version: int, run_id: str, period: str, step: str | None, 
         "members": [{"id": d["id"], "paid": d["paid"]} for d in member_deltas(bookings)],
         "entries": entries,
     })
-    if not rows or rows[0]["booked"] != len(entries):
+    if not rows or rows[0]["entries"] != len(entries):
         raise Conflicted()
 
 
@@ -146,16 +147,16 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
                                               dividend_config_of(plan), period)
         dividend_bookings = split.bookings
         names = sorted(split.carry_out)
-        pools.append({"name": "dividend", "delta": -sum(to_cents(b.amount) for b in split.bookings),
-                      "carry_names": names, "carry_amounts": [to_cents(split.carry_out[n]) for n in names]})
+        pools.append({"name": "dividend", "balance": -sum(to_cents(b.amount) for b in split.bookings),
+                      "set": {"carry_names": names, "carry_amounts": [to_cents(split.carry_out[n]) for n in names]}})
     shareholder_bookings: list[Booking] = []
     if plan is not None and plan.has("shareholder"):
         shares = {row["id"]: Decimal(row["shares_milli"]) / 1000 for row in rn.store.run("shareholders")}
         shareholder_bookings = split_shareholder(from_cents(accrued["shareholder"]), shares, period)
-        pools.append({"name": "shareholder", "delta": -accrued["shareholder"], "carry_names": None,
-                      "carry_amounts": None})
-    entries = (entry_rows(dividend_bookings, f"period:{period}:dividend", at, period=period, plan_version=plan_version)
-               + entry_rows(shareholder_bookings, f"period:{period}:shareholder", at, period=period,
+        pools.append({"name": "shareholder", "balance": -accrued["shareholder"], "set": {}})
+    entries = (entry_rows(dividend_bookings, EntrySource.period_step(period, "dividend"), at, period=period,
+                          plan_version=plan_version)
+               + entry_rows(shareholder_bookings, EntrySource.period_step(period, "shareholder"), at, period=period,
                             plan_version=plan_version))
     bookings = dividend_bookings + shareholder_bookings
     return Step(bookings, entries, pools, order_ids)
@@ -195,9 +196,9 @@ def compute_level(rn: Refnet, period: str, at: int, limit: int) -> Step:
                  for _, member_id, sales in sorted(uplines[row["buyer_id"]])]
         booked = level_bookings(row["id"], from_cents(row["amount"]), from_cents(pool), chain, config)
         bookings.extend(booked)
-        entries.extend(entry_rows(booked, f"period:{period}:level:{row['id']}", at, period=period,
+        entries.extend(entry_rows(booked, EntrySource.period_step(period, "level", row["id"]), at, period=period,
                                   plan_version=plan.version if plan is not None else None))
-    pools = [{"name": "level", "delta": -pool_total, "carry_names": None, "carry_amounts": None}] if pool_total else []
+    pools = [{"name": "level", "balance": -pool_total, "set": {}}] if pool_total else []
     return Step(bookings, entries, pools, [row["id"] for row in orders])
 
 

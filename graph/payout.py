@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
+from graph.entry_ids import revenue_prefixes
 from graph.errors import BadInput
 from graph.money import from_cents
 from graph.service import Refnet
@@ -81,4 +82,4 @@ def aggregate(rows: list[dict], from_ms: int, to_ms: int) -> PayoutReport:
 def payout_report(rn: Refnet, from_ms: int, to_ms: int) -> PayoutReport:
     if to_ms <= from_ms:
         raise BadInput("to: must be after from")
-    return aggregate(rn.store.run("payout_rows", {"from": from_ms, "to": to_ms}), from_ms, to_ms)
+    return aggregate(rn.store.run("payout_rows", {"from": from_ms, "to": to_ms, "revenue": revenue_prefixes()}), from_ms, to_ms)

@@ -1,17 +1,16 @@
 """`closePeriod` for whatever plan the deployment runs: one entry point, one run record.
 
-Each plan module closes its own periods (linkage months: `graph.linkage_close`; family weeks:
-`graph.family.commission`; differential months: `graph.differential_close`); this module picks
-the one the running plan switches on.
+Each plan closes its own periods through its modules' `on_close` / `on_preview` hooks
+(`graph.plugin`); the first module of the running plan that closes periods does it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
 
 from graph.errors import BadInput
+from graph.plugin import plugins
 from graph.service import Refnet
 
 
@@ -27,33 +26,33 @@ class PeriodRunRecord:
 
 
 def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
-    """Closes `period` with the running plan's period module; idempotent."""
-    return _module(rn, period)[0](period)
+    """Closes `period` with the running plan's module that closes periods; idempotent. Orders
+    a crash left half-done are finished first, so the close splits their pool shares too."""
+    from graph.orders import finish_half_done
+
+    _check(period)
+    finish_half_done(rn)
+    for module in plugins(rn):
+        record = module.on_close(rn, period)
+        if record is not None:
+            return record
+    raise _no_close(period)
 
 
 def preview_period(rn: Refnet, period: str) -> list[dict]:
     """The entry rows `close_period(period)` would book now, booking nothing (issue 8)."""
-    return _module(rn, period)[1](period)
+    _check(period)
+    for module in plugins(rn):
+        rows = module.on_preview(rn, period)
+        if rows is not None:
+            return rows
+    raise _no_close(period)
 
 
-def _module(rn: Refnet, period: str) -> tuple[Callable[[str], PeriodRunRecord], Callable[[str], list[dict]]]:
-    """(close, preview) of the running plan's period module."""
+def _check(period: str) -> None:
     if not isinstance(period, str):
         raise BadInput("period: must be a string like 2026-11 or 2026-W48")
-    modules = rn.plan.modules if rn.plan is not None else frozenset()
-    if "family" in modules:
-        from graph.family import commission
-        from graph.family.plan import plan_of
 
-        return (lambda p: commission.close_period(rn, plan_of(rn), p),
-                lambda p: commission.preview_period(rn, plan_of(rn), p))
-    if "differential" in modules:
-        from graph import differential_close
 
-        return (lambda p: differential_close.close_period(rn, p).summary(),
-                lambda p: differential_close.preview_period(rn, p))
-    if modules & {"dividend_pool", "level", "shareholder"}:
-        from graph import linkage_close
-
-        return lambda p: linkage_close.close_period(rn, p), lambda p: linkage_close.preview_period(rn, p)
-    raise BadInput(f"period: no module of the running plan closes periods like {period!r}")
+def _no_close(period: str) -> BadInput:
+    return BadInput(f"period: no module of the running plan closes periods like {period!r}")

@@ -26,9 +26,11 @@ class Refnet:
 
     @classmethod
     def start(cls, store: Store, plan: Any = None) -> "Refnet":
+        from graph.orders import finish_half_done
         from graph.plan_versions import register
 
         ensure_schema(store)
         engine = cls(store, plan)
         register(store, plan, engine.clock())  # a changed plan file is a new version (issue 8)
+        finish_half_done(engine)  # an order a crash left half-done by an earlier version's two statements
         return engine

@@ -10,6 +10,7 @@ never act on a stale read.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from functools import cache
 from importlib import resources
@@ -20,10 +21,24 @@ Row = dict[str, Any]
 T = TypeVar("T")
 
 
+INCLUDE = re.compile(r"^[ \t]*// include: (\S+)[ \t]*$", re.MULTILINE)
+
+
 @cache
 def query_text(name: str) -> str:
-    """The text of `cypher/<name>.cypher` (sub-folders with '/', e.g. "explore/top_recruiters")."""
-    return resources.files("cypher").joinpath(f"{name}.cypher").read_text(encoding="utf-8")
+    """The text of `cypher/<name>.cypher` (sub-folders with '/', e.g. "explore/top_recruiters"),
+    each `// include: <fragment>` line replaced by `cypher/<fragment>.fragment`: Cypher has no
+    includes, and one business operation must stay one statement (the ledger writer is shared)."""
+    return _expand(resources.files("cypher").joinpath(f"{name}.cypher").read_text(encoding="utf-8"))
+
+
+def _expand(text: str) -> str:
+    return INCLUDE.sub(lambda match: _expand(fragment_text(match[1])).rstrip("\n"), text)
+
+
+@cache
+def fragment_text(name: str) -> str:
+    return resources.files("cypher").joinpath(f"{name}.fragment").read_text(encoding="utf-8")
 
 
 def record_from_row(cls: type[T], row: Row, money: tuple[str, ...] = ()) -> T:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
+from graph.entry_ids import WITHDRAWAL, EntrySource
 from graph.errors import BadInput, NotFound
 from graph.ledger import EntryRecord
 from graph.members import check_member_id
@@ -65,7 +66,7 @@ def withdraw(rn: Refnet, member_id: str, amount: Decimal) -> list[EntryRecord]:
         at = rn.clock()
         from graph.orders import period_of
 
-        entries = effects.rows(f"withdrawal:{state['version'] + 1}", at, period_of(at), plan_version)
+        entries = effects.rows(str(EntrySource.of(WITHDRAWAL, state["version"] + 1)), at, period_of(at), plan_version)
         write_effects(rn, state["version"], effects, entries, None, None)
         return [EntryRecord.from_row(row) for row in entries[released_now:]]  # the release comes first
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
+from graph.entry_ids import FAMILY, EntrySource
 from graph.errors import BadInput
 from graph.family import periods
 from graph.family.plan import FamilyPlan, plan_version
@@ -90,7 +91,7 @@ def family_period_entries(rn: Refnet, plan: FamilyPlan, family_id: str, period: 
         return None, [], []  # the family did not exist then: leave the period open for a history import
     diamonds = {row["member_id"]: int(row["diamonds"]) for row in view["members"]}
     booked = bookings(view["leader_id"], diamonds, plan)
-    rows = entry_rows(booked, source=f"family:{family_id}:{period}", at=now, period=period,
+    rows = entry_rows(booked, source=EntrySource.of(FAMILY, family_id, period), at=now, period=period,
                       plan_version=plan_version(rn))
     return view, booked, rows
 
@@ -125,7 +126,7 @@ def close_family_period(rn: Refnet, plan: FamilyPlan, family_id: str, period: st
                 raise Conflicted()
             return 0
         result = rn.store.run("family/period_close", {
-            **params, "count": len(rows), "total": to_cents(total), "entries": rows, "deltas": member_deltas(booked),
+            **params, "count": len(rows), "total": to_cents(total), "entries": rows, "members": member_deltas(booked),
         })
         if not result or result[0]["entries"] != len(rows):
             raise Conflicted()

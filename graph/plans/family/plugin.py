@@ -1,0 +1,22 @@
+"""The family plan's module as a plug-in: its period close (the leader's commission) and its
+GraphQL types and CLI commands (families, activity, health)."""
+
+from __future__ import annotations
+
+from graph.family import commission
+from graph.family.plan import plan_of
+from graph.period_close import PeriodRunRecord
+from graph.plugin import PlanModule
+from graph.service import Refnet
+
+
+class Family(PlanModule):
+    names = ("family",)
+    graphql = ("api.family",)
+    commands = ("api.family",)
+
+    def on_close(self, rn: Refnet, period: str) -> PeriodRunRecord:
+        return commission.close_period(rn, plan_of(rn), period)
+
+    def on_preview(self, rn: Refnet, period: str) -> list[dict]:
+        return commission.preview_period(rn, plan_of(rn), period)
