@@ -186,7 +186,8 @@ def resolve(name: str) -> type[PlanModule] | None:
         except ImportError:
             return None
         found = [value for value in vars(module).values()
-                 if isinstance(value, type) and issubclass(value, PlanModule) and value.__module__ == module.__name__]
+                 if isinstance(value, type) and issubclass(value, PlanModule) and value is not PlanModule
+                 and value.__module__.startswith(module.__name__)]
         if len(found) == 1:
             PLUGINS[name] = found[0]
     return PLUGINS.get(name)
