@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.entry_ids import EntryId, EntrySource, revenue_prefixes
-from graph.ledger import Booking, entry_rows
-from graph.members import ID_PATTERN
+from graph.ledger.entry_ids import EntryId, EntrySource, revenue_prefixes
+from graph.ledger.entries import Booking, entry_rows
+from graph.network.members import ID_PATTERN
 
 IDS = st.from_regex(ID_PATTERN, fullmatch=True)
 STORED = [

@@ -10,8 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from graph import members, order_effects, orders
-from graph.period_close import close_period
+from graph.network import members
+from graph.plans.linkage import order_effects
+from graph.ledger import orders
+from graph.ledger.period_close import close_period
 from graph.service import Refnet
 
 D = Decimal

@@ -1,3 +1,4 @@
-"""Plan differential (rules §9): orders wait for their month; its close books the differential."""
+"""The differential plan (rules §9): `rules` is the pure bonus computation, `close` books the
+month close, `plugin` plugs both into the engine (orders wait for their month)."""
 
 from graph.plans.differential import plugin as plugin

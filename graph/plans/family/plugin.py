@@ -3,10 +3,10 @@ GraphQL types and CLI commands (families, activity, health)."""
 
 from __future__ import annotations
 
-from graph.family import commission
-from graph.family.plan import plan_of
-from graph.period_close import PeriodRunRecord
-from graph.plugin import PlanModule
+from graph.plans.family import commission
+from graph.plans.family.plan import plan_of
+from graph.ledger.period_close import PeriodRunRecord
+from graph.core.plugin import PlanModule
 from graph.service import Refnet
 
 

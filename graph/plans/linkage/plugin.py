@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import linkage_close, order_effects
-from graph.allocation import ALLOCATED
-from graph.linkage import LINKAGE_SHARES, Allocation, Ancestor, Holder, OrderView, allocate
-from graph.ledger import member_deltas
-from graph.money import from_cents, to_cents
-from graph.period_close import PeriodRunRecord
-from graph.plan import register_share
+from graph.plans.linkage import close as linkage_close
+from graph.plans.linkage import order_effects
+from graph.ledger.allocation import ALLOCATED
+from graph.plans.linkage.allocation import LINKAGE_SHARES, Allocation, Ancestor, Holder, OrderView, allocate
+from graph.ledger.entries import member_deltas
+from graph.core.money import from_cents, to_cents
+from graph.ledger.period_close import PeriodRunRecord
+from graph.core.plan import register_share
 from graph.plans.linkage import refunds
-from graph.plugin import OrderDraft, PlanModule, RefundDraft
+from graph.ledger.drafts import OrderDraft, RefundDraft
+from graph.core.plugin import PlanModule
 from graph.service import Refnet
 
 register_share("dividend_pool", "dividend_pool", "POOLED", "dividend")

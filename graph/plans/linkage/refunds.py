@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from graph.entry_ids import EntrySource
-from graph.plugin import RefundDraft
-from graph.points import Holding, Market, config_of
-from graph.points_store import holding_row
-from graph.refunds import book_reversal, read_split, reversal_cents, reverse_closed
+from graph.ledger.entry_ids import EntrySource
+from graph.ledger.drafts import RefundDraft
+from graph.plans.linkage.points import Holding, Market, config_of
+from graph.plans.linkage.points_store import holding_row
+from graph.ledger.refunds import book_reversal, read_split, reversal_cents, reverse_closed
 from graph.service import Refnet
-from graph.store import Row
+from graph.store.store import Row
 
 
 def points_back(issued: int, amount: int, refunded_before: int, refund: int) -> int:

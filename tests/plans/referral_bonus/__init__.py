@@ -7,11 +7,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Mapping
 
-from graph.allocation import ALLOCATED
-from graph.ledger import Booking, check_conservation, member_deltas
-from graph.money import fmt_money, from_cents, percent, share
-from graph.plan import check_keys, rate_value
-from graph.plugin import OrderDraft, PlanModule
+from graph.ledger.allocation import ALLOCATED
+from graph.ledger.entries import Booking, check_conservation, member_deltas
+from graph.core.money import fmt_money, from_cents, percent, share
+from graph.core.plan import check_keys, rate_value
+from graph.ledger.drafts import OrderDraft
+from graph.core.plugin import PlanModule
 from graph.service import Refnet
 
 RULE = "referral_bonus"

@@ -1,0 +1,27 @@
+// Guarded: books one step of month-close run $run_id: marks step $step done (null: a level
+// batch, guarded by its orders' marks), adds $entry_count / $total (cents) to the run, marks
+// orders $pool_orders (pools_closed) and $level_orders (level_closed) with $period, moves
+// pools ($pools: [{name, balance, set}]) and members' paid counters ($members: [{id, paid}])
+// and creates $entries (graph.ledger.entry_rows).
+// Returns entries (created); no row when the graph changed or the step was done.
+MATCH (v:Meta {key: 'version'})
+SET v.lock = true
+WITH v
+WHERE v.value = $version
+SET v.value = $version + 1
+WITH v
+MATCH (r:PeriodRun {id: $run_id})
+WHERE $step IS NULL OR NOT $step IN r.steps
+SET r.steps = CASE WHEN $step IS NULL THEN r.steps ELSE r.steps + [$step] END,
+    r.entries = r.entries + $entry_count, r.total = r.total + $total
+FOREACH (oid IN $pool_orders |
+  MERGE (o:Order {id: oid})
+  SET o.pools_closed = $period, o.pools_open = null)
+FOREACH (oid IN $level_orders |
+  MERGE (o:Order {id: oid})
+  SET o.level_closed = $period, o.level_open = null)
+WITH DISTINCT v
+// include: ledger/pools
+// include: ledger/members
+// include: ledger/entries
+RETURN entries

@@ -1,0 +1,185 @@
+"""Orders (rules §1): recording one books everything it changes in one guarded statement.
+
+Reads `order_context` (version, an existing order with that id, buyer, sponsor, referrer); then
+each module of the running plan contributes its part to an `OrderDraft` (`graph.plugin`: the
+allocation and its rewards, points, team counters, flags a period close looks for); a plan
+whose modules book no allocation gets the core one (`graph.allocation`). `order_record`
+writes the order and all of it — all or nothing.
+
+Earlier versions wrote an order in two statements (allocation, then effects); an order a crash
+left between them is finished by `finish_half_done` (at start and before a period close) or by
+recording it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from graph.ledger.allocation import ALLOCATED, book_core_allocation
+from graph.core.errors import BadInput, Conflict, NotFound
+from graph.ledger.entries import EntryRecord, entries_of_orders
+from graph.network.members import check_member_id
+from graph.core.money import CENT, fmt_money, from_cents, to_cents
+from graph.core.plan import DEFAULT_PLAN, Plan, load_plan
+from graph.ledger.drafts import OrderDraft
+from graph.core.plugin import plugins
+from graph.service import Refnet
+from graph.store.store import Conflicted, Row, record_from_row
+
+log = logging.getLogger("refnet.orders")
+
+@dataclass(frozen=True)
+class OrderRecord:
+    id: str
+    buyer_id: str
+    amount: Decimal
+    referrer_id: str | None
+    at: int  # epoch ms, UTC
+    period: str  # 'YYYY-MM' of `at`
+    plan_version: str | None
+    refunded: Decimal = field(default=Decimal("0.00"), compare=False)  # refunds so far (issue 8)
+
+    @classmethod
+    def from_row(cls, row: Row) -> "OrderRecord":
+        return record_from_row(cls, row, money=("amount", "refunded"))
+
+
+def plan_of(rn: Refnet) -> Plan:
+    """The engine's plan; an engine started without one runs the default plan (like the CLI)."""
+    if rn.plan is None:
+        from graph.core.plan_versions import register
+
+        rn.plan = load_plan(DEFAULT_PLAN)
+        register(rn.store, rn.plan, rn.clock())
+    return rn.plan
+
+
+def period_of(at_ms: int) -> str:
+    return datetime.fromtimestamp(at_ms / 1000, tz=timezone.utc).strftime("%Y-%m")
+
+
+def record_order(
+    rn: Refnet,
+    order_id: str,
+    buyer_id: str,
+    amount: Decimal,
+    referrer_id: str | None = None,
+    at: int | None = None,
+) -> OrderRecord:
+    """Records an order and books its allocation; idempotent on `order_id`: the same content
+    again returns the stored order, other content is a Conflict. Raises before any write."""
+    check_member_id(order_id, "id")
+    check_member_id(buyer_id, "buyerId")
+    if referrer_id is not None:
+        check_member_id(referrer_id, "referrerId")
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount != amount.quantize(CENT):
+        raise BadInput(f"amount: {amount!r} is not an amount in cents")
+    if at is not None and at < 0:
+        raise BadInput("at: must not be before 1970")
+    plan = plan_of(rn)
+
+    def attempt() -> tuple[OrderRecord, bool]:
+        context = rn.store.run("order_context", {"id": order_id, "buyer_id": buyer_id, "referrer_key": referrer_id or ""})[0]
+        existing = context["existing"]
+        if existing is not None:
+            stored = _same_order(OrderRecord.from_row(existing), buyer_id, amount, referrer_id, at)
+            if existing["half_done"] and context["buyer"] is not None:
+                _finish(rn, stored, context)
+                return stored, True
+            return stored, False
+        if context["buyer"] is None:
+            raise NotFound(f"buyerId: no member with id {buyer_id!r}")
+        if referrer_id is not None and not context["referrer_found"]:
+            raise NotFound(f"referrerId: no member with id {referrer_id!r}")
+        if amount <= 0:
+            raise BadInput(f"amount: must be positive, got {fmt_money(amount)}")
+        if plan.packages and plan.package(amount) is None:
+            prices = ", ".join(fmt_money(p.price) for p in plan.packages)
+            raise BadInput(f"amount: {fmt_money(amount)} is not a package price of plan {plan.name} ({prices})")
+        when = at if at is not None else rn.clock()
+        record = OrderRecord(order_id, buyer_id, amount, referrer_id, when, period_of(when), plan.version)
+        draft = _draft(rn, record, context)
+        for module in plugins(plan):
+            module.on_order(rn, draft)
+        if not draft.notes.get(ALLOCATED):
+            book_core_allocation(draft)
+        draft.flags["effects"] = True  # every module's part is booked: the order is whole
+        rows = rn.store.run("order_record", {
+            "version": context["version"], "id": order_id, "buyer_id": buyer_id, "amount": to_cents(amount),
+            "referrer_id": referrer_id, "referrer_key": referrer_id or "", "at": when, "period": record.period,
+            "plan_version": plan.version, "flags": draft.flags, **draft.changes.params(),
+        })
+        if not rows or rows[0]["entries"] != len(draft.changes.entries):
+            raise Conflicted()
+        return record, True
+
+    record, booked = rn.guard(attempt)
+    if booked:
+        log.info("order %s of %s for %s booked", order_id, buyer_id, fmt_money(amount))
+    return record
+
+
+def _draft(rn: Refnet, record: OrderRecord, context: Row, finishing: bool = False) -> OrderDraft:
+    return OrderDraft(record.id, record.buyer_id, to_cents(record.amount), record.referrer_id, record.at,
+                      record.period, plan_of(rn), context["version"], context["buyer"], context["sponsor"],
+                      finishing=finishing)
+
+
+def _finish(rn: Refnet, record: OrderRecord, context: Row) -> None:
+    """Books what the modules add to an order a crash left half-done (recorded by the two
+    statements of earlier versions): its allocation stands, the rest is booked now."""
+    draft = _draft(rn, record, context, finishing=True)
+    for module in plugins(draft.plan):
+        module.on_order(rn, draft)
+    draft.flags["effects"] = True
+    rows = rn.store.run("order_finish", {"version": context["version"], "id": record.id, "flags": draft.flags,
+                                         **draft.changes.params()})
+    if not rows or rows[0]["entries"] != len(draft.changes.entries):
+        raise Conflicted()
+    log.info("order %s: finished what a crash left half-done", record.id)
+
+
+def finish_half_done(rn: Refnet, limit: int = 1000) -> int:
+    """Finishes every order a crash left half-done (at start and before a period close)."""
+    done = 0
+    while True:
+        ids = [row["id"] for row in rn.store.run("orders_half_done", {"limit": limit})]
+        for order_id in ids:
+            stored = get_order(rn, order_id)
+            if stored is not None:
+                record_order(rn, order_id, stored.buyer_id, stored.amount, stored.referrer_id, stored.at)
+                done += 1
+        if len(ids) < limit:
+            return done
+
+
+def _same_order(stored: OrderRecord, buyer_id: str, amount: Decimal, referrer_id: str | None,
+                at: int | None) -> OrderRecord:
+    """The stored order if the request repeats it (`at` omitted matches any time), else Conflict."""
+    different = [
+        name for name, same in (
+            ("buyerId", stored.buyer_id == buyer_id),
+            ("amount", stored.amount == amount),
+            ("referrerId", stored.referrer_id == referrer_id),
+            ("at", at is None or stored.at == at),
+        ) if not same
+    ]
+    if different:
+        raise Conflict(f"id: order {stored.id!r} was already recorded with a different {', '.join(different)}")
+    return stored
+
+
+def get_orders(rn: Refnet, ids: list[str]) -> dict[str, OrderRecord]:
+    return {row["id"]: OrderRecord.from_row(row) for row in rn.store.run("orders_by_ids", {"ids": list(ids)})}
+
+
+def get_order(rn: Refnet, order_id: str) -> OrderRecord | None:
+    return get_orders(rn, [order_id]).get(order_id)
+
+
+def entries(rn: Refnet, order_id: str) -> list[EntryRecord]:
+    """The order's entries in booking order."""
+    return entries_of_orders(rn, [order_id])[order_id]
