@@ -1,4 +1,4 @@
-"""Entry ids are built and read in one place (graph.entry_ids), in the textual form graphs
+"""Entry ids are built and read in one place (graph.ledger.entry_ids), in the textual form graphs
 already hold: every format round-trips, ids with ':' included."""
 
 from __future__ import annotations

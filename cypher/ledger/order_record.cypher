@@ -1,7 +1,7 @@
 // Guarded: records order $id (amount in cents, at in epoch ms, period 'YYYY-MM') bought by
 // $buyer_id, optionally referred by $referrer_id (looked up as $referrer_key, '' for none: a
 // null key makes FalkorDB scan every member), with everything the plan's modules book for it
-// (graph.orders.record_order): order properties $flags (e.g. settle, effects), member
+// (graph.ledger.orders.record_order): order properties $flags (e.g. settle, effects), member
 // counters $members, pools $pools, holdings $holdings and entries $entries — all or nothing.
 // Returns entries (created); no row when the graph changed since $version.
 MATCH (v:Meta {key: 'version'})

@@ -1,6 +1,6 @@
 // The ledger between $from (inclusive) and $to (exclusive), epoch ms of the entries' `at`,
 // grouped: rule, status, revenue (true for an order's allocation entries and their refunds'
-// reversals, whose ids start with one of $revenue (graph.entry_ids.revenue_prefixes): they add
+// reversals, whose ids start with one of $revenue (graph.ledger.entry_ids.revenue_prefixes): they add
 // up to the orders' net amounts), cents (sum of amounts), entries (count).
 MATCH (e:Entry)
 WHERE e.at >= $from AND e.at < $to

@@ -1,6 +1,6 @@
 // Guarded: books refund $id of $amount cents of order $order_id ($reason, at $at epoch ms, month
 // $period, under plan $plan_version): the Refund node and the order's `refunded` counter, with
-// everything the refund takes back (graph.refunds.refund_order): its reversal entries
+// everything the refund takes back (graph.ledger.refunds.refund_order): its reversal entries
 // $entries (with reverses and refund_id), member counters $members, pools $pools (balances
 // lowered, the points price, the dividend carry-over) and holdings $holdings.
 // Returns entries (created); no row when the graph changed since $version.

@@ -8,7 +8,7 @@ A plan file has three core sections and one section per module that needs parame
     [<section>]   parameters of a module, parsed by that module's registered parser
 
 Loading validates everything and refuses a bad file with a `PlanError` naming the key.
-Each module name is served by a plug-in (`graph.plugin.PlanModule`: its hooks); a module's
+Each module name is served by a plug-in (`graph.core.plugin.PlanModule`: its hooks); a module's
 section parser registers with `register_module` and its allocation shares with
 `register_share`. An unknown module, share or top-level section is refused.
 Rates and money are strings or integers, never floats.
@@ -176,7 +176,7 @@ register_share("platform", None, "RETAINED")
 
 def _known(name: str) -> bool:
     """Whether plan-file module `name` exists: a registered section or a plug-in (a dotted
-    name is imported, `graph.plugin.resolve`)."""
+    name is imported, `graph.core.plugin.resolve`)."""
     found = resolve(name)
     if found is not None and name not in MODULES:
         register_module(name, found.section, found.parse if found.section else None)

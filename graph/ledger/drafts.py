@@ -18,7 +18,7 @@ MEMBER_FIELDS = ("status", "identity", "fund_released")  # set when not null
 class Changes:
     """What one write statement changes besides its own node: member counters (deltas), member
     fields, pools (`balance`/`market` deltas, `set`: values), holdings and entries. The rows go
-    to the shared fragments of `cypher/ledger_*.fragment` (see `params`)."""
+    to the shared fragments of `cypher/ledger/*.fragment` (see `params`)."""
 
     def __init__(self) -> None:
         self.members: dict[str, dict[str, Any]] = {}

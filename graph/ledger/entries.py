@@ -2,10 +2,10 @@
 
 Booked entries are never edited; corrections are new entries. Plan modules compute a list of
 `Booking`s with pure functions, check it with `check_conservation`, and hand `entry_rows(...)`
-(usually through `graph.plugin.Changes`) to their one write statement, which creates the
-entries with the one ledger writer, `cypher/ledger_entries.fragment` (included by every
-booking statement), and moves member counters with `cypher/ledger_members.fragment`.
-Entry ids are built and read by `graph.entry_ids`.
+(usually through `graph.ledger.drafts.Changes`) to their one write statement, which creates the
+entries with the one ledger writer, `cypher/ledger/entries.fragment` (included by every
+booking statement), and moves member counters with `cypher/ledger/members.fragment`.
+Entry ids are built and read by `graph.ledger.entry_ids`.
 
 The read side: `ledger(...)` (filters, stable order, opaque cursor), `entries_of_orders`,
 `balances`. Fields, statuses and the balance formula: docs/ledger.md.
@@ -67,8 +67,8 @@ def entry_rows(
     plan_version: str | None = None,
     start: int = 0,
 ) -> list[dict]:
-    """Parameter rows for the ledger writer (`cypher/ledger_entries.fragment`). Entry ids are
-    `<source>#<n>` (`graph.entry_ids`), n from `start`, so a re-run of the same source creates
+    """Parameter rows for the ledger writer (`cypher/ledger/entries.fragment`). Entry ids are
+    `<source>#<n>` (`graph.ledger.entry_ids`), n from `start`, so a re-run of the same source creates
     the same ids (and the unique index refuses a double)."""
     origin = source if isinstance(source, EntrySource) else EntrySource.parse(source)
     return [

@@ -1,9 +1,9 @@
 """Orders (rules §1): recording one books everything it changes in one guarded statement.
 
 Reads `order_context` (version, an existing order with that id, buyer, sponsor, referrer); then
-each module of the running plan contributes its part to an `OrderDraft` (`graph.plugin`: the
+each module of the running plan contributes its part to an `OrderDraft` (`graph.core.plugin`: the
 allocation and its rewards, points, team counters, flags a period close looks for); a plan
-whose modules book no allocation gets the core one (`graph.allocation`). `order_record`
+whose modules book no allocation gets the core one (`graph.ledger.allocation`). `order_record`
 writes the order and all of it — all or nothing.
 
 Earlier versions wrote an order in two statements (allocation, then effects); an order a crash

@@ -1,7 +1,7 @@
 """`closePeriod` for whatever plan the deployment runs: one entry point, one run record.
 
 Each plan closes its own periods through its modules' `on_close` / `on_preview` hooks
-(`graph.plugin`); the first module of the running plan that closes periods does it.
+(`graph.core.plugin`); the first module of the running plan that closes periods does it.
 """
 
 from __future__ import annotations

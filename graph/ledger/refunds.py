@@ -11,7 +11,7 @@ unreversed of each entry, rounded toward zero, and the cents left go by largest 
 ever reversed beyond what was booked, no reversal is ever positive, and refunding the rest of
 an order reverses every entry exactly to zero — however many partial refunds came before.
 
-Counters move with the reversals (`graph.ledger.member_deltas`): `paid`, `frozen`, `burned`;
+Counters move with the reversals (`graph.ledger.entries.member_deltas`): `paid`, `frozen`, `burned`;
 a reversed PAID linkage reward lowers `quota_used` (the quota comes back). A reversed BURNED
 entry lowers `burned` but pays nothing: burned money goes back to the buyer with the refund,
 never to the member. `available` = paid − withdrawn may become negative (money already

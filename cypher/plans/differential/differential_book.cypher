@@ -1,5 +1,5 @@
 // Guarded: closes the orders $orders (ids) in $period and books their entries ($entries from
-// graph.ledger.entry_rows), the member counters ($members from graph.ledger.member_deltas) and
+// graph.ledger.entries.entry_rows), the member counters ($members from graph.ledger.entries.member_deltas) and
 // the run's totals (period run $run_id: + the orders closed, + size($entries) entries,
 // + $paid cents). Entry ids are deterministic, so booking an order twice is refused.
 // Returns entries: the number created; no row when the graph changed since $version.

@@ -1,5 +1,5 @@
 // Guarded: closes period $period of family $family_id (under plan version $plan_version): creates its FamilyPeriodRun $key
-// (with $count entries and $total cents) and books $entries (graph.ledger.entry_rows: the
+// (with $count entries and $total cents) and books $entries (graph.ledger.entries.entry_rows: the
 // leader's commission), adding $members [{id, paid, frozen, burned}] to member counters.
 // Returns entries: the number booked; no row when the graph changed since $version.
 MATCH (v:Meta {key: 'version'})

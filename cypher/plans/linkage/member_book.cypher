@@ -1,6 +1,6 @@
 // Guarded: books what a member's own operation changes — a points sale with the forced exits
 // it causes (rules §5), a withdrawal with its frozen fund and release (§6): member counters
-// $members, pools $pools, holdings $holdings and entries $entries (graph.plugin.Changes).
+// $members, pools $pools, holdings $holdings and entries $entries (graph.ledger.drafts.Changes).
 // Returns entries (created); no row when the graph changed since $version.
 MATCH (v:Meta {key: 'version'})
 SET v.lock = true

@@ -2,7 +2,7 @@
 // batch, guarded by its orders' marks), adds $entry_count / $total (cents) to the run, marks
 // orders $pool_orders (pools_closed) and $level_orders (level_closed) with $period, moves
 // pools ($pools: [{name, balance, set}]) and members' paid counters ($members: [{id, paid}])
-// and creates $entries (graph.ledger.entry_rows).
+// and creates $entries (graph.ledger.entries.entry_rows).
 // Returns entries (created); no row when the graph changed or the step was done.
 MATCH (v:Meta {key: 'version'})
 SET v.lock = true

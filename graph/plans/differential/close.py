@@ -1,7 +1,7 @@
 """The differential plan in the graph (rules §9): orders that wait for their month, and the
 month close that books them.
 
-An order in a differential plan is only recorded (`graph.orders`, flagged `settle`); its bonuses depend on the
+An order in a differential plan is only recorded (`graph.ledger.orders`, flagged `settle`); its bonuses depend on the
 ranks of its month, so `close_period("2026-11")` books them:
 1. a `(:PeriodRun {id: 'differential:2026-11'})` is started (guarded); from then on no order
    of that month is recorded, so everything below reads a month that no longer changes;

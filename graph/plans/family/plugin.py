@@ -13,7 +13,7 @@ from graph.service import Refnet
 class Family(PlanModule):
     names = ("family",)
     graphql = ("api.family",)
-    commands = ("api.family",)
+    commands = ("cli.family",)
 
     def on_close(self, rn: Refnet, period: str) -> PeriodRunRecord:
         return commission.close_period(rn, plan_of(rn), period)

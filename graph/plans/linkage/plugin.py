@@ -37,8 +37,6 @@ def holder_of(row: dict[str, Any]) -> Holder:
 
 class Linkage(PlanModule):
     names = ("linkage",)
-    graphql = ("api.rotation",)
-    commands = ("api.rotation",)
 
     def on_order(self, rn: Refnet, draft: OrderDraft) -> None:
         if draft.finishing:
@@ -104,7 +102,6 @@ def member_updates(view: OrderView, allocation: Allocation) -> list[dict]:
 class LinkageMonth(PlanModule):
     names = ("points", "withdrawal", "dividend_pool", "level", "shareholder")
     graphql = ("api.pools",)
-    commands = ("api.pools",)
 
     def on_order(self, rn: Refnet, draft: OrderDraft) -> None:
         order_effects.contribute(rn, draft)
