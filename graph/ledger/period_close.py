@@ -23,6 +23,9 @@ class PeriodRunRecord:
     plan: str | None = None  # the plan that ran it, where the module records it
     orders: int | None = None  # orders the run booked, where the module counts them
     plan_version: str | None = None  # the version of the plan file the run was started under (issue 8)
+    booked: Decimal | None = None  # all entries the run booked (None: a run from before these totals)
+    paid: Decimal | None = None  # its PAID entries
+    retained: Decimal | None = None  # its RETAINED entries
 
 
 def close_period(rn: Refnet, period: str) -> PeriodRunRecord:

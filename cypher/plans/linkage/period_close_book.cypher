@@ -1,5 +1,6 @@
 // Guarded: books one step of month-close run $run_id: marks step $step done (null: a level
-// batch, guarded by its orders' marks), adds $entry_count / $total (cents) to the run, marks
+// batch, guarded by its orders' marks), adds $entry_count / $total / $booked / $paid /
+// $retained (cents) and the orders whose pools it splits to the run, marks
 // orders $pool_orders (pools_closed) and $level_orders (level_closed) with $period, moves
 // pools ($pools: [{name, balance, set}]) and members' paid counters ($members: [{id, paid}])
 // and creates $entries (graph.ledger.entries.entry_rows).
@@ -13,7 +14,10 @@ WITH v
 MATCH (r:PeriodRun {id: $run_id})
 WHERE $step IS NULL OR NOT $step IN r.steps
 SET r.steps = CASE WHEN $step IS NULL THEN r.steps ELSE r.steps + [$step] END,
-    r.entries = r.entries + $entry_count, r.total = r.total + $total
+    r.entries = r.entries + $entry_count, r.total = r.total + $total,
+    r.orders = coalesce(r.orders, 0) + size($pool_orders),
+    r.booked = coalesce(r.booked, 0) + $booked, r.paid = coalesce(r.paid, 0) + $paid,
+    r.retained = coalesce(r.retained, 0) + $retained
 FOREACH (oid IN $pool_orders |
   MERGE (o:Order {id: oid})
   SET o.pools_closed = $period, o.pools_open = null)

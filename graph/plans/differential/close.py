@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Callable
 
@@ -36,7 +36,8 @@ from graph.plans.differential.rules import (
 from graph.ledger.entry_ids import EntrySource
 from graph.core.errors import BadInput
 from graph.ledger.entries import Booking, entry_rows, member_deltas
-from graph.core.money import from_cents, to_cents
+from graph.core.money import from_cents
+from graph.ledger import period_runs
 from graph.ledger.period_close import PeriodRunRecord
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
@@ -60,14 +61,21 @@ class DifferentialRun:
     started_at: int
     finished_at: int | None
     plan_version: str | None = None
+    booked: Decimal | None = None
+    paid: Decimal | None = None
+    retained: Decimal | None = None
 
     def summary(self) -> PeriodRunRecord:
         return PeriodRunRecord(self.period, self.entries, self.total, self.state == "DONE", self.plan, self.orders,
-                               self.plan_version)
+                               self.plan_version, self.booked, self.paid, self.retained)
 
     @classmethod
     def from_row(cls, row: Row) -> "DifferentialRun":
-        return record_from_row(cls, row, money=("total",))
+        """From the one run shape (`cypher/ledger/period_run.fragment`)."""
+        run = record_from_row(cls, row, money=("total",))
+        named = {name: from_cents(row[name]) if row.get(name) is not None else None
+                 for name in ("booked", "paid", "retained")}
+        return replace(run, **named)
 
 
 def check_month(period: str) -> str:
@@ -139,7 +147,7 @@ def close_period(
             return DifferentialRun.from_row(row["run"])
         if not rn.store.run("differential_run_start", {
             "version": row["version"], "id": key, "plan": plan.name, "plan_version": plan.version,
-            "module": MODULE, "period": period, "now": rn.clock(),
+            "period": period, "now": rn.clock(),
         }):
             raise Conflicted()
         return DifferentialRun.from_row(rn.store.run("differential_run_by_id", {"id": key})[0]["run"])
@@ -164,7 +172,7 @@ def close_period(
         if after_batch is not None:
             after_batch(number)
 
-    rn.store.run("differential_run_finish", {"id": key, "now": rn.clock()})
+    period_runs.finish(rn, key)
     run = get_run(rn, period)
     assert run is not None
     log.info("closed %s: %d orders, %d entries, %s paid", period, run.orders, run.entries, run.total)
@@ -179,11 +187,10 @@ def _book_batch(rn: Refnet, period: str, key: str, ids: list[str], config: Diffe
         return 0  # all closed already (a previous run got this far)
     version = rows[0]["version"]
     bookings, entries = batch_entries(rn, period, rows, config, ranks, base)
-    paid = sum(to_cents(b.amount) for b in bookings if b.status == "PAID")
     orders = [row["id"] for row in rows]
     result = rn.store.run("differential_book", {
         "version": version, "run_id": key, "period": period, "orders": orders,
-        "members": member_deltas(bookings), "entries": entries, "paid": paid,
+        "members": member_deltas(bookings), "entries": entries, **period_runs.totals(entries),
     })
     if not result or result[0]["entries"] != len(entries):
         raise Conflicted()
