@@ -4,12 +4,12 @@ schema is the same whichever plan runs."""
 
 from __future__ import annotations
 
+import importlib
+
 import strawberry
 from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-
-import importlib
 
 from api import explore, members, orders, periods, refunds, rotation
 from api.errors import CodedErrors, log_errors
@@ -20,8 +20,9 @@ MAX_QUERY_DEPTH = 12
 
 
 def plan_modules() -> list:
-    """The GraphQL modules of every known plan module, in the order the plug-ins list them."""
-    names = dict.fromkeys(name for plugin in all_plugins() for name in plugin.graphql)
+    """The GraphQL modules of every known plan module, by name in reverse order: deterministic
+    whatever order the plug-ins were imported in, and the order the schema always printed."""
+    names = sorted({name for plugin in all_plugins() for name in plugin.graphql}, reverse=True)
     return [importlib.import_module(name) for name in names]
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from graph.store.schema import ensure_schema
 from graph.store.store import Store, WriteGuard
@@ -26,9 +27,9 @@ class Refnet:
 
     @classmethod
     def start(cls, store: Store, plan: Any = None) -> "Refnet":
+        from graph.core.plan_versions import register
         from graph.ledger.orders import finish_half_done
         from graph.ledger.period_runs import upgrade
-        from graph.core.plan_versions import register
 
         ensure_schema(store)
         engine = cls(store, plan)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from graph.ledger.entries import Booking, check_conservation
 from graph.core.money import fmt_money, from_cents, percent, share, to_cents
 from graph.core.plan import SHARES, Plan
 from graph.ledger.drafts import OrderDraft
+from graph.ledger.entries import Booking, check_conservation
 
 ALLOCATED = "allocated"  # draft note: a module booked the order's allocation
 ZERO = Decimal("0.00")

@@ -4,8 +4,9 @@ the drafts of an order and a refund that the plan modules' hooks (`graph.core.pl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from graph.ledger.entries import Booking, entry_rows
 from graph.ledger.entry_ids import EntrySource

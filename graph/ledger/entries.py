@@ -17,13 +17,14 @@ import base64
 import binascii
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
-from graph.ledger.entry_ids import EntryId, EntrySource
 from graph.core.errors import BadInput
 from graph.core.money import from_cents, from_units, to_cents
+from graph.ledger.entry_ids import EntryId, EntrySource
 from graph.store.store import record_from_row
 
 if TYPE_CHECKING:

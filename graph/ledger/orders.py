@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from graph.ledger.allocation import ALLOCATED, book_core_allocation
 from graph.core.errors import BadInput, Conflict, NotFound
+from graph.core.money import CENT, fmt_money, to_cents
+from graph.core.plan import DEFAULT_PLAN, Plan, load_plan
+from graph.core.plugin import plugins
+from graph.ledger.allocation import ALLOCATED, book_core_allocation
+from graph.ledger.drafts import OrderDraft
 from graph.ledger.entries import EntryRecord, entries_of_orders
 from graph.network.members import check_member_id
-from graph.core.money import CENT, fmt_money, from_cents, to_cents
-from graph.core.plan import DEFAULT_PLAN, Plan, load_plan
-from graph.ledger.drafts import OrderDraft
-from graph.core.plugin import plugins
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
 

@@ -14,9 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from graph.ledger.entry_ids import revenue_prefixes
 from graph.core.errors import BadInput
 from graph.core.money import from_cents
+from graph.ledger.entry_ids import revenue_prefixes
 from graph.service import Refnet
 
 EXCLUDED_RULES = frozenset({"withdrawal"})

@@ -9,7 +9,8 @@ with `finish`. Runs booked before this shape are upgraded at start (`upgrade`)."
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from graph.core.money import from_cents
 from graph.ledger.period_close import PeriodRunRecord

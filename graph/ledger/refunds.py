@@ -33,13 +33,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from graph.ledger.entry_ids import EntrySource
 from graph.core.errors import BadInput, Conflict, NotFound
-from graph.ledger.entries import Booking, member_deltas
-from graph.network.members import check_member_id
 from graph.core.money import CENT, fmt_money, from_cents, to_cents
-from graph.ledger.drafts import RefundDraft
 from graph.core.plugin import plugins
+from graph.ledger.drafts import RefundDraft
+from graph.ledger.entries import Booking, member_deltas
+from graph.ledger.entry_ids import EntrySource
+from graph.network.members import check_member_id
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
 

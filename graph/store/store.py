@@ -12,20 +12,19 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Callable, Mapping, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 Row = dict[str, Any]
+FRAGMENT = ".fragment"
 T = TypeVar("T")
 
 
-@cache
-def query_files(suffix: str = ".cypher") -> dict[str, Traversable]:
-    """Every `.cypher` file (or `suffix` file) under `cypher/`, by its path without the suffix
-    ("ledger/ledger_by_member", "plans/family/create")."""
+def _files(suffix: str) -> dict[str, Traversable]:
     found: dict[str, Traversable] = {}
 
     def walk(folder: Traversable, prefix: str) -> None:
@@ -39,23 +38,39 @@ def query_files(suffix: str = ".cypher") -> dict[str, Traversable]:
     return found
 
 
-@cache
-def query_path(name: str, suffix: str = ".cypher") -> str:
-    """The file a query name means: the one path that equals the name or ends with "/<name>", so
-    code names a query by its file name ("ledger_by_member") or with as much of its folder as
-    makes it unique ("family/create"), and files can move between feature folders freely."""
-    paths = query_files(suffix)
+def _one(name: str, paths: Iterable[str], what: str) -> str:
+    paths = list(paths)
     if name in paths:
         return name
     matches = [path for path in paths if path.endswith(f"/{name}")]
     if len(matches) != 1:
-        raise LookupError(f"query {name!r}: {'no file' if not matches else 'several files: ' + ', '.join(matches)}"
-                          f" in cypher/ ({suffix})")
+        raise LookupError(f"{what} {name!r}: {'no file' if not matches else 'several files: ' + ', '.join(matches)}"
+                          " in cypher/")
     return matches[0]
 
 
+@cache
+def query_files() -> dict[str, Traversable]:
+    """Every `.cypher` file under `cypher/`, by its path without the suffix
+    ("ledger/ledger_by_member", "plans/family/create")."""
+    return _files(".cypher")
+
+
+@cache
+def query_path(name: str) -> str:
+    """The file a query name means: the one path that equals the name or ends with "/<name>", so
+    code names a query by its file name ("ledger_by_member") or with as much of its folder as
+    makes it unique ("family/create"), and files can move between feature folders freely."""
+    return _one(name, query_files(), "query")
+
+
+@cache
+def fragment_files() -> dict[str, Traversable]:
+    """Every `.fragment` file under `cypher/` (parts that queries include), by path."""
+    return _files(FRAGMENT)
+
+
 INCLUDE = re.compile(r"^[ \t]*// include: (\S+)[ \t]*$", re.MULTILINE)
-FRAGMENT = ".fragment"
 
 
 @cache
@@ -72,7 +87,7 @@ def expand(text: str) -> str:
 
 @cache
 def fragment_text(name: str) -> str:
-    return query_files(FRAGMENT)[query_path(name, FRAGMENT)].read_text(encoding="utf-8")
+    return fragment_files()[_one(name, fragment_files(), "fragment")].read_text(encoding="utf-8")
 
 
 def record_from_row(cls: type[T], row: Row, money: tuple[str, ...] = ()) -> T:

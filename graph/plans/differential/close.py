@@ -19,10 +19,16 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Callable
 
+from graph.core.errors import BadInput
+from graph.core.money import from_cents
+from graph.ledger import period_runs
+from graph.ledger.entries import Booking, entry_rows, member_deltas
+from graph.ledger.entry_ids import EntrySource
+from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.differential.rules import (
     CUSTOMER,
     DifferentialConfig,
@@ -33,12 +39,6 @@ from graph.plans.differential.rules import (
     order_bookings,
     qualify,
 )
-from graph.ledger.entry_ids import EntrySource
-from graph.core.errors import BadInput
-from graph.ledger.entries import Booking, entry_rows, member_deltas
-from graph.core.money import from_cents
-from graph.ledger import period_runs
-from graph.ledger.period_close import PeriodRunRecord
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
 

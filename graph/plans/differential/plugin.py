@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.plans.differential import close as differential_close
-from graph.ledger.allocation import ALLOCATED
-from graph.ledger.entry_ids import EntrySource
 from graph.core.errors import BadInput, Conflict
-from graph.ledger.period_close import PeriodRunRecord
-from graph.ledger.drafts import OrderDraft
 from graph.core.plugin import PlanModule
+from graph.ledger.allocation import ALLOCATED
+from graph.ledger.drafts import OrderDraft
+from graph.ledger.entry_ids import EntrySource
+from graph.ledger.period_close import PeriodRunRecord
+from graph.plans.differential import close as differential_close
 from graph.service import Refnet
 
 SETTLE = "differential"  # the order's `settle` flag: booked by its month's close

@@ -11,14 +11,14 @@ import logging
 from dataclasses import replace
 from decimal import Decimal
 
-from graph.ledger.entry_ids import FAMILY, EntrySource
 from graph.core.errors import BadInput
+from graph.core.money import CENT, from_cents, percent, share, to_cents
+from graph.ledger import period_runs
+from graph.ledger.entries import Booking, entry_rows, member_deltas
+from graph.ledger.entry_ids import FAMILY, EntrySource
+from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.family import periods
 from graph.plans.family.plan import FamilyPlan, plan_version
-from graph.ledger.entries import Booking, entry_rows, member_deltas
-from graph.ledger import period_runs
-from graph.ledger.period_close import PeriodRunRecord
-from graph.core.money import CENT, from_cents, percent, share, to_cents
 from graph.service import Refnet
 from graph.store.store import Conflicted
 

@@ -3,10 +3,10 @@ GraphQL types and CLI commands (families, activity, health)."""
 
 from __future__ import annotations
 
+from graph.core.plugin import PlanModule
+from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.family import commission
 from graph.plans.family.plan import plan_of
-from graph.ledger.period_close import PeriodRunRecord
-from graph.core.plugin import PlanModule
 from graph.service import Refnet
 
 

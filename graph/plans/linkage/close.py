@@ -24,15 +24,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from graph.ledger.entry_ids import EntrySource
 from graph.core.errors import BadInput
-from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.core.money import from_cents, to_cents
 from graph.ledger import period_runs
+from graph.ledger.entries import Booking, entry_rows, member_deltas
+from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.linkage.pools import (
-    DividendSplit,
     IDENTITIES,
+    DividendSplit,
     dividend_config_of,
     level_bookings,
     level_config_of,

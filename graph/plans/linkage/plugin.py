@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.plans.linkage import close as linkage_close
-from graph.plans.linkage import order_effects
-from graph.ledger.allocation import ALLOCATED
-from graph.plans.linkage.allocation import LINKAGE_SHARES, Allocation, Ancestor, Holder, OrderView, allocate
-from graph.ledger.entries import member_deltas
 from graph.core.money import from_cents, to_cents
-from graph.ledger.period_close import PeriodRunRecord
 from graph.core.plan import register_share
-from graph.plans.linkage import refunds
-from graph.ledger.drafts import OrderDraft, RefundDraft
 from graph.core.plugin import PlanModule
+from graph.ledger.allocation import ALLOCATED
+from graph.ledger.drafts import OrderDraft, RefundDraft
+from graph.ledger.entries import member_deltas
+from graph.ledger.period_close import PeriodRunRecord
+from graph.plans.linkage import close as linkage_close
+from graph.plans.linkage import order_effects, refunds
+from graph.plans.linkage.allocation import LINKAGE_SHARES, Allocation, Ancestor, Holder, OrderView, allocate
 from graph.service import Refnet
 
 register_share("dividend_pool", "dividend_pool", "POOLED", "dividend")

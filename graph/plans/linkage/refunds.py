@@ -5,14 +5,13 @@ Called by the plan's `on_refund` hook; everything lands in the refund's one stat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 
-from graph.ledger.entry_ids import EntrySource
 from graph.ledger.drafts import RefundDraft
+from graph.ledger.entry_ids import EntrySource
+from graph.ledger.refunds import book_reversal, read_split, reversal_cents, reverse_closed
 from graph.plans.linkage.points import Holding, Market, config_of
 from graph.plans.linkage.points_store import holding_row
-from graph.ledger.refunds import book_reversal, read_split, reversal_cents, reverse_closed
 from graph.service import Refnet
 from graph.store.store import Row
 

@@ -4,15 +4,16 @@ outside this folder knows it exists."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
-from graph.ledger.allocation import ALLOCATED
-from graph.ledger.entries import Booking, check_conservation, member_deltas
 from graph.core.money import fmt_money, from_cents, percent, share
 from graph.core.plan import check_keys, rate_value
-from graph.ledger.drafts import OrderDraft
 from graph.core.plugin import PlanModule
+from graph.ledger.allocation import ALLOCATED
+from graph.ledger.drafts import OrderDraft
+from graph.ledger.entries import Booking, check_conservation, member_deltas
 from graph.service import Refnet
 
 RULE = "referral_bonus"

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from graph.network import members
-from graph.ledger import orders
-from graph.ledger import refunds
 from graph.core.errors import BadInput
+from graph.core.plan import PlanError, load_plan, parse_plan
+from graph.ledger import orders, refunds
 from graph.ledger.entries import balance, ledger
 from graph.ledger.payout import payout_report
 from graph.ledger.period_close import close_period
-from graph.core.plan import PlanError, load_plan, parse_plan
+from graph.network import members
 
 PLAN_FILE = Path(__file__).with_name("plan.toml")
 D = Decimal
