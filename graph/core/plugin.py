@@ -59,7 +59,7 @@ class PlanModule:
     def on_close(self, rn: "Refnet", period: str) -> "PeriodRunRecord | None":
         return None
 
-    def on_preview(self, rn: "Refnet", period: str) -> list[dict] | None:
+    def on_preview(self, rn: "Refnet", period: str) -> list[dict[str, Any]] | None:
         return None
 
     def allocation_sources(self, order: dict[str, Any]) -> "list[EntrySource] | None":

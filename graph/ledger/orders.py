@@ -54,7 +54,8 @@ def plan_of(rn: Refnet) -> Plan:
 
         rn.plan = load_plan(DEFAULT_PLAN)
         register(rn.store, rn.plan, rn.clock())
-    return rn.plan
+    plan: Plan = rn.plan
+    return plan
 
 
 def period_of(at_ms: int) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from graph.core.errors import BadInput
 from graph.core.plugin import plugins
@@ -42,7 +43,7 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     raise _no_close(period)
 
 
-def preview_period(rn: Refnet, period: str) -> list[dict]:
+def preview_period(rn: Refnet, period: str) -> list[dict[str, Any]]:
     """The entry rows `close_period(period)` would book now, booking nothing (issue 8)."""
     _check(period)
     for module in plugins(rn):

@@ -37,7 +37,7 @@ class Differential(PlanModule):
     def on_close(self, rn: Refnet, period: str) -> PeriodRunRecord:
         return differential_close.close_period(rn, period).summary()
 
-    def on_preview(self, rn: Refnet, period: str) -> list[dict]:
+    def on_preview(self, rn: Refnet, period: str) -> list[dict[str, Any]]:
         return differential_close.preview_period(rn, period)
 
     def allocation_sources(self, order: dict[str, Any]) -> list[EntrySource] | None:

@@ -72,11 +72,11 @@ class Linkage(PlanModule):
                 draft.changes.member(booking.beneficiary_id)["quota_used"] += to_cents(booking.amount)
 
 
-def member_updates(view: OrderView, allocation: Allocation) -> list[dict]:
+def member_updates(view: OrderView, allocation: Allocation) -> list[dict[str, Any]]:
     """Counter deltas (cents) and new statuses of the members an order's allocation moves."""
-    rows: dict[str, dict] = {}
+    rows: dict[str, dict[str, Any]] = {}
 
-    def row(member_id: str) -> dict:
+    def row(member_id: str) -> dict[str, Any]:
         return rows.setdefault(member_id, {
             "id": member_id, "packages": 0, "quota": 0, "quota_used": 0, "agent_referrals": 0,
             "paid": 0, "frozen": 0, "burned": 0, "status": None,
@@ -110,7 +110,7 @@ class LinkageMonth(PlanModule):
             return None
         return linkage_close.close_period(rn, period)
 
-    def on_preview(self, rn: Refnet, period: str) -> list[dict] | None:
+    def on_preview(self, rn: Refnet, period: str) -> list[dict[str, Any]] | None:
         if not self._closes(rn):
             return None
         return linkage_close.preview_period(rn, period)
