@@ -72,10 +72,11 @@ class DifferentialRun:
     @classmethod
     def from_row(cls, row: Row) -> "DifferentialRun":
         """From the one run shape (`cypher/ledger/period_run.fragment`)."""
+        def money(name: str) -> Decimal | None:
+            return from_cents(row[name]) if row.get(name) is not None else None
+
         run = record_from_row(cls, row, money=("total",))
-        named = {name: from_cents(row[name]) if row.get(name) is not None else None
-                 for name in ("booked", "paid", "retained")}
-        return replace(run, **named)
+        return replace(run, booked=money("booked"), paid=money("paid"), retained=money("retained"))
 
 
 def check_month(period: str) -> str:
