@@ -33,7 +33,9 @@ def data_dir(args: argparse.Namespace) -> Path:
 
 
 def plan_name(args: argparse.Namespace) -> str:
-    return args.plan or os.environ.get("REFNET_PLAN") or "linkage-3plus1"
+    from graph.core.plan import DEFAULT_PLAN
+
+    return args.plan or os.environ.get("REFNET_PLAN") or DEFAULT_PLAN
 
 
 def load_plan(args: argparse.Namespace):

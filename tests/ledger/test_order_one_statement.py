@@ -5,6 +5,7 @@ what a clean recording books."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -72,7 +73,7 @@ def crash_between_statements(rn: Refnet, monkeypatch, half_done: set[str]) -> No
 @pytest.fixture
 def clean(falkor, plan) -> Refnet:
     """A second graph where the same orders were recorded without a crash."""
-    rn = Refnet.start(falkor.with_graph(f"clean_{id(object())}"), plan)
+    rn = Refnet.start(falkor.with_graph(f"clean_{uuid.uuid4().hex}"), plan)
     network(rn)
     record_all(rn)
     return rn
