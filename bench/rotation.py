@@ -2,7 +2,9 @@
 placement tree, so about a third of the members are full), then runs several weeks through
 `graph.network.rotation.rotate` and prints the median time per run next to a floor measured in
 the same run on the same graph: the trivial statement `meta_version` (one index lookup) and the
-trivial write every guarded statement begins with (`SET v.lock = true` on the version node). A run
+trivial write every guarded statement begins with (`SET v.lock = true` on the version node), and
+creating one node (a run creates its `Rotation` node; FalkorDB's cost for a statement that
+creates a node grows with the graph, its matrices are synchronised after it). A run
 is one statement that touches no member, so the ratio should not grow with N.
 
     python -m bench.rotation [N ...]      (default: 100000 1000000)
@@ -44,6 +46,7 @@ CREATE (c)-[:PLACED_UNDER {slot: (i - 1) % 3 + 1}]->(p)
 CREATE (c)-[:SPONSORED_BY]->(p)
 """
 WRITE_FLOOR = "MATCH (v:Meta {key: 'version'}) SET v.lock = true"
+CREATE_FLOOR = "CREATE (:BenchProbe {at: 1})"  # a run creates its Rotation node: the same kind of write
 SET_COUNTERS = "MATCH (v:Meta {key: 'version'}) SET v.value = $n + 1, v.full_members = $full, v.rotation_runs = 0"
 
 
@@ -75,6 +78,7 @@ def run(n: int) -> dict[str, float]:
         print(f"  built {n:,} members in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
         floor = statistics.median(timed(lambda: rn.store.run("meta_version")) for _ in range(FLOOR_REPEATS))
         write_floor = statistics.median(timed(lambda: rn.store.run_text(WRITE_FLOOR)) for _ in range(FLOOR_REPEATS))
+        create_floor = statistics.median(timed(lambda: rn.store.run_text(CREATE_FLOOR)) for _ in range(len(WEEKS)))
         rn.clock = lambda: rotation.week_start_ms(rotation.parse_week(WEEKS[-1])) + 1000
         runs = [timed(functools.partial(rotation.rotate, rn, week)) for week in WEEKS]
         again = timed(lambda: rotation.rotate(rn, WEEKS[0]))  # a week that ran: found, nothing changes
@@ -85,18 +89,19 @@ def run(n: int) -> dict[str, float]:
     seconds = statistics.median(runs)
     return {"n": n, "rotated": full_members(n), "seconds": seconds, "max": max(runs), "again": again,
             "floor": floor, "ratio": seconds / floor, "write_floor": write_floor,
-            "write_ratio": seconds / write_floor}
+            "write_ratio": seconds / write_floor, "create_floor": create_floor, "create_ratio": seconds / create_floor}
 
 
 def main(argv: list[str]) -> None:
     sizes = [int(arg) for arg in argv] or [100_000, 1_000_000]
     print(f"{'N':>9} {'rotated':>9} {'run ms':>8} {'max ms':>8} {'rerun ms':>8} {'floor ms':>8} {'run/floor':>9} "
-          f"{'write floor ms':>14} {'run/write floor':>15}")
+          f"{'write floor ms':>14} {'run/write floor':>15} {'create floor ms':>15} {'run/create floor':>16}")
     for n in sizes:
         r = run(n)
         print(f"{n:>9,} {r['rotated']:>9,} {r['seconds'] * 1000:>8.2f} {r['max'] * 1000:>8.2f} "
               f"{r['again'] * 1000:>8.2f} {r['floor'] * 1000:>8.2f} {r['ratio']:>9.1f} "
-              f"{r['write_floor'] * 1000:>14.2f} {r['write_ratio']:>15.1f}", flush=True)
+              f"{r['write_floor'] * 1000:>14.2f} {r['write_ratio']:>15.1f} {r['create_floor'] * 1000:>15.2f} "
+              f"{r['create_ratio']:>16.1f}", flush=True)
     print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}")
 
 
