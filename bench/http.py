@@ -2,7 +2,8 @@
 (`{ __typename }`, the floor: the whole HTTP + GraphQL stack and nothing of refnet's) and
 registrations per second — one per request through `registerMember`, and batches of 100 through
 `registerMembers` — at 1, 8 and 32 concurrent clients, with the ratio writes ÷ trivial per
-concurrency. The server is a subprocess on a fresh data dir holding N bulk-built members;
+concurrency. The server is a subprocess on a fresh data dir, grown to N members through
+`registerMembers` before measuring;
 clients are asyncio tasks in this process (they share the machine's cores with the server).
 Every loop is bounded: a fixed number of requests or a deadline, whichever comes first.
 
@@ -26,9 +27,7 @@ from typing import Any
 
 import httpx
 
-from bench.common import bulk_network, skewed_sponsor
-from graph.service import Refnet
-from graph.store.store import open_store
+from bench.common import skewed_sponsor
 
 TOKEN = "bench-http-admin"
 CONCURRENCY = (1, 8, 32)
@@ -65,6 +64,23 @@ async def measure(url: str, clients: int, total: int, body_of: Callable[[], dict
         return done[0] / (time.perf_counter() - started)
 
 
+def grow(url: str, n: int, rng: random.Random) -> list[str]:
+    """A root and n members with skewed sponsors, registered through the server itself in
+    batches of 1,000 (reopening a data dir the bench loaded in bulk replays its whole log)."""
+    ids = ["root"]
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=600) as http:
+        pending = [{"id": "root", "name": "Company"}]
+        for index in range(n):
+            sponsor = skewed_sponsor(ids, rng)
+            pending.append({"id": f"m{index}", "name": "Member", "sponsorId": sponsor})
+            ids.append(f"m{index}")
+            if len(pending) == 1000 or index == n - 1:
+                body = http.post("/graphql", json={"query": REGISTER_MANY, "variables": {"inputs": pending}}).json()
+                assert not body.get("errors") and all(r["error"] is None for r in body["data"]["registerMembers"])
+                pending = []
+    return ids
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int, nargs="?", default=10_000)
@@ -73,20 +89,16 @@ def main(argv: list[str]) -> None:
     rng = random.Random(5)
     with tempfile.TemporaryDirectory(prefix="refnet-bench-http-") as directory:
         data = Path(directory) / "data"
-        store = open_store(data, url="")
-        try:
-            ids = bulk_network(Refnet.start(store), args.n)
-        finally:
-            store.close()
         port = free_port()
+        log = (Path(directory) / "serve.log").open("wb")
         env = {**os.environ, "REFNET_ADMIN_TOKEN": TOKEN, "REFNET_ROTATION_JOB": "off", "REFNET_GRAPH_URL": ""}
         server = subprocess.Popen(
             [sys.executable, "-m", "cli.main", "serve", "--data", str(data), "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, stdout=subprocess.DEVNULL, stderr=log,
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(600):
+            for _ in range(1800):
                 try:
                     if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                         break
@@ -94,7 +106,8 @@ def main(argv: list[str]) -> None:
                     pass
                 time.sleep(0.1)
             else:
-                raise RuntimeError("refnet serve did not come up")
+                raise RuntimeError("refnet serve did not come up: " + (Path(directory) / "serve.log").read_text()[-2000:])
+            ids = grow(url, args.n, rng)
             counter = [0]
 
             def register_body() -> dict:
