@@ -32,24 +32,34 @@ def data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data or os.environ.get("REFNET_DATA") or "./refnet-data")
 
 
-def plan_name(args: argparse.Namespace) -> str:
-    return args.plan or os.environ.get("REFNET_PLAN") or "linkage-3plus1"
+def requested_plan(args: argparse.Namespace) -> str | None:
+    """The plan of --plan / REFNET_PLAN; None: the one the data dir runs (graph/plan_pin.py)."""
+    return args.plan or os.environ.get("REFNET_PLAN") or None
 
 
 def load_plan(args: argparse.Namespace):
-    """The plan of --plan / REFNET_PLAN (None until the plan loader exists)."""
-    try:
-        from graph.plan import load_plan as load
-    except ImportError:
-        return None
-    return load(plan_name(args))
+    """The plan of --plan / REFNET_PLAN, or the default when none is given (validation only)."""
+    from graph.plan import load_plan as load
+    from graph.plan_pin import DEFAULT_PLAN
+
+    return load(requested_plan(args) or DEFAULT_PLAN)
 
 
-def open_engine(args: argparse.Namespace) -> Refnet:
+def open_engine(args: argparse.Namespace, attach: bool = True) -> Refnet:
+    """The engine on the data dir; with `attach` (every command but serve) through the running
+    service's database when `refnet serve` holds the data dir."""
+    from graph.plan_pin import resolve_plan
+    from graph.service import now_ms
+
     directory = data_dir(args)
     directory.mkdir(parents=True, exist_ok=True)
-    plan = load_plan(args)
-    return Refnet.start(open_store(directory), plan)
+    store = open_store(directory, attach=attach)
+    try:
+        plan = resolve_plan(store, requested_plan(args), getattr(args, "change_plan", False), now_ms())
+        return Refnet.start(store, plan)
+    except BaseException:
+        store.close()
+        raise
 
 
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,9 +73,13 @@ def serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app
 
-    load_plan(args)  # a bad plan file fails here, before anything starts
-    app = create_app(lambda: open_engine(args))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if requested_plan(args):
+        load_plan(args)  # a bad plan file fails here, before anything starts
+    rn = open_engine(args, attach=False)  # a busy data dir or another plan is refused before the port opens
+    try:
+        uvicorn.run(create_app(lambda: rn), host=args.host, port=args.port, log_level="info")
+    finally:
+        rn.store.close()
     return 0
 
 
@@ -87,7 +101,7 @@ def print_schema(args: argparse.Namespace) -> int:
 
 # Modules that add sub-commands with @command (imported before parsing).
 COMMAND_MODULES: tuple[str, ...] = ("api.rotation", "api.pools", "api.family", "api.periods", "api.explore",
-                                     "api.refunds")
+                                     "api.refunds", "api.operations")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         importlib.import_module(module)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", help="data dir of the embedded database (REFNET_DATA, default ./refnet-data)")
-    common.add_argument("--plan", help="shipped plan name or TOML path (REFNET_PLAN, default linkage-3plus1)")
+    common.add_argument("--plan", help="shipped plan name or TOML path (REFNET_PLAN; default: the plan the data dir "
+                                       "runs, linkage-3plus1 for a new one)")
+    common.add_argument("--change-plan", action="store_true",
+                        help="switch the data dir to the --plan given (recorded as a new plan version)")
     parser = argparse.ArgumentParser(prog="refnet", description="Referral-network and commission engine.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (arguments, run, help_text) in COMMANDS.items():

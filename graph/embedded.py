@@ -291,6 +291,32 @@ class EmbeddedFalkor:
         os.kill(pid, signal.SIGKILL)
 
 
+def attach_running(data_dir: Path, wait_s: float = 60.0) -> str:
+    """The socket of the server that another refnet runs for `data_dir`, once it answers (it
+    may still be loading); DataDirBusy when that refnet has no server answering."""
+    data_dir = Path(data_dir).resolve()
+    socket_path = socket_path_for(data_dir)
+    owner = (data_dir / "refnet.lock").read_text().strip() or "unknown"
+    client = redis.Redis(unix_socket_path=socket_path, socket_timeout=10)
+    deadline = time.monotonic() + wait_s
+    try:
+        while True:
+            try:
+                client.ping()
+                log.info("the data dir %s is in use by refnet (pid %s): working through its database", data_dir, owner)
+                return socket_path
+            except redis.BusyLoadingError:
+                pass
+            except (redis.ConnectionError, redis.TimeoutError, FileNotFoundError):
+                if time.monotonic() > deadline:
+                    raise DataDirBusy(
+                        f"another refnet (pid {owner}) is using the data dir {data_dir}, but its database does "
+                        "not answer; try again when it has started") from None
+            time.sleep(0.1)
+    finally:
+        client.close()
+
+
 def serves_data_dir(pid: int, db_dir: Path, socket_path: str) -> bool:
     """Whether process `pid` is a live redis-server serving this db dir: redis-server rewrites
     its title to "<path>/redis-server unixsocket:<socket>" and works in its `--dir`."""
