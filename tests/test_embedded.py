@@ -115,3 +115,37 @@ def test_external_falkordb_by_url(falkor):
 def test_unknown_graph_url_scheme_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unsupported scheme"):
         open_store(tmp_path, url="postgres://localhost/x")
+
+
+def test_two_instances_set_up_the_schema_of_a_fresh_graph_at_once(falkor):
+    """Both look, both find nothing, both create: the loser's "already exists" is not an error."""
+    import threading
+
+    from graph.falkor_store import FalkorStore
+
+    for attempt in range(3):
+        name = f"schema_race_{attempt}"
+        stores = [FalkorStore.from_socket(falkor.socket_path, name) for _ in range(2)]
+        barrier = threading.Barrier(2)
+        failures: list[BaseException] = []
+
+        def start(store):
+            barrier.wait()
+            try:
+                Refnet.start(store)
+            except BaseException as error:  # noqa: BLE001 - collected for the assertion
+                failures.append(error)
+
+        threads = [threading.Thread(target=start, args=(store,)) for store in stores]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        try:
+            assert failures == []
+            rows = stores[0].run_text("CALL db.constraints() YIELD label, properties, status RETURN label, properties, status")
+            assert any(r["label"] == "Member" and r["properties"] == ["id"] and r["status"] == "OPERATIONAL" for r in rows)
+            assert stores[0].run_text("MATCH (v:Meta {key: 'version'}) RETURN count(v) AS n")[0]["n"] == 1
+        finally:
+            for store in stores:
+                store.close()
