@@ -33,7 +33,7 @@ def refnet_env(**extra: str) -> dict[str, str]:
 
 def refnet(*arguments: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
     """Runs one `refnet` command to its end."""
-    return subprocess.run([sys.executable, "-m", "api.cli", *arguments], env=refnet_env(**env),
+    return subprocess.run([sys.executable, "-m", "cli", *arguments], env=refnet_env(**env),
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -44,7 +44,7 @@ class Served:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         out = open(log, "ab") if log is not None else subprocess.DEVNULL
-        command = [sys.executable, "-m", "api.cli", "serve", "--data", str(data), "--port", str(self.port), *arguments]
+        command = [sys.executable, "-m", "cli", "serve", "--data", str(data), "--port", str(self.port), *arguments]
         self.process = subprocess.Popen(command, env=refnet_env(), stdout=out, stderr=subprocess.STDOUT,
                                         start_new_session=True)
 

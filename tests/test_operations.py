@@ -8,9 +8,9 @@ import threading
 import time
 from pathlib import Path
 
-import graph.embedded
+import graph.store.embedded
 from graph.service import Refnet
-from graph.store import open_store
+from graph.store.store import open_store
 from tests.ops_support import ORDER, REGISTER, Served, check_conservation, member_ids, refnet
 
 
@@ -25,7 +25,7 @@ def _pinned(data: Path) -> tuple[str, list[str]]:
 
 
 def test_the_data_dir_pins_its_plan(tmp_path, capsys, monkeypatch, caplog):
-    from api.cli import main
+    from cli.main import main
 
     data = str(tmp_path / "data")
     monkeypatch.delenv("REFNET_PLAN", raising=False)
@@ -171,8 +171,8 @@ def _in_flight(members: set[str]) -> set[str]:
 
 
 def test_the_append_only_file_is_compacted_and_data_survives(tmp_path, monkeypatch, caplog):
-    monkeypatch.setattr(graph.embedded, "REWRITE_AT_START_BYTES", 20_000)
-    from graph import members
+    monkeypatch.setattr(graph.store.embedded, "REWRITE_AT_START_BYTES", 20_000)
+    from graph.network import members
 
     store = open_store(tmp_path, url="")
     rn = Refnet.start(store)

@@ -15,11 +15,11 @@ from pathlib import Path
 import httpx
 from starlette.testclient import TestClient
 
-import graph.embedded
+import graph.store.embedded
 from api.app import create_app
-from graph import members
+from graph.network import members
 from graph.service import Refnet
-from graph.store import open_store
+from graph.store.store import open_store
 
 DOWNLINE = '{ downline(id: "root", tree: SPONSOR) { member { id } } }'
 REGISTER = 'mutation($id: ID!, $s: ID) { registerMember(input: {id: $id, name: "M", sponsorId: $s}) { id } }'
@@ -28,7 +28,7 @@ REGISTER = 'mutation($id: ID!, $s: ID) { registerMember(input: {id: $id, name: "
 def _serve(data: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent), "REFNET_ROTATION_JOB": "off"}
     env.pop("REFNET_GRAPH_URL", None)
-    command = [sys.executable, "-m", "api.cli", "serve", "--data", str(data), "--port", str(port)]
+    command = [sys.executable, "-m", "cli", "serve", "--data", str(data), "--port", str(port)]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
 
@@ -83,7 +83,7 @@ def test_database_outlives_the_thread_that_opened_it_and_serve_idles(tmp_path):
 
 
 def test_a_killed_database_answers_unavailable_then_is_restarted(tmp_path, monkeypatch, caplog):
-    monkeypatch.setattr(graph.embedded, "RESTART_DELAY_S", 2.0)
+    monkeypatch.setattr(graph.store.embedded, "RESTART_DELAY_S", 2.0)
     store = open_store(tmp_path, url="")
     rn = Refnet.start(store)
     try:

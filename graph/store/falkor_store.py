@@ -1,0 +1,153 @@
+"""FalkorDB backend (embedded or external), through the `falkordb` client.
+
+Timeouts are explicit (docs/operations.md, "Timeouts"): a statement may take up to
+`REFNET_DB_TIMEOUT` seconds (default 300) before the client gives up and reports it as timed
+out; the client never re-sends a statement by itself (a re-sent write could be booked twice).
+A lost connection or a restarting server is `Unavailable`, never an unexplained failure.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+import redis
+from falkordb import FalkorDB
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from graph.core.errors import StatementTimedOut, Unavailable
+from graph.store.store import Row, query_text
+
+DEFAULT_STATEMENT_TIMEOUT_S = 300.0
+CONNECT_TIMEOUT_S = 10.0
+
+
+def statement_timeout_s() -> float:
+    """Seconds a statement may run before the client reports it timed out (REFNET_DB_TIMEOUT)."""
+    value = os.environ.get("REFNET_DB_TIMEOUT", "")
+    try:
+        seconds = float(value) if value else DEFAULT_STATEMENT_TIMEOUT_S
+    except ValueError:
+        raise ValueError(f"REFNET_DB_TIMEOUT: a number of seconds, not {value!r}") from None
+    if seconds <= 0:
+        raise ValueError("REFNET_DB_TIMEOUT: must be more than 0 seconds")
+    return seconds
+
+
+def client_options() -> dict[str, Any]:
+    return {
+        "socket_timeout": statement_timeout_s(),
+        "socket_connect_timeout": CONNECT_TIMEOUT_S,
+        "retry": Retry(NoBackoff(), 0),
+    }
+
+
+def _plain(value: Any) -> Any:
+    """Parameters as the client can send them: it turns values into Cypher text itself."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"parameter of type {type(value).__name__} cannot be sent to FalkorDB: {value!r}")
+
+
+class FalkorStore:
+    backend = "falkordb"
+
+    def __init__(self, db: FalkorDB, graph_name: str, server: Any = None, owns_connection: bool = True) -> None:
+        self._db = db
+        self._owns_connection = owns_connection
+        self.graph_name = graph_name
+        self.graph = db.select_graph(graph_name)
+        self.server = server
+        self.socket_path: str | None = None
+        if server is not None:
+            self.backend = "falkordb-embedded"
+
+    @classmethod
+    def from_url(cls, url: str, graph_name: str) -> "FalkorStore":
+        if url.startswith("unix://"):
+            return cls.from_socket(url.removeprefix("unix://"), graph_name)
+        return cls(FalkorDB(connection_pool=redis.ConnectionPool.from_url(url, decode_responses=True, **client_options())),
+                   graph_name)
+
+    @classmethod
+    def from_socket(cls, path: str, graph_name: str, server: Any = None) -> "FalkorStore":
+        store = cls(FalkorDB(unix_socket_path=path, **client_options()), graph_name, server=server)
+        store.socket_path = path
+        return store
+
+    def with_graph(self, graph_name: str) -> "FalkorStore":
+        """Another graph on the same server (tests use one graph per test)."""
+        store = FalkorStore(self._db, graph_name, owns_connection=False)
+        store.socket_path = self.socket_path
+        return store
+
+    def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self.run_text(query_text(name), params)
+
+    def run_text(
+        self,
+        text: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        read_only: bool = False,
+        timeout_ms: int | None = None,
+    ) -> list[Row]:
+        plain = _plain(dict(params or {}))
+        call = self.graph.ro_query if read_only else self.graph.query
+        with self.unavailable_as_coded():
+            result = call(text, plain or None, timeout=timeout_ms)
+        names = [column[1] for column in result.header]
+        return [dict(zip(names, row)) for row in result.result_set]
+
+    def command(self, *args: Any) -> Any:
+        """A raw server command (FalkorDB-only schema DDL, backups)."""
+        with self.unavailable_as_coded():
+            return self._db.connection.execute_command(*args)
+
+    def unavailable_as_coded(self) -> "_Coded":
+        return _Coded(self)
+
+    def close(self) -> None:
+        if not self._owns_connection:
+            return
+        try:
+            self._db.connection.close()
+        finally:
+            if self.server is not None:
+                self.server.stop()
+
+
+class _Coded:
+    """Turns the client's transport errors into coded ones a person understands."""
+
+    def __init__(self, store: FalkorStore) -> None:
+        self.store = store
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> bool:
+        if error is None:
+            return False
+        if isinstance(error, redis.TimeoutError):
+            raise StatementTimedOut(
+                f"the database did not answer within {statement_timeout_s():.0f} s (REFNET_DB_TIMEOUT) and the "
+                "statement was abandoned; a write may still have been applied: check before retrying"
+            ) from error
+        if isinstance(error, redis.BusyLoadingError):
+            raise Unavailable("the database is loading its data after a restart; retry in a few seconds") from error
+        if isinstance(error, (redis.ConnectionError, ConnectionError, FileNotFoundError)) or _server_down(error):
+            server = self.store.server
+            doing = "is restarting" if server is not None and server.status().state != "stopped" else "is unreachable"
+            raise Unavailable(f"the database {doing}; retry in a few seconds") from error
+        return False
+
+
+def _server_down(error: BaseException) -> bool:
+    text = str(error)
+    return isinstance(error, redis.ResponseError) and (text.startswith("LOADING") or "MISCONF" in text)
