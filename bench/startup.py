@@ -1,0 +1,114 @@
+"""Start-up time against history (issue 12): a data dir grown through the engine's own write
+path (N registrations and M orders, one statement each, as the API records them) is stopped and
+started again; the baseline, measured in the same run, is the start of the same graph freshly
+loaded: a backup image of it restored into a new data dir (`refnet restore`), which has no
+history at all. The ratio grown/fresh must stay near 1 as history grows.
+
+    python -m bench.startup [N [M]] [--plan NAME] [--no-compaction]
+
+(default N = M = 20000, plan differential: its orders are recorded as they come and booked at
+the month close, so growing stays quick; `--plan linkage-3plus1` books every order at once.)
+`--no-compaction` grows with the append-only file never rewritten (the set-up before issue 12).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from bench.common import grow_network
+from graph.core.plan import load_plan
+from graph.ledger import orders
+from graph.service import Refnet
+from graph.store import embedded
+from graph.store.backup import backup, restore
+from graph.store.store import open_store
+
+PRICES = [Decimal("100.00"), Decimal("1000.00"), Decimal("5000.00")]
+
+
+def aof_bytes(data: Path) -> tuple[int, int]:
+    """(base image, statement log) bytes of the data dir's append-only file."""
+    folder = data / "falkordb" / "appendonlydir"
+    base = sum(p.stat().st_size for p in folder.glob("*.base.*"))
+    incr = sum(p.stat().st_size for p in folder.glob("*.incr.aof"))
+    return base, incr
+
+
+def timed_start(data: Path) -> float:
+    """Seconds from starting the server to its first answer; then stops it."""
+    started = time.perf_counter()
+    store = open_store(data, url="")
+    store.run_text("RETURN 1 AS one")
+    seconds = time.perf_counter() - started
+    wait_compaction(store)
+    store.close()
+    return seconds
+
+
+def wait_compaction(store) -> None:
+    while int(store.command("INFO", "persistence").get("aof_rewrite_in_progress", 0)):
+        time.sleep(0.1)
+
+
+def grow(data: Path, n: int, m: int, plan_name: str, compaction: bool) -> float:
+    started = time.perf_counter()
+    store = open_store(data, url="")
+    if not compaction:
+        store.command("CONFIG", "SET", "auto-aof-rewrite-percentage", "0")
+    rn = Refnet.start(store, load_plan(plan_name))
+
+    def progress(index: int, _: float) -> None:
+        if (index + 1) % max(1, n // 5) == 0:
+            print(f"  {index + 1:,} members ({time.perf_counter() - started:.0f} s)", flush=True)
+
+    ids = grow_network(rn, n, on_member=progress)
+    rng = random.Random(11)
+    for index in range(m):
+        orders.record_order(rn, f"o{index}", rng.choice(ids), rng.choice(PRICES))
+        if (index + 1) % max(1, m // 5) == 0:
+            print(f"  {index + 1:,} orders ({time.perf_counter() - started:.0f} s)", flush=True)
+    wait_compaction(store)
+    store.close()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", nargs="?", type=int, default=20_000)
+    parser.add_argument("m", nargs="?", type=int, default=20_000)
+    parser.add_argument("--plan", default="differential")
+    parser.add_argument("--no-compaction", action="store_true")
+    args = parser.parse_args()
+    if args.no_compaction:
+        embedded.REWRITE_AT_START_BYTES = 1 << 62
+    with tempfile.TemporaryDirectory(prefix="refnet-bench-startup-") as directory:
+        grown, fresh = Path(directory) / "grown", Path(directory) / "fresh"
+        print(f"growing {args.n:,} members and {args.m:,} orders ({args.plan}) through the write path …", flush=True)
+        seconds = grow(grown, args.n, args.m, args.plan, not args.no_compaction)
+        base, incr = aof_bytes(grown)
+        print(f"grown in {seconds:.0f} s; append-only file: {base / 1e6:.1f} MB image + {incr / 1e6:.1f} MB statements")
+        first = timed_start(grown)
+        base2, incr2 = aof_bytes(grown)
+        second = timed_start(grown)
+        store = open_store(grown, url="")
+        image = Path(directory) / "image.rdb"
+        backup(store.socket_path, grown.resolve() / "falkordb", image)  # type: ignore[attr-defined]
+        store.close()
+        restore(image, fresh)
+        fresh_start = min(timed_start(fresh), timed_start(fresh))
+        print(f"start of the grown data dir:            {first:6.2f} s")
+        print(f"  again (file then {base2 / 1e6:.1f} MB + {incr2 / 1e6:.1f} MB): {second:6.2f} s")
+        print(f"start of the same graph freshly loaded: {fresh_start:6.2f} s  ({image.stat().st_size / 1e6:.1f} MB image)")
+        print(f"ratio grown/fresh: first {first / fresh_start:.2f}, again {second / fresh_start:.2f}")
+        print(f"load average: {open('/proc/loadavg').read().split()[:3]}")
+
+
+if __name__ == "__main__":
+    os.environ.pop("REFNET_GRAPH_URL", None)
+    main()
