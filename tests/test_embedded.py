@@ -149,3 +149,26 @@ def test_two_instances_set_up_the_schema_of_a_fresh_graph_at_once(falkor):
         finally:
             for store in stores:
                 store.close()
+
+
+def test_a_statement_over_the_configured_timeout_is_reported_as_timed_out(falkor, monkeypatch):
+    """REFNET_DB_TIMEOUT bounds a statement (no hidden client default); the caller gets a coded
+    error that says so, and the next statement on the store works."""
+    from graph.core.errors import StatementTimedOut
+    from graph.store.falkor_store import FalkorStore
+
+    monkeypatch.setenv("REFNET_DB_TIMEOUT", "0.1")
+    store = FalkorStore.from_socket(falkor.socket_path, "timeout_test")
+    try:
+        with pytest.raises(StatementTimedOut) as caught:
+            store.run_text("UNWIND range(1, 3000000) AS x WITH x WHERE x % 7 = 0 RETURN count(x) AS n")
+        assert caught.value.code == "UNAVAILABLE"
+        assert "did not answer within 0.1 s (REFNET_DB_TIMEOUT)" in caught.value.message
+    finally:
+        store.close()
+    monkeypatch.setenv("REFNET_DB_TIMEOUT", "30")
+    store = FalkorStore.from_socket(falkor.socket_path, "timeout_test")
+    try:
+        assert store.run_text("UNWIND range(1, 3000000) AS x WITH x WHERE x % 7 = 0 RETURN count(x) AS n") == [{"n": 428571}]
+    finally:
+        store.close()

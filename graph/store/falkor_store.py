@@ -136,7 +136,7 @@ class _Coded:
             return False
         if isinstance(error, redis.TimeoutError):
             raise StatementTimedOut(
-                f"the database did not answer within {statement_timeout_s():.0f} s (REFNET_DB_TIMEOUT) and the "
+                f"the database did not answer within {statement_timeout_s():g} s (REFNET_DB_TIMEOUT) and the "
                 "statement was abandoned; a write may still have been applied: check before retrying"
             ) from error
         if isinstance(error, redis.BusyLoadingError):
