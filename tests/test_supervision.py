@@ -6,11 +6,8 @@ import concurrent.futures
 import logging
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 from starlette.testclient import TestClient
@@ -20,39 +17,14 @@ from api.app import create_app
 from graph.network import members
 from graph.service import Refnet
 from graph.store.store import open_store
+from tests.ops_support import REGISTER, Served
 
 DOWNLINE = '{ downline(id: "root", tree: SPONSOR) { member { id } } }'
-REGISTER = 'mutation($id: ID!, $s: ID) { registerMember(input: {id: $id, name: "M", sponsorId: $s}) { id } }'
-
-
-def _serve(data: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent), "REFNET_ROTATION_JOB": "off"}
-    env.pop("REFNET_GRAPH_URL", None)
-    command = [sys.executable, "-m", "cli", "serve", "--data", str(data), "--port", str(port)]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-
-
-def _wait_healthy(url: str, seconds: float = 60) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            response = httpx.get(f"{url}/healthz")
-            if response.status_code == 200:
-                return response.json()
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{url} did not become healthy in {seconds} s")
-
-
-def _post(url: str, query: str, **variables) -> dict:
-    return httpx.post(f"{url}/graphql", json={"query": query, "variables": variables}, timeout=60).json()
 
 
 def test_database_outlives_the_thread_that_opened_it_and_serve_idles(tmp_path):
-    """The engine opened from a worker thread that then exits, and `refnet serve` (which opens it
-    in a worker thread) after a burst of concurrent requests: 30 s later both still answer."""
+    """The engine opened from a worker thread that then exits, and `refnet serve` after a burst of
+    concurrent requests (its worker threads retire after 10 s idle): 30 s later both still answer."""
     opened: dict[str, Refnet] = {}
     worker = threading.Thread(target=lambda: opened.setdefault("rn", Refnet.start(open_store(tmp_path / "own", url=""))))
     worker.start()
@@ -60,25 +32,21 @@ def test_database_outlives_the_thread_that_opened_it_and_serve_idles(tmp_path):
     rn = opened["rn"]
     members.register(rn, "Root", member_id="root")
 
-    port = 19000 + os.getpid() % 1000
-    url = f"http://127.0.0.1:{port}"
-    server = _serve(tmp_path / "served", port)
+    served = Served(tmp_path / "served")
     try:
-        _wait_healthy(url)
-        assert _post(url, REGISTER, id="root")["data"]["registerMember"]["id"] == "root"
+        served.wait_healthy()
+        assert served.ok(REGISTER, id="root")["registerMember"]["id"] == "root"
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            bodies = list(pool.map(lambda i: _post(url, REGISTER, id=f"m{i}", s="root"), range(40)))
+            bodies = list(pool.map(lambda i: served.post(REGISTER, id=f"m{i}", s="root"), range(40)))
         assert all(not body.get("errors") for body in bodies), bodies
         time.sleep(30)  # anyio retires idle worker threads after 10 s
         assert not worker.is_alive()
         assert members.get_member(rn, "root").size == 1
         assert rn.store.server.process.poll() is None and rn.store.server.restarts == 0
-        assert httpx.get(f"{url}/healthz").json() == {"status": "ok", "graph": "falkordb-embedded"}
-        body = _post(url, DOWNLINE)
-        assert len(body["data"]["downline"]) == 40
+        assert httpx.get(f"{served.url}/healthz").json() == {"status": "ok", "graph": "falkordb-embedded"}
+        assert len(served.ok(DOWNLINE)["downline"]) == 40
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        served.stop()
         rn.store.close()
 
 
