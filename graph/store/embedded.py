@@ -149,6 +149,16 @@ class EmbeddedFalkor:
 
     def stop(self) -> None:
         self._stopping.set()
+        self._terminate()
+        if self._supervisor is not None and self._supervisor is not threading.current_thread():
+            self._supervisor.join(timeout=90)
+        self._terminate()  # one the supervisor was starting when stop() came
+        self._supervisor = None
+        self.process = None
+        self._set_state("stopped", "")
+        self._release_lock()
+
+    def _terminate(self) -> None:
         with self._guard:
             process = self.process
         if process is not None and process.poll() is None:
@@ -159,12 +169,6 @@ class EmbeddedFalkor:
                 process.kill()
                 process.wait()
             log.info("embedded FalkorDB stopped")
-        if self._supervisor is not None and self._supervisor is not threading.current_thread():
-            self._supervisor.join(timeout=5)
-        self._supervisor = None
-        self.process = None
-        self._set_state("stopped", "")
-        self._release_lock()
 
     def status(self) -> ServerStatus:
         with self._guard:
@@ -197,6 +201,9 @@ class EmbeddedFalkor:
                 backoff = min(backoff * 2, RESTART_BACKOFF_S[1])
                 continue
             backoff = RESTART_BACKOFF_S[0]
+            if self._stopping.is_set():  # stop() came while this server was starting
+                self._terminate()
+                return
             if first:
                 first = False
                 self._first_start.set()

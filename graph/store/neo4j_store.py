@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 import neo4j
 
+from graph.core.errors import Unavailable
 from graph.store.store import Row, query_text
 
 
@@ -29,9 +30,12 @@ class Neo4jStore:
     ) -> list[Row]:
         query = neo4j.Query(text, timeout=timeout_ms / 1000 if timeout_ms else None)
         mode = neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS
-        with self._driver.session(database=self._database, default_access_mode=mode) as session:
-            work = session.execute_read if read_only else session.execute_write
-            return work(lambda tx: [record.data() for record in tx.run(query, dict(params or {}))])
+        try:
+            with self._driver.session(database=self._database, default_access_mode=mode) as session:
+                work = session.execute_read if read_only else session.execute_write
+                return work(lambda tx: [record.data() for record in tx.run(query, dict(params or {}))])
+        except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as error:
+            raise Unavailable("the database is unreachable; retry in a few seconds") from error
 
     def close(self) -> None:
         self._driver.close()
