@@ -86,12 +86,12 @@ def _falkordb(store: Store) -> None:
     }
     for label, prop in INDEXES:
         if (label, prop) not in existing:
-            _unless_there(lambda: store.run_text(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})"))
+            _unless_there(store.run_text, f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
     constraints = _falkordb_constraints(store)
     for label, prop in UNIQUE:
         if (label, prop) not in constraints:
-            _unless_there(lambda: store.command("GRAPH.CONSTRAINT", "CREATE", store.graph_name, "UNIQUE", "NODE",
-                                                label, "PROPERTIES", 1, prop))
+            _unless_there(store.command, "GRAPH.CONSTRAINT", "CREATE", store.graph_name, "UNIQUE", "NODE",
+                          label, "PROPERTIES", 1, prop)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         states = _falkordb_constraints(store)
@@ -103,11 +103,11 @@ def _falkordb(store: Store) -> None:
     raise RuntimeError("unique constraints did not become operational in 60 s")
 
 
-def _unless_there(create: Callable[[], object]) -> None:
+def _unless_there(create: Callable[..., object], *arguments: object) -> None:
     """Runs a schema statement; another instance starting at the same moment may have created
     the same index or constraint between our look and our statement, which is what we wanted."""
     try:
-        create()
+        create(*arguments)
     except Exception as error:  # the client's ResponseError; its text is all that tells the cases apart
         if "already" not in str(error).lower():
             raise
