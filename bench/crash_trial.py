@@ -10,6 +10,7 @@ entries adding up to its amount, and the killed close and rotation finished by t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import tempfile
 import threading
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from graph.service import Refnet
 from graph.store.store import open_store
-from tests.ops_support import ORDER, REGISTER, Served, check_conservation, member_ids
+from tests.support.serve import ORDER, REGISTER, Served, check_conservation, member_ids
 
 PRICES = ("100.00", "1000.00", "5000.00")
 
@@ -123,10 +124,8 @@ def trial(data: Path, kills: int, seed: int, log: Path | None = None) -> Tally:
 
 
 def _quietly(served: Served, query: str) -> None:
-    try:
+    with contextlib.suppress(Exception):  # killed under it, on purpose
         served.post(query)
-    except Exception:  # noqa: BLE001 - killed under it, on purpose
-        pass
 
 
 def main() -> None:
@@ -141,7 +140,7 @@ def main() -> None:
           f"{len(tally.members):,} registrations and {len(tally.orders):,} orders; lost {tally.lost_members} "
           f"registrations and {tally.lost_orders} orders; {tally.checked_orders:,} orders conserve; "
           f"the close booked {tally.close_entries} entries")
-    print(f"load average: {open('/proc/loadavg').read().split()[:3]}")
+    print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}")
 
 
 if __name__ == "__main__":

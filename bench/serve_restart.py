@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.ops_support import ORDER, REGISTER, Served
+from tests.support.serve import ORDER, REGISTER, Served
 
 
 def healthy_after(data: Path) -> tuple[Served, float]:
@@ -68,7 +68,7 @@ def main() -> None:
             served.stop()
         print(f"restart after SIGKILL until /healthz answered: {restart:.2f} s (empty data dir: {empty_start:.2f} s; "
               f"ratio {restart / empty_start:.2f}); every member there")
-        print(f"load average: {open('/proc/loadavg').read().split()[:3]}")
+        print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from graph.service import Refnet
 from graph.store.store import open_store
@@ -123,8 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         sub_parser.set_defaults(run=run)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from graph.store.embedded import DataDirBusy
     from graph.core.errors import DomainError
+    from graph.store.embedded import DataDirBusy
 
     try:
         return args.run(args)

@@ -11,6 +11,7 @@ supervisor also restarts a server that died (OOM, an operator's kill) on the sam
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import hashlib
@@ -38,10 +39,11 @@ STARTUP_SILENCE_S = 60.0
 RESTART_BACKOFF_S = (0.5, 10.0)
 # Pause before restarting a server that died (tests lengthen it to watch the service meanwhile).
 RESTART_DELAY_S = 0.0
-# Rewrite the append-only file at start when its incremental part is this large (bytes): a start
-# replays the incremental part statement by statement, which costs far more than loading the
-# RDB preamble of the same graph (docs/operations.md, "Start-up").
-REWRITE_AT_START_BYTES = 1 << 20
+# Rewrite the append-only file at start, and before a clean stop, when its statement log is this
+# large (bytes): a start replays the statements one by one, which costs far more than loading the
+# image of the same graph (docs/operations.md, "Start-up time").
+REWRITE_AT_START_BYTES = 256 << 10
+REWRITE_AT_STOP_BYTES = 64 << 10
 
 
 class DataDirBusy(RuntimeError):
@@ -54,10 +56,8 @@ class ServerFailed(RuntimeError):
 
 def _die_with_parent() -> None:
     """Run in the child before exec: if the supervisor thread (hence refnet) dies, so does the server."""
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 def socket_path_for(data_dir: Path) -> str:
@@ -81,11 +81,11 @@ def server_arguments(db_dir: Path, socket_path: str) -> list[str]:
         "--appendonly", "yes",
         "--appendfsync", "always",
         # The append-only file starts with an RDB image of the graph and is rewritten when its
-        # statement log has grown by a quarter of it (and at start, see REWRITE_AT_START_BYTES):
+        # statement log has grown by a tenth of it (and at start and stop, see REWRITE_AT_*):
         # a start then loads the graph's size, not its history.
         "--aof-use-rdb-preamble", "yes",
-        "--auto-aof-rewrite-percentage", "25",
-        "--auto-aof-rewrite-min-size", "1mb",
+        "--auto-aof-rewrite-percentage", "10",
+        "--auto-aof-rewrite-min-size", "256kb",
         "--save", "",
         "--daemonize", "no",
         "--protected-mode", "yes",
@@ -149,6 +149,8 @@ class EmbeddedFalkor:
 
     def stop(self) -> None:
         self._stopping.set()
+        if self.status().state == "running":
+            self._compact(REWRITE_AT_STOP_BYTES, wait=True)
         self._terminate()
         if self._supervisor is not None and self._supervisor is not threading.current_thread():
             self._supervisor.join(timeout=90)
@@ -157,6 +159,17 @@ class EmbeddedFalkor:
         self.process = None
         self._set_state("stopped", "")
         self._release_lock()
+
+    def crash(self) -> None:
+        """SIGKILLs the server and stops supervising it, as a crash of refnet would leave the data
+        dir (benches and tests of start-up after a crash)."""
+        self._stopping.set()
+        with self._guard:
+            process = self.process
+        if process is not None:
+            process.kill()
+            process.wait()
+        self._set_state("stopped", "")
 
     def _terminate(self) -> None:
         with self._guard:
@@ -237,16 +250,24 @@ class EmbeddedFalkor:
         (self.db_dir / "server.pid").write_text(str(process.pid))
         wait_ready(self.socket_path, process, self.db_dir, self._set_state)
         log.info("embedded FalkorDB started (pid %s, socket %s, data %s)", process.pid, self.socket_path, self.db_dir)
-        self._compact_if_needed()
+        self._compact(REWRITE_AT_START_BYTES, wait=False)
 
-    def _compact_if_needed(self) -> None:
-        client = redis.Redis(unix_socket_path=self.socket_path, decode_responses=True)
+    def _compact(self, threshold: int, wait: bool) -> None:
+        """Rewrites the append-only file as one image when its statement log reached `threshold`."""
+        client = redis.Redis(unix_socket_path=self.socket_path, decode_responses=True, socket_timeout=10)
         try:
             info = client.info("persistence")
             grown = int(info.get("aof_current_size", 0)) - int(info.get("aof_base_size", 0))
-            if grown >= REWRITE_AT_START_BYTES and not info.get("aof_rewrite_in_progress"):
-                log.info("compacting the append-only file (%.1f MB of statements since the last image)", grown / 1e6)
-                client.bgrewriteaof()
+            if grown < threshold or int(info.get("aof_rewrite_in_progress", 0)):
+                return
+            log.info("compacting the append-only file (%.2f MB of statements since the last image)", grown / 1e6)
+            client.bgrewriteaof()
+            deadline = time.monotonic() + 120
+            while wait and time.monotonic() < deadline:
+                info = client.info("persistence")
+                if not int(info.get("aof_rewrite_in_progress", 0)) and not int(info.get("aof_rewrite_scheduled", 0)):
+                    return
+                time.sleep(0.05)
         except redis.RedisError as error:
             log.warning("could not compact the append-only file: %s", error)
         finally:
@@ -255,7 +276,7 @@ class EmbeddedFalkor:
     # -- ownership of the data dir -------------------------------------------------------------
 
     def _take_lock(self) -> None:
-        lock = open(self.data_dir / "refnet.lock", "a+")
+        lock = open(self.data_dir / "refnet.lock", "a+")  # noqa: SIM115 -- held while the server runs
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

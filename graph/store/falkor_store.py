@@ -9,7 +9,8 @@ A lost connection or a restarting server is `Unavailable`, never an unexplained 
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import redis
 from falkordb import FalkorDB

@@ -6,7 +6,7 @@ Plan modules add their own labels to `INDEXES` / `UNIQUE` rather than writing DD
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from graph.store.store import Store
 
