@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from graph.core.errors import BadInput
 from graph.service import Refnet
 from graph.store.store import open_store
 
@@ -65,6 +66,19 @@ def open_engine(args: argparse.Namespace, attach: bool = True) -> Refnet:
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--insecure", action="store_true",
+                        help="listen on a non-loopback address without REFNET_ADMIN_TOKEN (everyone is the admin)")
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @command("serve", "run the GraphQL service", _serve_arguments)
@@ -72,7 +86,14 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.auth import admin_token
 
+    if admin_token() is None and not is_loopback(args.host):
+        if not args.insecure:
+            raise BadInput(f"--host {args.host}: without REFNET_ADMIN_TOKEN every caller is the admin, so refnet "
+                           "listens only on a loopback address; set REFNET_ADMIN_TOKEN or pass --insecure")
+        print(f"refnet: WARNING: listening on {args.host} without REFNET_ADMIN_TOKEN: every caller is the admin",
+              file=sys.stderr)
     if requested_plan(args):
         load_plan(args)  # a bad plan file fails here, before anything starts
     rn = open_engine(args, attach=False)  # a busy data dir or another plan is refused before the port opens

