@@ -22,7 +22,7 @@ from graph.service import Refnet
 from graph.store.store import open_store
 from tests.support.serve import ORDER, REGISTER, Served, check_conservation, member_ids
 
-PRICES = ("100.00", "1000.00", "5000.00")
+PRICES = ("1000.00", "5000.00", "10000.00")  # the linkage plan's package prices
 
 
 @dataclass

@@ -49,7 +49,7 @@ def main() -> None:
                 with concurrent.futures.ThreadPoolExecutor(4) as pool:
                     bodies = list(pool.map(lambda p: served.post(REGISTER, id=p[0], s=p[1]), zip(batch, sponsors)))
                 ids += [m for m, body in zip(batch, bodies) if not body.get("errors")]
-            orders = [(f"o{i}", rng.choice(ids), rng.choice(("100.00", "1000.00"))) for i in range(args.m)]
+            orders = [(f"o{i}", rng.choice(ids), rng.choice(("1000.00", "5000.00"))) for i in range(args.m)]
             with concurrent.futures.ThreadPoolExecutor(4) as pool:
                 recorded = sum(not body.get("errors") for body in pool.map(
                     lambda o: served.post(ORDER, id=o[0], b=o[1], a=o[2]), orders))

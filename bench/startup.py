@@ -33,7 +33,7 @@ from graph.store import embedded
 from graph.store.backup import backup, restore
 from graph.store.store import open_store
 
-PRICES = [Decimal("100.00"), Decimal("1000.00"), Decimal("5000.00")]
+PRICES = [Decimal("1000.00"), Decimal("5000.00"), Decimal("10000.00")]  # package prices of linkage-3plus1
 
 
 def aof_bytes(data: Path) -> tuple[int, int]:
