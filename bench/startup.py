@@ -31,6 +31,8 @@ from graph.ledger import orders
 from graph.service import Refnet
 from graph.store import embedded
 from graph.store.backup import backup, restore
+from graph.store.embedded import socket_path_for
+from graph.store.falkor_store import FalkorStore
 from graph.store.store import open_store
 
 PRICES = [Decimal("1000.00"), Decimal("5000.00"), Decimal("10000.00")]  # package prices of linkage-3plus1
@@ -47,7 +49,7 @@ def aof_bytes(data: Path) -> tuple[int, int]:
 def timed_start(data: Path) -> float:
     """Seconds from starting the server to its first answer; then stops it."""
     started = time.perf_counter()
-    store = open_store(data, url="")
+    store = falkor(data)
     store.run_text("RETURN 1 AS one")
     seconds = time.perf_counter() - started
     wait_compaction(store)
@@ -55,14 +57,20 @@ def timed_start(data: Path) -> float:
     return seconds
 
 
-def wait_compaction(store) -> None:
+def falkor(data: Path) -> FalkorStore:
+    store = open_store(data, url="")
+    assert isinstance(store, FalkorStore)
+    return store
+
+
+def wait_compaction(store: FalkorStore) -> None:
     while int(store.command("INFO", "persistence").get("aof_rewrite_in_progress", 0)):
         time.sleep(0.1)
 
 
 def grow(data: Path, n: int, m: int, plan_name: str, compaction: bool) -> float:
     started = time.perf_counter()
-    store = open_store(data, url="")
+    store = falkor(data)
     if not compaction:
         store.command("CONFIG", "SET", "auto-aof-rewrite-percentage", "0")
     rn = Refnet.start(store, load_plan(plan_name))
@@ -78,7 +86,7 @@ def grow(data: Path, n: int, m: int, plan_name: str, compaction: bool) -> float:
         if (index + 1) % max(1, m // 5) == 0:
             print(f"  {index + 1:,} orders ({time.perf_counter() - started:.0f} s)", flush=True)
     wait_compaction(store)
-    store.server.crash()  # type: ignore[attr-defined]  # as a killed refnet leaves it: no compaction at stop
+    store.server.crash()  # as a killed refnet leaves it: no compaction at stop
     store.close()
     return time.perf_counter() - started
 
@@ -86,7 +94,7 @@ def grow(data: Path, n: int, m: int, plan_name: str, compaction: bool) -> float:
 def bulk(data: Path, n: int, m: int, plan_name: str) -> float:
     """The graph loaded in a few bulk statements; then compacted, as the server would."""
     started = time.perf_counter()
-    store = open_store(data, url="")
+    store = falkor(data)
     plan = load_plan(plan_name)
     rn = Refnet.start(store, plan)
     ids = bulk_network(rn, n)
@@ -135,9 +143,9 @@ def main() -> None:
         first = timed_start(grown)
         base2, incr2 = aof_bytes(grown)
         second = timed_start(grown)
-        store = open_store(grown, url="")
+        store = falkor(grown)
         image = Path(directory) / "image.rdb"
-        backup(store.socket_path, grown.resolve() / "falkordb", image)  # type: ignore[attr-defined]
+        backup(socket_path_for(grown), grown.resolve() / "falkordb", image)
         store.close()
         restore(image, fresh)
         fresh_start = min(timed_start(fresh), timed_start(fresh))

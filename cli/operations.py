@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cli.main import command, data_dir
 from graph.store.backup import BackupError, backup, restore
+from graph.store.embedded import socket_path_for
 from graph.store.store import open_store
 
 
@@ -35,7 +36,7 @@ def backup_command(args: argparse.Namespace) -> int:
     store = open_store(directory, attach=True)
     try:
         print(f"backup: taking a snapshot of {directory.resolve()} …", file=sys.stderr, flush=True)
-        result = backup(store.socket_path, directory.resolve() / "falkordb", Path(args.file), _progress)  # type: ignore[attr-defined]
+        result = backup(socket_path_for(directory), directory.resolve() / "falkordb", Path(args.file), _progress)
     except BackupError as error:
         print(f"refnet: {error}", file=sys.stderr)
         return 2

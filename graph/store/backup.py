@@ -48,7 +48,7 @@ def backup(socket_path: str, db_dir: Path, target: Path, progress: Progress = la
         fcntl.flock(lock, fcntl.LOCK_EX)  # one backup at a time shares dump.rdb
         try:
             saves = int(client.info("persistence").get("rdb_saves", 0))
-            client.execute_command("BGSAVE", "SCHEDULE")  # waits for a running compaction, if any
+            client.bgsave(schedule=True)  # waits for a running compaction, if any
             while True:
                 info = client.info("persistence")
                 if int(info.get("rdb_saves", 0)) > saves and not int(info.get("rdb_bgsave_in_progress", 0)):

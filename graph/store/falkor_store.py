@@ -8,8 +8,9 @@ A lost connection or a restarting server is `Unavailable`, never an unexplained 
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import redis
@@ -110,8 +111,28 @@ class FalkorStore:
         with self.unavailable_as_coded():
             return self._db.connection.execute_command(*args)
 
-    def unavailable_as_coded(self) -> "_Coded":
-        return _Coded(self)
+    @contextlib.contextmanager
+    def unavailable_as_coded(self) -> Iterator[None]:
+        """Turns the client's transport errors into coded ones a person understands."""
+        try:
+            yield
+        except redis.TimeoutError as error:
+            raise StatementTimedOut(
+                f"the database did not answer within {statement_timeout_s():g} s (REFNET_DB_TIMEOUT) and the "
+                "statement was abandoned; a write may still have been applied: check before retrying"
+            ) from error
+        except redis.BusyLoadingError as error:
+            raise Unavailable("the database is loading its data after a restart; retry in a few seconds") from error
+        except (redis.ConnectionError, ConnectionError, FileNotFoundError) as error:
+            raise Unavailable(f"the database {self._doing()}; retry in a few seconds") from error
+        except redis.ResponseError as error:
+            if not _server_down(error):
+                raise
+            raise Unavailable(f"the database {self._doing()}; retry in a few seconds") from error
+
+    def _doing(self) -> str:
+        server = self.server
+        return "is restarting" if server is not None and server.status().state != "stopped" else "is unreachable"
 
     def close(self) -> None:
         if not self._owns_connection:
@@ -121,32 +142,6 @@ class FalkorStore:
         finally:
             if self.server is not None:
                 self.server.stop()
-
-
-class _Coded:
-    """Turns the client's transport errors into coded ones a person understands."""
-
-    def __init__(self, store: FalkorStore) -> None:
-        self.store = store
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> bool:
-        if error is None:
-            return False
-        if isinstance(error, redis.TimeoutError):
-            raise StatementTimedOut(
-                f"the database did not answer within {statement_timeout_s():g} s (REFNET_DB_TIMEOUT) and the "
-                "statement was abandoned; a write may still have been applied: check before retrying"
-            ) from error
-        if isinstance(error, redis.BusyLoadingError):
-            raise Unavailable("the database is loading its data after a restart; retry in a few seconds") from error
-        if isinstance(error, (redis.ConnectionError, ConnectionError, FileNotFoundError)) or _server_down(error):
-            server = self.store.server
-            doing = "is restarting" if server is not None and server.status().state != "stopped" else "is unreachable"
-            raise Unavailable(f"the database {doing}; retry in a few seconds") from error
-        return False
 
 
 def _server_down(error: BaseException) -> bool:
