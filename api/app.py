@@ -29,6 +29,7 @@ from api.transport import (
     error_response,
     read_body,
 )
+from graph.core.errors import DomainError
 from graph.network.rotation import weekly_rotation
 from graph.service import Refnet
 
@@ -88,7 +89,8 @@ async def healthz(request: Request) -> Response:
         await run_in_threadpool(rn.store.run, "health_probe", {"now": rn.clock()})
     except Exception as error:
         log.warning("health probe failed: %s", error)
-        return JSONResponse({"status": "unavailable", "graph": rn.store.backend, "detail": str(error)}, status_code=503)
+        detail = error.message if isinstance(error, DomainError) else "the health probe failed; see the log"
+        return JSONResponse({"status": "unavailable", "graph": rn.store.backend, "detail": detail}, status_code=503)
     return JSONResponse({"status": "ok", "graph": rn.store.backend})
 
 
