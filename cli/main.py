@@ -46,7 +46,7 @@ def requested_plan(args: argparse.Namespace) -> str | None:
 def load_plan(args: argparse.Namespace) -> Plan:
     """The plan of --plan / REFNET_PLAN, or the default when none is given (validation only)."""
     from graph.core.plan import load_plan as load
-    from graph.core.plan_pin import DEFAULT_PLAN
+    from graph.core.plan import DEFAULT_PLAN
 
     return load(requested_plan(args) or DEFAULT_PLAN)
 
@@ -126,14 +126,20 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 # Modules that add sub-commands with @command (imported before parsing).
-COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.family", "cli.periods", "cli.explore", "cli.ledger",
-                                     "cli.operations")
+COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.periods", "cli.explore", "cli.ledger", "cli.operations")
+
+
+def command_modules() -> list[str]:
+    """The core command modules, then every known plan module's (`PlanModule.commands`)."""
+    from graph.core.plugin import all_plugins
+
+    return list(dict.fromkeys([*COMMAND_MODULES, *(name for plugin in all_plugins() for name in plugin.commands)]))
 
 
 def main(argv: list[str] | None = None) -> int:
     import importlib
 
-    for module in COMMAND_MODULES:
+    for module in command_modules():
         importlib.import_module(module)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", help="data dir of the embedded database (REFNET_DATA, default ./refnet-data)")

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.core.errors import Conflict
-from graph.core.plan import Plan, PlanError, load_plan
+from graph.core.plan import DEFAULT_PLAN, Plan, PlanError, load_plan
 from graph.store.store import Store
 
 log = logging.getLogger("refnet.plan")
 
-DEFAULT_PLAN = "linkage-3plus1"
 
 
 class PlanMismatch(Conflict):
