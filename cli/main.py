@@ -45,8 +45,8 @@ def requested_plan(args: argparse.Namespace) -> str | None:
 
 def load_plan(args: argparse.Namespace) -> Plan:
     """The plan of --plan / REFNET_PLAN, or the default when none is given (validation only)."""
-    from graph.core.plan import load_plan as load
     from graph.core.plan import DEFAULT_PLAN
+    from graph.core.plan import load_plan as load
 
     return load(requested_plan(args) or DEFAULT_PLAN)
 
