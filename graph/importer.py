@@ -77,6 +77,7 @@ class ImportPlan:
     links: list[dict] = field(default_factory=list)
     trees: list[dict] = field(default_factory=list)  # counters of members already in the graph
     orders: list[dict] = field(default_factory=list)
+    order_flags: dict = field(default_factory=dict)  # what every imported order carries
     order_counters: list[dict] = field(default_factory=list)
     balances: list[dict] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=lambda: {"members": 0, "orders": 0, "balances": 0})
@@ -102,17 +103,18 @@ class Network:
         self.slugs: dict[str, str] = {}
         for row in rows:
             node = Node(
-                row["id"], row["seq"], row["depth"], row["sponsor_depth"], row["sponsor_id"], row["parent_id"],
-                row["slot"], row["referrals"], row["size"], (row["free_depth"], row["free_seq"], row["free_id"]),
-                row["r"] or 0, packages=row["packages"], agent_referrals=row["agent_referrals"], quota=row["quota"],
+                row["id"], row.get("seq", 0), row["depth"], row["sponsor_depth"], row["sponsor_id"],
+                row["parent_id"], row.get("slot"), row.get("referrals", 0), row.get("size", 1),
+                (row.get("free_depth", 0), row.get("free_seq", 0), row.get("free_id", "")), row.get("r", 0),
+                packages=row["packages"], agent_referrals=row["agent_referrals"], quota=row["quota"],
                 quota_used=row["quota_used"], status=row["status"] or "CUSTOMER", identity=row["identity"],
             )
             self.nodes[node.id] = node
-            if row["landing_slug"] is not None:
+            if row.get("landing_slug") is not None:
                 self.slugs[row["landing_slug"]] = node.id
         for node in self.nodes.values():
-            if node.parent_id is not None:
-                self.nodes[node.parent_id].children[node.slot] = node.id  # type: ignore[index]
+            if node.parent_id is not None and node.slot is not None:
+                self.nodes[node.parent_id].children[node.slot] = node.id
 
     def sponsor_view(self, sponsor: Node) -> SponsorView:
         lines = tuple(
@@ -140,9 +142,11 @@ class Network:
             up = self.nodes[up.parent_id] if up.parent_id is not None else None
 
 
-def _snapshot_row(rn: Refnet) -> tuple[int, list[dict]]:
+def _snapshot(rn: Refnet, placing: bool) -> tuple[int, list[dict]]:
+    """The graph's version and its members; without members to place, only what the order
+    counters need (a lighter read)."""
     version = rn.store.run("meta_version")[0]["version"]
-    return version, rn.store.run("import_snapshot")
+    return version, rn.store.run("import_snapshot" if placing else "import_snapshot_orders")
 
 
 def _fail(where: str, error: type[DomainError], message: str) -> DomainError:
@@ -193,16 +197,24 @@ def plan_members(network: Network, rows: list[MemberRow], first_seq: int, now: i
     for node in news:
         row = node.row
         assert row is not None
-        plan.members.append({
-            "id": node.id, "name": row.name, "kind": row.kind, "seq": node.seq,
-            "created_at": row.registered_at if row.registered_at is not None else now,
-            "depth": node.depth, "sponsor_depth": node.sponsor_depth, "referrals": node.referrals,
-            "size": node.size, "children": len(node.children), "free_id": node.free[2],
-            "free_depth": node.free[0], "free_seq": node.free[1], "landing_slug": row.landing_slug,
-        })
+        plan.members.append(_member_row(node, row, now))
         if node.sponsor_id is not None:
             plan.links.append({"id": node.id, "sponsor_id": node.sponsor_id, "parent_id": node.parent_id,
                                "slot": node.slot})
+
+
+def _member_row(node: Node, row: MemberRow, now: int) -> dict:
+    """The `import_members_create` row: values the statement defaults (a leaf's counters, its
+    own first free position, kind PARTNER, no slug) are left out, to keep the batches small."""
+    values = {"id": node.id, "name": row.name, "seq": node.seq, "depth": node.depth,
+              "sponsor_depth": node.sponsor_depth,
+              "created_at": row.registered_at if row.registered_at is not None else now}
+    optional = {"kind": (row.kind, "PARTNER"), "referrals": (node.referrals, 0), "size": (node.size, 1),
+                "children": (len(node.children), 0), "landing_slug": (row.landing_slug, None),
+                "free_id": (node.free[2], node.id), "free_depth": (node.free[0], node.depth),
+                "free_seq": (node.free[1], node.seq)}
+    values.update({key: value for key, (value, default) in optional.items() if value != default})
+    return values
 
 
 def _placement(network: Network, row: MemberRow, sponsor: Node) -> tuple[Node, int]:
@@ -281,12 +293,13 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: Import
     differential = engine is not None and engine.has("differential")
     version = engine.version if engine is not None else None
     for row in fresh:
-        plan.orders.append({
-            "id": row.id, "buyer_id": row.buyer_id, "amount": to_cents(row.amount), "referrer_id": row.referrer_id,
-            "referrer_key": row.referrer_id or "", "at": row.at, "period": period_of(row.at), "plan_version": version,
-            "settle": "differential" if differential else None, "closed_in": "import" if differential else None,
-            "effects": None if differential else True,
-        })
+        order = {"id": row.id, "buyer_id": row.buyer_id, "amount": to_cents(row.amount), "at": row.at,
+                 "period": period_of(row.at)}
+        if row.referrer_id is not None:
+            order["referrer_id"] = row.referrer_id
+        plan.orders.append(order)
+    plan.order_flags = {"plan_version": version, "settle": "differential" if differential else None,
+                        "closed_in": "import" if differential else None, "effects": None if differential else True}
     if not differential and fresh:
         plan.order_counters = order_counters(engine, network, sorted(fresh, key=lambda row: row.at))
 
@@ -302,18 +315,19 @@ def order_counters(engine, network: Network, rows: list[OrderRow]) -> list[dict]
     own_sales: dict[str, int] = defaultdict(int)
     bought: dict[str, set[Decimal]] = defaultdict(set)
     touched: set[str] = set()
+    packages = {p.price: (to_cents(p.quota), int(p.dividend_shares * 1000))
+                for p in (engine.packages if engine is not None else ())}
     for row in rows:
         buyer = nodes[row.buyer_id]
-        package = engine.package(row.amount) if engine is not None else None
         delta = deltas[buyer.id]
         if buyer.packages + delta["packages"] == 0 and buyer.sponsor_id is not None:
             deltas[buyer.sponsor_id]["agent_referrals"] += 1
         delta["packages"] += 1
-        if package is not None:
-            delta["quota"] += to_cents(package.quota)
-            delta["shares_milli"] += int(package.dividend_shares * 1000)
+        quota, shares = packages.get(row.amount, (0, 0))
+        delta["quota"] += quota
+        delta["shares_milli"] += shares
         own_orders[buyer.id] += 1
-        own_sales[buyer.id] += to_cents(row.amount)
+        own_sales[buyer.id] += int(row.amount * 100)
         bought[buyer.id].add(row.amount)
         touched.add(buyer.id)
         if buyer.sponsor_id is not None:
@@ -344,7 +358,8 @@ def order_counters(engine, network: Network, rows: list[OrderRow]) -> list[dict]
     else:
         for delta in deltas.values():
             delta["shares_milli"] = 0
-    return [{"id": member_id, **delta} for member_id, delta in deltas.items()]
+    return [{"id": member_id, **{key: value for key, value in delta.items() if value}}
+            for member_id, delta in deltas.items()]
 
 
 def _subtree_sums(nodes: dict[str, Node], own: dict[str, int], up: Callable[[Node], str | None],
@@ -422,7 +437,7 @@ def plan_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], ba
                 ) -> tuple[int, ImportPlan]:
     """Reads the graph once and computes everything the files change; raises a DomainError
     naming file, line and field before anything is written."""
-    version, snapshot = _snapshot_row(rn)
+    version, snapshot = _snapshot(rn, bool(members))
     network = Network(snapshot)
     now = rn.clock()
     plan = ImportPlan()
@@ -446,7 +461,7 @@ def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], bal
     _write(rn, "import_members_create", plan.members, "members", report)
     _write(rn, "import_members_link", plan.links, "placements", report)
     _write(rn, "import_members_trees", plan.trees, "counters", report)
-    _write(rn, "import_orders_create", plan.orders, "orders", report)
+    _write(rn, "import_orders_create", plan.orders, "orders", report, plan.order_flags)
     _write(rn, "import_orders_counters", plan.order_counters, "order counters", report)
     _write(rn, "import_balances_book", plan.balances, "balances", report)
     rn.store.run("import_finish")
@@ -455,10 +470,11 @@ def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], bal
     return ImportResult(len(plan.members), len(plan.orders), len(plan.balances), plan.skipped)
 
 
-def _write(rn: Refnet, query: str, rows: list[dict], stage: str, report: Progress) -> None:
+def _write(rn: Refnet, query: str, rows: list[dict], stage: str, report: Progress, params: dict | None = None
+           ) -> None:
     done = 0
     for batch in iter_batches(rows, BATCH):
-        rn.store.run(query, {"rows": batch})
+        rn.store.run(query, {**(params or {}), "rows": batch})
         done += len(batch)
         report(stage, done, len(rows))
 

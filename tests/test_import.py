@@ -116,7 +116,8 @@ def counters(rn: Refnet) -> dict[str, dict]:
 def test_historical_orders_count_like_live_orders_and_pay_nothing(rn, falkor, plan):
     rows = [{**row, "placement_parent_id": "", "slot": ""} for row in legacy_network(60, seed=8)[0]]
     history = order_rows([row["id"] for row in rows], 150, seed=9)
-    importer.import_files(rn, import_files.members_of(csv_text(rows)), import_files.orders_of(csv_text(history)), [])
+    importer.import_files(rn, import_files.members_of(csv_text(rows)), [], [])
+    importer.import_files(rn, [], import_files.orders_of(csv_text(history)), [])
 
     live = Refnet.start(falkor.with_graph(f"live_{id(rn)}"), plan)
     for row in rows:
