@@ -255,3 +255,12 @@ def test_the_command_line_imports_and_reports(tmp_path, capsys):
     (tmp_path / "bad.csv").write_text("id,name,sponsor_id\nb,B,zed\n", encoding="utf-8")
     assert cli.main(["import", "--data", data, "--members", str(tmp_path / "bad.csv")]) == 2
     assert "bad.csv line 2, sponsor_id" in capsys.readouterr().err
+    (tmp_path / "b.csv").write_text("member_id,available\na,12.50\n", encoding="utf-8")
+    assert cli.main(["import", "--data", data, "--balances", str(tmp_path / "b.csv")]) == 0
+    capsys.readouterr()
+    month = datetime.now(timezone.utc).strftime("%Y-%m")
+    assert cli.main(["payouts", month, "--data", data]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].startswith("a,A,0.00,12.50,0.00") and out[-1].startswith("TOTAL,")
+    assert cli.main(["payouts", month, "--data", data, "--format", "json"]) == 0
+    assert '"to_pay": "12.50"' in capsys.readouterr().out
