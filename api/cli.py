@@ -87,7 +87,7 @@ def print_schema(args: argparse.Namespace) -> int:
 
 # Modules that add sub-commands with @command (imported before parsing).
 COMMAND_MODULES: tuple[str, ...] = ("api.rotation", "api.pools", "api.family", "api.periods", "api.explore",
-                                     "api.refunds", "api.importer", "api.payouts")
+                                     "api.refunds", "api.importer", "api.payouts", "api.statements")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -264,3 +264,7 @@ def test_the_command_line_imports_and_reports(tmp_path, capsys):
     assert out[1].startswith("a,A,0.00,12.50,0.00") and out[-1].startswith("TOTAL,")
     assert cli.main(["payouts", month, "--data", data, "--format", "json"]) == 0
     assert '"to_pay": "12.50"' in capsys.readouterr().out
+    assert cli.main(["statement", "a", month, "--data", data]) == 0
+    assert "opening_balance,PAID,12.50,12.50,12.50" in capsys.readouterr().out
+    assert cli.main(["statement", "a", month, "--data", data, "--format", "html"]) == 0
+    assert "Closing balance: <b>12.50</b>" in capsys.readouterr().out
