@@ -38,6 +38,8 @@ INDEXES: list[tuple[str, str]] = [
     ("FamilyPeriodRun", "key"),
     ("Activity", "id"),
     ("Order", "period"),
+    ("TreeMove", "id"),  # member administration's audit (issue 16)
+    ("TreeMove", "member_id"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
@@ -54,6 +56,7 @@ UNIQUE: list[tuple[str, str]] = [
     ("PeriodRun", "id"),
     ("Family", "id"),
     ("FamilyPeriodRun", "key"),  # "<familyId>:<period>": a family's period closes once
+    ("TreeMove", "id"),
 ]
 
 
