@@ -16,7 +16,7 @@ from strawberry.asgi import GraphQL
 from api import explore, family
 from api.context import Context, caller_is_admin
 from api.schema import schema
-from graph.rotation import weekly_rotation
+from graph.network.rotation import weekly_rotation
 from graph.service import Refnet
 
 log = logging.getLogger("refnet.api")

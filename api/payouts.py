@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-
 import strawberry
 from strawberry.types import Info
 
-from api.cli import command, open_engine
 from api.context import call, require_admin
 from api.scalars import Money
-from graph import payouts
-from graph.payouts import PayoutLine
+from graph.ledger import payouts
+from graph.ledger.payouts import PayoutLine
 
 
 @strawberry.type(name="PayoutMember", description="What became payable to one member in the month, and what to "
@@ -103,24 +98,3 @@ class Query:
     async def payouts(self, info: Info, period: str) -> Payouts:
         require_admin(info)
         return Payouts(record=await call(payouts.payouts, info.context.rn, period))
-
-
-def _payouts_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("period", help="month, e.g. 2026-11")
-    parser.add_argument("--format", choices=("csv", "json"), default="csv")
-
-
-@command("payouts", "the payout file of a month: per member what became payable and what to pay",
-         _payouts_arguments)
-def payouts_command(args: argparse.Namespace) -> int:
-    payouts.check_period(args.period)
-    rn = open_engine(args)
-    try:
-        result = payouts.payouts(rn, args.period)
-    finally:
-        rn.store.close()
-    if args.format == "json":
-        sys.stdout.write(json.dumps(payouts.json_data(result), ensure_ascii=False, indent=2) + "\n")
-    else:
-        sys.stdout.write(payouts.csv_text(result))
-    return 0

@@ -3,18 +3,14 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
-
 import strawberry
 from strawberry.types import Info
 
-from api.cli import command, open_engine
 from api.context import call, require_admin
 from api.orders import LedgerEntry
 from api.scalars import Money
-from graph import statements
-from graph.statements import StatementLine as StatementLineRecord
+from graph.ledger import statements
+from graph.ledger.statements import StatementLine as StatementLineRecord
 
 
 @strawberry.type(description="One entry of the month and what it did to the available balance.")
@@ -70,20 +66,3 @@ class Query:
     async def statement(self, info: Info, member_id: strawberry.ID, period: str) -> Statement:
         require_admin(info)  # member-self access comes with member tokens
         return Statement(record=await call(statements.statement, info.context.rn, str(member_id), period))
-
-
-def _statement_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("member", help="member id")
-    parser.add_argument("period", help="month, e.g. 2026-11")
-    parser.add_argument("--format", choices=("csv", "html"), default="csv")
-
-
-@command("statement", "a member's statement of a month (csv or html)", _statement_arguments)
-def statement_command(args: argparse.Namespace) -> int:
-    rn = open_engine(args)
-    try:
-        result = statements.statement(rn, args.member, args.period)
-    finally:
-        rn.store.close()
-    sys.stdout.write(statements.html_text(result) if args.format == "html" else statements.csv_text(result))
-    return 0

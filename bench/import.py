@@ -18,9 +18,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.common import engine, plan_network
-from graph import import_files, importer
-from graph.import_files import iter_batches
-from graph.plan import load_plan
+from graph.network import import_files, importer
+from graph.network.import_files import iter_batches
+from graph.core.plan import load_plan
 
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 PRICES = ("1000.00", "5000.00", "10000.00")

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from api import cli
-from graph import import_files, importer, members, orders
-from graph.errors import DomainError
+from cli import main as cli
+from graph.ledger import orders
+from graph.network import import_files, importer, members
+from graph.core.errors import DomainError
 from graph.service import Refnet
 from tests.placement_model import PlacementModel
 
@@ -136,13 +137,13 @@ def test_historical_orders_count_like_live_orders_and_pay_nothing(rn, falkor, pl
 
 @pytest.fixture
 def differential_plan():
-    from graph.plan import load_plan
+    from graph.core.plan import load_plan
 
     return load_plan("differential")
 
 
 def test_historical_orders_give_the_same_ranks_under_the_differential_plan(falkor, differential_plan):
-    from graph import differential_close
+    from graph.plans.differential import close as differential_close
 
     rows = [{**row, "placement_parent_id": "", "slot": ""} for row in legacy_network(40, seed=3)[0]]
     history = [{**row, "amount": f"{random.Random(index).randint(100, 9000)}.00"}

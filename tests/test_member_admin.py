@@ -10,9 +10,10 @@ from decimal import Decimal
 import networkx as nx
 import pytest
 
-from graph import member_admin, members, orders
-from graph.errors import Conflict, DomainError
-from graph.linkage import status_of
+from graph.ledger import orders
+from graph.network import member_admin, members
+from graph.core.errors import Conflict, DomainError
+from graph.plans.linkage.allocation import status_of
 from tests.placement_model import PlacementModel
 
 PRICES = (Decimal("1000.00"), Decimal("5000.00"))

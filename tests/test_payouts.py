@@ -7,8 +7,9 @@ import json
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from graph import members, orders, payouts, refunds
-from graph.withdrawals_store import withdraw
+from graph.ledger import orders, payouts, refunds
+from graph.network import members
+from graph.plans.linkage.withdrawals_store import withdraw
 
 NOV = int(datetime(2026, 11, 10, tzinfo=timezone.utc).timestamp() * 1000)
 DEC = int(datetime(2026, 12, 5, tzinfo=timezone.utc).timestamp() * 1000)

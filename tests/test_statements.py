@@ -11,10 +11,11 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import members, orders, payouts, refunds, statements
-from graph.ledger import balance
+from graph.ledger import orders, payouts, refunds, statements
+from graph.network import members
+from graph.ledger.entries import balance
 from graph.service import Refnet
-from graph.withdrawals_store import withdraw
+from graph.plans.linkage.withdrawals_store import withdraw
 
 MONTHS = ("2026-09", "2026-10", "2026-11")
 STARTS = [int(datetime(2026, month, 3, tzinfo=timezone.utc).timestamp() * 1000) for month in (9, 10, 11)]
