@@ -7,7 +7,9 @@ from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from api import differential, explore, family, members, orders, payouts, periods, pools, refunds, rotation, statements
+from api import (
+    differential, explore, family, member_admin, members, orders, payouts, periods, pools, refunds, rotation, statements,
+)
 from api.errors import CodedErrors, log_errors
 from api.scalars import SCALARS
 
@@ -15,11 +17,11 @@ MAX_QUERY_DEPTH = 12
 
 QUERIES: tuple[type, ...] = (
     members.Query, orders.Query, rotation.Query, pools.Query, family.Query, differential.Query, explore.Query,
-    refunds.Query, payouts.Query, statements.Query,
+    refunds.Query, payouts.Query, statements.Query, member_admin.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     members.Mutation, orders.Mutation, rotation.Mutation, pools.Mutation, family.Mutation, periods.Mutation,
-    refunds.Mutation,
+    refunds.Mutation, member_admin.Mutation,
 )
 
 

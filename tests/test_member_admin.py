@@ -190,3 +190,26 @@ def test_list_search_and_rename(rn):
     assert member_admin.update_member(rn, "m1", name="  Ann Lee ").name == "Ann Lee"
     with pytest.raises(DomainError, match="cursor"):
         member_admin.list_members(rn, after="garbage!")
+
+
+def test_members_connection_update_and_move_in_graphql(gql, rn):
+    grow(rn, 8, 3, 7)
+    data = gql.ok('{ members(first: 3) { edges { cursor node { id name } } pageInfo { hasNextPage endCursor } } }')
+    page = data["members"]
+    assert [e["node"]["id"] for e in page["edges"]] == ["root", "m0", "m1"] and page["pageInfo"]["hasNextPage"]
+    after = page["pageInfo"]["endCursor"]
+    more = gql.ok('query($after: String) { members(first: 50, after: $after, kind: PARTNER) { edges { node { id } } '
+                  'pageInfo { hasNextPage } } }', after=after)["members"]
+    assert more["edges"][0]["node"]["id"] == "m2" and not more["pageInfo"]["hasNextPage"]
+    assert gql.ok('mutation { updateMember(id: "m1", name: "Bo") { name } }')["updateMember"]["name"] == "Bo"
+    error = gql.error('mutation { updateMember(id: "m1", name: " ") { name } }')
+    assert error["extensions"]["code"] == "BAD_INPUT"
+    nodes, sponsor, placement, _ = graph_state(rn)
+    mover = next(m for m in sorted(nodes) if m != "root" and "root" not in sponsor.predecessors(m))
+    move = gql.ok('mutation($id: ID!) { moveMember(id: $id, newSponsorId: "root", reason: "data entry") '
+                  '{ id memberId tree fromId toId reason by at } }', id=mover)["moveMember"]
+    assert (move["memberId"], move["tree"], move["toId"], move["by"]) == (mover, "SPONSOR", "root", "admin")
+    audit = gql.ok('{ treeMoves { id reason } }')["treeMoves"]
+    assert audit == [{"id": move["id"], "reason": "data entry"}]
+    cycle = gql.error('mutation { moveMember(id: "root", newSponsorId: "m0", reason: "x") { id } }')
+    assert cycle["extensions"]["code"] in ("BAD_INPUT", "CONFLICT")
