@@ -101,7 +101,7 @@ def order_rows(ids: list[str], n: int, seed: int) -> list[dict]:
     for index in range(n):
         at = datetime.fromtimestamp((start + index * 3_600_000) / 1000, tz=timezone.utc)
         result.append({"id": f"o{index}", "buyer_id": rng.choice(ids[1:]), "amount": rng.choice(PRICES),
-                       "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "referrer_id": ""})
+                       "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "referrer_id": rng.choice(ids) if index % 7 == 0 else ""})
     return result
 
 
@@ -124,15 +124,19 @@ def test_historical_orders_count_like_live_orders_and_pay_nothing(rn, falkor, pl
     for row in rows:
         members.register(live, row["name"], sponsor_id=row["sponsor_id"] or None, member_id=row["id"])
     for order in import_files.orders_of(csv_text(history)):
-        orders.record_order(live, order.id, order.buyer_id, order.amount, at=order.at)
+        orders.record_order(live, order.id, order.buyer_id, order.amount, referrer_id=order.referrer_id, at=order.at)
 
     assert counters(rn) == counters(live)
+    referred = "MATCH (o:Order)-[:REFERRED_BY]->(r:Member) RETURN o.id AS o, r.id AS r ORDER BY o"
+    assert rn.store.run_text(referred) == live.store.run_text(referred) != []
     assert any(row["status"] == "BOSS" for row in counters(rn).values())
     assert rn.store.run_text("MATCH (e:Entry) RETURN count(e) AS n")[0]["n"] == 0
     assert rn.store.run_text("MATCH (p:Pool) RETURN count(p) AS n")[0]["n"] == 0
     imported = rn.store.run_text("MATCH (o:Order) RETURN count(o) AS n, sum(o.amount) AS cents")[0]
     assert imported["n"] == 150
-    assert orders.record_order(rn, "o0", history[0]["buyer_id"], Decimal(history[0]["amount"])).id == "o0"
+    again = orders.record_order(rn, "o0", history[0]["buyer_id"], Decimal(history[0]["amount"]),
+                                referrer_id=history[0]["referrer_id"] or None)
+    assert again.id == "o0" and rn.store.run_text("MATCH (e:Entry) RETURN count(e) AS n")[0]["n"] == 0
 
 
 @pytest.fixture
@@ -155,7 +159,7 @@ def test_historical_orders_give_the_same_ranks_under_the_differential_plan(falko
     for row in rows:
         members.register(live, row["name"], sponsor_id=row["sponsor_id"] or None, member_id=row["id"])
     for order in import_files.orders_of(csv_text(history)):
-        orders.record_order(live, order.id, order.buyer_id, order.amount, at=order.at)
+        orders.record_order(live, order.id, order.buyer_id, order.amount, referrer_id=order.referrer_id, at=order.at)
     for rn in (imported, live):
         for period in ("2025-01", "2025-02", "2025-03"):
             differential_close.close_period(rn, period)

@@ -81,6 +81,7 @@ class ImportPlan:
     order_counters: list[dict] = field(default_factory=list)
     balances: list[dict] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=lambda: {"members": 0, "orders": 0, "balances": 0})
+    counts: dict[str, int] = field(default_factory=lambda: {"orders": 0, "entries": 0})  # in the graph before
 
     @property
     def empty(self) -> bool:
@@ -268,7 +269,7 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: Import
     — without entries, pools, points or quota use."""
     engine = rn.plan
     existing = {}
-    for batch in iter_batches([row.id for row in rows], BATCH):
+    for batch in iter_batches([row.id for row in rows] if plan.counts["orders"] else [], BATCH):
         existing.update({stored["id"]: stored for stored in rn.store.run("import_orders_existing", {"ids": batch})})
     fresh: list[OrderRow] = []
     for row in rows:
@@ -393,7 +394,7 @@ def plan_balances(rn: Refnet, network: Network, rows: list[BalanceRow], now: int
     period = period_of(now)
     version = rn.plan.version if rn.plan is not None else None
     existing: dict[str, dict] = {}
-    for batch in iter_batches([f"opening:{row.member_id}#0" for row in rows], BATCH):
+    for batch in iter_batches([f"opening:{row.member_id}#0" for row in rows] if plan.counts["entries"] else [], BATCH):
         existing.update({entry["id"]: entry for entry in rn.store.run("import_opening_existing", {"ids": batch})})
     for row in rows:
         node = network.nodes.get(row.member_id)
@@ -440,11 +441,26 @@ def plan_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], ba
     version, snapshot = _snapshot(rn, bool(members))
     network = Network(snapshot)
     now = rn.clock()
-    plan = ImportPlan()
+    plan = ImportPlan(counts=rn.store.run("import_counts")[0])
     plan_members(network, members, version + 2, now, plan)
     plan_orders(rn, network, orders, plan)
     plan_balances(rn, network, balances, now, plan)
+    _fold_counters(plan)
     return version, plan
+
+
+def _fold_counters(plan: ImportPlan) -> None:
+    """The order counters of members the import creates go into their creation rows: only
+    members already in the graph need the counters statement."""
+    created = {row["id"]: row for row in plan.members}
+    remaining = []
+    for counters in plan.order_counters:
+        row = created.get(counters["id"])
+        if row is None:
+            remaining.append(counters)
+        else:
+            row.update({key: value for key, value in counters.items() if key != "id"})
+    plan.order_counters = remaining
 
 
 def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], balances: list[BalanceRow],
@@ -461,7 +477,10 @@ def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], bal
     _write(rn, "import_members_create", plan.members, "members", report)
     _write(rn, "import_members_link", plan.links, "placements", report)
     _write(rn, "import_members_trees", plan.trees, "counters", report)
-    _write(rn, "import_orders_create", plan.orders, "orders", report, plan.order_flags)
+    _write(rn, "import_orders_create", [o for o in plan.orders if "referrer_id" not in o], "orders", report,
+           plan.order_flags)
+    _write(rn, "import_orders_create_referred", [o for o in plan.orders if "referrer_id" in o], "referred orders",
+           report, plan.order_flags)
     _write(rn, "import_orders_counters", plan.order_counters, "order counters", report)
     _write(rn, "import_balances_book", plan.balances, "balances", report)
     rn.store.run("import_finish")
