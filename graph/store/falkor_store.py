@@ -11,6 +11,13 @@ from graph.store.store import Row, query_text
 
 def _plain(value: Any) -> Any:
     """Parameters as the client can send them: it turns values into Cypher text itself."""
+    kind = type(value)
+    if kind is str or kind is int or value is None or kind is bool or kind is float:
+        return value  # the common cases first: bulk batches carry hundreds of thousands of values
+    if kind is dict:
+        return {str(k): _plain(v) for k, v in value.items()}
+    if kind is list:
+        return [_plain(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
