@@ -71,26 +71,29 @@ def rows_of(
 ) -> list[T]:
     """The rows of one CSV file (UTF-8, header row) parsed by `parse(where, values)`; blank
     lines are skipped, unknown or missing columns are refused."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [column.strip() for column in (reader.fieldnames or [])]
-    if not header:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [column.strip() for column in next(reader, [])]
+    if not any(header):
         raise BadInput(f"{name} line 1, header: the file is empty; the first line names the columns "
                        f"({', '.join(columns)})")
-    reader.fieldnames = header
     unknown = [column for column in header if column not in columns]
     if unknown:
         raise BadInput(f"{name} line 1, header: unknown column {unknown[0]!r} (columns: {', '.join(columns)})")
     missing = [column for column in required if column not in header]
     if missing:
         raise BadInput(f"{name} line 1, header: missing column {missing[0]!r}")
+    positions = [(column, header.index(column)) for column in columns if column in header]
+    absent = {column: "" for column in columns if column not in header}
+    width = len(header)
     result: list[T] = []
-    for row in reader:
+    for fields in reader:
         where = f"{name} line {reader.line_num}"
-        if None in row:
+        if len(fields) > width:
             raise BadInput(f"{where}, row: more fields than the header has columns")
-        values = {column: (row.get(column) or "").strip() for column in columns}
-        if not any(values.values()):
+        if not any(field.strip() for field in fields):
             continue
+        values = {column: fields[index].strip() if index < len(fields) else "" for column, index in positions}
+        values.update(absent)
         try:
             for column in required:
                 if not values[column] and column != "sponsor_id":
