@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 from decimal import Decimal
 from typing import Callable, Iterable
 
@@ -302,7 +303,7 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: Import
     plan.order_flags = {"plan_version": version, "settle": "differential" if differential else None,
                         "closed_in": "import" if differential else None, "effects": None if differential else True}
     if not differential and fresh:
-        plan.order_counters = order_counters(engine, network, sorted(fresh, key=lambda row: row.at))
+        plan.order_counters = order_counters(engine, network, fresh)
 
 
 def order_counters(engine, network: Network, rows: list[OrderRow]) -> list[dict]:
@@ -312,27 +313,31 @@ def order_counters(engine, network: Network, rows: list[OrderRow]) -> list[dict]
     deltas: dict[str, dict] = defaultdict(lambda: {
         "packages": 0, "quota": 0, "agent_referrals": 0, "team_orders": 0, "team_sales": 0, "shares_milli": 0,
         "status": None, "identity": None})
-    own_orders: dict[str, int] = defaultdict(int)
-    own_sales: dict[str, int] = defaultdict(int)
-    bought: dict[str, set[Decimal]] = defaultdict(set)
-    touched: set[str] = set()
+    purchases: dict[tuple[str, Decimal], int] = defaultdict(int)  # (buyer, amount) → orders
+    for row in rows:
+        purchases[row.buyer_id, row.amount] += 1
     packages = {p.price: (to_cents(p.quota), int(p.dividend_shares * 1000))
                 for p in (engine.packages if engine is not None else ())}
-    for row in rows:
-        buyer = nodes[row.buyer_id]
-        delta = deltas[buyer.id]
-        if buyer.packages + delta["packages"] == 0 and buyer.sponsor_id is not None:
-            deltas[buyer.sponsor_id]["agent_referrals"] += 1
-        delta["packages"] += 1
-        quota, shares = packages.get(row.amount, (0, 0))
-        delta["quota"] += quota
-        delta["shares_milli"] += shares
-        own_orders[buyer.id] += 1
-        own_sales[buyer.id] += int(row.amount * 100)
-        bought[buyer.id].add(row.amount)
-        touched.add(buyer.id)
+    own_orders: dict[str, int] = defaultdict(int)
+    own_sales: dict[str, int] = defaultdict(int)
+    bought: dict[str, list[Decimal]] = defaultdict(list)
+    for (buyer_id, amount), count in purchases.items():
+        delta = deltas[buyer_id]
+        quota, shares = packages.get(amount, (0, 0))
+        delta["packages"] += count
+        delta["quota"] += quota * count
+        delta["shares_milli"] += shares * count
+        own_orders[buyer_id] += count
+        own_sales[buyer_id] += to_cents(amount) * count
+        bought[buyer_id].append(amount)
+    touched: set[str] = set()
+    for buyer_id in own_orders:
+        buyer = nodes[buyer_id]
+        touched.add(buyer_id)
         if buyer.sponsor_id is not None:
             touched.add(buyer.sponsor_id)
+            if buyer.packages == 0:  # its first package makes it an agent: one more agent referral
+                deltas[buyer.sponsor_id]["agent_referrals"] += 1
     threshold = linkage_config_of(engine).boss_threshold if engine is not None else 3
     identities = engine is not None and engine.has("dividend_pool")
     dividend = dividend_config_of(engine) if identities else None
@@ -345,14 +350,14 @@ def order_counters(engine, network: Network, rows: list[OrderRow]) -> list[dict]
         if status != node.status:
             delta["status"] = node.status = status
         if identities:
-            best = higher_identity(node.identity, earned_identity(node.agent_referrals, sorted(bought[member_id]),
-                                                                  dividend))  # type: ignore[arg-type]
+            earned = earned_identity(node.agent_referrals, sorted(bought.get(member_id, [])), dividend)  # type: ignore[arg-type]
+            best = higher_identity(node.identity, earned)
             if best != node.identity:
                 delta["identity"] = node.identity = best
     if effects_apply(engine):
-        for member_id, count in _subtree_sums(nodes, own_orders, lambda n: n.parent_id, lambda n: n.depth).items():
+        for member_id, count in _subtree_sums(nodes, own_orders, "parent_id", "depth").items():
             deltas[member_id]["team_orders"] += count
-        totals = _subtree_sums(nodes, own_sales, lambda n: n.sponsor_id, lambda n: n.sponsor_depth)
+        totals = _subtree_sums(nodes, own_sales, "sponsor_id", "sponsor_depth")
         for member_id, total in totals.items():
             if total - own_sales.get(member_id, 0):
                 deltas[member_id]["team_sales"] += total - own_sales.get(member_id, 0)
@@ -363,27 +368,29 @@ def order_counters(engine, network: Network, rows: list[OrderRow]) -> list[dict]
             for member_id, delta in deltas.items()]
 
 
-def _subtree_sums(nodes: dict[str, Node], own: dict[str, int], up: Callable[[Node], str | None],
-                  depth: Callable[[Node], int]) -> dict[str, int]:
-    """Σ `own` over each member's subtree (itself included) along the tree `up` names, for the
-    members whose sum is not 0: the ancestors of the members with something of their own."""
-    sums: dict[str, int] = dict(own)
-    ordered: list[str] = []
-    seen = set(own)
+def _subtree_sums(nodes: dict[str, Node], own: dict[str, int], up_field: str, depth_field: str) -> dict[str, int]:
+    """Σ `own` over each member's subtree (itself included) in the tree whose parent is the
+    node's `up_field`, for the members whose sum is not 0; children before parents, by depth."""
+    up, depth = attrgetter(up_field), attrgetter(depth_field)
+    members = set(own)
     frontier = list(own)
     while frontier:  # every ancestor of a member with something of its own
-        ordered.extend(frontier)
         parents = []
         for member_id in frontier:
             parent = up(nodes[member_id])
-            if parent is not None and parent not in seen:
-                seen.add(parent)
+            if parent is not None and parent not in members:
+                members.add(parent)
                 parents.append(parent)
         frontier = parents
-    for member_id in sorted(ordered, key=lambda m: -depth(nodes[m])):
-        parent = up(nodes[member_id])
-        if parent is not None:
-            sums[parent] = sums.get(parent, 0) + sums.get(member_id, 0)
+    levels: dict[int, list[str]] = defaultdict(list)
+    for member_id in members:
+        levels[depth(nodes[member_id])].append(member_id)
+    sums = dict(own)
+    for level in sorted(levels, reverse=True):
+        for member_id in levels[level]:
+            parent = up(nodes[member_id])
+            if parent is not None:
+                sums[parent] = sums.get(parent, 0) + sums.get(member_id, 0)
     return {member_id: total for member_id, total in sums.items() if total}
 
 
