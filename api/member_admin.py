@@ -95,7 +95,7 @@ class Query:
         page = await call(member_admin.list_members, info.context.rn, first, after, search,
                           kind.value if kind is not None else None, status.value if status is not None else None)
         edges = [MemberEdge(cursor=cursor, node=Member(record=record))
-                 for record, cursor in zip(page.members, page.cursors)]
+                 for record, cursor in zip(page.members, page.cursors, strict=True)]
         return MemberConnection(edges=edges, page_info=PageInfo(
             has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None))
 

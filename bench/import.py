@@ -18,9 +18,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.common import engine, plan_network
+from graph.core.plan import load_plan
 from graph.network import import_files, importer
 from graph.network.import_files import iter_batches
-from graph.core.plan import load_plan
 
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 PRICES = ("1000.00", "5000.00", "10000.00")
@@ -34,7 +34,7 @@ def write_files(directory: Path, n: int, m: int) -> tuple[Path, Path]:
         legacy = member.parent_id is not None and rng.random() < 0.5
         lines.append(",".join([
             member.id, f"Member {member.id}", "PARTNER", member.sponsor_id or "",
-            member.parent_id if legacy else "", str(member.slot) if legacy else "", "2024-01-01T00:00:00Z",
+            (member.parent_id or "") if legacy else "", str(member.slot) if legacy else "", "2024-01-01T00:00:00Z",
         ]))
     members = directory / "members.csv"
     members.write_text("\n".join(lines) + "\n", encoding="utf-8")

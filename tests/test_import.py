@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 from cli import main as cli
+from graph.core.errors import DomainError
 from graph.ledger import orders
 from graph.network import import_files, importer, members
-from graph.core.errors import DomainError
 from graph.service import Refnet
 from tests.placement_model import PlacementModel
 
@@ -101,7 +101,8 @@ def order_rows(ids: list[str], n: int, seed: int) -> list[dict]:
     for index in range(n):
         at = datetime.fromtimestamp((start + index * 3_600_000) / 1000, tz=timezone.utc)
         result.append({"id": f"o{index}", "buyer_id": rng.choice(ids[1:]), "amount": rng.choice(PRICES),
-                       "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "referrer_id": rng.choice(ids) if index % 7 == 0 else ""})
+                       "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       "referrer_id": rng.choice(ids) if index % 7 == 0 else ""})
     return result
 
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 import networkx as nx
 import pytest
 
+from graph.core.errors import Conflict, DomainError
 from graph.ledger import orders
 from graph.network import member_admin, members
-from graph.core.errors import Conflict, DomainError
 from graph.plans.linkage.allocation import status_of
 from tests.placement_model import PlacementModel
 
@@ -34,7 +34,8 @@ def grow(rn, n: int, buyers: int, seed: int) -> None:
 def graph_state(rn):
     nodes = {row["id"]: row for row in rn.store.run_text(
         "MATCH (m:Member) RETURN m.id AS id, m.seq AS seq, m.size AS size, m.children AS children, m.depth AS depth, "
-        "m.sponsor_depth AS sponsor_depth, m.referrals AS referrals, coalesce(m.agent_referrals, 0) AS agent_referrals, "
+        "m.sponsor_depth AS sponsor_depth, m.referrals AS referrals, "
+        "coalesce(m.agent_referrals, 0) AS agent_referrals, "
         "m.status AS status, coalesce(m.packages, 0) AS packages, coalesce(m.team_orders, 0) AS team_orders, "
         "coalesce(m.team_sales, 0) AS team_sales, m.free_id AS free_id, m.free_depth AS free_depth, "
         "m.free_seq AS free_seq")}
@@ -213,3 +214,12 @@ def test_members_connection_update_and_move_in_graphql(gql, rn):
     assert audit == [{"id": move["id"], "reason": "data entry"}]
     cycle = gql.error('mutation { moveMember(id: "root", newSponsorId: "m0", reason: "x") { id } }')
     assert cycle["extensions"]["code"] in ("BAD_INPUT", "CONFLICT")
+
+
+def test_no_move_while_a_period_close_runs(rn):
+    grow(rn, 6, 0, 8)
+    rn.store.run_text("CREATE (:PeriodRun {id: 'differential:2026-11', period: '2026-11', state: 'RUNNING'})")
+    with pytest.raises(Conflict, match="period close is running"):
+        member_admin.move_member(rn, "m5", new_sponsor_id="root", reason="x")
+    rn.store.run_text("MATCH (r:PeriodRun) SET r.state = 'DONE'")
+    assert member_admin.move_member(rn, "m5", new_sponsor_id="m0", reason="x").to_id == "m0"

@@ -17,7 +17,8 @@ PACKAGE = Decimal("1000.00")
 
 
 def counters_total(rn) -> Decimal:
-    rows = rn.store.run_text("MATCH (m:Member) RETURN coalesce(m.paid, 0) AS paid, coalesce(m.withdrawn, 0) AS withdrawn")
+    rows = rn.store.run_text("MATCH (m:Member) RETURN coalesce(m.paid, 0) AS paid, "
+                             "coalesce(m.withdrawn, 0) AS withdrawn")
     return Decimal(sum(row["paid"] - row["withdrawn"] for row in rows)) / 100
 
 

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.ledger import orders, payouts, refunds, statements
-from graph.network import members
 from graph.ledger.entries import balance
-from graph.service import Refnet
+from graph.network import members
 from graph.plans.linkage.withdrawals_store import withdraw
+from graph.service import Refnet
 
 MONTHS = ("2026-09", "2026-10", "2026-11")
 STARTS = [int(datetime(2026, month, 3, tzinfo=timezone.utc).timestamp() * 1000) for month in (9, 10, 11)]
@@ -39,7 +39,7 @@ def run_history(rn: Refnet, history) -> None:
     recorded: list[str] = []
     for index, (month, kind, who, percent) in enumerate(sorted(history, key=lambda op: op[0])):
         at = STARTS[month] + index * 1000
-        rn.clock = lambda at=at: at
+        rn.clock = lambda at=at: at  # type: ignore[misc]
         person = PEOPLE[who]
         if kind == "order":
             orders.record_order(rn, f"o{index}", person, PRICES[percent % 2], at=at)

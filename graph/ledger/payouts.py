@@ -28,8 +28,8 @@ from decimal import Decimal
 from typing import Iterable
 
 from graph.core.errors import BadInput
-from graph.network.members import get_members
 from graph.core.money import from_cents
+from graph.network.members import get_members
 from graph.service import Refnet
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -128,8 +128,10 @@ def compute(period: str, entries: Iterable[MoneyEntry], names: dict[str, str]) -
         closing = row["brought_forward"] + row["opening"] + row["earned"] + row["released"] + row["reversals"] \
             - row["withdrawn"]
         lines.append(PayoutLine(
-            member_id, names.get(member_id, ""), *(from_cents(row[c]) for c in ("brought_forward", *COLUMNS)),
-            closing=from_cents(closing), to_pay=from_cents(max(closing, 0)), carried=from_cents(min(closing, 0)),
+            member_id, names.get(member_id, ""), from_cents(row["brought_forward"]), from_cents(row["opening"]),
+            from_cents(row["earned"]), from_cents(row["released"]), from_cents(row["reversals"]),
+            from_cents(row["withdrawn"]), closing=from_cents(closing), to_pay=from_cents(max(closing, 0)),
+            carried=from_cents(min(closing, 0)),
         ))
     zero = Decimal("0.00")
     return Payouts(

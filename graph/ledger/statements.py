@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from graph.core.errors import NotFound
-from graph.ledger.entries import EntryRecord
-from graph.network.members import check_member_id, get_member
 from graph.core.money import from_cents
+from graph.ledger.entries import EntryRecord
 from graph.ledger.payouts import MoneyEntry, check_period, column_of, month_of, signed
+from graph.network.members import check_member_id, get_member
 from graph.service import Refnet
 
 

@@ -14,9 +14,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterator, TypeVar
 
 from graph.core.errors import BadInput, DomainError
-from graph.plans.family.activity import parse_time
-from graph.network.members import KINDS, PARTNER, check_landing_slug, check_member_id, check_name
 from graph.core.money import POINT, parse_money
+from graph.network.members import KINDS, PARTNER, check_landing_slug, check_member_id, check_name
+from graph.plans.family.activity import parse_time
 
 T = TypeVar("T")
 
@@ -115,7 +115,8 @@ def parse_member(where: str, values: dict[str, str]) -> MemberRow:
             raise BadInput(f"slot: {slot_text!r} is not 1, 2 or 3")
         slot = int(slot_text)
     sponsor = check_member_id(values["sponsor_id"], "sponsor_id") if values["sponsor_id"] else None
-    parent = check_member_id(values["placement_parent_id"], "placement_parent_id") if values["placement_parent_id"] else None
+    parent_text = values["placement_parent_id"]
+    parent = check_member_id(parent_text, "placement_parent_id") if parent_text else None
     if sponsor is None and parent is not None:
         raise BadInput("placement_parent_id: a member without sponsor is a root and has no placement parent")
     if slot is not None and parent is None:

@@ -21,18 +21,18 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from operator import attrgetter
 from decimal import Decimal
+from operator import attrgetter
 from typing import Callable, Iterable
 
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
+from graph.core.money import fmt_money, from_cents, to_cents, to_units
+from graph.ledger.orders import period_of
 from graph.network.import_files import BalanceRow, MemberRow, OrderRow, iter_batches
+from graph.network.placement import FreePosition, Line, SponsorView, choose_target
 from graph.plans.linkage.allocation import config_of as linkage_config_of
 from graph.plans.linkage.allocation import status_of
-from graph.core.money import fmt_money, from_cents, to_cents, to_units
 from graph.plans.linkage.order_effects import applies as effects_apply
-from graph.ledger.orders import period_of
-from graph.network.placement import FreePosition, Line, SponsorView, choose_target
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 from graph.service import Refnet
 from graph.store.store import Conflicted
@@ -197,9 +197,8 @@ def plan_members(network: Network, rows: list[MemberRow], first_seq: int, now: i
     news = [node for node in network.nodes.values() if node.new]
     _check_slots(network, news)
     for node in news:
-        row = node.row
-        assert row is not None
-        plan.members.append(_member_row(node, row, now))
+        assert node.row is not None
+        plan.members.append(_member_row(node, node.row, now))
         if node.sponsor_id is not None:
             plan.links.append({"id": node.id, "sponsor_id": node.sponsor_id, "parent_id": node.parent_id,
                                "slot": node.slot})
@@ -350,7 +349,8 @@ def order_counters(engine, network: Network, rows: list[OrderRow]) -> list[dict]
         if status != node.status:
             delta["status"] = node.status = status
         if identities:
-            earned = earned_identity(node.agent_referrals, sorted(bought.get(member_id, [])), dividend)  # type: ignore[arg-type]
+            amounts = sorted(bought.get(member_id, []))
+            earned = earned_identity(node.agent_referrals, amounts, dividend)  # type: ignore[arg-type]
             best = higher_identity(node.identity, earned)
             if best != node.identity:
                 delta["identity"] = node.identity = best
@@ -412,13 +412,15 @@ def plan_balances(rn: Refnet, network: Network, rows: list[BalanceRow], now: int
             same = (stored["amount"], stored["opening_frozen"], stored["quota_used"], stored["points"]) == (
                 to_cents(row.available), to_cents(row.frozen), to_cents(row.quota_used), to_units(row.points))
             if not same:
-                raise _fail(row.where, Conflict, f"member_id: {row.member_id!r} already has a different opening balance")
+                raise _fail(row.where, Conflict,
+                            f"member_id: {row.member_id!r} already has a different opening balance")
             plan.skipped["balances"] += 1
             continue
         quota_left = node.quota - node.quota_used
         if to_cents(row.quota_used) > quota_left:
+            left = fmt_money(from_cents(max(quota_left, 0)))
             raise _fail(row.where, BadInput, f"quota_used: {fmt_money(row.quota_used)} is more than the quota left "
-                                             f"{fmt_money(from_cents(max(quota_left, 0)))} (packages bought: {node.packages})")
+                                             f"{left} (packages bought: {node.packages})")
         node.quota_used += to_cents(row.quota_used)
         text = (f"opening balance carried over from the previous system: available {fmt_money(row.available)}, "
                 f"frozen {fmt_money(row.frozen)}, quota used {fmt_money(row.quota_used)}, points {row.points}")
@@ -438,7 +440,8 @@ def _opening_entry(member_id: str, seq: int, status: str, cents: int, text: str,
                    version: str | None) -> dict:
     return {"id": f"opening:{member_id}#{seq}", "seq": seq, "rule": "opening_balance", "status": status,
             "amount": cents, "explanation": text, "beneficiary_id": member_id, "pool": None, "order_id": None,
-            "period": period, "at": now, "plan_version": version, "points": None, "quota_used": None, "opening_frozen": None}
+            "period": period, "at": now, "plan_version": version, "points": None, "quota_used": None,
+            "opening_frozen": None}
 
 
 def plan_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], balances: list[BalanceRow]

@@ -25,9 +25,9 @@ import logging
 from dataclasses import dataclass
 
 from graph.core.errors import BadInput, Conflict, NotFound
+from graph.network.members import KINDS, MemberRecord, check_member_id, check_name, require_member
 from graph.plans.linkage.allocation import config_of as linkage_config_of
 from graph.plans.linkage.allocation import status_of
-from graph.network.members import KINDS, MemberRecord, check_member_id, check_name, require_member
 from graph.plans.linkage.order_effects import applies as effects_apply
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 from graph.service import Refnet
