@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from api import (
-    differential, explore, family, member_admin, members, orders, payouts, periods, pools, refunds, rotation, statements,
+    access,
+    differential,
+    explore,
+    family,
+    member_admin,
+    members,
+    orders,
+    payouts,
+    periods,
+    pools,
+    refunds,
+    rotation,
+    statements,
 )
 from api.errors import CodedErrors, log_errors
+from api.limits import LIMITS, CachedParse, DocumentLimits
+from api.permissions import apply_default_deny
 from api.scalars import SCALARS
 
-MAX_QUERY_DEPTH = 12
+MAX_QUERY_DEPTH = LIMITS.depth
 
 QUERIES: tuple[type, ...] = (
     members.Query, orders.Query, rotation.Query, pools.Query, family.Query, differential.Query, explore.Query,
-    refunds.Query, payouts.Query, statements.Query, member_admin.Query,
+    refunds.Query, access.Query, payouts.Query, statements.Query, member_admin.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     members.Mutation, orders.Mutation, rotation.Mutation, pools.Mutation, family.Mutation, periods.Mutation,
-    refunds.Mutation, member_admin.Mutation,
+    refunds.Mutation, access.Mutation, member_admin.Mutation,
 )
 
 
@@ -32,10 +45,14 @@ class Schema(strawberry.Schema):
         log_errors(errors)
 
 
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS)
+POLICY = apply_default_deny(Query, Mutation)  # every field without a permission class: admin only
+
 schema = Schema(
-    query=merge_types("Query", QUERIES),
-    mutation=merge_types("Mutation", MUTATIONS),
-    extensions=[CodedErrors, lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH)],
+    query=Query,
+    mutation=Mutation,
+    extensions=[CodedErrors, CachedParse, DocumentLimits],
     config=StrawberryConfig(scalar_map=SCALARS),
 )
 

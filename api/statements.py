@@ -6,8 +6,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from api.context import call, require_admin
+from api.context import call
 from api.orders import LedgerEntry
+from api.permissions import OwnMemberId
 from api.scalars import Money
 from graph.ledger import statements
 from graph.ledger.statements import StatementLine as StatementLineRecord
@@ -62,7 +63,7 @@ class Statement:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="A member's statement of a month (YYYY-MM): the member itself or an admin.")
+    @strawberry.field(description="A member's statement of a month (YYYY-MM): the member itself or an admin.",
+                      permission_classes=[OwnMemberId])
     async def statement(self, info: Info, member_id: strawberry.ID, period: str) -> Statement:
-        require_admin(info)  # member-self access comes with member tokens
         return Statement(record=await call(statements.statement, info.context.rn, str(member_id), period))

@@ -22,10 +22,10 @@ withdrawn: later earnings pay it off first).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Iterable
 
 from graph.core.errors import BadInput
 from graph.core.money import from_cents

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 from graph.core.errors import BadInput, DomainError
 from graph.core.money import POINT, parse_money

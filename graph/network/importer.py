@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
-from typing import Callable, Iterable
 
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import fmt_money, from_cents, to_cents, to_units
