@@ -1,4 +1,4 @@
-// Payouts and statements (graph/payouts.py): every entry that pays a member or holds money for
+// Payouts and statements (graph/ledger/payouts.py): every entry that pays a member or holds money for
 // it (PAID, FROZEN), with whether it is a release of the mutual fund. Returns member_id, rule,
 // status, amount (cents), period, at, reverses, release.
 MATCH (e:Entry)

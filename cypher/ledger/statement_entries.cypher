@@ -1,4 +1,4 @@
-// A member's statement (graph/statements.py): every entry of member $id, with whether it is a
+// A member's statement (graph/ledger/statements.py): every entry of member $id, with whether it is a
 // release of the mutual fund. Returns the entry's fields (id, seq, rule, status, amount
 // (cents), explanation, beneficiary_id, pool, order_id, period, at, plan_version, reverses,
 // refund_id, points) and release.

@@ -4,7 +4,7 @@ closing = opening + entries.
 
 The balance is the available one (`paid − withdrawn`, docs/ledger.md); entries that do not move
 it (BURNED, a FROZEN part of an order) are listed with effect 0. Months and the effect of an
-entry are those of the payout file (`graph.payouts.month_of`, `column_of`), so a statement and
+entry are those of the payout file (`graph.ledger.payouts.month_of`, `column_of`), so a statement and
 the payout line of the same member and month agree. `closing` is recounted from every entry up
 to the month's end, independently of the lines, so the check can fail.
 """

@@ -12,12 +12,13 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TypeVar
 
 from graph.core.errors import BadInput, DomainError
 from graph.core.money import POINT, parse_money
 from graph.network.members import KINDS, PARTNER, check_landing_slug, check_member_id, check_name
-from graph.plans.family.activity import parse_time
+from graph.plans.family.activity import parse_time as parse_time_uncached
 
 T = TypeVar("T")
 
@@ -29,7 +30,7 @@ BALANCE_COLUMNS = ("member_id", "available", "frozen", "quota_used", "points")
 BALANCE_REQUIRED = ("member_id",)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MemberRow:
     where: str  # "members.csv line 4": what an error about this row names
     id: str
@@ -42,7 +43,7 @@ class MemberRow:
     landing_slug: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OrderRow:
     where: str
     id: str
@@ -52,7 +53,7 @@ class OrderRow:
     referrer_id: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BalanceRow:
     where: str
     member_id: str
@@ -60,6 +61,12 @@ class BalanceRow:
     frozen: Decimal
     quota_used: Decimal
     points: Decimal
+
+
+@lru_cache(maxsize=65_536)
+def parse_time(text: str, field: str = "at") -> int:
+    """`parse_time` of the family import, remembered: exports repeat dates and times a lot."""
+    return parse_time_uncached(text, field)
 
 
 def relabel(error: DomainError, where: str) -> DomainError:

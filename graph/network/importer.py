@@ -1,7 +1,7 @@
 """Bulk import of a business moving in (docs/migrating.md): members with their two trees,
 historical orders, opening balances — all or nothing, and fast.
 
-1. `graph.import_files` parses and checks every row (file, line, column in every error);
+1. `graph.network.import_files` parses and checks every row (file, line, column in every error);
 2. the graph's members are read once (`import_snapshot`) and `plan_import` computes, in
    plain Python, everything the rows change: the new members with their placement (legacy
    placements kept, the others placed by the slide-down rule of rules §2 in file order, with
@@ -104,19 +104,37 @@ class Network:
         self.nodes: dict[str, Node] = {}
         self.slugs: dict[str, str] = {}
         for row in rows:
+            state = row.get("state") or {}
             node = Node(
-                row["id"], row.get("seq", 0), row["depth"], row["sponsor_depth"], row["sponsor_id"],
+                row["id"], row.get("seq", 0), row.get("depth", -1), row.get("sponsor_depth", -1), row["sponsor_id"],
                 row["parent_id"], row.get("slot"), row.get("referrals", 0), row.get("size", 1),
                 (row.get("free_depth", 0), row.get("free_seq", 0), row.get("free_id", "")), row.get("r", 0),
-                packages=row["packages"], agent_referrals=row["agent_referrals"], quota=row["quota"],
-                quota_used=row["quota_used"], status=row["status"] or "CUSTOMER", identity=row["identity"],
+                packages=state.get("packages", 0), agent_referrals=state.get("agent_referrals", 0),
+                quota=state.get("quota", 0), quota_used=state.get("quota_used", 0),
+                status=state.get("status") or "CUSTOMER", identity=state.get("identity"),
             )
             self.nodes[node.id] = node
             if row.get("landing_slug") is not None:
                 self.slugs[row["landing_slug"]] = node.id
+        self._depths("parent_id", "depth")
+        self._depths("sponsor_id", "sponsor_depth")
         for node in self.nodes.values():
             if node.parent_id is not None and node.slot is not None:
                 self.nodes[node.parent_id].children[node.slot] = node.id
+
+    def _depths(self, up_field: str, depth_field: str) -> None:
+        """Depths the read left out (-1), from the parent links: a parent's depth plus one."""
+        for node in self.nodes.values():
+            path = []
+            current: Node | None = node
+            while current is not None and getattr(current, depth_field) < 0:
+                path.append(current)
+                parent = getattr(current, up_field)
+                current = self.nodes[parent] if parent is not None else None
+            depth = getattr(current, depth_field) if current is not None else -1
+            for member in reversed(path):
+                depth += 1
+                setattr(member, depth_field, depth)
 
     def sponsor_view(self, sponsor: Node) -> SponsorView:
         lines = tuple(
@@ -306,7 +324,7 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: Import
 
 
 def order_counters(engine, network: Network, rows: list[OrderRow]) -> list[dict]:
-    """The member counters the orders move when recorded live (graph.orders, graph.order_effects),
+    """The member counters the orders move when recorded live (graph.ledger.orders, graph.plans.linkage.order_effects),
     computed for all of them at once: each counter either adds up or follows from totals that do."""
     nodes = network.nodes
     deltas: dict[str, dict] = defaultdict(lambda: {

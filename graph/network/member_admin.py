@@ -9,7 +9,7 @@ in the move's one guarded statement:
   (the member's downline sales plus its own), `sponsor_depth` of its whole sponsor downline;
 - placement move (with its whole placement subtree): `size` and `team_orders` along both
   placement paths, `children` of both parents, `depth` of the subtree, and the first free
-  positions of both paths (`graph.placement`), so the next registration places by rules §2.
+  positions of both paths (`graph.network.placement`), so the next registration places by rules §2.
 
 Refused with a clear message: a cycle (a member under its own downline), a full parent, a slot
 other than the parent's next free one or a move that leaves a gap (refnet fills slots lowest
