@@ -275,3 +275,57 @@ def test_the_command_line_imports_and_reports(tmp_path, capsys):
     assert "opening_balance,PAID,12.50,12.50,12.50" in capsys.readouterr().out
     assert cli.main(["statement", "a", month, "--data", data, "--format", "html"]) == 0
     assert "Closing balance: <b>12.50</b>" in capsys.readouterr().out
+
+
+def test_import_into_a_graph_with_members_keeps_counting_right(rn):
+    rng = random.Random(21)
+    model = PlacementModel()
+    members.register(rn, "Company", member_id="root")
+    model.register("root", None)
+    ids = ["root"]
+    for index in range(25):
+        sponsor = ids[int(len(ids) * rng.random() ** 2)]
+        members.register(rn, "Live", sponsor_id=sponsor, member_id=f"live{index}")
+        model.register(f"live{index}", sponsor)
+        ids.append(f"live{index}")
+    rows = []
+    for index in range(60):
+        member_id, sponsor = f"imp{index}", ids[int(len(ids) * rng.random() ** 2)]
+        row = {"id": member_id, "name": "Imported", "sponsor_id": sponsor, "placement_parent_id": "", "slot": ""}
+        if rng.random() < 0.4:
+            parent = rng.choice([m for m in ids if len(model.children[m]) < 3])
+            slot = min(s for s in (1, 2, 3) if s not in model.children[parent])
+            row.update(placement_parent_id=parent, slot=str(slot))
+            _place_legacy(model, member_id, sponsor, parent, slot)
+        else:
+            model.register(member_id, sponsor)
+        rows.append(row)
+        ids.append(member_id)
+    assert importer.import_files(rn, import_files.members_of(csv_text(rows)), [], []).members == 60
+    assert placements(rn) == {m: (model.parent[m], model.slot[m]) for m in model.parent}
+    for index in range(60):
+        sponsor = ids[int(len(ids) * rng.random() ** 2)]
+        placed = members.register(rn, "After", sponsor_id=sponsor, member_id=f"after{index}")
+        model.register(f"after{index}", sponsor)
+        assert (placed.parent_id, placed.slot) == (model.parent[f"after{index}"], model.slot[f"after{index}"])
+    stored = {row["id"]: (row["size"], row["referrals"]) for row in rn.store.run_text(
+        "MATCH (m:Member) RETURN m.id AS id, m.size AS size, m.referrals AS referrals")}
+    assert stored == {m: (len(model.subtree(m)), model.referrals[m]) for m in model.parent}
+
+
+def test_history_imported_after_live_orders_adds_to_their_counters(rn, falkor, plan):
+    rows = [{**row, "placement_parent_id": "", "slot": ""} for row in legacy_network(30, seed=12)[0]]
+    history = order_rows([row["id"] for row in rows], 80, seed=13)
+    live = Refnet.start(falkor.with_graph(f"mixed_live_{id(rows)}"), plan)
+    for engine in (rn, live):
+        for row in rows:
+            members.register(engine, row["name"], sponsor_id=row["sponsor_id"] or None, member_id=row["id"])
+    parsed = import_files.orders_of(csv_text(history))
+    for order in parsed[:30]:  # recorded through the API before the import, in both graphs
+        for engine in (rn, live):
+            orders.record_order(engine, order.id, order.buyer_id, order.amount, referrer_id=order.referrer_id,
+                                at=order.at)
+    importer.import_files(rn, [], parsed[30:], [])
+    for order in parsed[30:]:
+        orders.record_order(live, order.id, order.buyer_id, order.amount, referrer_id=order.referrer_id, at=order.at)
+    assert counters(rn) == counters(live)
