@@ -31,6 +31,7 @@ from graph.core.errors import BadInput
 from graph.core.money import from_cents
 from graph.network.members import get_members
 from graph.service import Refnet
+from graph.store.store import Row
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 COLUMNS = ("opening", "earned", "released", "reversals", "withdrawn")
@@ -175,7 +176,7 @@ def csv_text(result: Payouts) -> str:
     return out.getvalue()
 
 
-def json_data(result: Payouts) -> dict:
+def json_data(result: Payouts) -> Row:
     return {
         "period": result.period,
         "lines": [{column: str(getattr(line, column)) for column in CSV_COLUMNS} for line in result.lines],

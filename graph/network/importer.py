@@ -27,6 +27,7 @@ from operator import attrgetter
 
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import fmt_money, from_cents, to_cents, to_units
+from graph.core.plan import Plan
 from graph.ledger.orders import period_of
 from graph.network.import_files import BalanceRow, MemberRow, OrderRow, iter_batches
 from graph.network.placement import FreePosition, Line, SponsorView, choose_target
@@ -35,7 +36,7 @@ from graph.plans.linkage.allocation import status_of
 from graph.plans.linkage.order_effects import applies as effects_apply
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 from graph.service import Refnet
-from graph.store.store import Conflicted
+from graph.store.store import Conflicted, Row
 
 log = logging.getLogger("refnet.importer")
 
@@ -74,13 +75,13 @@ class Node:
 class ImportPlan:
     """What an import writes; empty lists when the files are already imported."""
 
-    members: list[dict] = field(default_factory=list)
-    links: list[dict] = field(default_factory=list)
-    trees: list[dict] = field(default_factory=list)  # counters of members already in the graph
-    orders: list[dict] = field(default_factory=list)
-    order_flags: dict = field(default_factory=dict)  # what every imported order carries
-    order_counters: list[dict] = field(default_factory=list)
-    balances: list[dict] = field(default_factory=list)
+    members: list[Row] = field(default_factory=list)
+    links: list[Row] = field(default_factory=list)
+    trees: list[Row] = field(default_factory=list)  # counters of members already in the graph
+    orders: list[Row] = field(default_factory=list)
+    order_flags: Row = field(default_factory=dict)  # what every imported order carries
+    order_counters: list[Row] = field(default_factory=list)
+    balances: list[Row] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=lambda: {"members": 0, "orders": 0, "balances": 0})
     counts: dict[str, int] = field(default_factory=lambda: {"orders": 0, "entries": 0})  # in the graph before
 
@@ -100,7 +101,7 @@ class ImportResult:
 class Network:
     """The two trees with the placement rule's counters, in memory."""
 
-    def __init__(self, rows: Iterable[dict]) -> None:
+    def __init__(self, rows: Iterable[Row]) -> None:
         self.nodes: dict[str, Node] = {}
         self.slugs: dict[str, str] = {}
         for row in rows:
@@ -162,7 +163,7 @@ class Network:
             up = self.nodes[up.parent_id] if up.parent_id is not None else None
 
 
-def _snapshot(rn: Refnet, placing: bool) -> tuple[int, list[dict]]:
+def _snapshot(rn: Refnet, placing: bool) -> tuple[int, list[Row]]:
     """The graph's version and its members; without members to place, only what the order
     counters need (a lighter read)."""
     version = rn.store.run("meta_version")[0]["version"]
@@ -222,7 +223,7 @@ def plan_members(network: Network, rows: list[MemberRow], first_seq: int, now: i
                                "slot": node.slot})
 
 
-def _member_row(node: Node, row: MemberRow, now: int) -> dict:
+def _member_row(node: Node, row: MemberRow, now: int) -> Row:
     """The `import_members_create` row: values the statement defaults (a leaf's counters, its
     own first free position, kind PARTNER, no slug) are left out, to keep the batches small."""
     values = {"id": node.id, "name": row.name, "seq": node.seq, "depth": node.depth,
@@ -323,11 +324,11 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: Import
         plan.order_counters = order_counters(engine, network, fresh)
 
 
-def order_counters(engine, network: Network, rows: list[OrderRow]) -> list[dict]:
+def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) -> list[Row]:
     """The member counters the orders move when recorded live (graph.ledger.orders, graph.plans.linkage.order_effects),
     computed for all of them at once: each counter either adds up or follows from totals that do."""
     nodes = network.nodes
-    deltas: dict[str, dict] = defaultdict(lambda: {
+    deltas: dict[str, Row] = defaultdict(lambda: {
         "packages": 0, "quota": 0, "agent_referrals": 0, "team_orders": 0, "team_sales": 0, "shares_milli": 0,
         "status": None, "identity": None})
     purchases: dict[tuple[str, Decimal], int] = defaultdict(int)  # (buyer, amount) → orders
@@ -418,7 +419,7 @@ def plan_balances(rn: Refnet, network: Network, rows: list[BalanceRow], now: int
     `#1` FROZEN the frozen money."""
     period = period_of(now)
     version = rn.plan.version if rn.plan is not None else None
-    existing: dict[str, dict] = {}
+    existing: dict[str, Row] = {}
     for batch in iter_batches([f"opening:{row.member_id}#0" for row in rows] if plan.counts["entries"] else [], BATCH):
         existing.update({entry["id"]: entry for entry in rn.store.run("import_opening_existing", {"ids": batch})})
     for row in rows:
@@ -455,7 +456,7 @@ def plan_balances(rn: Refnet, network: Network, rows: list[BalanceRow], now: int
 
 
 def _opening_entry(member_id: str, seq: int, status: str, cents: int, text: str, now: int, period: str,
-                   version: str | None) -> dict:
+                   version: str | None) -> Row:
     return {"id": f"opening:{member_id}#{seq}", "seq": seq, "rule": "opening_balance", "status": status,
             "amount": cents, "explanation": text, "beneficiary_id": member_id, "pool": None, "order_id": None,
             "period": period, "at": now, "plan_version": version, "points": None, "quota_used": None,
@@ -517,7 +518,7 @@ def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], bal
     return ImportResult(len(plan.members), len(plan.orders), len(plan.balances), plan.skipped)
 
 
-def _write(rn: Refnet, query: str, rows: list[dict], stage: str, report: Progress, params: dict | None = None
+def _write(rn: Refnet, query: str, rows: list[Row], stage: str, report: Progress, params: Row | None = None
            ) -> None:
     done = 0
     for batch in iter_batches(rows, BATCH):

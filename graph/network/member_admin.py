@@ -31,7 +31,7 @@ from graph.plans.linkage.allocation import status_of
 from graph.plans.linkage.order_effects import applies as effects_apply
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 from graph.service import Refnet
-from graph.store.store import Conflicted, record_from_row
+from graph.store.store import Conflicted, Row, record_from_row
 
 log = logging.getLogger("refnet.member_admin")
 
@@ -106,7 +106,7 @@ class TreeMoveRecord:
     at: int
 
     @classmethod
-    def from_row(cls, row: dict) -> "TreeMoveRecord":
+    def from_row(cls, row: Row) -> "TreeMoveRecord":
         return record_from_row(cls, row)
 
 
@@ -151,7 +151,7 @@ def move_member(rn: Refnet, member_id: str, new_sponsor_id: str | None = None,
     return record
 
 
-def _sponsor_move(rn: Refnet, context: dict, reason: str, by: str, at: int) -> TreeMoveRecord:
+def _sponsor_move(rn: Refnet, context: Row, reason: str, by: str, at: int) -> TreeMoveRecord:
     member, target = context["member"], context["target"]
     if member["sponsor_id"] is None:
         raise BadInput(f"id: {member['id']!r} is a root (no sponsor); a root is not moved")
@@ -162,9 +162,9 @@ def _sponsor_move(rn: Refnet, context: dict, reason: str, by: str, at: int) -> T
     if target["id"] == member["sponsor_id"]:
         raise Conflict(f"newSponsorId: {target['id']!r} already is the sponsor of {member['id']!r}")
     plan = rn.plan
-    rows: dict[str, dict] = {}
+    rows: dict[str, Row] = {}
 
-    def row(member_id: str) -> dict:
+    def row(member_id: str) -> Row:
         return rows.setdefault(member_id, {"id": member_id, "referrals": 0, "agent_referrals": 0, "team_sales": 0,
                                            "status": None, "identity": None})
 
@@ -209,7 +209,7 @@ def _sponsor_move(rn: Refnet, context: dict, reason: str, by: str, at: int) -> T
     return TreeMoveRecord(**move)
 
 
-def _placement_move(rn: Refnet, context: dict, slot: int | None, reason: str, by: str, at: int) -> TreeMoveRecord:
+def _placement_move(rn: Refnet, context: Row, slot: int | None, reason: str, by: str, at: int) -> TreeMoveRecord:
     member, target = context["member"], context["target"]
     if member["parent_id"] is None:
         raise BadInput(f"id: {member['id']!r} is a root (no placement parent); a root is not moved")
@@ -240,7 +240,7 @@ def _placement_move(rn: Refnet, context: dict, slot: int | None, reason: str, by
     frees[member["id"]] = (member["free_depth"] + shift, member["free_seq"], member["free_id"])
     del children[member["parent_id"]][member["slot"]]
     children[target["id"]][free_slot] = member["id"]
-    rows: dict[str, dict] = {}
+    rows: dict[str, Row] = {}
     old_path = _path(paths, member["parent_id"])
     new_path = _path(paths, target["id"])
     for node_id in old_path:
@@ -271,7 +271,7 @@ def _placement_move(rn: Refnet, context: dict, slot: int | None, reason: str, by
     return TreeMoveRecord(**move)
 
 
-def _path(paths: dict[str, dict], start: str) -> list[str]:
+def _path(paths: dict[str, Row], start: str) -> list[str]:
     """`start` and its placement ancestors (ids), from the rows of member_admin_placement_paths."""
     result = []
     current: str | None = start

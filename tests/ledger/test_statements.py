@@ -4,6 +4,7 @@ the member counters."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -39,20 +40,20 @@ def run_history(rn: Refnet, history) -> None:
     recorded: list[str] = []
     for index, (month, kind, who, percent) in enumerate(sorted(history, key=lambda op: op[0])):
         at = STARTS[month] + index * 1000
-        rn.clock = lambda at=at: at  # type: ignore[misc]
+        rn.clock = functools.partial(int, at)
         person = PEOPLE[who]
         if kind == "order":
             orders.record_order(rn, f"o{index}", person, PRICES[percent % 2], at=at)
             recorded.append(f"o{index}")
         elif kind == "withdraw":
-            available = balance(rn, person).available  # type: ignore[union-attr]
+            available = balance(rn, person).available
             amount = (available * percent / 100).quantize(Decimal("0.01"))
             if amount > 0:
                 withdraw(rn, person, amount)
         elif recorded:
             order_id = recorded.pop(percent % len(recorded))
             order = orders.get_order(rn, order_id)
-            refunds.refund_order(rn, order_id, order.amount, "returned")  # type: ignore[union-attr]
+            refunds.refund_order(rn, order_id, order.amount, "returned")
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -73,8 +74,8 @@ def test_closing_is_opening_plus_entries_for_random_histories(falkor, plan, hist
             previous = result
         file = payouts.payouts(rn, MONTHS[-1])
         line = next((line for line in file.lines if line.member_id == person), None)
-        assert previous.closing == (line.closing if line else Decimal("0.00"))  # type: ignore[union-attr]
-        assert previous.closing == balance(rn, person).available  # type: ignore[union-attr]
+        assert previous.closing == (line.closing if line else Decimal("0.00"))
+        assert previous.closing == balance(rn, person).available
 
 
 def test_statement_renders_csv_html_and_graphql(gql, rn):
