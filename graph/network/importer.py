@@ -33,7 +33,6 @@ from graph.network.import_files import BalanceRow, MemberRow, OrderRow, iter_bat
 from graph.network.placement import FreePosition, Line, SponsorView, choose_target
 from graph.plans.linkage.allocation import config_of as linkage_config_of
 from graph.plans.linkage.allocation import status_of
-from graph.plans.linkage.order_effects import applies as effects_apply
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row
@@ -41,6 +40,7 @@ from graph.store.store import Conflicted, Row
 log = logging.getLogger("refnet.importer")
 
 BATCH = 10_000
+EFFECT_MODULES = ("points", "withdrawal", "dividend_pool", "level", "shareholder")  # the linkage effects
 Progress = Callable[[str, int, int], None]
 Free = tuple[int, int, str]  # (depth, seq, id): a first free position, smallest first
 
@@ -319,7 +319,7 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: Import
             order["referrer_id"] = row.referrer_id
         plan.orders.append(order)
     plan.order_flags = {"plan_version": version, "settle": "differential" if differential else None,
-                        "closed_in": "import" if differential else None, "effects": None if differential else True}
+                        "closed_in": "import" if differential else None, "effects": True}
     if not differential and fresh:
         plan.order_counters = order_counters(engine, network, fresh)
 
@@ -348,11 +348,12 @@ def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) 
         own_orders[buyer_id] += count
         own_sales[buyer_id] += to_cents(amount) * count
         bought[buyer_id].append(amount)
+    linkage = engine is not None and engine.has("linkage")  # statuses and agent referrals (rules §3)
     touched: set[str] = set()
     for buyer_id in own_orders:
         buyer = nodes[buyer_id]
         touched.add(buyer_id)
-        if buyer.sponsor_id is not None:
+        if buyer.sponsor_id is not None and linkage:
             touched.add(buyer.sponsor_id)
             if buyer.packages == 0:  # its first package makes it an agent: one more agent referral
                 deltas[buyer.sponsor_id]["agent_referrals"] += 1
@@ -365,7 +366,7 @@ def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) 
         node.agent_referrals += delta["agent_referrals"]
         node.quota += delta["quota"]
         status = status_of(node.packages, node.agent_referrals, threshold)
-        if status != node.status:
+        if linkage and status != node.status:
             delta["status"] = node.status = status
         if identities:
             amounts = sorted(bought.get(member_id, []))
@@ -373,7 +374,7 @@ def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) 
             best = higher_identity(node.identity, earned)
             if best != node.identity:
                 delta["identity"] = node.identity = best
-    if effects_apply(engine):
+    if engine is not None and any(engine.has(module) for module in EFFECT_MODULES):
         for member_id, count in _subtree_sums(nodes, own_orders, "parent_id", "depth").items():
             deltas[member_id]["team_orders"] += count
         totals = _subtree_sums(nodes, own_sales, "sponsor_id", "sponsor_depth")
@@ -426,11 +427,11 @@ def plan_balances(rn: Refnet, network: Network, rows: list[BalanceRow], now: int
         node = network.nodes.get(row.member_id)
         if node is None:
             raise _fail(row.where, NotFound, f"member_id: no member {row.member_id!r} in the graph or the members file")
+        text = (f"opening balance carried over from the previous system: available {fmt_money(row.available)}, "
+                f"frozen {fmt_money(row.frozen)}, quota used {fmt_money(row.quota_used)}, points {row.points}")
         stored = existing.get(f"opening:{row.member_id}#0")
         if stored is not None:
-            same = (stored["amount"], stored["opening_frozen"], stored["quota_used"], stored["points"]) == (
-                to_cents(row.available), to_cents(row.frozen), to_cents(row.quota_used), to_units(row.points))
-            if not same:
+            if stored["explanation"] != text:  # it names all four values
                 raise _fail(row.where, Conflict,
                             f"member_id: {row.member_id!r} already has a different opening balance")
             plan.skipped["balances"] += 1
@@ -441,11 +442,8 @@ def plan_balances(rn: Refnet, network: Network, rows: list[BalanceRow], now: int
             raise _fail(row.where, BadInput, f"quota_used: {fmt_money(row.quota_used)} is more than the quota left "
                                              f"{left} (packages bought: {node.packages})")
         node.quota_used += to_cents(row.quota_used)
-        text = (f"opening balance carried over from the previous system: available {fmt_money(row.available)}, "
-                f"frozen {fmt_money(row.frozen)}, quota used {fmt_money(row.quota_used)}, points {row.points}")
         entries = [_opening_entry(row.member_id, 0, "PAID", to_cents(row.available), text, now, period, version)]
-        entries[0].update({"points": to_units(row.points), "quota_used": to_cents(row.quota_used),
-                           "opening_frozen": to_cents(row.frozen)})
+        entries[0].update({"points": to_units(row.points), "quota_used": to_cents(row.quota_used)})
         if row.frozen > 0:
             entries.append(_opening_entry(row.member_id, 1, "FROZEN", to_cents(row.frozen),
                                           f"opening balance: {fmt_money(row.frozen)} frozen (mutual fund) carried over",
@@ -459,8 +457,7 @@ def _opening_entry(member_id: str, seq: int, status: str, cents: int, text: str,
                    version: str | None) -> Row:
     return {"id": f"opening:{member_id}#{seq}", "seq": seq, "rule": "opening_balance", "status": status,
             "amount": cents, "explanation": text, "beneficiary_id": member_id, "pool": None, "order_id": None,
-            "period": period, "at": now, "plan_version": version, "points": None, "quota_used": None,
-            "opening_frozen": None}
+            "period": period, "at": now, "plan_version": version, "points": None, "quota_used": None}
 
 
 def plan_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], balances: list[BalanceRow]
@@ -511,7 +508,14 @@ def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], bal
     _write(rn, "import_orders_create_referred", [o for o in plan.orders if "referrer_id" in o], "referred orders",
            report, plan.order_flags)
     _write(rn, "import_orders_counters", plan.order_counters, "order counters", report)
-    _write(rn, "import_balances_book", plan.balances, "balances", report)
+    done = 0
+    for batch in iter_batches(plan.balances, BATCH):
+        rn.store.run("import_balances_book", {
+            "members": [{key: row[key] for key in ("id", "paid", "frozen", "quota_used", "points")} for row in batch],
+            "entries": [entry for row in batch for entry in row["entries"]],
+        })
+        done += len(batch)
+        report("balances", done, len(plan.balances))
     rn.store.run("import_finish")
     log.info("imported %d members, %d orders, %d opening balances (skipped %s)",
              len(plan.members), len(plan.orders), len(plan.balances), plan.skipped)

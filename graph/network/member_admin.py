@@ -25,10 +25,10 @@ import logging
 from dataclasses import dataclass
 
 from graph.core.errors import BadInput, Conflict, NotFound
+from graph.network.importer import EFFECT_MODULES
 from graph.network.members import KINDS, MemberRecord, check_member_id, check_name, require_member
 from graph.plans.linkage.allocation import config_of as linkage_config_of
 from graph.plans.linkage.allocation import status_of
-from graph.plans.linkage.order_effects import applies as effects_apply
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
@@ -174,7 +174,7 @@ def _sponsor_move(rn: Refnet, context: Row, reason: str, by: str, at: int) -> Tr
     if agent:
         row(member["sponsor_id"])["agent_referrals"] -= 1
         row(target["id"])["agent_referrals"] += 1
-    if effects_apply(plan):
+    if plan is not None and any(plan.has(module) for module in EFFECT_MODULES):
         carried = member["team_sales"] + sum(context["own_sales"])
         for up in [member["sponsor_id"], *[u["id"] for u in rn.store.run(
                 "upline_sponsor", {"id": member["sponsor_id"], "max_depth": 100_000})]]:
