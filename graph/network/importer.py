@@ -360,6 +360,8 @@ def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) 
     threshold = linkage_config_of(engine).boss_threshold if engine is not None else 3
     identities = engine is not None and engine.has("dividend_pool")
     dividend = dividend_config_of(engine) if identities else None
+    fewest = min((t for _, t in dividend.thresholds), default=0) if dividend is not None else 0
+    partner_package = dividend.partner_package if dividend is not None else None
     for member_id in touched:
         node, delta = nodes[member_id], deltas[member_id]
         node.packages += delta["packages"]
@@ -368,8 +370,8 @@ def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) 
         status = status_of(node.packages, node.agent_referrals, threshold)
         if linkage and status != node.status:
             delta["status"] = node.status = status
-        if identities:
-            amounts = sorted(bought.get(member_id, []))
+        amounts = bought.get(member_id, [])
+        if identities and (node.agent_referrals >= fewest or partner_package in amounts):
             earned = earned_identity(node.agent_referrals, amounts, dividend)  # type: ignore[arg-type]
             best = higher_identity(node.identity, earned)
             if best != node.identity:
