@@ -18,6 +18,7 @@ files changes nothing; the same id with other content is a Conflict.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -536,5 +537,13 @@ def _write(rn: Refnet, query: str, rows: list[Row], stage: str, report: Progress
 def import_files(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], balances: list[BalanceRow],
                  progress: Progress | None = None) -> ImportResult:
     """`run_import` behind the write guard (a concurrent write between the read and the claim
-    makes it read and compute again)."""
-    return rn.guard(lambda: run_import(rn, members, orders, balances, progress))
+    makes it read and compute again). The cyclic garbage collector is paused meanwhile: the
+    import allocates millions of long-lived, acyclic rows, and each collection would walk them
+    all again."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return rn.guard(lambda: run_import(rn, members, orders, balances, progress))
+    finally:
+        if paused:
+            gc.enable()
