@@ -14,14 +14,17 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, TypeVar
 
 from bench.common import engine, plan_network
 from graph.core.plan import load_plan
 from graph.network import import_files, importer
 from graph.network.import_files import iter_batches
 
+T = TypeVar("T")
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 PRICES = ("1000.00", "5000.00", "10000.00")
 
@@ -49,9 +52,29 @@ def write_files(directory: Path, n: int, m: int) -> tuple[Path, Path]:
     return members, orders
 
 
+STAGES: dict[str, float] = {}  # seconds per statement of the importer, and its parse and compute
+
+
+def timed(name: str, run: Callable[..., T]) -> Callable[..., T]:
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        started = time.perf_counter()
+        try:
+            return run(*args, **kwargs)
+        finally:
+            STAGES[name] = STAGES.get(name, 0.0) + time.perf_counter() - started
+    return wrapper
+
+
 def timed_import(members_file: Path, orders_file: Path) -> tuple[float, float]:
-    """Members into an empty graph, then orders onto them (two runs of the importer)."""
+    """Members into an empty graph, then orders onto them (two runs of the importer), each
+    statement and step timed into STAGES."""
     with engine(load_plan("linkage-3plus1")) as rn:
+        store_run = rn.store.run
+        rn.store.run = lambda name, params=None: timed(f"write/read {name}", store_run)(name, params)  # type: ignore[method-assign]
+        for step in ("members_of", "orders_of"):
+            setattr(import_files, step, timed(f"parse {step[:-3]}", getattr(import_files, step)))
+        for step in ("plan_members", "plan_orders"):
+            setattr(importer, step, timed(f"compute {step[5:]}", getattr(importer, step)))
         started = time.perf_counter()
         rows = import_files.members_of(import_files.read_text(str(members_file)))
         importer.import_files(rn, rows, [], [])
@@ -110,7 +133,10 @@ def main(argv: list[str]) -> None:
         members_file, orders_file = write_files(Path(directory), n, m)
         bare_members, bare_orders = timed_bare(members_file, orders_file, n)
         import_members, import_orders = timed_import(members_file, orders_file)
+        stages = dict(STAGES)
         together = timed_together(members_file, orders_file)
+        STAGES.clear()
+        STAGES.update(stages)
     print(f"{'rows':<8} {'N':>9} {'import s':>9} {'rows/s':>9} {'bare s':>8} {'bare rows/s':>12} {'ratio':>6}")
     for name, count, seconds, bare in (("members", n + 1, import_members, bare_members),
                                        ("orders", m, import_orders, bare_orders)):
@@ -119,6 +145,10 @@ def main(argv: list[str]) -> None:
     both = bare_members + bare_orders
     print(f"{'both':<8} {n + 1 + m:>9,} {together:>9.2f} {(n + 1 + m) / together:>9,.0f} {both:>8.2f} "
           f"{(n + 1 + m) / both:>12,.0f} {both / together:>6.2f}   (one run: members and orders files together)")
+    print("where the two importer runs spent their time (s):")
+    for name, seconds in sorted(STAGES.items(), key=lambda item: -item[1]):
+        if seconds >= 0.05:
+            print(f"  {name:<40} {seconds:>7.2f}")
     with open("/proc/loadavg") as handle:
         print(f"load average: {handle.read().split()[0]}")
 
