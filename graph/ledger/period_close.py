@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Callable
 
 from graph.core.errors import BadInput
+from graph.core.periods import check_closable, first_open
 from graph.service import Refnet
 
 
@@ -27,13 +28,30 @@ class PeriodRunRecord:
 
 
 def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
-    """Closes `period` with the running plan's period module; idempotent."""
-    return _module(rn, period)[0](period)
+    """Closes `period` with the running plan's period module; idempotent. Only a period that
+    has ended can be closed (`graph.core.periods.check_closable`, docs/periods.md)."""
+    close = _module(rn, period)[0]
+    check_closable(period, rn.clock())
+    return close(period)
 
 
 def preview_period(rn: Refnet, period: str) -> list[dict]:
-    """The entry rows `close_period(period)` would book now, booking nothing (issue 8)."""
-    return _module(rn, period)[1](period)
+    """The entry rows `close_period(period)` would book now, booking nothing (issue 8); refused
+    like the close for a period that has not ended."""
+    preview = _module(rn, period)[1]
+    check_closable(period, rn.clock())
+    return preview(period)
+
+
+def closed_periods(rn: Refnet) -> set[str]:
+    """Every period a close has started on (a run half-way done is closed to new bookings)."""
+    return {row["period"] for row in rn.store.run("period_runs_started")}
+
+
+def booking_period(rn: Refnet, belongs_to: str) -> str:
+    """Where something belonging to `belongs_to` is booked now: that period while it is open,
+    else the first open period after it (docs/periods.md)."""
+    return first_open(belongs_to, closed_periods(rn))
 
 
 def _module(rn: Refnet, period: str) -> tuple[Callable[[str], PeriodRunRecord], Callable[[str], list[dict]]]:
