@@ -9,6 +9,7 @@ Pure functions over strings and epoch milliseconds; the graph side is `graph.led
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -17,6 +18,9 @@ from typing import Iterable
 from graph.core.errors import BadInput
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_MS, END_MS = 946_684_800_000, 4_133_980_800_000  # 2000-01-01 and 2101-01-01, UTC
+CLOCK_SKEW_SETTING = "REFNET_CLOCK_SKEW_SECONDS"
+CLOCK_SKEW_DEFAULT = 300
 MONTH, WEEK = "month", "week"
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
@@ -59,12 +63,12 @@ def parse_period(text: object, field: str = "period", kind: str | None = None) -
         raise BadInput(f"{field}: {text!r} is out of range (periods of the years {FIRST_YEAR} to {LAST_YEAR})")
     found_kind = WEEK if week else MONTH
     if kind is not None and found_kind != kind:
-        raise BadInput(f"{field}: this plan closes {kind}s like {EXAMPLE[kind]}, got {text!r}")
+        raise BadInput(f"{field}: {text!r} is not a {kind} like {EXAMPLE[kind]} (this plan closes {kind}s)")
     if found_kind == WEEK:
         try:
             start = date.fromisocalendar(year, number, 1)
         except ValueError:
-            raise BadInput(f"{field}: {text!r} is not an ISO week (year {year} has no week {number})") from None
+            raise BadInput(f"{field}: {text!r} is not an ISO week (year {year} has no ISO week {number})") from None
         end = start + timedelta(days=7)
     else:
         if not 1 <= number <= 12:
@@ -120,3 +124,27 @@ def mark_late(rows: list[dict], belongs_to: str, booked_in: str) -> list[dict]:
         row["period"] = booked_in
         row["explanation"] = row["explanation"] + note
     return rows
+
+
+def clock_skew_ms() -> int:
+    """How far in the future an order may be dated (clocks of two machines differ): the setting
+    REFNET_CLOCK_SKEW_SECONDS, default 5 minutes."""
+    text = os.environ.get(CLOCK_SKEW_SETTING, "").strip()
+    if not text:
+        return CLOCK_SKEW_DEFAULT * 1000
+    if not text.isdigit():
+        raise ValueError(f"{CLOCK_SKEW_SETTING}: must be a whole number of seconds, got {text!r}")
+    return int(text) * 1000
+
+
+def check_date(at: int, now_ms: int, field: str = "at") -> int:
+    """`at` if it is a date a business event can have: within the periods' range and not later
+    than now plus the clock-skew tolerance; else BadInput."""
+    if not FIRST_MS <= at < END_MS:
+        raise BadInput(f"{field}: {iso_utc(at) if 0 <= at < 253402300800000 else at} is out of range "
+                       f"(dates of the years {FIRST_YEAR} to {LAST_YEAR})")
+    skew = clock_skew_ms()
+    if at > now_ms + skew:
+        raise BadInput(f"{field}: {iso_utc(at)} is in the future (now is {iso_utc(now_ms)} UTC; "
+                       f"at most {skew // 1000} seconds ahead are accepted for clocks that differ)")
+    return at

@@ -20,7 +20,9 @@ from graph.ledger.entries import EntryRecord, entries_of_orders, entry_rows, mem
 from graph.plans.linkage.allocation import Allocation, Ancestor, Holder, OrderView, allocate
 from graph.network.members import check_member_id
 from graph.core.money import CENT, fmt_money, from_cents, to_cents
+from graph.core.periods import check_date, mark_late
 from graph.core.plan import Plan, load_plan
+from graph.ledger.period_close import booking_period
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
 
@@ -80,8 +82,8 @@ def record_order(
         check_member_id(referrer_id, "referrerId")
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount != amount.quantize(CENT):
         raise BadInput(f"amount: {amount!r} is not an amount in cents")
-    if at is not None and at < 0:
-        raise BadInput("at: must not be before 1970")
+    if at is not None:
+        check_date(at, rn.clock())
     plan = plan_of(rn)
 
     def attempt() -> tuple[OrderRecord, bool]:
@@ -99,9 +101,10 @@ def record_order(
             raise BadInput(f"amount: {fmt_money(amount)} is not a package price of plan {plan.name} ({prices})")
         when = at if at is not None else rn.clock()
         record = OrderRecord(order_id, buyer_id, amount, referrer_id, when, period_of(when), plan.version)
+        booked_in = booking_period(rn, record.period)  # a late order: the first open period (docs/periods.md)
         if plan.has("differential"):  # booked when its month is closed (rules §9)
             if not differential_close.record_order(rn, context["version"], order_id, buyer_id, amount,
-                                                   referrer_id, when, record.period, plan.version):
+                                                   referrer_id, when, record.period, plan.version, booked_in):
                 raise Conflicted()
             return record, True
         view = OrderView(
@@ -116,8 +119,8 @@ def record_order(
             ),
         )
         allocation = allocate(view, plan)
-        entries = entry_rows(allocation.bookings, source=f"order:{order_id}", at=when, order_id=order_id,
-                             period=record.period, plan_version=plan.version)
+        entries = mark_late(entry_rows(allocation.bookings, source=f"order:{order_id}", at=when, order_id=order_id,
+                                       period=record.period, plan_version=plan.version), record.period, booked_in)
         rows = rn.store.run("order_record", {
             "version": context["version"], "id": order_id, "buyer_id": buyer_id, "amount": to_cents(amount),
             "referrer_id": referrer_id, "referrer_key": referrer_id or "", "at": when, "period": record.period, "plan_version": plan.version,

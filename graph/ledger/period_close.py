@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Callable
 
 from graph.core.errors import BadInput
-from graph.core.periods import check_closable, first_open
+from graph.core.periods import MONTH, check_closable, first_open, parse_period
 from graph.service import Refnet
 
 
@@ -30,17 +30,24 @@ class PeriodRunRecord:
 def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     """Closes `period` with the running plan's period module; idempotent. Only a period that
     has ended can be closed (`graph.core.periods.check_closable`, docs/periods.md)."""
-    close = _module(rn, period)[0]
-    check_closable(period, rn.clock())
+    close, _, kind = _module(rn, period)
+    _check(period, kind, rn.clock())
     return close(period)
 
 
 def preview_period(rn: Refnet, period: str) -> list[dict]:
     """The entry rows `close_period(period)` would book now, booking nothing (issue 8); refused
     like the close for a period that has not ended."""
-    preview = _module(rn, period)[1]
-    check_closable(period, rn.clock())
+    _, preview, kind = _module(rn, period)
+    _check(period, kind, rn.clock())
     return preview(period)
+
+
+def _check(period: str, kind: str, now: int) -> None:
+    """A valid period that has ended; one of another kind is left to the plan's module, which
+    says which kind it closes."""
+    if parse_period(period).kind == kind:
+        check_closable(period, now, kind)
 
 
 def closed_periods(rn: Refnet) -> set[str]:
@@ -54,8 +61,8 @@ def booking_period(rn: Refnet, belongs_to: str) -> str:
     return first_open(belongs_to, closed_periods(rn))
 
 
-def _module(rn: Refnet, period: str) -> tuple[Callable[[str], PeriodRunRecord], Callable[[str], list[dict]]]:
-    """(close, preview) of the running plan's period module."""
+def _module(rn: Refnet, period: str) -> tuple[Callable[[str], PeriodRunRecord], Callable[[str], list[dict]], str]:
+    """(close, preview, the kind of period it closes) of the running plan's period module."""
     if not isinstance(period, str):
         raise BadInput("period: must be a string like 2026-11 or 2026-W48")
     modules = rn.plan.modules if rn.plan is not None else frozenset()
@@ -64,14 +71,15 @@ def _module(rn: Refnet, period: str) -> tuple[Callable[[str], PeriodRunRecord], 
         from graph.plans.family.plan import plan_of
 
         return (lambda p: commission.close_period(rn, plan_of(rn), p),
-                lambda p: commission.preview_period(rn, plan_of(rn), p))
+                lambda p: commission.preview_period(rn, plan_of(rn), p), plan_of(rn).period)
     if "differential" in modules:
         from graph.plans.differential import close as differential_close
 
         return (lambda p: differential_close.close_period(rn, p).summary(),
-                lambda p: differential_close.preview_period(rn, p))
+                lambda p: differential_close.preview_period(rn, p), MONTH)
     if modules & {"dividend_pool", "level", "shareholder"}:
         from graph.plans.linkage import close as linkage_close
 
-        return lambda p: linkage_close.close_period(rn, p), lambda p: linkage_close.preview_period(rn, p)
+        return (lambda p: linkage_close.close_period(rn, p), lambda p: linkage_close.preview_period(rn, p),
+                MONTH)
     raise BadInput(f"period: no module of the running plan closes periods like {period!r}")

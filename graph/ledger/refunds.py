@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from graph.core.errors import BadInput, Conflict, NotFound
+from graph.core.periods import first_open, mark_late
+from graph.ledger.period_close import closed_periods
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.plans.linkage.allocation import LINKAGE_SHARES
 from graph.network.members import check_member_id
@@ -171,14 +173,6 @@ def reverse_closed(split: list[BookedEntry], target: int, refund_id: str, order_
     return result
 
 
-def next_open_period(month: str, done: set[str]) -> str:
-    """`month` ('YYYY-MM') or the first month after it that no period close has finished."""
-    year, number = int(month[:4]), int(month[5:7])
-    while f"{year:04d}-{number:02d}" in done:
-        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
-    return f"{year:04d}-{number:02d}"
-
-
 # --- the database side --------------------------------------------------------------------
 
 
@@ -233,8 +227,8 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
             raise RuntimeError(f"order {order_id}: its entries do not add up to what is left to refund")
         reversal = reverse(booked, cents, refund_id, order["amount"], reason, reversal_target(booked_left, cents, left))
         at = rn.clock()
-        done = {row["period"] for row in rn.store.run("period_runs_done")}
-        period = next_open_period(period_of(at), done)
+        closed_now = closed_periods(rn)
+        period = first_open(period_of(at), closed_now)
         record = RefundRecord(refund_id, order_id, amount, reason, at, period, plan.version)
         rows = entry_rows(reversal.bookings, source=f"refund:{refund_id}", at=at, order_id=order_id,
                           period=period, plan_version=plan.version)
@@ -253,6 +247,9 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
             rows.extend(more)
             reversal.bookings.extend(closed.bookings)
             pools[pool] = pools.get(pool, 0) + target  # the pay-out is undone: its money is the pool's again
+        belongs_to = order.get("closed_in") or order["period"]
+        if belongs_to in closed_now and belongs_to != period:  # the order's period is closed: say so
+            mark_late(rows, belongs_to, period)
         points = take_back_points(rn, plan, order, cents, -reversal.pools.get("points", 0))
         members = _member_rows(order["buyer_id"], reversal, points)
         if plan.has("level") and rn.store.run("refund_points", {"id": order_id})[0]["effects"]:

@@ -38,6 +38,10 @@ INDEXES: list[tuple[str, str]] = [
     ("FamilyPeriodRun", "key"),
     ("Activity", "id"),
     ("Order", "period"),
+    ("Order", "settle_in"),
+    ("RankMonth", "key"),  # rank history: one per member and closed month (issue 14)
+    ("RankMonth", "period"),
+    ("RankMonth", "member_id"),  # a late differential order: the open month whose close books it (issue 14)
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [

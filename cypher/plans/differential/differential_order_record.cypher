@@ -1,7 +1,8 @@
 // Guarded: records order $id (amount in cents, at in epoch ms, period 'YYYY-MM') bought by
 // $buyer_id, optionally referred across structures by $referrer_id (looked up as $referrer_key,
 // '' for none: a null key makes FalkorDB scan every member), without booking anything:
-// its bonuses are booked when its month is closed (settle = 'differential', graph/plans/differential/close.py).
+// its bonuses are booked when month $settle_in is closed (settle = 'differential', graph/plans/differential/close.py):
+// its own month $period, or for a late order of a closed month the first open month.
 // Returns id, or no row when the graph changed since $version was read.
 MATCH (v:Meta {key: 'version'})
 SET v.lock = true
@@ -11,7 +12,8 @@ SET v.value = $version + 1
 WITH v
 MATCH (b:Member {id: $buyer_id})
 CREATE (o:Order {id: $id, buyer_id: $buyer_id, amount: $amount, referrer_id: $referrer_id, at: $at,
-                 period: $period, plan_version: $plan_version, settle: 'differential'})
+                 period: $period, plan_version: $plan_version, settle: 'differential',
+                 settle_in: $settle_in})
 CREATE (o)-[:BOUGHT_BY]->(b)
 WITH o
 OPTIONAL MATCH (ref:Member {id: $referrer_key})

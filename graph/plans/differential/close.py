@@ -33,9 +33,10 @@ from graph.plans.differential.rules import (
     order_bookings,
     qualify,
 )
-from graph.core.errors import BadInput, Conflict
+from graph.core.errors import BadInput
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.core.money import from_cents, to_cents
+from graph.core.periods import mark_late
 from graph.ledger.period_close import PeriodRunRecord
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
@@ -83,17 +84,14 @@ def run_id(period: str) -> str:
 
 
 def record_order(rn: Refnet, version: int, order_id: str, buyer_id: str, amount: Decimal,
-                 referrer_id: str | None, at: int, period: str, plan_version: str | None) -> bool:
-    """Writes an order of a differential plan without booking (its month's close books it);
-    False when the graph changed since `version`. Raises before writing when the buyer refers
-    itself or the order's month is already closed."""
+                 referrer_id: str | None, at: int, period: str, plan_version: str | None,
+                 settle_in: str | None = None) -> bool:
+    """Writes an order of a differential plan without booking: the close of `settle_in` (its
+    own month, or for a late order the first open month, docs/periods.md) books it. False when
+    the graph changed since `version`. Raises before writing when the buyer refers itself."""
     if referrer_id is not None and referrer_id == buyer_id:
         raise BadInput("referrerId: a buyer cannot be the referrer of its own order")
-    run = rn.store.run("differential_run_by_id", {"id": run_id(period)})[0]["run"]
-    if run is not None:
-        raise Conflict(f"at: the month {period} is already closed (period run {run['state'].lower()}); "
-                       "record the order in an open month")
-    rows = rn.store.run("differential_order_record", {
+    rows = rn.store.run("differential_order_record", {"settle_in": settle_in or period,
         "version": version, "id": order_id, "buyer_id": buyer_id, "amount": to_cents(amount),
         "referrer_id": referrer_id, "referrer_key": referrer_id or "", "at": at, "period": period, "plan_version": plan_version,
     })
@@ -171,7 +169,7 @@ def close_period(
         "ranks": [{"id": member_id, "rank": rank.name} for member_id, rank in ranks.items() if rank != base],
     })
 
-    ids = [row["id"] for row in rn.store.run("differential_open_orders", {"period": period})]
+    ids = open_orders(rn, period)
     for number, start_at in enumerate(range(0, len(ids), batch)):
         chunk = ids[start_at:start_at + batch]
         rn.guard(lambda: _book_batch(rn, period, key, chunk, config, ranks, base))
@@ -208,17 +206,37 @@ def _book_batch(rn: Refnet, period: str, key: str, ids: list[str], config: Diffe
     return booked
 
 
+def open_orders(rn: Refnet, period: str) -> list[str]:
+    """Ids of the orders the close of `period` books, in id order: its own and late ones."""
+    return sorted({row["id"] for row in rn.store.run("differential_open_orders", {"period": period})})
+
+
+def closed_month_ranks(rn: Refnet, month: str, config: DifferentialConfig) -> dict[str, Rank]:
+    """The ranks closed month `month` gave (its rank history): a late order of that month earns
+    by them, since the closed month's volumes and ranks stay as they were closed."""
+    by_name = {rank.name: rank for rank in config.ranks}
+    return {row["id"]: by_name[row["rank"]] for row in rn.store.run("differential_month_ranks", {"period": month})
+            if row["rank"] in by_name}
+
+
 def batch_entries(rn: Refnet, period: str, rows: list[Row], config: DifferentialConfig, ranks: dict[str, Rank],
                   base: Rank | None) -> tuple[list[Booking], list[dict]]:
-    """The bookings and entry rows of a batch of open orders (rows of `differential_order_lines`)."""
+    """The bookings and entry rows of a batch of open orders (rows of `differential_order_lines`).
+    A late order of an earlier, closed month is booked here by that month's ranks, its entries
+    naming the month it belongs to (docs/periods.md)."""
     plan_version = rn.plan.version
     entries: list[dict] = []
     bookings: list[Booking] = []
+    earlier: dict[str, dict[str, Rank]] = {}
     for row in rows:
-        of_order = order_bookings(order_view(row, ranks, base), config, period)
+        month = row["period"] or period
+        if month != period and month not in earlier:
+            earlier[month] = closed_month_ranks(rn, month, config)
+        of_order = order_bookings(order_view(row, earlier.get(month, ranks), base), config, month)
         bookings.extend(of_order)
-        entries.extend(entry_rows(of_order, source=f"period:{period}:order:{row['id']}", at=row["at"],
-                                  order_id=row["id"], period=period, plan_version=plan_version))
+        entries.extend(mark_late(entry_rows(of_order, source=f"period:{period}:order:{row['id']}", at=row["at"],
+                                            order_id=row["id"], period=period, plan_version=plan_version),
+                                 month, period))
     return bookings, entries
 
 
@@ -232,7 +250,7 @@ def preview_period(rn: Refnet, period: str) -> list[dict]:
     config = config_of(rn.plan)
     ranks = month_ranks(rn, period, config)
     base = qualify(Decimal("0.00"), config.ranks)
-    ids = [row["id"] for row in rn.store.run("differential_open_orders", {"period": period})]
+    ids = open_orders(rn, period)
     entries: list[dict] = []
     for start_at in range(0, len(ids), BATCH):
         rows = rn.store.run("differential_order_lines", {"ids": ids[start_at:start_at + BATCH]})
