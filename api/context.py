@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from graph.network import members
 from graph.core.errors import Unauthenticated
+from graph.network import members
 from graph.service import Refnet
 
 T = TypeVar("T")

@@ -93,7 +93,7 @@ class NetworkReport:
 def _shape(shape: reporting.TreeShape) -> TreeShape:
     return TreeShape(tree=shape.tree, max_depth=shape.max_depth, mean_depth=shape.mean_depth,
                      median_depth=shape.median_depth, widest_depth=shape.widest_depth,
-                     levels=[Level(depth=l.depth, members=l.members, share=l.share, fill=l.fill) for l in shape.levels])
+                     levels=[Level(depth=lv.depth, members=lv.members, share=lv.share, fill=lv.fill) for lv in shape.levels])
 
 
 def to_graphql(report: reporting.NetworkReport) -> NetworkReport:

@@ -12,9 +12,10 @@ from strawberry.types import Info
 
 from api.context import call, require_admin
 from api.scalars import Money, Points
-from graph.ledger import entries as ledger, orders
-from graph.ledger.entries import LEDGER_PAGE_MAX, BalanceRecord, EntryRecord
 from graph.core.money import from_units
+from graph.ledger import entries as ledger
+from graph.ledger import orders
+from graph.ledger.entries import LEDGER_PAGE_MAX, BalanceRecord, EntryRecord
 from graph.ledger.orders import OrderRecord
 
 

@@ -13,7 +13,8 @@ from api.context import call, require_admin
 from api.orders import LedgerEntry
 from api.periods import PeriodRun
 from api.scalars import Money, Points
-from graph.plans.linkage import close as linkage_close, points_store, withdrawals_store
+from graph.plans.linkage import close as linkage_close
+from graph.plans.linkage import points_store, withdrawals_store
 from graph.plans.linkage.points_store import MarketView
 
 
@@ -54,7 +55,7 @@ class Query:
     @strawberry.field(description="Month closes of the linkage plan, newest first.")
     async def period_runs(self, info: Info) -> list[PeriodRun]:
         require_admin(info)
-        return [PeriodRun(record=record) for record in await call(linkage_close.period_runs, info.context.rn)]
+        return [PeriodRun(record=record) for record in await call(linkage_close.runs, info.context.rn)]
 
 
 @strawberry.type

@@ -12,8 +12,9 @@ from strawberry.types import Info
 from api.context import call, require_admin
 from api.orders import EntryStatus, LedgerEntry, datetime_of, ms_of
 from api.scalars import Money, Points
-from graph.ledger import entries as ledger, payout, preview, refunds
 from graph.core import plan_versions
+from graph.ledger import entries as ledger
+from graph.ledger import payout, preview, refunds
 from graph.ledger.refunds import RefundRecord
 
 

@@ -1,25 +1,39 @@
-"""The GraphQL schema: each feature module contributes a Query and a Mutation, merged here."""
+"""The GraphQL schema: each feature module contributes a Query and a Mutation, merged here; the
+plans' modules come from their plug-ins (`PlanModule.graphql`), every known plan's, so the
+schema is the same whichever plan runs."""
 
 from __future__ import annotations
+
+import importlib
 
 import strawberry
 from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from api import differential, explore, family, members, orders, periods, pools, refunds, rotation
+from api import explore, members, orders, periods, refunds, rotation
 from api.errors import CodedErrors, log_errors
 from api.scalars import SCALARS
+from graph.core.plugin import all_plugins
 
 MAX_QUERY_DEPTH = 12
 
+
+def plan_modules() -> list:
+    """The GraphQL modules of every known plan module, by name in reverse order: deterministic
+    whatever order the plug-ins were imported in, and the order the schema always printed."""
+    names = sorted({name for plugin in all_plugins() for name in plugin.graphql}, reverse=True)
+    return [importlib.import_module(name) for name in names]
+
+
+PLANS = plan_modules()
 QUERIES: tuple[type, ...] = (
-    members.Query, orders.Query, rotation.Query, pools.Query, family.Query, differential.Query, explore.Query,
+    members.Query, orders.Query, rotation.Query, *(m.Query for m in PLANS if hasattr(m, "Query")), explore.Query,
     refunds.Query,
 )
 MUTATIONS: tuple[type, ...] = (
-    members.Mutation, orders.Mutation, rotation.Mutation, pools.Mutation, family.Mutation, periods.Mutation,
-    refunds.Mutation,
+    members.Mutation, orders.Mutation, rotation.Mutation, *(m.Mutation for m in PLANS if hasattr(m, "Mutation")),
+    periods.Mutation, refunds.Mutation,
 )
 
 

@@ -6,8 +6,8 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from graph.service import Refnet
 from graph.store.store import open_store
@@ -86,13 +86,20 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 # Modules that add sub-commands with @command (imported before parsing).
-COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.family", "cli.periods", "cli.explore", "cli.ledger")
+COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.periods", "cli.explore", "cli.ledger")
+
+
+def command_modules() -> list[str]:
+    """The core command modules, then every known plan module's (`PlanModule.commands`)."""
+    from graph.core.plugin import all_plugins
+
+    return list(dict.fromkeys([*COMMAND_MODULES, *(name for plugin in all_plugins() for name in plugin.commands)]))
 
 
 def main(argv: list[str] | None = None) -> int:
     import importlib
 
-    for module in COMMAND_MODULES:
+    for module in command_modules():
         importlib.import_module(module)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", help="data dir of the embedded database (REFNET_DATA, default ./refnet-data)")
@@ -105,8 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         sub_parser.set_defaults(run=run)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from graph.store.embedded import DataDirBusy
     from graph.core.errors import DomainError
+    from graph.store.embedded import DataDirBusy
 
     try:
         return args.run(args)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from graph.store.schema import ensure_schema
 from graph.store.store import Store, WriteGuard
@@ -27,8 +28,12 @@ class Refnet:
     @classmethod
     def start(cls, store: Store, plan: Any = None) -> "Refnet":
         from graph.core.plan_versions import register
+        from graph.ledger.orders import finish_half_done
+        from graph.ledger.period_runs import upgrade
 
         ensure_schema(store)
         engine = cls(store, plan)
         register(store, plan, engine.clock())  # a changed plan file is a new version (issue 8)
+        upgrade(engine)  # period runs booked before the one run shape
+        finish_half_done(engine)  # an order a crash left half-done by an earlier version's two statements
         return engine

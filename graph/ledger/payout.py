@@ -16,6 +16,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from graph.core.errors import BadInput
 from graph.core.money import from_cents
+from graph.ledger.entry_ids import revenue_prefixes
 from graph.service import Refnet
 
 EXCLUDED_RULES = frozenset({"withdrawal"})
@@ -81,4 +82,4 @@ def aggregate(rows: list[dict], from_ms: int, to_ms: int) -> PayoutReport:
 def payout_report(rn: Refnet, from_ms: int, to_ms: int) -> PayoutReport:
     if to_ms <= from_ms:
         raise BadInput("to: must be after from")
-    return aggregate(rn.store.run("payout_rows", {"from": from_ms, "to": to_ms}), from_ms, to_ms)
+    return aggregate(rn.store.run("payout_rows", {"from": from_ms, "to": to_ms, "revenue": revenue_prefixes()}), from_ms, to_ms)

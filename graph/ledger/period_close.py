@@ -1,18 +1,18 @@
 """`closePeriod` for whatever plan the deployment runs: one entry point, one run record.
 
-Each plan module closes its own periods (linkage months: `graph.plans.linkage.close`; family weeks:
-`graph.plans.family.commission`; differential months: `graph.plans.differential.close`); this module picks
-the one the running plan switches on.
+Each plan closes its own periods through its modules' `on_close` / `on_preview` hooks
+(`graph.core.plugin`); the first module of the running plan that closes periods does it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
+from typing import Any
 
 from graph.core.errors import BadInput
-from graph.core.periods import MONTH, check_closable, first_open, parse_period
+from graph.core.periods import check_closable, first_open, parse_period
+from graph.core.plugin import plugins
 from graph.service import Refnet
 
 
@@ -25,29 +25,44 @@ class PeriodRunRecord:
     plan: str | None = None  # the plan that ran it, where the module records it
     orders: int | None = None  # orders the run booked, where the module counts them
     plan_version: str | None = None  # the version of the plan file the run was started under (issue 8)
+    booked: Decimal | None = None  # all entries the run booked (None: a run from before these totals)
+    paid: Decimal | None = None  # its PAID entries
+    retained: Decimal | None = None  # its RETAINED entries
 
 
 def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
-    """Closes `period` with the running plan's period module; idempotent. Only a period that
-    has ended can be closed (`graph.core.periods.check_closable`, docs/periods.md)."""
-    close, _, kind = _module(rn, period)
-    _check(period, kind, rn.clock())
-    return close(period)
+    """Closes `period` with the running plan's module that closes periods; idempotent. Orders
+    a crash left half-done are finished first, so the close splits their pool shares too."""
+    from graph.ledger.orders import finish_half_done
+
+    _check(rn, period)
+    finish_half_done(rn)
+    for module in plugins(rn):
+        record = module.on_close(rn, period)
+        if record is not None:
+            return record
+    raise _no_close(period)
 
 
-def preview_period(rn: Refnet, period: str) -> list[dict]:
-    """The entry rows `close_period(period)` would book now, booking nothing (issue 8); refused
-    like the close for a period that has not ended."""
-    _, preview, kind = _module(rn, period)
-    _check(period, kind, rn.clock())
-    return preview(period)
+def preview_period(rn: Refnet, period: str) -> list[dict[str, Any]]:
+    """The entry rows `close_period(period)` would book now, booking nothing (issue 8)."""
+    _check(rn, period)
+    for module in plugins(rn):
+        rows = module.on_preview(rn, period)
+        if rows is not None:
+            return rows
+    raise _no_close(period)
 
 
-def _check(period: str, kind: str, now: int) -> None:
-    """A valid period that has ended; one of another kind is left to the plan's module, which
-    says which kind it closes."""
-    if parse_period(period).kind == kind:
-        check_closable(period, now, kind)
+def _check(rn: Refnet, period: str) -> None:
+    """A valid period (graph.core.periods) that has ended, for a close and its preview alike
+    (docs/periods.md). A period of another kind than the plan closes is left to the plan's
+    module, which says which kind it closes."""
+    if not isinstance(period, str):
+        raise BadInput("period: must be a string like 2026-11 or 2026-W48")
+    kinds = {kind for module in plugins(rn) if (kind := module.period_kind(rn)) is not None}
+    if parse_period(period).kind in kinds:
+        check_closable(period, rn.clock(), parse_period(period).kind)
 
 
 def closed_periods(rn: Refnet) -> set[str]:
@@ -61,25 +76,5 @@ def booking_period(rn: Refnet, belongs_to: str) -> str:
     return first_open(belongs_to, closed_periods(rn))
 
 
-def _module(rn: Refnet, period: str) -> tuple[Callable[[str], PeriodRunRecord], Callable[[str], list[dict]], str]:
-    """(close, preview, the kind of period it closes) of the running plan's period module."""
-    if not isinstance(period, str):
-        raise BadInput("period: must be a string like 2026-11 or 2026-W48")
-    modules = rn.plan.modules if rn.plan is not None else frozenset()
-    if "family" in modules:
-        from graph.plans.family import commission
-        from graph.plans.family.plan import plan_of
-
-        return (lambda p: commission.close_period(rn, plan_of(rn), p),
-                lambda p: commission.preview_period(rn, plan_of(rn), p), plan_of(rn).period)
-    if "differential" in modules:
-        from graph.plans.differential import close as differential_close
-
-        return (lambda p: differential_close.close_period(rn, p).summary(),
-                lambda p: differential_close.preview_period(rn, p), MONTH)
-    if modules & {"dividend_pool", "level", "shareholder"}:
-        from graph.plans.linkage import close as linkage_close
-
-        return (lambda p: linkage_close.close_period(rn, p), lambda p: linkage_close.preview_period(rn, p),
-                MONTH)
-    raise BadInput(f"period: no module of the running plan closes periods like {period!r}")
+def _no_close(period: str) -> BadInput:
+    return BadInput(f"period: no module of the running plan closes periods like {period!r}")

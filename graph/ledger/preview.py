@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from graph.ledger.entries import EntryRecord
 from graph.core.money import from_cents
+from graph.ledger.entries import EntryRecord
 from graph.service import Refnet
 
 ZERO = Decimal("0.00")
@@ -45,7 +45,7 @@ class PeriodPreview:
 
 
 def summarize(period: str, rows: list[dict]) -> PeriodPreview:
-    """Totals per (rule, status) and per beneficiary of entry rows (`graph.ledger.entry_rows`)."""
+    """Totals per (rule, status) and per beneficiary of entry rows (`graph.ledger.entries.entry_rows`)."""
     entries = [EntryRecord.from_row(row) for row in rows]
     rules: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     members: dict[str, list[int]] = defaultdict(lambda: [0, 0])

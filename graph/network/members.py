@@ -6,8 +6,8 @@ import itertools
 import logging
 import re
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from graph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from graph.network.placement import (

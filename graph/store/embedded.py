@@ -6,6 +6,7 @@ process per data dir.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import hashlib
@@ -31,10 +32,8 @@ class DataDirBusy(RuntimeError):
 
 def _die_with_parent() -> None:
     """Run in the child before exec: if refnet dies, so does its database server."""
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 class EmbeddedFalkor:
@@ -85,7 +84,7 @@ class EmbeddedFalkor:
         log.info("embedded FalkorDB started (pid %s, socket %s, data %s)", self.process.pid, self.socket_path, self.db_dir)
 
     def _take_lock(self) -> None:
-        lock = open(self.data_dir / "refnet.lock", "a+")
+        lock = open(self.data_dir / "refnet.lock", "a+")  # noqa: SIM115 -- held while the server runs
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

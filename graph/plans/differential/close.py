@@ -1,12 +1,12 @@
 """The differential plan in the graph (rules §9): orders that wait for their month, and the
 month close that books them.
 
-An order in a differential plan is only recorded (`record_order`); its bonuses depend on the
+An order in a differential plan is only recorded (`graph.ledger.orders`, flagged `settle`); its bonuses depend on the
 ranks of its month, so `close_period("2026-11")` books them:
 1. a `(:PeriodRun {id: 'differential:2026-11'})` is started (guarded); from then on no order
    of that month is recorded, so everything below reads a month that no longer changes;
 2. ranks: every partner's group volume (one aggregate query walking the sponsor tree), ranks
-   by `graph.plans.differential.rules.qualify`, stored on the partners (`rank`, `rank_period`);
+   by `graph.differential.qualify`, stored on the partners (`rank`, `rank_period`);
 3. per batch of open orders: one query walks each buyer's sponsor upline, the pure rule
    computes the bookings, and one guarded statement marks the batch's orders `closed_in` and
    books their entries (ids `period:<month>:order:<id>#n`, refused if booked before);
@@ -19,10 +19,17 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Callable
 
+from graph.core.errors import BadInput
+from graph.core.money import from_cents
+from graph.core.periods import mark_late
+from graph.ledger import period_runs
+from graph.ledger.entries import Booking, entry_rows, member_deltas
+from graph.ledger.entry_ids import EntrySource
+from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.differential.rules import (
     CUSTOMER,
     DifferentialConfig,
@@ -33,11 +40,6 @@ from graph.plans.differential.rules import (
     order_bookings,
     qualify,
 )
-from graph.core.errors import BadInput
-from graph.ledger.entries import Booking, entry_rows, member_deltas
-from graph.core.money import from_cents, to_cents
-from graph.core.periods import mark_late
-from graph.ledger.period_close import PeriodRunRecord
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
 
@@ -60,14 +62,22 @@ class DifferentialRun:
     started_at: int
     finished_at: int | None
     plan_version: str | None = None
+    booked: Decimal | None = None
+    paid: Decimal | None = None
+    retained: Decimal | None = None
 
     def summary(self) -> PeriodRunRecord:
         return PeriodRunRecord(self.period, self.entries, self.total, self.state == "DONE", self.plan, self.orders,
-                               self.plan_version)
+                               self.plan_version, self.booked, self.paid, self.retained)
 
     @classmethod
     def from_row(cls, row: Row) -> "DifferentialRun":
-        return record_from_row(cls, row, money=("total",))
+        """From the one run shape (`cypher/ledger/period_run.fragment`)."""
+        def money(name: str) -> Decimal | None:
+            return from_cents(row[name]) if row.get(name) is not None else None
+
+        run = record_from_row(cls, row, money=("total",))
+        return replace(run, booked=money("booked"), paid=money("paid"), retained=money("retained"))
 
 
 def check_month(period: str) -> str:
@@ -80,22 +90,9 @@ def run_id(period: str) -> str:
     return f"{MODULE}:{period}"
 
 
-# --- orders --------------------------------------------------------------------------------
-
-
-def record_order(rn: Refnet, version: int, order_id: str, buyer_id: str, amount: Decimal,
-                 referrer_id: str | None, at: int, period: str, plan_version: str | None,
-                 settle_in: str | None = None) -> bool:
-    """Writes an order of a differential plan without booking: the close of `settle_in` (its
-    own month, or for a late order the first open month, docs/periods.md) books it. False when
-    the graph changed since `version`. Raises before writing when the buyer refers itself."""
-    if referrer_id is not None and referrer_id == buyer_id:
-        raise BadInput("referrerId: a buyer cannot be the referrer of its own order")
-    rows = rn.store.run("differential_order_record", {"settle_in": settle_in or period,
-        "version": version, "id": order_id, "buyer_id": buyer_id, "amount": to_cents(amount),
-        "referrer_id": referrer_id, "referrer_key": referrer_id or "", "at": at, "period": period, "plan_version": plan_version,
-    })
-    return bool(rows)
+def order_source(period: str, order_id: str) -> EntrySource:
+    """What booked an order of the differential plan: its month's close."""
+    return EntrySource.period_step(period, "order", order_id)
 
 
 # --- the month close -----------------------------------------------------------------------
@@ -152,7 +149,7 @@ def close_period(
             return DifferentialRun.from_row(row["run"])
         if not rn.store.run("differential_run_start", {
             "version": row["version"], "id": key, "plan": plan.name, "plan_version": plan.version,
-            "module": MODULE, "period": period, "now": rn.clock(),
+            "period": period, "now": rn.clock(),
         }):
             raise Conflicted()
         return DifferentialRun.from_row(rn.store.run("differential_run_by_id", {"id": key})[0]["run"])
@@ -177,7 +174,7 @@ def close_period(
         if after_batch is not None:
             after_batch(number)
 
-    rn.store.run("differential_run_finish", {"id": key, "now": rn.clock()})
+    period_runs.finish(rn, key)
     run = get_run(rn, period)
     assert run is not None
     log.info("closed %s: %d orders, %d entries, %s paid", period, run.orders, run.entries, run.total)
@@ -192,17 +189,14 @@ def _book_batch(rn: Refnet, period: str, key: str, ids: list[str], config: Diffe
         return 0  # all closed already (a previous run got this far)
     version = rows[0]["version"]
     bookings, entries = batch_entries(rn, period, rows, config, ranks, base)
-    paid = sum(to_cents(b.amount) for b in bookings if b.status == "PAID")
     orders = [row["id"] for row in rows]
     result = rn.store.run("differential_book", {
         "version": version, "run_id": key, "period": period, "orders": orders,
-        "deltas": member_deltas(bookings), "entries": entries, "paid": paid,
+        "members": member_deltas(bookings), "entries": entries, **period_runs.totals(entries),
     })
-    booked = result[0]["entries"] if result else 0
-    if booked != len(entries):
+    if not result or result[0]["entries"] != len(entries):
         raise Conflicted()
-    if not entries and rn.store.run("differential_orders_closed", {"ids": orders})[0]["closed"] != len(orders):
-        raise Conflicted()
+    booked = len(entries)
     return booked
 
 
@@ -234,7 +228,7 @@ def batch_entries(rn: Refnet, period: str, rows: list[Row], config: Differential
             earlier[month] = closed_month_ranks(rn, month, config)
         of_order = order_bookings(order_view(row, earlier.get(month, ranks), base), config, month)
         bookings.extend(of_order)
-        entries.extend(mark_late(entry_rows(of_order, source=f"period:{period}:order:{row['id']}", at=row["at"],
+        entries.extend(mark_late(entry_rows(of_order, source=order_source(period, row["id"]), at=row["at"],
                                             order_id=row["id"], period=period, plan_version=plan_version),
                                  month, period))
     return bookings, entries

@@ -16,10 +16,10 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
+from graph.core.money import from_cents, parse_positive_money, to_cents
+from graph.network.members import check_member_id
 from graph.plans.family import periods
 from graph.plans.family.plan import ACTIVITY_TYPES, FamilyPlan
-from graph.network.members import check_member_id
-from graph.core.money import from_cents, parse_positive_money, to_cents
 from graph.service import Refnet
 from graph.store.store import Conflicted
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
 
 from graph.plans.family import periods
 from graph.plans.family.activity import ActivityEvent
