@@ -7,16 +7,17 @@ from __future__ import annotations
 import importlib
 
 import strawberry
-from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from api import explore, members, orders, periods, refunds, rotation
+from api import access, explore, members, orders, periods, refunds, rotation
 from api.errors import CodedErrors, log_errors
+from api.limits import LIMITS, CachedParse, DocumentLimits
+from api.permissions import apply_default_deny
 from api.scalars import SCALARS
 from graph.core.plugin import all_plugins
 
-MAX_QUERY_DEPTH = 12
+MAX_QUERY_DEPTH = LIMITS.depth
 
 
 def plan_modules() -> list:
@@ -29,11 +30,11 @@ def plan_modules() -> list:
 PLANS = plan_modules()
 QUERIES: tuple[type, ...] = (
     members.Query, orders.Query, rotation.Query, *(m.Query for m in PLANS if hasattr(m, "Query")), explore.Query,
-    refunds.Query,
+    refunds.Query, access.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     members.Mutation, orders.Mutation, rotation.Mutation, *(m.Mutation for m in PLANS if hasattr(m, "Mutation")),
-    periods.Mutation, refunds.Mutation,
+    periods.Mutation, refunds.Mutation, access.Mutation,
 )
 
 
@@ -44,10 +45,14 @@ class Schema(strawberry.Schema):
         log_errors(errors)
 
 
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS)
+POLICY = apply_default_deny(Query, Mutation)  # every field without a permission class: admin only
+
 schema = Schema(
-    query=merge_types("Query", QUERIES),
-    mutation=merge_types("Mutation", MUTATIONS),
-    extensions=[CodedErrors, lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH)],
+    query=Query,
+    mutation=Mutation,
+    extensions=[CodedErrors, CachedParse, DocumentLimits],
     config=StrawberryConfig(scalar_map=SCALARS),
 )
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from graph.core.errors import BadInput
 from graph.service import Refnet
 from graph.store.store import open_store
 
@@ -33,7 +34,9 @@ def data_dir(args: argparse.Namespace) -> Path:
 
 
 def plan_name(args: argparse.Namespace) -> str:
-    return args.plan or os.environ.get("REFNET_PLAN") or "linkage-3plus1"
+    from graph.core.plan import DEFAULT_PLAN
+
+    return args.plan or os.environ.get("REFNET_PLAN") or DEFAULT_PLAN
 
 
 def load_plan(args: argparse.Namespace):
@@ -55,6 +58,19 @@ def open_engine(args: argparse.Namespace) -> Refnet:
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--insecure", action="store_true",
+                        help="listen on a non-loopback address without REFNET_ADMIN_TOKEN (everyone is the admin)")
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @command("serve", "run the GraphQL service", _serve_arguments)
@@ -62,7 +78,14 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.auth import admin_token
 
+    if admin_token() is None and not is_loopback(args.host):
+        if not args.insecure:
+            raise BadInput(f"--host {args.host}: without REFNET_ADMIN_TOKEN every caller is the admin, so refnet "
+                           "listens only on a loopback address; set REFNET_ADMIN_TOKEN or pass --insecure")
+        print(f"refnet: WARNING: listening on {args.host} without REFNET_ADMIN_TOKEN: every caller is the admin",
+              file=sys.stderr)
     load_plan(args)  # a bad plan file fails here, before anything starts
     app = create_app(lambda: open_engine(args))
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from graph.ledger.period_close import PeriodRunRecord
     from graph.service import Refnet
 
+
 class PlanModule:
     """Base of every plan module; see the module docstring for the hooks."""
 

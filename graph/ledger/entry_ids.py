@@ -1,26 +1,30 @@
 """Entry ids: `<source>#<seq>`, where the source names what booked the entry.
 
 Every id is built and read here, never sliced elsewhere. The textual form is the one graphs
-already hold, so entries booked before this module keep their ids:
+already hold, so entries booked before this module keep their ids. The ledger's own kinds:
 
     order:<order>                 an order's allocation, booked when it is recorded
-    effects:<order>               what an order changes beyond its allocation (points sales)
-    sale:<n> / withdrawal:<n>     a member's points sale or withdrawal (n: the graph version)
     refund:<refund>               a refund's reversals
     period:<period>:<step>        a period close's split (`period:2026-11:dividend`)
     period:<period>:<step>:<key>  a period close's booking of one key (`period:2026-11:level:o1`)
-    family:<family>:<period>      a family's period close
 
-Member, order and refund ids may contain ':' but never '#'; a period never contains ':'.
+A plan adds its own kinds: one part by default (`effects:<order>`, `sale:<n>`), or a layout it
+registers with `register_kind` (`family:<family>:<period>`). Member, order and refund ids may
+contain ':' but never '#'; a period never contains ':'.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-ORDER, EFFECTS, SALE, WITHDRAWAL, REFUND, PERIOD, FAMILY = (
-    "order", "effects", "sale", "withdrawal", "refund", "period", "family")
+ORDER, REFUND, PERIOD = "order", "refund", "period"
 REVENUE_KINDS = (ORDER, REFUND)  # an order's allocation and its reversals add up to its net amount
+TRAILING: dict[str, int] = {}  # kind → parts after its first (the first may contain ':')
+
+
+def register_kind(kind: str, trailing: int) -> None:
+    """A source kind of `1 + trailing` parts, of which only the first may contain ':'."""
+    TRAILING[kind] = trailing
 
 
 @dataclass(frozen=True, order=True)
@@ -61,9 +65,10 @@ class EntrySource:
             period, _, tail = rest.partition(":")
             step, _, key = tail.partition(":")
             return cls(kind, (period, step, key) if key else (period, step))
-        if kind == FAMILY:
-            family, _, period = rest.rpartition(":")
-            return cls(kind, (family, period))
+        trailing = TRAILING.get(kind, 0)
+        if trailing:
+            first, *others = rest.rsplit(":", trailing)
+            return cls(kind, (first, *others))
         return cls(kind, (rest,))
 
     def entry(self, seq: int) -> "EntryId":

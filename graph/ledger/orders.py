@@ -150,13 +150,13 @@ def _finish(rn: Refnet, record: OrderRecord, context: Row) -> None:
 def finish_half_done(rn: Refnet, limit: int = 1000) -> int:
     """Finishes every order a crash left half-done (at start and before a period close)."""
     done = 0
+    tried: set[str] = set()
     while True:
-        ids = [row["id"] for row in rn.store.run("orders_half_done", {"limit": limit})]
-        for order_id in ids:
-            stored = get_order(rn, order_id)
-            if stored is not None:
-                record_order(rn, order_id, stored.buyer_id, stored.amount, stored.referrer_id, stored.at)
-                done += 1
+        ids = [row["id"] for row in rn.store.run("orders_half_done", {"limit": limit}) if row["id"] not in tried]
+        for stored in get_orders(rn, ids).values():
+            record_order(rn, stored.id, stored.buyer_id, stored.amount, stored.referrer_id, stored.at)
+            done += 1
+        tried.update(ids)
         if len(ids) < limit:
             return done
 

@@ -1,9 +1,10 @@
 """Refunds (issue 8): an order's entries reversed pro rata, at the amounts that were booked.
 
-`refund_order` books, in one guarded statement, one reversal entry per entry the order's
-allocation booked (`order:<id>#n`): same rule, status, beneficiary and pool, a *negative*
-amount, `reverses` = the reversed entry's id and `refund_id`. Nothing is recomputed: the
-reversal is a share of the booked amount, never a new run of the rule with today's statuses.
+`refund_order` books, in one guarded statement, one reversal entry per entry that booked the
+order (`order:<id>#n` unless a plan module's `allocation_sources` says otherwise): same rule,
+status, beneficiary and pool, a *negative* amount, `reverses` = the reversed entry's id and
+`refund_id`. Nothing is recomputed: the reversal is a share of the booked amount, never a new
+run of the rule with today's statuses.
 
 The arithmetic is the pure `reversal_cents`: this refund is spread over what is still
 unreversed of each entry, rounded toward zero, and the cents left go by largest remainder
@@ -11,18 +12,15 @@ unreversed of each entry, rounded toward zero, and the cents left go by largest 
 ever reversed beyond what was booked, no reversal is ever positive, and refunding the rest of
 an order reverses every entry exactly to zero — however many partial refunds came before.
 
-Counters move with the reversals (`graph.ledger.entries.member_deltas`): `paid`, `frozen`, `burned`;
-a reversed PAID linkage reward lowers `quota_used` (the quota comes back). A reversed BURNED
-entry lowers `burned` but pays nothing: burned money goes back to the buyer with the refund,
-never to the member. `available` = paid − withdrawn may become negative (money already
-withdrawn); later earnings pay that off first. POOLED reversals lower the pool's balance.
-The points the order issued are taken back pro rata (`take_back_points`).
+Counters move with the reversals (`graph.ledger.entries.member_deltas`): `paid`, `frozen`,
+`burned`. A reversed BURNED entry lowers `burned` but pays nothing: burned money goes back to
+the buyer with the refund, never to the member. `available` = paid − withdrawn may become
+negative (money already withdrawn); later earnings pay that off first. POOLED reversals lower
+the pool's balance. What else a plan takes back (quota, points, pool shares a closed period
+paid out) its modules add in their `on_refund` hook, to the same statement.
 
-Closed periods never change: the reversals are booked in the next open period, and pool shares
-a month close already paid out (the order's level walk, the month's dividend and shareholder
-splits) are reversed there too, pro rata over what each member got (`_reverse_split`). A
-differential order's entries are booked by its month's close; before it there is nothing to
-reverse (the close books the net amount). Details and decisions: docs/refunds.md.
+Closed periods never change: the reversals are booked in the next open period. Details and
+decisions: docs/refunds.md.
 """
 
 from __future__ import annotations
@@ -115,9 +113,8 @@ class Reversal:
 def reversal_target(entries_left: int, refund: int, order_left: int) -> int:
     """Cents to reverse of an order's entries for a refund of `refund` of the `order_left`
     cents still unrefunded: the same share of what is left of its entries, rounded down; all of
-    it when the refund takes the rest. For a linkage order the entries are the whole amount
-    (entries_left = order_left), so this is the refund itself; a differential order's entries
-    are its bonus budget only."""
+    it when the refund takes the rest. When the entries booked the whole amount (entries_left =
+    order_left) this is the refund itself; when they booked a part (a bonus budget), that part."""
     if refund >= order_left:
         return entries_left
     return entries_left * refund // order_left

@@ -38,10 +38,12 @@ INDEXES: list[tuple[str, str]] = [
     ("FamilyPeriodRun", "key"),
     ("Activity", "id"),
     ("Order", "period"),
-    ("Order", "settle_in"),
+    ("MemberToken", "digest"),  # a request's token is looked up by its digest (issue 15)
+    ("MemberToken", "member_id"),
+    ("Order", "settle_in"),  # a late differential order: the open month whose close books it (issue 14)
     ("RankMonth", "key"),  # rank history: one per member and closed month (issue 14)
     ("RankMonth", "period"),
-    ("RankMonth", "member_id"),  # a late differential order: the open month whose close books it (issue 14)
+    ("RankMonth", "member_id"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
@@ -58,6 +60,7 @@ UNIQUE: list[tuple[str, str]] = [
     ("PeriodRun", "id"),
     ("Family", "id"),
     ("FamilyPeriodRun", "key"),  # "<familyId>:<period>": a family's period closes once
+    ("MemberToken", "digest"),
 ]
 
 

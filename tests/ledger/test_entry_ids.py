@@ -7,11 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from graph.core.plugin import discover
 from graph.ledger.entries import Booking, entry_rows
 from graph.ledger.entry_ids import EntryId, EntrySource, revenue_prefixes
 from graph.network.members import ID_PATTERN
 
 IDS = st.from_regex(ID_PATTERN, fullmatch=True)
+discover()  # the plans register the layouts of their own kinds (family:<family>:<period>)
 STORED = [
     "order:o1#0", "effects:o1#2", "sale:17#0", "withdrawal:18#1", "refund:r-1#3",
     "period:2026-11:dividend#0", "period:2026-11:shareholder#4", "period:2026-11:level:o:1#2",

@@ -4,6 +4,7 @@ upgraded at start."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -40,7 +41,7 @@ def test_every_plan_stores_its_run_in_one_shape(falkor) -> None:
     cases = []
     for plan_name, period, amount in (("linkage-3plus1", "2026-11", "5000.00"), ("differential", "2026-11", "700.00"),
                                       ("family", "2026-W01", None)):
-        rn = Refnet.start(falkor.with_graph(f"runs_{plan_name}_{id(cases)}"), load_plan(plan_name))
+        rn = Refnet.start(falkor.with_graph(f"runs_{plan_name}_{uuid.uuid4().hex}"), load_plan(plan_name))
         rn.clock = lambda: NOV + 40 * 86_400_000
         if amount is not None:
             network(rn)

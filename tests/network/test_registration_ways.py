@@ -70,7 +70,9 @@ def test_may_register_under_is_itself_or_its_own_customers():
 def test_way_3_sign_up_on_a_claimed_landing_page_needs_no_token(gql, rn, structure, monkeypatch):
     assert gql.ok(CLAIM, id="K", slug="kathrins-tipps")["claimLandingSlug"] == {"id": "K", "landingSlug": "kathrins-tipps"}
     monkeypatch.setenv("REFNET_ADMIN_TOKEN", "s3cret")
-    new = gql.ok(SIGN_UP, slug="kathrins-tipps", name="Nina", id="N")["signUp"]
+    refused = gql.error(SIGN_UP, slug="kathrins-tipps", name="Nina", id="N")  # only the admin chooses ids
+    assert refused["extensions"]["code"] == "FORBIDDEN" and "id" in refused["message"]
+    new = gql.ok(SIGN_UP, "s3cret", slug="kathrins-tipps", name="Nina", id="N")["signUp"]
     assert new == {"id": "N", "kind": "CUSTOMER", "sponsor": {"id": "K"}}
     anonymous = gql.ok(SIGN_UP, slug="kathrins-tipps", name="Anonymous")["signUp"]
     assert anonymous["sponsor"]["id"] == "K" and len(anonymous["id"]) == 32

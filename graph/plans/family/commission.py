@@ -15,7 +15,7 @@ from graph.core.errors import BadInput
 from graph.core.money import CENT, from_cents, percent, share, to_cents
 from graph.ledger import period_runs
 from graph.ledger.entries import Booking, entry_rows, member_deltas
-from graph.ledger.entry_ids import FAMILY, EntrySource
+from graph.ledger.entry_ids import EntrySource, register_kind
 from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.family import periods
 from graph.plans.family.plan import FamilyPlan, plan_version
@@ -25,7 +25,8 @@ from graph.store.store import Conflicted
 log = logging.getLogger("refnet.family")
 
 RULE = "family_commission"
-RULE_MODULE = "family"
+RULE_MODULE = "family"  # its runs `family:<period>`, its entries `family:<family>:<period>#n`
+register_kind(RULE_MODULE, 1)
 
 
 def diamonds_text(value: Decimal) -> str:
@@ -94,7 +95,7 @@ def family_period_entries(rn: Refnet, plan: FamilyPlan, family_id: str, period: 
         return None, [], []  # the family did not exist then: leave the period open for a history import
     diamonds = {row["member_id"]: int(row["diamonds"]) for row in view["members"]}
     booked = bookings(view["leader_id"], diamonds, plan)
-    rows = entry_rows(booked, source=EntrySource.of(FAMILY, family_id, period), at=now, period=period,
+    rows = entry_rows(booked, source=EntrySource.of(RULE_MODULE, family_id, period), at=now, period=period,
                       plan_version=plan_version(rn))
     return view, booked, rows
 

@@ -21,7 +21,7 @@ import logging
 
 from graph.core.money import from_cents, share, to_cents
 from graph.ledger.drafts import OrderDraft
-from graph.ledger.entry_ids import EFFECTS, EntrySource
+from graph.ledger.entry_ids import EntrySource
 from graph.plans.linkage.points import Holding, config_of, issue, settle
 from graph.plans.linkage.points_store import Effects, capped_fetcher, holding_row, read_market
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
@@ -31,6 +31,8 @@ from graph.service import Refnet
 from graph.store.store import Conflicted
 
 log = logging.getLogger("refnet.order_effects")
+
+EFFECTS = "effects"  # entry source `effects:<order>`: what the order sold (forced exits)
 
 
 def contribute(rn: Refnet, draft: OrderDraft) -> None:

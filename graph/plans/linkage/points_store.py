@@ -20,7 +20,7 @@ from fractions import Fraction
 from graph.core.errors import BadInput, NotFound
 from graph.core.money import POINT, from_cents, from_units, to_units
 from graph.ledger.entries import Booking, EntryRecord, entry_rows
-from graph.ledger.entry_ids import SALE, EntrySource
+from graph.ledger.entry_ids import EntrySource
 from graph.plans.linkage.points import (
     ONE,
     Holding,
@@ -190,7 +190,7 @@ def sell_points(rn: Refnet, member_id: str, points: Decimal) -> EntryRecord:
             effects.book_sale(forced)
         paid_out = sale.paid + sum(s.paid for s in settled.sales)
         at = rn.clock()
-        entries = effects.rows(str(EntrySource.of(SALE, state.version + 1)), at, _period(at), plan_version)
+        entries = effects.rows(str(EntrySource.of("sale", state.version + 1)), at, _period(at), plan_version)
         write_effects(rn, state.version, effects, entries, config,
                       market_row(state, settled.market, paid_out, state.seq))
         first = entries[0]
