@@ -47,6 +47,10 @@ def to_cents(amount: Decimal) -> int:
 
 
 def from_cents(cents: int) -> Decimal:
+    """Integer cents as money. A float is refused: it is what a database's sum() answers, and
+    money read back from the graph must be exact (convert where the query is read)."""
+    if not isinstance(cents, int):
+        raise TypeError(f"cents must be an int, got {cents!r}")
     return (Decimal(cents) / 100).quantize(CENT)
 
 

@@ -41,6 +41,7 @@ class PlanModule:
 
     names: ClassVar[tuple[str, ...]] = ()  # the plan-file module names it serves
     section: ClassVar[str | None] = None  # a plan-file section it reads (a plug-in loaded by its dotted name)
+    run_total: ClassVar[str] = "booked"  # the named total its period runs report as `total`
     graphql: ClassVar[tuple[str, ...]] = ()
     commands: ClassVar[tuple[str, ...]] = ()
 

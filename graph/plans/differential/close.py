@@ -108,7 +108,7 @@ def month_ranks(rn: Refnet, period: str, config: DifferentialConfig) -> dict[str
     left out (they have the rank of volume 0, if the plan has one)."""
     ranks: dict[str, Rank] = {}
     for row in rn.store.run("differential_group_volumes", {"period": period}):
-        rank = qualify(from_cents(row["volume"]), config.ranks)
+        rank = qualify(from_cents(int(row["volume"])), config.ranks)
         if rank is not None:
             ranks[row["id"]] = rank
     return ranks

@@ -20,6 +20,7 @@ SETTLE = "differential"  # the order's `settle` flag: booked by its month's clos
 
 class Differential(PlanModule):
     names = ("differential",)
+    run_total = "paid"  # a month close reports what it paid (docs/differential.md)
     graphql = ("api.differential",)
 
     def on_order(self, rn: Refnet, draft: OrderDraft) -> None:

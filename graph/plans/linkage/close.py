@@ -187,7 +187,7 @@ def compute_level(rn: Refnet, period: str, at: int, limit: int) -> Step:
     entries: list[dict] = []
     pool_total = 0
     for row in orders:
-        pool = row["level"] or 0
+        pool = int(row["level"] or 0)  # FalkorDB's sum() answers a float: cents are whole
         if pool <= 0:
             continue
         pool_total += pool
