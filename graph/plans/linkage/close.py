@@ -30,6 +30,7 @@ from graph.ledger import period_runs
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
+from graph.network import rank_history
 from graph.plans.linkage.pools import (
     IDENTITIES,
     DividendSplit,
@@ -73,6 +74,7 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     if run["state"] == period_runs.DONE:
         return _record(run)
     at = run["started_at"]
+    record_standing(rn, period)
     if "pools" not in run["steps"]:
         rn.guard(lambda: _close_pools(rn, run_id, period, at))
     if plan is not None and plan.has("level"):
@@ -83,6 +85,21 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     record = _record(period_runs.finish(rn, run_id))
     log.info("closed %s: %d entries, %s", period, record.entries, record.total)
     return record
+
+
+def record_standing(rn: Refnet, period: str) -> int:
+    """The month's rank history (graph.network.rank_history): each member's level (v1–v7, by
+    its downline sales) and identity as the close reads them; kept as first recorded."""
+    plan = rn.plan
+    config = level_config_of(plan) if plan is not None and plan.has("level") else None
+    members = []
+    for row in rn.store.run("level_standing"):
+        level = level_of(from_cents(int(row["team_sales"])), config) if config is not None else None
+        if level is None and row["identity"] is None:
+            continue
+        name = level.name if level is not None else None
+        members.append({"id": row["id"], "rank": name, "level": name, "identity": row["identity"]})
+    return rank_history.record(rn, period, members)
 
 
 def _book(rn: Refnet, version: int, run_id: str, period: str, step: str | None, bookings: list[Booking],
