@@ -109,6 +109,9 @@ def record_order(
         for module in plugins(plan):
             module.on_order(rn, draft)
         if not draft.notes.get(ALLOCATED):
+            if not plan.allocation:  # nothing would book it: refuse rather than retain it all
+                raise BadInput(f"plan: plan {plan.name} takes no orders (none of its modules "
+                               f"{', '.join(sorted(plan.modules))} books one, and it has no [allocation])")
             book_core_allocation(draft)
         mark_late(draft.changes.entries, record.period, booked_in)  # docs/periods.md
         draft.flags["effects"] = True  # every module's part is booked: the order is whole
