@@ -83,3 +83,18 @@ def test_a_linkage_month_keeps_each_members_level_and_identity(gql, rn):
     a = gql.ok(HISTORY, id="A")["member"]["rankHistory"]
     assert [(m["period"], m["level"], m["identity"]) for m in a] == [("2026-10", "v1", None), ("2026-11", "v1", None)]
     assert gql.ok(HISTORY, id="B")["member"]["rankHistory"] == []  # no downline sales, no identity
+
+
+REPORT = "{ networkReport { members customers partners agents bosses ranks { rank partners } } }"
+
+
+def test_the_network_report_counts_the_differential_plans_partners_customers_and_ranks(gql, rn):
+    members.register(rn, "P", member_id="P", kind="PARTNER")
+    members.register(rn, "Q", member_id="Q", kind="PARTNER")
+    members.register(rn, "K", sponsor_id="P", member_id="K", kind="CUSTOMER")
+    members.register(rn, "L", sponsor_id="P", member_id="L", kind="CUSTOMER")
+    buy(rn, "oct", "K", "2000.00", "2026-10-05")
+    close(rn, "2026-10", "2026-11-01T01:00:00")
+    report = gql.ok(REPORT)["networkReport"]
+    assert report == {"members": 4, "customers": 2, "partners": 2, "agents": 0, "bosses": 0,
+                      "ranks": [{"rank": "Berater", "partners": 1}, {"rank": "Teamleiter", "partners": 1}]}

@@ -14,6 +14,7 @@ from graph.service import Refnet
 
 class Family(PlanModule):
     names = ("family",)
+    run_total = "paid"  # a family close reports the commission it paid
     graphql = ("api.family",)
     commands = ("cli.family",)
 
