@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from graph.core.errors import BadInput
 from graph.core.money import from_cents
@@ -54,7 +55,7 @@ def ratio(paid: int, revenue: int) -> Decimal | None:
     return (Decimal(paid) / Decimal(revenue)).quantize(RATIO, rounding=ROUND_DOWN)
 
 
-def aggregate(rows: list[dict], from_ms: int, to_ms: int, sold: int | None = None,
+def aggregate(rows: list[dict[str, Any]], from_ms: int, to_ms: int, sold: int | None = None,
               refunded: int = 0) -> PayoutReport:
     """The report from the grouped rows of `payout_rows` (pure). The revenue is what was sold
     in the range net of its refunds (`sold` − `refunded`, cents) on every plan, also where an
@@ -72,9 +73,9 @@ def aggregate(rows: list[dict], from_ms: int, to_ms: int, sold: int | None = Non
     revenue = sum(line["revenue"] for line in sums.values()) if sold is None else int(sold) - int(refunded)
 
     def make(rule: str, line: dict[str, int]) -> PayoutLine:
-        return PayoutLine(rule, *(from_cents(line[name]) for name in
-                                  ("revenue", "paid", "frozen", "burned", "pooled", "retained", "cost")),
-                          ratio(line["paid"], revenue))
+        amounts = {name: from_cents(line[name]) for name in
+                   ("revenue", "paid", "frozen", "burned", "pooled", "retained", "cost")}
+        return PayoutLine(rule, **amounts, ratio=ratio(line["paid"], revenue))
 
     total: dict[str, int] = defaultdict(int)
     for line in sums.values():

@@ -66,3 +66,18 @@ def test_orders_book_the_bonus_and_refunds_reverse_it(rn) -> None:
 def test_a_plan_without_a_period_close_refuses_one(rn) -> None:
     with pytest.raises(BadInput, match="no module of the running plan closes periods"):
         close_period(rn, "2026-11")
+
+
+def test_the_api_books_it_like_any_plan(gql) -> None:
+    from tests.support.orders import BALANCE, buy, register
+
+    register(gql, "s")
+    register(gql, "b", "s")
+    order = buy(gql, "o1", "b", "200.00")
+    assert [(e["id"], e["rule"], e["status"], e["amount"], e["beneficiaryId"]) for e in order["entries"]] == [
+        ("order:o1#0", "referral_bonus", "PAID", "10.00", "s"),
+        ("order:o1#1", "platform", "RETAINED", "190.00", None),
+    ]
+    assert gql.ok(BALANCE, id="s")["member"]["balance"]["available"] == "10.00"
+    error = gql.error('mutation { closePeriod(period: "2026-11") { period } }')
+    assert error["extensions"]["code"] == "BAD_INPUT"
