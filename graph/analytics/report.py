@@ -109,7 +109,7 @@ def compute_report(snapshot: Snapshot, snapshot_ms: float = 0.0, kinds: bool = F
     statuses = np.asarray(snapshot.columns["status"], dtype=object)
     agents = int(np.count_nonzero(statuses == "AGENT"))
     bosses = int(np.count_nonzero(statuses == "BOSS"))
-    partners, ranks = 0, ()
+    partners, ranks = 0, ()  # type: tuple[int, tuple[tuple[str, int], ...]]
     if kinds:
         kind_column = snapshot.columns["kind"]
         partners, agents, bosses = sum(1 for kind in kind_column if kind == "PARTNER"), 0, 0

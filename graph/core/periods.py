@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from graph.core.errors import BadInput
 
@@ -115,7 +116,7 @@ def late_note(belongs_to: str, booked_in: str) -> str:
     return f" [late: belongs to closed period {belongs_to}, booked in {booked_in}]"
 
 
-def mark_late(rows: list[dict], belongs_to: str, booked_in: str) -> list[dict]:
+def mark_late(rows: list[dict[str, Any]], belongs_to: str, booked_in: str) -> list[dict[str, Any]]:
     """Entry rows (`graph.ledger.entries.entry_rows`) moved to `booked_in` with the late note."""
     if belongs_to == booked_in:
         return rows

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from graph.service import Refnet
 
@@ -19,7 +20,7 @@ class RankMonth:
     identity: str | None  # linkage: the dividend identity the close used
 
 
-def record(rn: Refnet, period: str, members: list[dict]) -> int:
+def record(rn: Refnet, period: str, members: list[dict[str, Any]]) -> int:
     """Records `members` ([{id, rank, level, identity}]) for closed period `period`; a member
     recorded before for that period keeps its record."""
     if not members:

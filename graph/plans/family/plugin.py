@@ -19,7 +19,8 @@ class Family(PlanModule):
     commands = ("cli.family",)
 
     def period_kind(self, rn: Refnet) -> str | None:
-        return plan_of(rn).period
+        plan = plan_of(rn)
+        return plan.period if plan is not None else None
 
     def on_close(self, rn: Refnet, period: str) -> PeriodRunRecord:
         return commission.close_period(rn, _plan(rn), period)
