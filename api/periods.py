@@ -74,8 +74,10 @@ class PeriodRun:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Closes a period of the running plan: a month (\"2026-11\": linkage pools and "
-                                     "levels, or the differential) or a family week (\"2026-W48\"). Idempotent; "
-                                     "re-running a run killed half-way finishes it.")
+                                     "levels, or the differential) or a family week (\"2026-W48\"), UTC, years 2000–2100. "
+                                     "Only once the period has ended (BAD_INPUT naming its end before). Idempotent; "
+                                     "re-running a run killed half-way finishes it; what arrives later for a closed "
+                                     "period is booked in the first open one.")
     async def close_period(self, info: Info, period: str) -> PeriodRun:
         require_admin(info)
         return PeriodRun(record=await call(period_close.close_period, info.context.rn, period))

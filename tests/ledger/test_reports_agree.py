@@ -98,3 +98,15 @@ def test_a_closes_money_reads_back_exact(gql, rn):
         assert len(closed[name].split(".")[1]) == 2, closed[name]
     state = rn.store.run("pool_state", {"name": "level"})[0]
     assert isinstance(state["balance"], int)
+
+
+@pytest.mark.parametrize("plan", ["linkage-3plus1"], indirect=True)
+def test_money_sums_of_the_named_explore_queries_are_integers(rn):
+    from graph.analytics.explore import run_example
+
+    period, _ = sell(rn)
+    from graph.ledger import period_close
+
+    period_close.close_period(rn, period)
+    rows = run_example(rn, "earnings_by_rule")
+    assert rows and all(type(row["cents"]) is int for row in rows), rows

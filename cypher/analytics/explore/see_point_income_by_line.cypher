@@ -8,5 +8,5 @@ MATCH (e)-[:FOR_ORDER]->(o:Order)-[:BOUGHT_BY]->(buyer:Member)
 MATCH (buyer)-[:PLACED_UNDER*0..100000]->(c:Member)-[l:PLACED_UNDER]->(owner)
 WITH e, l.slot AS slot,
      CASE WHEN ((l.slot - owner.r) % 3 + 3) % 3 = 0 THEN 'WEALTH' ELSE 'CONTRIBUTION' END AS kind
-RETURN kind, slot, count(e) AS entries, sum(e.amount) AS cents
+RETURN kind, slot, count(e) AS entries, toInteger(sum(e.amount)) AS cents
 ORDER BY kind, slot
