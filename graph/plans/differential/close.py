@@ -18,14 +18,13 @@ step 3 only sees orders not closed yet. A DONE run is returned unchanged.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from graph.core.errors import BadInput
+from graph.core import periods
 from graph.core.money import from_cents
-from graph.core.periods import mark_late
+from graph.core.periods import mark_late, parse_period
 from graph.ledger import period_runs
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
@@ -46,7 +45,6 @@ from graph.store.store import Conflicted, Row, record_from_row
 log = logging.getLogger("refnet.differential")
 
 MODULE = "differential"
-MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 BATCH = 1000
 
 
@@ -81,9 +79,8 @@ class DifferentialRun:
 
 
 def check_month(period: str) -> str:
-    if not isinstance(period, str) or not MONTH.fullmatch(period):
-        raise BadInput(f"period: {period!r} is not a month like 2026-11 (the differential plan closes months)")
-    return period
+    """A month in the periods' range (graph.core.periods); BadInput otherwise."""
+    return parse_period(period, kind=periods.MONTH).name
 
 
 def run_id(period: str) -> str:

@@ -19,14 +19,13 @@ close takes the orders of its period *or earlier* not yet split), so no pool sha
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from graph.core.errors import BadInput
 from graph.core.money import from_cents, to_cents
+from graph.core.periods import MONTH, parse_period
 from graph.ledger import period_runs
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
@@ -48,16 +47,14 @@ from graph.store.store import Conflicted
 log = logging.getLogger("refnet.linkage_close")
 
 MODULE = "linkage"  # its runs are `linkage:<month>`
-PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 LEVEL_BATCH = 200
 PREVIEW_LIMIT = 1_000_000_000  # a preview computes every open order at once
 ZERO = Decimal("0.00")
 
 
 def check_period(period: str) -> str:
-    if not isinstance(period, str) or not PERIOD.fullmatch(period):
-        raise BadInput(f"period: {period!r} is not a month like \"2026-11\"")
-    return period
+    """A month in the periods' range (graph.core.periods); BadInput otherwise."""
+    return parse_period(period, kind=MONTH).name
 
 
 def _record(row: dict) -> PeriodRunRecord:
