@@ -69,7 +69,7 @@ def test_a_late_linkage_order_is_booked_in_the_first_open_month(store):
     november = period_close.close_period(rn, "2026-11")  # the late order's pool shares are split now
     assert november.entries > 0
     split = [e for e in ledger(rn, period="2026-11", first=1000) if e.id.startswith("period:2026-11:level:o-late")]
-    assert split
+    assert split and all("belongs to closed period 2026-10" in e.explanation for e in split)
     assert closed_state(rn, "2026-10") == october
 
 
@@ -95,6 +95,11 @@ def test_a_late_differential_order_is_booked_by_the_first_open_months_close_at_i
     assert all("belongs to closed period 2026-11" in e.explanation for e in booked)
     paid = {e.beneficiary_id: e.amount for e in booked if e.status == "PAID"}
     assert paid == {"P": D("10.00")}  # Teamleiter 10 % by November's ranks (no December volume: Berater)
+    assert closed_state(rn, "2026-11") == november
+
+    refunds.refund_order(rn, "nov", D("500.00"), "returned", "r-nov")  # an order of the closed November
+    reversals = [e for e in ledger(rn, period="2027-01", first=1000) if e.refund_id == "r-nov"]
+    assert reversals and all("belongs to closed period 2026-11" in e.explanation for e in reversals)
     assert closed_state(rn, "2026-11") == november
 
 

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from graph.core.money import from_cents, to_cents
-from graph.core.periods import MONTH, parse_period
+from graph.core.periods import MONTH, mark_late, parse_period
 from graph.ledger import period_runs
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
-from graph.ledger.period_close import PeriodRunRecord
+from graph.ledger.period_close import PeriodRunRecord, closed_periods
 from graph.network import rank_history
 from graph.plans.linkage.pools import (
     IDENTITIES,
@@ -195,6 +195,7 @@ def compute_level(rn: Refnet, period: str, at: int, limit: int) -> Step:
         return Step()
     config = level_config_of(plan)
     buyers = sorted({row["buyer_id"] for row in orders})
+    closed = closed_periods(rn)
     uplines: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
     for row in rn.store.run("sponsor_uplines", {"ids": buyers}):
         uplines[row["member_id"]].append((row["depth"], row["id"], row["team_sales"]))
@@ -210,8 +211,11 @@ def compute_level(rn: Refnet, period: str, at: int, limit: int) -> Step:
                  for _, member_id, sales in sorted(uplines[row["buyer_id"]])]
         booked = level_bookings(row["id"], from_cents(row["amount"]), from_cents(pool), chain, config)
         bookings.extend(booked)
-        entries.extend(entry_rows(booked, EntrySource.period_step(period, "level", row["id"]), at, period=period,
-                                  plan_version=plan.version if plan is not None else None))
+        rows = entry_rows(booked, EntrySource.period_step(period, "level", row["id"]), at, period=period,
+                          plan_version=plan.version if plan is not None else None)
+        if row["period"] != period and row["period"] in closed:  # a late order (docs/periods.md)
+            mark_late(rows, row["period"], period)
+        entries.extend(rows)
     pools = [{"name": "level", "balance": -pool_total, "set": {}}] if pool_total else []
     return Step(bookings, entries, pools, [row["id"] for row in orders])
 
