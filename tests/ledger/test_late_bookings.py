@@ -5,6 +5,7 @@ dates in the future beyond the clock-skew tolerance are refused."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -41,7 +42,7 @@ def engine(store, plan_name: str, now: str) -> Refnet:
     return rn
 
 
-def test_a_late_linkage_order_is_booked_in_the_first_open_month(store):
+def test_a_late_linkage_order_is_booked_in_the_first_open_month(store, falkor):
     rn = engine(store, "linkage-3plus1", "2026-10-03T08:00:00")
     members.register(rn, "R", member_id="R")
     members.register(rn, "A", sponsor_id="R", member_id="A")
@@ -64,6 +65,17 @@ def test_a_late_linkage_order_is_booked_in_the_first_open_month(store):
     assert any(e.status == "PAID" and e.beneficiary_id == "A" for e in booked)  # the direct reward, now
     after = member_state(rn, "B")  # statuses and quota move as for any order (docs/periods.md)
     assert after["packages"] == before["packages"] + 1 and after["quota"] > before["quota"]
+
+    twin = engine(falkor.with_graph(f"twin_{uuid.uuid4().hex}"), "linkage-3plus1", "2026-10-03T08:00:00")
+    members.register(twin, "R", member_id="R")
+    members.register(twin, "A", sponsor_id="R", member_id="A")
+    members.register(twin, "B", sponsor_id="A", member_id="B")
+    orders.record_order(twin, "o-A", "A", D("5000.00"), at=ms("2026-10-02T08:00:00"))
+    twin.clock = lambda: ms("2026-11-02T08:00:00")
+    orders.record_order(twin, "o-late", "B", D("1000.00"))  # the same order, dated today
+    assert {m: member_state(twin, m) for m in "RAB"} == {m: member_state(rn, m) for m in "RAB"}
+    assert [(e.rule, e.status, e.amount, e.beneficiary_id) for e in orders.entries(twin, "o-late")] == \
+        [(e.rule, e.status, e.amount, e.beneficiary_id) for e in booked]
 
     rn.clock = lambda: ms("2026-12-02T08:00:00")
     november = period_close.close_period(rn, "2026-11")  # the late order's pool shares are split now
