@@ -91,6 +91,16 @@ class NetworkReport:
     burned: Money
     snapshot_ms: float = strawberry.field(description="Time to read the snapshot.")
     compute_ms: float = strawberry.field(description="Time to compute the metrics from it.")
+    partners: int = strawberry.field(default=0, description="Differential plan: members of kind PARTNER (agents "
+                                                            "and bosses are the linkage plan's, 0 there).")
+    ranks: list[RankCount] = strawberry.field(default_factory=list, description="Differential plan: partners "
+                                                                               "per rank of the last closed month.")
+
+
+@strawberry.type(description="How many partners hold a rank.")
+class RankCount:
+    rank: str
+    partners: int
 
 
 def _shape(shape: reporting.TreeShape) -> TreeShape:
@@ -112,7 +122,8 @@ def to_graphql(report: reporting.NetworkReport) -> NetworkReport:
                                top1_members=e.top1_members, top1_share=e.top1_share,
                                top10_members=e.top10_members, top10_share=e.top10_share, gini=e.gini),
         frozen=Money(from_cents(report.frozen)), burned=Money(from_cents(report.burned)),
-        snapshot_ms=report.snapshot_ms, compute_ms=report.compute_ms,
+        snapshot_ms=report.snapshot_ms, compute_ms=report.compute_ms, partners=report.partners,
+        ranks=[RankCount(rank=rank, partners=count) for rank, count in report.ranks],
     )
 
 

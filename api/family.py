@@ -32,7 +32,8 @@ from graph.service import Refnet
 def family_plan(rn: Refnet) -> FamilyPlan:
     plan = plan_of(rn)
     if plan is None:
-        raise BadInput("plan: families need the `family` plan (refnet serve --plan family)")
+        raise BadInput(f"plan: families need the `family` plan (refnet serve --plan family); plan "
+                       f"{rn.plan.name if rn.plan is not None else '(none)'} runs no family module")
     return plan
 
 

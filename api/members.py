@@ -15,7 +15,7 @@ from api.orders import Balance, load_balance
 from api.permissions import MemberInScope, OwnMemberId, Public, SignedIn, SourceInScope, SourceIsSelf
 from api.pools import Identity
 from graph.core.errors import Forbidden
-from graph.network import members
+from graph.network import members, rank_history
 from graph.network.members import LineRecord, MemberRecord, TreeNodeRecord
 from graph.plans.linkage import withdrawals_store
 
@@ -52,6 +52,14 @@ def datetime_of(ms: int) -> datetime:
 
 
 @strawberry.type
+class RankMonth:
+    period: str
+    rank: Optional[str] = strawberry.field(description="The career rank (differential) or level (linkage); null: none.")
+    level: Optional[str] = strawberry.field(description="Linkage: the level v1–v7 the close used; null below v1.")
+    identity: Optional[str] = strawberry.field(description="Linkage: the dividend identity the close used.")
+
+
+@strawberry.type
 class Member:
     record: strawberry.Private[MemberRecord]
 
@@ -71,9 +79,18 @@ class Member:
     def status(self) -> MemberStatus:
         return MemberStatus(self.record.status)
 
-    @strawberry.field(description="Career rank of the last closed month (differential / level plans).", permission_classes=IN_SCOPE)
+    @strawberry.field(description="The rank of the last closed month (the differential plan's career rank); "
+                                  "every closed month's is in `rankHistory`.", permission_classes=IN_SCOPE)
     def rank(self) -> Optional[str]:
         return self.record.rank
+
+    @strawberry.field(description="What each closed month used of the member, oldest first: the career rank "
+                                  "(differential), or the level v1–v7 and identity (linkage).",
+                      permission_classes=IN_SCOPE)
+    async def rank_history(self, info: Info) -> list[RankMonth]:
+        found = await call(rank_history.of_members, info.context.rn, [self.record.id])
+        return [RankMonth(period=month.period, rank=month.rank, level=month.level, identity=month.identity)
+                for month in found[self.record.id]]
 
     @strawberry.field(description="Placement rotation offset r: slot s is WEALTH iff (s - r) mod 3 = 0.", permission_classes=IN_SCOPE)
     def rotation(self) -> int:

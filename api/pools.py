@@ -14,7 +14,7 @@ from api.orders import LedgerEntry
 from api.periods import PeriodRun
 from api.permissions import Public
 from api.scalars import Money, Points
-from graph.plans.linkage import close as linkage_close
+from graph.ledger import period_runs
 from graph.plans.linkage import points_store, withdrawals_store
 from graph.plans.linkage.points_store import MarketView
 
@@ -53,10 +53,11 @@ class Query:
     async def points_market(self, info: Info) -> PointsMarket:
         return PointsMarket(view=await call(points_store.market_view, info.context.rn))
 
-    @strawberry.field(description="Month closes of the linkage plan, newest first.")
+    @strawberry.field(description="Period closes of every plan (linkage and differential months, family weeks), "
+                                  "newest period first.")
     async def period_runs(self, info: Info) -> list[PeriodRun]:
         require_admin(info)
-        return [PeriodRun(record=record) for record in await call(linkage_close.runs, info.context.rn)]
+        return [PeriodRun(record=record) for record in await call(period_runs.all_runs, info.context.rn)]
 
 
 @strawberry.type

@@ -124,9 +124,22 @@ class PeriodPreview:
     def by_member(self) -> list[MemberTotal]:
         return [MemberTotal.of(total) for total in self.record.by_member]
 
-    @strawberry.field
+    @strawberry.field(description="The plan's headline money, as the close's `total` (booked, or paid on the "
+                                  "differential plan).")
     def total(self) -> Money:
         return Money(self.record.total)
+
+    @strawberry.field(description="Money of every entry it would book (the close's `booked`).")
+    def booked(self) -> Money:
+        return Money(self.record.booked)
+
+    @strawberry.field(description="Money of its PAID entries (the close's `paid`).")
+    def paid(self) -> Money:
+        return Money(self.record.paid)
+
+    @strawberry.field(description="Money of its RETAINED entries (the close's `retained`).")
+    def retained(self) -> Money:
+        return Money(self.record.retained)
 
 
 @strawberry.type

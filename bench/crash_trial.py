@@ -20,9 +20,11 @@ from pathlib import Path
 
 from graph.service import Refnet
 from graph.store.store import open_store
-from tests.support.serve import ORDER, REGISTER, Served, check_conservation, member_ids
+from tests.support.serve import ORDER_AT, REGISTER, Served, check_conservation, last_month, member_ids
 
 PRICES = ("1000.00", "5000.00", "10000.00")  # the linkage plan's package prices
+MONTH = last_month()  # the month the orders are dated in and closed: a period closes once it has ended
+ORDERS_AT = f"{MONTH}-15T12:00:00Z"  # orders after its close are late ones, booked in the open month
 
 
 @dataclass
@@ -51,7 +53,7 @@ def _writer(served: Served, tally: Tally, lock: threading.Lock, rng: random.Rand
                         tally.members[member] = sponsor
             else:
                 order, buyer, price = f"{prefix}o{index}", rng.choice(known), rng.choice(PRICES)
-                if not served.post(ORDER, id=order, b=buyer, a=price).get("errors"):
+                if not served.post(ORDER_AT, id=order, b=buyer, a=price, at=ORDERS_AT).get("errors"):
                     with lock:
                         tally.orders[order] = (buyer, int(price.replace(".", "")))
         except Exception:  # noqa: BLE001 - the service was killed under the request: not acknowledged
@@ -63,7 +65,7 @@ def trial(data: Path, kills: int, seed: int, log: Path | None = None) -> Tally:
     rng = random.Random(seed)
     tally = Tally()
     lock = threading.Lock()
-    period = time.strftime("%Y-%m", time.gmtime())
+    period = MONTH
     week = time.strftime("%G-W%V", time.gmtime())
     for phase in range(kills):
         served = Served(data, log=log)

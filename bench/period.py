@@ -115,7 +115,7 @@ def booked(rn: Refnet) -> dict[str, Decimal]:
         "MATCH (m:Member) WHERE m.paid > 0 RETURN m.id AS id, m.paid AS paid")}
     retained = rn.store.run_text("MATCH (e:Entry) WHERE e.status = 'RETAINED' RETURN sum(e.amount) AS cents")[0]["cents"]
     if retained:
-        paid["<retained>"] = from_cents(retained)
+        paid["<retained>"] = from_cents(int(retained))  # sum() answers a float
     return paid
 
 

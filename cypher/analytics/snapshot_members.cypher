@@ -1,8 +1,8 @@
 // One page of a snapshot: every member with $lo <= seq < $hi (Member.seq is indexed), as ONE
 // string per member (one value per row parses ~10x faster in the Python client than 17):
-// 'id|status|kind|seq|depth|sponsor_depth|r|size|paid|frozen|burned|released|created_at|sponsor_id|parent_id|slot|name'
+// 'id|status|kind|seq|depth|sponsor_depth|r|size|paid|frozen|burned|released|created_at|sponsor_id|parent_id|slot|rank|name'
 // (money counters in integer cents, 0 when never set; created_at in epoch ms; sponsor_id,
-// parent_id and slot empty at a root). Member ids and the enums hold no '|'; the name comes
+// parent_id and slot empty at a root; rank: the last closed month's, empty without). Member ids and the enums hold no '|'; the name comes
 // last, so it may. graph/analytics/snapshot.py reads it.
 MATCH (v:Meta {key: 'version'})
 MATCH (m:Member)
@@ -16,4 +16,4 @@ RETURN m.id + '|' + coalesce(m.status, '') + '|' + coalesce(m.kind, '') + '|' + 
        toString(coalesce(m.burned, 0)) + '|' + toString(coalesce(m.released, 0)) + '|' +
        toString(coalesce(m.created_at, 0)) + '|' +
        coalesce(s.id, '') + '|' + coalesce(p.id, '') + '|' + coalesce(toString(l.slot), '') + '|' +
-       coalesce(m.name, '') AS member
+       coalesce(m.rank, '') + '|' + coalesce(m.name, '') AS member

@@ -1,5 +1,10 @@
 // Opens (or finds) the period-close run $id of period $period (plan $plan, version
-// $plan_version) at $now (epoch ms), in the one run shape. Returns the run (ledger/period_run).
+// $plan_version) at $now (epoch ms), in the one run shape. Moves the graph version, so that an
+// operation that read the closed periods before it (an order, a refund) retries and sees the
+// period closed (docs/periods.md). Returns the run (ledger/period_run).
+MATCH (v:Meta {key: 'version'})
+SET v.lock = true, v.value = v.value + 1
+WITH v
 MERGE (r:PeriodRun {id: $id})
 ON CREATE SET r.period = $period, r.plan = $plan, r.plan_version = $plan_version, r.state = 'RUNNING',
               r.steps = [], r.orders = 0, r.entries = 0, r.total = 0, r.booked = 0, r.paid = 0, r.retained = 0,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -82,26 +83,44 @@ class NetworkReport:
     burned: int  # cents, all members
     snapshot_ms: float
     compute_ms: float
+    partners: int = 0  # the differential plan's partners (kind PARTNER); 0 on other plans
+    ranks: tuple[tuple[str, int], ...] = ()  # partners per rank of the last closed month, by rank name
+
+
+def by_kind(plan: object) -> bool:
+    """The plan's notion of status: the differential plan's members are partners or customers
+    (`kind`) with a rank; the linkage plan's are customers, agents or bosses (`status`)."""
+    has = getattr(plan, "has", None)
+    return bool(has("differential")) if callable(has) else False
 
 
 def network_report(rn: Refnet) -> NetworkReport:
     started = time.perf_counter()
     snapshot = read_snapshot(rn)
     read = time.perf_counter()
-    return compute_report(snapshot, snapshot_ms=(read - started) * 1000)
+    return compute_report(snapshot, snapshot_ms=(read - started) * 1000, kinds=by_kind(rn.plan))
 
 
-def compute_report(snapshot: Snapshot, snapshot_ms: float = 0.0) -> NetworkReport:
+def compute_report(snapshot: Snapshot, snapshot_ms: float = 0.0, kinds: bool = False) -> NetworkReport:
+    """The metrics; `kinds`: count partners, customers and ranks (the differential plan's
+    notion of status) instead of the linkage statuses."""
     started = time.perf_counter()
     n = len(snapshot)
     statuses = np.asarray(snapshot.columns["status"], dtype=object)
     agents = int(np.count_nonzero(statuses == "AGENT"))
     bosses = int(np.count_nonzero(statuses == "BOSS"))
+    partners, ranks = 0, ()  # type: tuple[int, tuple[tuple[str, int], ...]]
+    if kinds:
+        kind_column = snapshot.columns["kind"]
+        partners, agents, bosses = sum(1 for kind in kind_column if kind == "PARTNER"), 0, 0
+        counted = Counter(rank for kind, rank in zip(kind_column, snapshot.columns["rank"])
+                          if kind == "PARTNER" and rank is not None)
+        ranks = tuple(sorted(counted.items()))
     placement_parent = snapshot.parent_index("placement")
     report = NetworkReport(
         members=n,
         roots=int(np.count_nonzero(placement_parent < 0)),
-        customers=n - agents - bosses,
+        customers=n - agents - bosses - partners,
         agents=agents,
         bosses=bosses,
         agent_share=agents / n if n else 0.0,
@@ -114,6 +133,8 @@ def compute_report(snapshot: Snapshot, snapshot_ms: float = 0.0) -> NetworkRepor
         burned=int(snapshot.array("burned").sum()),
         snapshot_ms=snapshot_ms,
         compute_ms=0.0,
+        partners=partners,
+        ranks=ranks,
     )
     return replace(report, compute_ms=(time.perf_counter() - started) * 1000)
 

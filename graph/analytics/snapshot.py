@@ -24,7 +24,7 @@ from graph.service import Refnet
 # The fields of cypher/analytics/snapshot_members.cypher's packed row, in order; the name comes last.
 FIELDS = (
     "id", "status", "kind", "seq", "depth", "sponsor_depth", "r", "size",
-    "paid", "frozen", "burned", "released", "created_at", "sponsor_id", "parent_id", "slot", "name",
+    "paid", "frozen", "burned", "released", "created_at", "sponsor_id", "parent_id", "slot", "rank", "name",
 )
 INT_FIELDS = frozenset({
     "seq", "depth", "sponsor_depth", "r", "size", "paid", "frozen", "burned", "released", "created_at", "slot",

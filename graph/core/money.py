@@ -6,6 +6,7 @@ touches a float.
 
 import re
 from decimal import ROUND_DOWN, Decimal
+from numbers import Integral
 
 from graph.core.errors import BadInput
 
@@ -47,7 +48,11 @@ def to_cents(amount: Decimal) -> int:
 
 
 def from_cents(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(CENT)
+    """Integer cents as money. A float is refused: it is what a database's sum() answers, and
+    money read back from the graph must be exact (convert where the query is read)."""
+    if not isinstance(cents, Integral):
+        raise TypeError(f"cents must be an integer, got {cents!r}")
+    return (Decimal(int(cents)) / 100).quantize(CENT)
 
 
 def fmt_money(amount: Decimal) -> str:

@@ -325,3 +325,13 @@ def _parse(content: bytes, source: str) -> Plan:
         source=source,
         plugins=plugins_of(modules),
     )
+
+
+def require_module(plan: Plan | None, modules: tuple[str, ...], operation: str) -> None:
+    """BadInput naming the plan when it runs none of `modules`: a plan refuses what it has no
+    module for, never books it silently (issue 14). An engine without a plan runs the defaults."""
+    if plan is None or any(plan.has(module) for module in modules):
+        return
+    needed = " or ".join(f"`{module}`" for module in modules)
+    raise BadInput(f"plan: {operation} needs the module {needed}; plan {plan.name} runs "
+                   f"{', '.join(sorted(plan.modules))}")

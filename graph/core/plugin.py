@@ -41,6 +41,7 @@ class PlanModule:
 
     names: ClassVar[tuple[str, ...]] = ()  # the plan-file module names it serves
     section: ClassVar[str | None] = None  # a plan-file section it reads (a plug-in loaded by its dotted name)
+    run_total: ClassVar[str] = "booked"  # the named total its period runs report as `total`
     graphql: ClassVar[tuple[str, ...]] = ()
     commands: ClassVar[tuple[str, ...]] = ()
 
@@ -61,6 +62,10 @@ class PlanModule:
         return None
 
     def on_preview(self, rn: "Refnet", period: str) -> list[dict[str, Any]] | None:
+        return None
+
+    def period_kind(self, rn: "Refnet") -> str | None:
+        """"month" or "week": the periods its `on_close` closes (None: it closes none)."""
         return None
 
     def allocation_sources(self, order: dict[str, Any]) -> "list[EntrySource] | None":

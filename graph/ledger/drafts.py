@@ -76,6 +76,7 @@ class OrderDraft:
     flags: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)
     finishing: bool = False  # True: an order a crash left half-done; its allocation is booked
+    booked_in: str | None = None  # the open period its entries go to: `period`, or the first open one (late)
 
     @property
     def source(self) -> EntrySource:

@@ -20,11 +20,13 @@ from decimal import Decimal
 
 from graph.core.errors import BadInput, Conflict, NotFound
 from graph.core.money import CENT, fmt_money, to_cents
+from graph.core.periods import check_date, mark_late
 from graph.core.plan import DEFAULT_PLAN, Plan, load_plan
 from graph.core.plugin import plugins
 from graph.ledger.allocation import ALLOCATED, book_core_allocation
 from graph.ledger.drafts import OrderDraft
 from graph.ledger.entries import EntryRecord, entries_of_orders
+from graph.ledger.period_close import booking_period
 from graph.network.members import check_member_id
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
@@ -78,8 +80,8 @@ def record_order(
         check_member_id(referrer_id, "referrerId")
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount != amount.quantize(CENT):
         raise BadInput(f"amount: {amount!r} is not an amount in cents")
-    if at is not None and at < 0:
-        raise BadInput("at: must not be before 1970")
+    if at is not None:
+        check_date(at, rn.clock())
     plan = plan_of(rn)
 
     def attempt() -> tuple[OrderRecord, bool]:
@@ -103,10 +105,15 @@ def record_order(
         when = at if at is not None else rn.clock()
         record = OrderRecord(order_id, buyer_id, amount, referrer_id, when, period_of(when), plan.version)
         draft = _draft(rn, record, context)
+        booked_in = draft.booked_in = booking_period(rn, record.period)  # late: the first open period
         for module in plugins(plan):
             module.on_order(rn, draft)
         if not draft.notes.get(ALLOCATED):
+            if not plan.allocation:  # nothing would book it: refuse rather than retain it all
+                raise BadInput(f"plan: plan {plan.name} takes no orders (none of its modules "
+                               f"{', '.join(sorted(plan.modules))} books one, and it has no [allocation])")
             book_core_allocation(draft)
+        mark_late(draft.changes.entries, record.period, booked_in)  # docs/periods.md
         draft.flags["effects"] = True  # every module's part is booked: the order is whole
         rows = rn.store.run("order_record", {
             "version": context["version"], "id": order_id, "buyer_id": buyer_id, "amount": to_cents(amount),

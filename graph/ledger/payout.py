@@ -1,8 +1,9 @@
 """`payoutReport(from, to)` (issue 8): what a plan really pays out of the revenue it takes.
 
 One query groups the entries booked between `from` and `to` (by their `at`) by rule, status
-and whether they are revenue (an order's allocation and its refunds' reversals, which add up to
-the orders' net amounts); the rest is pure aggregation here. `paid` counts PAID entries of
+and whether they are revenue (an order's allocation and its refunds' reversals: a rule's share
+of the revenue); another sums the orders and refunds dated in the range: the report's revenue
+is what was sold net of refunds, on every plan (issue 14). The rest is pure aggregation here. `paid` counts PAID entries of
 every rule that pays members (linkage rewards, pool dividends, levels, points sales, family
 commission, …); withdrawals are not payouts (they move money out of balances already paid)
 and are left out.
@@ -54,8 +55,12 @@ def ratio(paid: int, revenue: int) -> Decimal | None:
     return (Decimal(paid) / Decimal(revenue)).quantize(RATIO, rounding=ROUND_DOWN)
 
 
-def aggregate(rows: list[dict[str, Any]], from_ms: int, to_ms: int) -> PayoutReport:
-    """The report from the grouped rows of `payout_rows` (pure)."""
+def aggregate(rows: list[dict[str, Any]], from_ms: int, to_ms: int, sold: int | None = None,
+              refunded: int = 0) -> PayoutReport:
+    """The report from the grouped rows of `payout_rows` (pure). The revenue is what was sold
+    in the range net of its refunds (`sold` − `refunded`, cents) on every plan, also where an
+    order's money is booked later (differential) or not at all; without `sold`, the revenue
+    entries' sum."""
     sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         if row["rule"] in EXCLUDED_RULES:
@@ -65,7 +70,7 @@ def aggregate(rows: list[dict[str, Any]], from_ms: int, to_ms: int) -> PayoutRep
         if row["revenue"]:
             line["revenue"] += cents
         line[STATUS_FIELDS[row["status"]]] += cents
-    revenue = sum(line["revenue"] for line in sums.values())
+    revenue = sum(line["revenue"] for line in sums.values()) if sold is None else int(sold) - int(refunded)
 
     def make(rule: str, line: dict[str, int]) -> PayoutLine:
         amounts = {name: from_cents(line[name]) for name in
@@ -76,6 +81,7 @@ def aggregate(rows: list[dict[str, Any]], from_ms: int, to_ms: int) -> PayoutRep
     for line in sums.values():
         for name, cents in line.items():
             total[name] += cents
+    total["revenue"] = revenue
     return PayoutReport(from_ms, to_ms, from_cents(revenue), make("total", total),
                         [make(rule, sums[rule]) for rule in sorted(sums)])
 
@@ -83,4 +89,6 @@ def aggregate(rows: list[dict[str, Any]], from_ms: int, to_ms: int) -> PayoutRep
 def payout_report(rn: Refnet, from_ms: int, to_ms: int) -> PayoutReport:
     if to_ms <= from_ms:
         raise BadInput("to: must be after from")
-    return aggregate(rn.store.run("payout_rows", {"from": from_ms, "to": to_ms, "revenue": revenue_prefixes()}), from_ms, to_ms)
+    sales = rn.store.run("payout_sales", {"from": from_ms, "to": to_ms})[0]
+    return aggregate(rn.store.run("payout_rows", {"from": from_ms, "to": to_ms, "revenue": revenue_prefixes()}),
+                     from_ms, to_ms, int(sales["sold"]), int(sales["refunded"]))

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from graph.core.errors import BadInput
+from graph.core.periods import check_closable, first_open, parse_period
 from graph.core.plugin import plugins
 from graph.service import Refnet
 
@@ -34,7 +35,7 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     a crash left half-done are finished first, so the close splits their pool shares too."""
     from graph.ledger.orders import finish_half_done
 
-    _check(period)
+    _check(rn, period)
     finish_half_done(rn)
     for module in plugins(rn):
         record = module.on_close(rn, period)
@@ -45,7 +46,7 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
 
 def preview_period(rn: Refnet, period: str) -> list[dict[str, Any]]:
     """The entry rows `close_period(period)` would book now, booking nothing (issue 8)."""
-    _check(period)
+    _check(rn, period)
     for module in plugins(rn):
         rows = module.on_preview(rn, period)
         if rows is not None:
@@ -53,9 +54,26 @@ def preview_period(rn: Refnet, period: str) -> list[dict[str, Any]]:
     raise _no_close(period)
 
 
-def _check(period: str) -> None:
+def _check(rn: Refnet, period: str) -> None:
+    """A valid period (graph.core.periods) that has ended, for a close and its preview alike
+    (docs/periods.md). A period of another kind than the plan closes is left to the plan's
+    module, which says which kind it closes."""
     if not isinstance(period, str):
         raise BadInput("period: must be a string like 2026-11 or 2026-W48")
+    kinds = {kind for module in plugins(rn) if (kind := module.period_kind(rn)) is not None}
+    if parse_period(period).kind in kinds:
+        check_closable(period, rn.clock(), parse_period(period).kind)
+
+
+def closed_periods(rn: Refnet) -> set[str]:
+    """Every period a close has started on (a run half-way done is closed to new bookings)."""
+    return {row["period"] for row in rn.store.run("period_runs_started")}
+
+
+def booking_period(rn: Refnet, belongs_to: str) -> str:
+    """Where something belonging to `belongs_to` is booked now: that period while it is open,
+    else the first open period after it (docs/periods.md)."""
+    return first_open(belongs_to, closed_periods(rn))
 
 
 def _no_close(period: str) -> BadInput:

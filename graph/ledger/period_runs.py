@@ -58,5 +58,10 @@ def runs(rn: Refnet, module: str) -> list[PeriodRunRecord]:
     return [record(row) for row in rn.store.run("period_runs", {"prefix": f"{module}:"})]
 
 
+def all_runs(rn: Refnet) -> list[PeriodRunRecord]:
+    """The runs of every plan module, newest period first (`periodRuns`)."""
+    return [record(row) for row in rn.store.run("period_runs_all")]
+
+
 def upgrade(rn: Refnet) -> int:
     return int(rn.store.run("period_runs_upgrade")[0]["upgraded"])

@@ -15,7 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from graph.core.money import from_cents
+from graph.core.plugin import plugins
 from graph.ledger.entries import EntryRecord
+from graph.ledger.entry_ids import PERIOD, TRAILING, EntrySource
+from graph.ledger.period_runs import totals
 from graph.service import Refnet
 
 ZERO = Decimal("0.00")
@@ -38,14 +41,21 @@ class MemberTotal:
 
 @dataclass(frozen=True)
 class PeriodPreview:
+    """What a close would book, with the totals its run will carry (`graph.ledger.period_runs`):
+    `booked` (all entries), `paid` (PAID), `retained` (RETAINED) and `total`, the plan's
+    headline (`PlanModule.run_total`: booked, or paid on the differential plan)."""
+
     period: str
     entries: list[EntryRecord]
     by_rule: list[RuleTotal]
     by_member: list[MemberTotal]
     total: Decimal
+    booked: Decimal = ZERO
+    paid: Decimal = ZERO
+    retained: Decimal = ZERO
 
 
-def summarize(period: str, rows: list[dict[str, Any]]) -> PeriodPreview:
+def summarize(period: str, rows: list[dict[str, Any]], headline: str = "booked") -> PeriodPreview:
     """Totals per (rule, status) and per beneficiary of entry rows (`graph.ledger.entries.entry_rows`)."""
     entries = [EntryRecord.from_row(row) for row in rows]
     rules: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -56,16 +66,46 @@ def summarize(period: str, rows: list[dict[str, Any]]) -> PeriodPreview:
         if row["beneficiary_id"] is not None and row["status"] in ("PAID", "FROZEN"):
             members[row["beneficiary_id"]][0] += row["amount"]
             members[row["beneficiary_id"]][1] += 1
+    named = totals(rows)
     return PeriodPreview(
         period,
         entries,
-        [RuleTotal(rule, status, from_cents(cents), count) for (rule, status), (cents, count) in sorted(rules.items())],
+        rule_totals({key: (cents, count) for key, (cents, count) in rules.items()}),
         [MemberTotal(member, from_cents(cents), count) for member, (cents, count) in sorted(members.items())],
-        from_cents(sum(row["amount"] for row in rows)),
+        from_cents(named[headline]),
+        from_cents(named["booked"]),
+        from_cents(named["paid"]),
+        from_cents(named["retained"]),
     )
+
+
+def rule_totals(sums: dict[tuple[str, str], tuple[int, int]]) -> list[RuleTotal]:
+    """(rule, status) → (cents, entries) as totals in (rule, status) order."""
+    return [RuleTotal(rule, status, from_cents(cents), count) for (rule, status), (cents, count) in sorted(sums.items())]
+
+
+def headline(rn: Refnet) -> str:
+    """The named total a run of the running plan reports as `total`."""
+    for module in plugins(rn):
+        if module.period_kind(rn) is not None:
+            return module.run_total
+    return "booked"
 
 
 def preview_period(rn: Refnet, period: str) -> PeriodPreview:
     from graph.ledger.period_close import preview_period as compute
 
-    return summarize(period, compute(rn, period))
+    return summarize(period, compute(rn, period), headline(rn))
+
+
+def run_prefixes(period: str) -> list[str]:
+    """Id prefixes of the entries a close of `period` books (`graph.ledger.entry_ids`): the
+    period's close sources, and the kinds a plan registers for its own closes (the family's)."""
+    return [f"{EntrySource.of(PERIOD, period)}:", *(f"{kind}:" for kind in sorted(TRAILING))]
+
+
+def run_rules(rn: Refnet, period: str) -> list[RuleTotal]:
+    """What the close of `period` booked, by rule and status, read from the ledger: the same
+    totals as its preview (`PeriodPreview.by_rule`)."""
+    rows = rn.store.run("period_run_rules", {"period": period, "prefixes": run_prefixes(period)})
+    return rule_totals({(row["rule"], row["status"]): (int(row["cents"]), int(row["entries"])) for row in rows})

@@ -33,10 +33,12 @@ from decimal import Decimal
 
 from graph.core.errors import BadInput, Conflict, NotFound
 from graph.core.money import CENT, fmt_money, from_cents, to_cents
+from graph.core.periods import first_open, mark_late
 from graph.core.plugin import plugins
 from graph.ledger.drafts import RefundDraft
 from graph.ledger.entries import Booking, member_deltas
 from graph.ledger.entry_ids import EntrySource
+from graph.ledger.period_close import closed_periods
 from graph.network.members import check_member_id
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
@@ -165,14 +167,6 @@ def reverse_closed(split: list[BookedEntry], target: int, refund_id: str, order_
     return result
 
 
-def next_open_period(month: str, done: set[str]) -> str:
-    """`month` ('YYYY-MM') or the first month after it that no period close has finished."""
-    year, number = int(month[:4]), int(month[5:7])
-    while f"{year:04d}-{number:02d}" in done:
-        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
-    return f"{year:04d}-{number:02d}"
-
-
 # --- the database side --------------------------------------------------------------------
 
 
@@ -230,8 +224,8 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
             raise Conflicted()  # another engine's refund landed between the two reads: read again
         reversal = reverse(booked, cents, refund_id, order["amount"], reason, reversal_target(booked_left, cents, left))
         at = rn.clock()
-        done = {row["period"] for row in rn.store.run("period_runs_done")}
-        period = next_open_period(period_of(at), done)
+        closed_now = closed_periods(rn)
+        period = first_open(period_of(at), closed_now)
         record = RefundRecord(refund_id, order_id, amount, reason, at, period, plan.version)
         draft = RefundDraft(refund_id, order, cents, left, reason, at, period, plan, list(reversal.bookings),
                             dict(reversal.pools))
@@ -240,6 +234,9 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
         for module in plugins(plan):
             module.on_refund(rn, draft)
         rows = draft.changes.entries
+        belongs_to = order.get("closed_in") or order["period"]
+        if belongs_to in closed_now and belongs_to != period:  # the order's period is closed: say so
+            mark_late(rows, belongs_to, period)
         result = rn.store.run("refund_record", {
             "version": context["version"], "id": refund_id, "order_id": order_id, "amount": cents,
             "reason": reason, "at": at, "period": record.period, "plan_version": plan.version,

@@ -47,6 +47,10 @@ INDEXES: list[tuple[str, str]] = [
     ("MemberToken", "member_id"),
     ("TreeMove", "id"),  # member administration's audit (issue 16)
     ("TreeMove", "member_id"),
+    ("Order", "settle_in"),  # a late differential order: the open month whose close books it (issue 14)
+    ("RankMonth", "key"),  # rank history: one per member and closed month (issue 14)
+    ("RankMonth", "period"),
+    ("RankMonth", "member_id"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [

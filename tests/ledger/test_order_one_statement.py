@@ -113,6 +113,7 @@ def test_a_half_done_order_is_finished_by_the_next_start(rn: Refnet, clean: Refn
 def test_a_half_done_order_is_finished_by_the_close_itself(rn: Refnet, clean: Refnet, monkeypatch) -> None:
     network(rn)
     crash_between_statements(rn, monkeypatch, {"o4"})
+    rn.clock = clean.clock = lambda: NOV + 30 * 86_400_000  # December: November has ended
     run = close_period(rn, "2026-11")
     expected = close_period(clean, "2026-11")
     assert (run.entries, run.total) == (expected.entries, expected.total)

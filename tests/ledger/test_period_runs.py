@@ -65,7 +65,7 @@ def test_a_run_from_before_the_shape_is_upgraded_at_start(rn: Refnet) -> None:
     restarted = Refnet.start(rn.store, rn.plan)
     node = run_node(restarted, "linkage:2026-10")
     assert (node["state"], node["started_at"], node.get("done"), node.get("at")) == ("DONE", 5, None, None)
-    assert "2026-10" in {row["period"] for row in restarted.store.run("period_runs_done")}
+    assert "2026-10" in {row["period"] for row in restarted.store.run("period_runs_started")}
     old = period_runs.runs(restarted, "linkage")[0]
     assert (old.period, old.entries, old.total, old.done, old.booked) == ("2026-10", 3, D("9.00"), True, None)
     assert period_runs.upgrade(restarted) == 0

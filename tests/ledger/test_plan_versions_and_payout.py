@@ -28,7 +28,7 @@ def changed_plan():
 
 def test_a_changed_plan_is_a_new_version_and_booked_entries_keep_theirs(rn, gql):
     first = rn.plan.version
-    rn.clock = lambda: ms("2026-10-01T08:00:00")
+    rn.clock = lambda: ms("2026-10-02T08:00:00")
     members.register(rn, "A", member_id="A")
     orders.record_order(rn, "o1", "A", Decimal("1000.00"), at=ms("2026-10-02T08:00:00"))
     old = orders.entries(rn, "o1")
@@ -37,7 +37,7 @@ def test_a_changed_plan_is_a_new_version_and_booked_entries_keep_theirs(rn, gql)
     plan = changed_plan()
     assert plan.version != first
     later = Refnet.start(rn.store, plan)  # the engine restarted with the changed file
-    later.clock = lambda: ms("2026-10-05T08:00:00")
+    later.clock = lambda: ms("2026-10-06T08:00:00")
     orders.record_order(later, "o2", "A", Decimal("1000.00"), at=ms("2026-10-06T08:00:00"))
     assert orders.entries(later, "o1") == old  # untouched
     new = orders.entries(later, "o2")
@@ -76,6 +76,7 @@ def test_the_payout_report_adds_up_per_rule_and_in_total(rn, gql):
     orders.record_order(rn, "o-B", "B", Decimal("1000.00"), at=ms("2026-10-03T08:00:00"))
     rn.clock = lambda: ms("2026-10-04T08:00:00")
     refunds.refund_order(rn, "o-B", Decimal("500.00"), "half returned", "r1")
+    rn.clock = lambda: ms("2026-12-01T08:00:00")
     orders.record_order(rn, "o-late", "A", Decimal("1000.00"), at=ms("2026-12-01T08:00:00"))  # outside
 
     report = gql.ok(REPORT, **{"from": "2026-10-01T00:00:00Z", "to": "2026-11-01T00:00:00Z"})["payoutReport"]

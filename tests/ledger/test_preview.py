@@ -107,6 +107,6 @@ class TestFamilyWeek:
 def test_preview_period_command(tmp_path, capsys) -> None:
     from cli.main import main
 
-    assert main(["preview-period", "2026-11", "--data", str(tmp_path)]) == 0
-    assert "2026-11: 0 entries, 0.00" in capsys.readouterr().out
+    assert main(["preview-period", "2026-10", "--data", str(tmp_path)]) == 0
+    assert "2026-10: 0 entries, 0.00" in capsys.readouterr().out
     assert main(["preview-period", "2026-13", "--data", str(tmp_path)]) == 2

@@ -13,7 +13,7 @@ import pytest
 import graph.store.embedded
 from graph.service import Refnet
 from graph.store.store import open_store
-from tests.support.serve import ORDER, REGISTER, Served, check_conservation, member_ids, refnet
+from tests.support.serve import ORDER, REGISTER, Served, check_conservation, last_month, member_ids, refnet
 
 pytestmark = pytest.mark.integration  # refnet serve in subprocesses, data dirs of their own
 
@@ -64,7 +64,7 @@ def test_every_command_while_serve_runs(tmp_path):
         served.ok(REGISTER, id="S")
         served.ok(REGISTER, id="A", s="S")
         served.ok(ORDER, id="o1", b="A", a="1000.00")
-        period = time.strftime("%Y-%m", time.gmtime())
+        period = last_month()  # a period closes only once it has ended (docs/periods.md)
         arguments = ["--data", str(data)]
 
         query = refnet("query", "MATCH (m:Member) RETURN count(m) AS members", *arguments)

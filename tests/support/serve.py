@@ -17,6 +17,14 @@ import httpx
 ROOT = Path(__file__).parent.parent
 REGISTER = 'mutation($id: ID!, $s: ID) { registerMember(input: {id: $id, name: "M", sponsorId: $s}) { id } }'
 ORDER = 'mutation($id: ID!, $b: ID!, $a: Money!) { recordOrder(input: {id: $id, buyerId: $b, amount: $a}) { id } }'
+ORDER_AT = ('mutation($id: ID!, $b: ID!, $a: Money!, $at: DateTime!) '
+            '{ recordOrder(input: {id: $id, buyerId: $b, amount: $a, at: $at}) { id } }')
+
+
+def last_month(now: float | None = None) -> str:
+    """The month before the one holding `now` (default: now), UTC: a month that has ended."""
+    today = time.gmtime(now)
+    return f"{today.tm_year - 1}-12" if today.tm_mon == 1 else f"{today.tm_year}-{today.tm_mon - 1:02d}"
 
 
 def free_port() -> int:

@@ -2,5 +2,5 @@
 // Money in integer cents. No parameters.
 // Returns rule, status, entries, cents, ordered by rule and status.
 MATCH (e:Entry)
-RETURN e.rule AS rule, e.status AS status, count(e) AS entries, sum(e.amount) AS cents
+RETURN e.rule AS rule, e.status AS status, count(e) AS entries, toInteger(sum(e.amount)) AS cents
 ORDER BY rule, status

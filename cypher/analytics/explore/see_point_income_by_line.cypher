@@ -10,5 +10,5 @@ MATCH (buyer)-[:PLACED_UNDER*0..100000]->(c:Member)-[l:PLACED_UNDER]->(owner)
 WITH e, l.slot AS slot, coalesce(v.rotation_runs - owner.full_at, 0) AS r
 WITH e, slot,
      CASE WHEN ((slot - r) % 3 + 3) % 3 = 0 THEN 'WEALTH' ELSE 'CONTRIBUTION' END AS kind
-RETURN kind, slot, count(e) AS entries, sum(e.amount) AS cents
+RETURN kind, slot, count(e) AS entries, toInteger(sum(e.amount)) AS cents
 ORDER BY kind, slot

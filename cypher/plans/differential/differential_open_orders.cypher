@@ -1,6 +1,9 @@
-// Ids of the orders of $period booked at the differential close that are not closed yet,
-// in id order. Returns id.
+// Ids of the orders booked at the differential close of $period that are not closed yet: the orders of $period, and late orders of earlier, closed months recorded for this
+// close (settle_in = $period, docs/periods.md). Returns id.
 MATCH (o:Order {period: $period})
 WHERE o.settle = 'differential' AND o.closed_in IS NULL
 RETURN o.id AS id
-ORDER BY id
+UNION
+MATCH (o:Order {settle_in: $period})
+WHERE o.settle = 'differential' AND o.closed_in IS NULL
+RETURN o.id AS id

@@ -1,11 +1,19 @@
-// Stores the ranks of $period on partners (unless a later month's rank is already stored):
+// Stores the ranks of $period on partners (unless a later month's rank is already stored) and in
+// their rank history (one (:RankMonth {key: '<id>@<period>'}) per partner and closed month):
 // every partner gets $base (the rank of no volume, may be null), then each of $ranks
 // ([{id, rank}]) its own. Re-running it writes the same. Returns partners, ranked.
 MATCH (m:Member)
-WHERE m.kind = 'PARTNER' AND (m.rank_period IS NULL OR m.rank_period <= $period)
+WHERE m.kind = 'PARTNER'
+MERGE (h:RankMonth {key: m.id + '@' + $period})
+SET h.member_id = m.id, h.period = $period, h.rank = $base
+WITH m
+WHERE m.rank_period IS NULL OR m.rank_period <= $period
 SET m.rank = $base, m.rank_period = $period
 WITH count(m) AS partners
 UNWIND CASE WHEN size($ranks) = 0 THEN [null] ELSE $ranks END AS r
+OPTIONAL MATCH (h:RankMonth {key: coalesce(r.id, '') + '@' + $period})
+SET h.rank = r.rank
+WITH partners, r
 OPTIONAL MATCH (m:Member {id: coalesce(r.id, '')})
 WHERE m.rank_period = $period
 SET m.rank = r.rank

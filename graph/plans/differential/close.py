@@ -18,13 +18,13 @@ step 3 only sees orders not closed yet. A DONE run is returned unchanged.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from graph.core.errors import BadInput
+from graph.core import periods
 from graph.core.money import from_cents
+from graph.core.periods import mark_late, parse_period
 from graph.ledger import period_runs
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
@@ -45,7 +45,6 @@ from graph.store.store import Conflicted, Row, record_from_row
 log = logging.getLogger("refnet.differential")
 
 MODULE = "differential"
-MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 BATCH = 1000
 
 
@@ -80,9 +79,8 @@ class DifferentialRun:
 
 
 def check_month(period: str) -> str:
-    if not isinstance(period, str) or not MONTH.fullmatch(period):
-        raise BadInput(f"period: {period!r} is not a month like 2026-11 (the differential plan closes months)")
-    return period
+    """A month in the periods' range (graph.core.periods); BadInput otherwise."""
+    return parse_period(period, kind=periods.MONTH).name
 
 
 def run_id(period: str) -> str:
@@ -107,7 +105,7 @@ def month_ranks(rn: Refnet, period: str, config: DifferentialConfig) -> dict[str
     left out (they have the rank of volume 0, if the plan has one)."""
     ranks: dict[str, Rank] = {}
     for row in rn.store.run("differential_group_volumes", {"period": period}):
-        rank = qualify(from_cents(row["volume"]), config.ranks)
+        rank = qualify(from_cents(int(row["volume"])), config.ranks)
         if rank is not None:
             ranks[row["id"]] = rank
     return ranks
@@ -165,7 +163,7 @@ def close_period(
         "ranks": [{"id": member_id, "rank": rank.name} for member_id, rank in ranks.items() if rank != base],
     })
 
-    ids = [row["id"] for row in rn.store.run("differential_open_orders", {"period": period})]
+    ids = open_orders(rn, period)
     for number, start_at in enumerate(range(0, len(ids), batch)):
         chunk = ids[start_at:start_at + batch]
         rn.guard(lambda: _book_batch(rn, period, key, chunk, config, ranks, base))
@@ -199,17 +197,37 @@ def _book_batch(rn: Refnet, period: str, key: str, ids: list[str], config: Diffe
     return booked
 
 
+def open_orders(rn: Refnet, period: str) -> list[str]:
+    """Ids of the orders the close of `period` books, in id order: its own and late ones."""
+    return sorted({row["id"] for row in rn.store.run("differential_open_orders", {"period": period})})
+
+
+def closed_month_ranks(rn: Refnet, month: str, config: DifferentialConfig) -> dict[str, Rank]:
+    """The ranks closed month `month` gave (its rank history): a late order of that month earns
+    by them, since the closed month's volumes and ranks stay as they were closed."""
+    by_name = {rank.name: rank for rank in config.ranks}
+    return {row["id"]: by_name[row["rank"]] for row in rn.store.run("differential_month_ranks", {"period": month})
+            if row["rank"] in by_name}
+
+
 def batch_entries(rn: Refnet, period: str, rows: list[Row], config: DifferentialConfig, ranks: dict[str, Rank],
                   base: Rank | None) -> tuple[list[Booking], list[dict]]:
-    """The bookings and entry rows of a batch of open orders (rows of `differential_order_lines`)."""
+    """The bookings and entry rows of a batch of open orders (rows of `differential_order_lines`).
+    A late order of an earlier, closed month is booked here by that month's ranks, its entries
+    naming the month it belongs to (docs/periods.md)."""
     plan_version = rn.plan.version
     entries: list[dict] = []
     bookings: list[Booking] = []
+    earlier: dict[str, dict[str, Rank]] = {}
     for row in rows:
-        of_order = order_bookings(order_view(row, ranks, base), config, period)
+        month = row["period"] or period
+        if month != period and month not in earlier:
+            earlier[month] = closed_month_ranks(rn, month, config)
+        of_order = order_bookings(order_view(row, earlier.get(month, ranks), base), config, month)
         bookings.extend(of_order)
-        entries.extend(entry_rows(of_order, source=order_source(period, row["id"]), at=row["at"],
-                                  order_id=row["id"], period=period, plan_version=plan_version))
+        entries.extend(mark_late(entry_rows(of_order, source=order_source(period, row["id"]), at=row["at"],
+                                            order_id=row["id"], period=period, plan_version=plan_version),
+                                 month, period))
     return bookings, entries
 
 
@@ -223,7 +241,7 @@ def preview_period(rn: Refnet, period: str) -> list[dict]:
     config = config_of(rn.plan)
     ranks = month_ranks(rn, period, config)
     base = qualify(Decimal("0.00"), config.ranks)
-    ids = [row["id"] for row in rn.store.run("differential_open_orders", {"period": period})]
+    ids = open_orders(rn, period)
     entries: list[dict] = []
     for start_at in range(0, len(ids), BATCH):
         rows = rn.store.run("differential_order_lines", {"ids": ids[start_at:start_at + BATCH]})

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.core.errors import BadInput, Conflict
+from graph.core.errors import BadInput
+from graph.core.periods import MONTH
 from graph.core.plugin import PlanModule
 from graph.ledger.allocation import ALLOCATED
 from graph.ledger.drafts import OrderDraft
@@ -19,20 +20,22 @@ SETTLE = "differential"  # the order's `settle` flag: booked by its month's clos
 
 class Differential(PlanModule):
     names = ("differential",)
+    run_total = "paid"  # a month close reports what it paid (docs/differential.md)
     graphql = ("api.differential",)
 
     def on_order(self, rn: Refnet, draft: OrderDraft) -> None:
-        """Refuses a buyer referring itself and a month already closed; books nothing."""
+        """Refuses a buyer referring itself; books nothing: the close of its month books it, or for
+        a late order of a closed month the close of the first open month (`settle_in`)."""
         if draft.finishing:
             return
         if draft.referrer_id is not None and draft.referrer_id == draft.buyer_id:
             raise BadInput("referrerId: a buyer cannot be the referrer of its own order")
-        run = rn.store.run("differential_run_by_id", {"id": differential_close.run_id(draft.period)})[0]["run"]
-        if run is not None:
-            raise Conflict(f"at: the month {draft.period} is already closed (period run {run['state'].lower()}); "
-                           "record the order in an open month")
         draft.flags["settle"] = SETTLE
+        draft.flags["settle_in"] = draft.booked_in or draft.period
         draft.notes[ALLOCATED] = True  # its month's close books it
+
+    def period_kind(self, rn: Refnet) -> str | None:
+        return MONTH
 
     def on_close(self, rn: Refnet, period: str) -> PeriodRunRecord:
         return differential_close.close_period(rn, period).summary()

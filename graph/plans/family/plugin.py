@@ -14,8 +14,13 @@ from graph.service import Refnet
 
 class Family(PlanModule):
     names = ("family",)
+    run_total = "paid"  # a family close reports the commission it paid
     graphql = ("api.family",)
     commands = ("cli.family",)
+
+    def period_kind(self, rn: Refnet) -> str | None:
+        plan = plan_of(rn)
+        return plan.period if plan is not None else None
 
     def on_close(self, rn: Refnet, period: str) -> PeriodRunRecord:
         return commission.close_period(rn, _plan(rn), period)

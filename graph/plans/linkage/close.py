@@ -19,18 +19,18 @@ close takes the orders of its period *or earlier* not yet split), so no pool sha
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from graph.core.errors import BadInput
 from graph.core.money import from_cents, to_cents
+from graph.core.periods import MONTH, mark_late, parse_period
 from graph.ledger import period_runs
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
-from graph.ledger.period_close import PeriodRunRecord
+from graph.ledger.period_close import PeriodRunRecord, closed_periods
+from graph.network import rank_history
 from graph.plans.linkage.pools import (
     IDENTITIES,
     DividendSplit,
@@ -47,16 +47,14 @@ from graph.store.store import Conflicted
 log = logging.getLogger("refnet.linkage_close")
 
 MODULE = "linkage"  # its runs are `linkage:<month>`
-PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 LEVEL_BATCH = 200
 PREVIEW_LIMIT = 1_000_000_000  # a preview computes every open order at once
 ZERO = Decimal("0.00")
 
 
 def check_period(period: str) -> str:
-    if not isinstance(period, str) or not PERIOD.fullmatch(period):
-        raise BadInput(f"period: {period!r} is not a month like \"2026-11\"")
-    return period
+    """A month in the periods' range (graph.core.periods); BadInput otherwise."""
+    return parse_period(period, kind=MONTH).name
 
 
 def _record(row: dict) -> PeriodRunRecord:
@@ -74,6 +72,7 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     if run["state"] == period_runs.DONE:
         return _record(run)
     at = run["started_at"]
+    record_standing(rn, period)
     if "pools" not in run["steps"]:
         rn.guard(lambda: _close_pools(rn, run_id, period, at))
     if plan is not None and plan.has("level"):
@@ -84,6 +83,21 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     record = _record(period_runs.finish(rn, run_id))
     log.info("closed %s: %d entries, %s", period, record.entries, record.total)
     return record
+
+
+def record_standing(rn: Refnet, period: str) -> int:
+    """The month's rank history (graph.network.rank_history): each member's level (v1–v7, by
+    its downline sales) and identity as the close reads them; kept as first recorded."""
+    plan = rn.plan
+    config = level_config_of(plan) if plan is not None and plan.has("level") else None
+    members = []
+    for row in rn.store.run("level_standing"):
+        level = level_of(from_cents(int(row["team_sales"])), config) if config is not None else None
+        if level is None and row["identity"] is None:
+            continue
+        name = level.name if level is not None else None
+        members.append({"id": row["id"], "rank": name, "level": name, "identity": row["identity"]})
+    return rank_history.record(rn, period, members)
 
 
 def _book(rn: Refnet, version: int, run_id: str, period: str, step: str | None, bookings: list[Booking],
@@ -181,6 +195,7 @@ def compute_level(rn: Refnet, period: str, at: int, limit: int) -> Step:
         return Step()
     config = level_config_of(plan)
     buyers = sorted({row["buyer_id"] for row in orders})
+    closed = closed_periods(rn)
     uplines: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
     for row in rn.store.run("sponsor_uplines", {"ids": buyers}):
         uplines[row["member_id"]].append((row["depth"], row["id"], row["team_sales"]))
@@ -188,7 +203,7 @@ def compute_level(rn: Refnet, period: str, at: int, limit: int) -> Step:
     entries: list[dict] = []
     pool_total = 0
     for row in orders:
-        pool = row["level"] or 0
+        pool = int(row["level"] or 0)  # FalkorDB's sum() answers a float: cents are whole
         if pool <= 0:
             continue
         pool_total += pool
@@ -196,8 +211,11 @@ def compute_level(rn: Refnet, period: str, at: int, limit: int) -> Step:
                  for _, member_id, sales in sorted(uplines[row["buyer_id"]])]
         booked = level_bookings(row["id"], from_cents(row["amount"]), from_cents(pool), chain, config)
         bookings.extend(booked)
-        entries.extend(entry_rows(booked, EntrySource.period_step(period, "level", row["id"]), at, period=period,
-                                  plan_version=plan.version if plan is not None else None))
+        rows = entry_rows(booked, EntrySource.period_step(period, "level", row["id"]), at, period=period,
+                          plan_version=plan.version if plan is not None else None)
+        if row["period"] != period and row["period"] in closed:  # a late order (docs/periods.md)
+            mark_late(rows, row["period"], period)
+        entries.extend(rows)
     pools = [{"name": "level", "balance": -pool_total, "set": {}}] if pool_total else []
     return Step(bookings, entries, pools, [row["id"] for row in orders])
 

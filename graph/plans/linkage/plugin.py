@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.core.money import from_cents, to_cents
+from graph.core.periods import MONTH
 from graph.core.plan import register_share
 from graph.core.plugin import PlanModule
 from graph.ledger.allocation import ALLOCATED
@@ -104,6 +105,9 @@ class LinkageMonth(PlanModule):
 
     def on_order(self, rn: Refnet, draft: OrderDraft) -> None:
         order_effects.contribute(rn, draft)
+
+    def period_kind(self, rn: Refnet) -> str | None:
+        return MONTH if self._closes(rn) else None
 
     def on_close(self, rn: Refnet, period: str) -> PeriodRunRecord | None:
         if not self._closes(rn):

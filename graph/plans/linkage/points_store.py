@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from graph.core.errors import BadInput, NotFound
 from graph.core.money import POINT, from_cents, from_units, to_units
+from graph.core.plan import require_module
 from graph.ledger.entries import Booking, EntryRecord, entry_rows
 from graph.ledger.entry_ids import EntrySource
 from graph.plans.linkage.points import (
@@ -164,6 +165,7 @@ def parse_points(points: Decimal, field: str = "points") -> int:
 def sell_points(rn: Refnet, member_id: str, points: Decimal) -> EntryRecord:
     """A member sells points at the current price (80 % paid, 20 % stays in the pool); forced
     exits the price rise causes are booked in the same statement. BadInput beyond its points."""
+    require_module(rn.plan, ("points",), "selling points")
     units = parse_points(points)
     config = config_of(rn.plan)
     plan_version = rn.plan.version if rn.plan is not None else None

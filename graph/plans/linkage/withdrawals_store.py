@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from graph.core.errors import BadInput, NotFound
 from graph.core.money import from_cents, to_cents
+from graph.core.plan import require_module
 from graph.ledger.entries import EntryRecord
 from graph.ledger.entry_ids import EntrySource
 from graph.network.members import check_member_id
@@ -34,6 +35,7 @@ def withdraw(rn: Refnet, member_id: str, amount: Decimal) -> list[EntryRecord]:
     """Pays 80 % of `amount` and freezes 20 % (plan) until B1 and B2 qualify; BadInput when
     `amount` is not positive or more than the available balance (paid − withdrawn)."""
     check_member_id(member_id, "memberId")
+    require_module(rn.plan, ("withdrawal",), "a withdrawal")
     if amount <= 0:
         raise BadInput(f"amount: must be positive, got {amount}")
     plan = rn.plan
@@ -89,6 +91,7 @@ def identities_of(rn: Refnet, ids: list[str]) -> dict[str, str | None]:
 def set_identity(rn: Refnet, member_id: str, identity: str | None) -> str | None:
     """The admin grants (or, with None, revokes) an identity; the plan's rule may raise it
     again on a later order. Identities count as they stand when a month is closed."""
+    require_module(rn.plan, ("dividend_pool",), "an identity")
     check_member_id(member_id, "memberId")
     check_identity(identity)
     rows = rn.store.run("identity_set", {"id": member_id, "identity": identity})

@@ -19,6 +19,17 @@ def plan():
     return load_plan("differential")
 
 
+@pytest.fixture
+def rn(store, plan):
+    """An engine whose clock stands after November (a period closes once it has ended)."""
+    from graph.service import Refnet
+    from tests.support.refunds import ms
+
+    engine = Refnet.start(store, plan)
+    engine.clock = lambda: ms("2026-12-01T00:05:00")
+    return engine
+
+
 def refund(gql, order_id: str, amount: str, refund_id: str) -> dict:
     return gql.ok(REFUND, orderId=order_id, amount=amount, reason="returned", id=refund_id)["refundOrder"]
 

@@ -21,6 +21,14 @@ NOV = int(datetime(2026, 11, 10, tzinfo=timezone.utc).timestamp() * 1000)
 DEC = int(datetime(2026, 12, 10, tzinfo=timezone.utc).timestamp() * 1000)
 
 
+@pytest.fixture
+def rn(store, plan) -> Refnet:
+    """An engine whose clock stands after the months these tests book in."""
+    engine = Refnet.start(store, plan)
+    engine.clock = lambda: int(datetime(2027, 1, 1, 0, 10, tzinfo=timezone.utc).timestamp() * 1000)
+    return engine
+
+
 def pool(rn: Refnet, name: str) -> int:
     rows = rn.store.run("pool_state", {"name": name})
     return rows[0]["balance"]

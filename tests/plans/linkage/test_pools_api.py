@@ -59,8 +59,9 @@ def test_withdraw_and_errors(gql) -> None:
                                                              "points": "0.0000"}
 
 
-def test_identity_and_close_period(gql) -> None:
+def test_identity_and_close_period(gql, rn) -> None:
     setup(gql)
+    rn.clock = lambda: 1796086800000  # 2026-12-01T01:00Z: November has ended
     assert gql.ok(IDENTITY, m="u1", i="DIRECTOR")["setIdentity"] == "DIRECTOR"
     assert gql.ok("query($id: ID!) { member(id: $id) { identity } }", id="u1")["member"]["identity"] == "DIRECTOR"
     assert gql.error(IDENTITY, m="nobody", i="PARTNER")["extensions"]["code"] == "NOT_FOUND"
@@ -76,6 +77,6 @@ def test_identity_and_close_period(gql) -> None:
 def test_close_period_command(tmp_path, capsys) -> None:
     from cli.main import main
 
-    assert main(["close-period", "2026-11", "--data", str(tmp_path)]) == 0
-    assert "2026-11: 0 entries, 0.00" in capsys.readouterr().out
+    assert main(["close-period", "2026-10", "--data", str(tmp_path)]) == 0
+    assert "2026-10: 0 entries, 0.00" in capsys.readouterr().out
     assert main(["close-period", "2026-13", "--data", str(tmp_path)]) == 2

@@ -1,0 +1,6 @@
+// The rank history of the members $ids, oldest period first: member_id, period, rank, level
+// (linkage v1–v7, null elsewhere), identity (linkage, null elsewhere).
+MATCH (h:RankMonth)
+WHERE h.member_id IN $ids
+RETURN h.member_id AS member_id, h.period AS period, h.rank AS rank, h.level AS level, h.identity AS identity
+ORDER BY member_id, period
