@@ -9,12 +9,13 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 from strawberry.asgi import GraphQL
 
 from api import explore, family
-from api.context import Context, caller_is_admin
+from api.context import Context
+from api.web import pages, provisional_access
 from api.schema import schema
 from graph.rotation import weekly_rotation
 from graph.service import Refnet
@@ -27,12 +28,16 @@ BackgroundJob = Callable[[Refnet], Awaitable[None]]
 BACKGROUND_JOBS: list[BackgroundJob] = [weekly_rotation]
 
 # Plain HTTP routes of feature modules, besides /healthz and /graphql.
-EXTRA_ROUTES: list[Route] = [*family.ROUTES, *explore.ROUTES]
+EXTRA_ROUTES: list[BaseRoute] = [*family.ROUTES, *explore.ROUTES, *provisional_access.ROUTES, *pages.ROUTES]
 
 
 class RefnetGraphQL(GraphQL):
     async def get_context(self, request: Request, response: Any = None) -> Context:  # type: ignore[override]
-        return Context(rn=request.app.state.rn, is_admin=caller_is_admin(request.headers.get("authorization")))
+        return await provisional_access.request_context(request)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
+        """GraphiQL from refnet's own vendored assets: it works where there is no internet."""
+        return HTMLResponse(pages.graphiql_html())
 
 
 async def healthz(request: Request) -> Response:
@@ -66,6 +71,6 @@ def create_app(open_engine: Callable[[], Refnet], jobs: list[BackgroundJob] | No
 
     graphql = RefnetGraphQL(schema, graphql_ide="graphiql")
     return Starlette(
-        routes=[Route("/healthz", healthz), Route("/graphql", graphql, methods=["GET", "POST"]), *EXTRA_ROUTES],
+        routes=[Route("/healthz", healthz), Route("/graphql", provisional_access.CsrfGuard(graphql), methods=["GET", "POST"]), *EXTRA_ROUTES],
         lifespan=lifespan,
     )

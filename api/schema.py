@@ -9,17 +9,18 @@ from strawberry.tools import merge_types
 
 from api import differential, explore, family, members, orders, periods, pools, refunds, rotation
 from api.errors import CodedErrors, log_errors
+from api.web import provisional_access, queries as web_queries
 from api.scalars import SCALARS
 
 MAX_QUERY_DEPTH = 12
 
 QUERIES: tuple[type, ...] = (
     members.Query, orders.Query, rotation.Query, pools.Query, family.Query, differential.Query, explore.Query,
-    refunds.Query,
+    refunds.Query, web_queries.Query, provisional_access.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     members.Mutation, orders.Mutation, rotation.Mutation, pools.Mutation, family.Mutation, periods.Mutation,
-    refunds.Mutation,
+    refunds.Mutation, provisional_access.Mutation,
 )
 
 
@@ -33,7 +34,7 @@ class Schema(strawberry.Schema):
 schema = Schema(
     query=merge_types("Query", QUERIES),
     mutation=merge_types("Mutation", MUTATIONS),
-    extensions=[CodedErrors, lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH)],
+    extensions=[CodedErrors, lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH), provisional_access.MemberScope],
     config=StrawberryConfig(scalar_map=SCALARS),
 )
 
