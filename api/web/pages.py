@@ -77,10 +77,15 @@ def page(me: dict[str, Any], active: str, title: str, main: str, script: str | N
         nav=_nav(active, me),
         who=f'<span class="who">{who} <small>({kind})</small></span>' if who else "",
         main=main,
-        data=html.escape(json.dumps({"me": me, **(data or {})})),
+        data=script_json({"me": me, **(data or {})}),
         script=f'<script src="/app/static/{script}" defer></script>' if script else "",
     )
     return HTMLResponse(body, status_code=status)
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no markup can close it early."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def problem(me: dict[str, Any], active: str, status: int, message: str) -> HTMLResponse:

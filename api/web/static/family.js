@@ -20,6 +20,7 @@
   const pct = (x) => (x === null || x === undefined ? "—" : `${(Number(x) * 100).toFixed(1)} %`);
 
   function flagsSection(health) {
+    const names = new Map(health.members.map((m) => [m.memberId, `${m.member.name} (${m.memberId})`]));
     const byCode = new Map();
     for (const flag of health.flags) {
       if (!byCode.has(flag.code)) byCode.set(flag.code, []);
@@ -28,7 +29,8 @@
     const codes = [...GAP_ORDER.filter((c) => byCode.has(c)), ...[...byCode.keys()].filter((c) => !GAP_ORDER.includes(c))];
     const body = codes.length ? h("ul", { class: "flags" }, codes.map((code) => h("li", { class: `flag ${code}` },
       h("strong", {}, code.replace(/_/g, " ").toLowerCase() + (GAP_TEXT[code] ? ` (silent ${GAP_TEXT[code]})` : "")),
-      h("ul", {}, byCode.get(code).map((f) => h("li", { "data-flag": code, "data-member": f.memberId || "" }, f.message))))))
+      h("ul", {}, byCode.get(code).map((f) => h("li", { "data-flag": code, "data-member": f.memberId || "" },
+        f.memberId ? h("strong", {}, `${names.get(f.memberId) || f.memberId}: `) : "", f.message))))))
       : empty("No flags today: everyone is active and the budget is fine.");
     return h("section", { class: "card", "aria-labelledby": "flags-title" }, h("h2", { id: "flags-title" }, "Today's flags"), body);
   }
