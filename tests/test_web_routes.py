@@ -308,3 +308,13 @@ def test_mutual_fund_shows_b1_b2_and_their_orders(app, rn):
     assert b1["teamOrders"] == 1 and b2["teamOrders"] == 0 and fund["teamOrders"] == 1
     assert b1["qualifies"] == (b1["status"] in ("AGENT", "BOSS")) and not b2["qualifies"]
     assert fund["frozen"] == "10.00" and not fund["released"] and not fund["conditionMet"]
+
+
+def test_without_an_admin_token_every_caller_is_the_admin_as_before(rn, network, monkeypatch):
+    from api.app import create_app
+
+    monkeypatch.delenv("REFNET_ADMIN_TOKEN", raising=False)
+    with TestClient(create_app(lambda: rn, jobs=[]), follow_redirects=False) as client:
+        assert client.get("/app/network?id=A").status_code == 200
+        me = client.post("/graphql", json={"query": "{ me { kind } }"}).json()
+        assert me["data"]["me"]["kind"] == "ADMIN"
