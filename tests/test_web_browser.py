@@ -14,9 +14,10 @@ import shutil
 import socket
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Self
 
 import pytest
 
@@ -55,7 +56,7 @@ class Server:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Self:
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:
@@ -63,7 +64,7 @@ class Server:
             time.sleep(0.05)
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(10)
 
@@ -114,7 +115,7 @@ def families(falkor: Any, admin_env: None) -> Iterator[Server]:
     """Family F of leader Lea: Mia sang yesterday (fine), Noa 2.5 days ago (48 h), Oli 4 days ago
     (3 days), Pia 6 days ago (5 days); Mia carries the family."""
     rn = _engine(falkor, "family")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     members = {"M": ("Mia", 1), "N": ("Noa", 2.5), "O": ("Oli", 4), "P": ("Pia", 6)}
     register(rn, "Lea Leader", member_id="L")
     for member_id, (name, _) in members.items():

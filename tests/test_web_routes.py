@@ -5,7 +5,7 @@ existing ones (nextPlacement, mutualFund, families) against the real graph."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient

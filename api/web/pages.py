@@ -179,9 +179,10 @@ async def family_chart(request: Request) -> Response:
         return Response(status_code=403)
     if errors or data["family"] is None:
         return Response(status_code=404)
+    from starlette.concurrency import run_in_threadpool
+
     from api.family import family_plan
     from graph.family import chart
-    from starlette.concurrency import run_in_threadpool
 
     rn = request.app.state.rn
     svg = await run_in_threadpool(chart.read_chart_svg, rn, family_plan(rn), family_id, rn.clock())

@@ -17,19 +17,20 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any
 from urllib.parse import parse_qs
 
 import strawberry
+from graphql import GraphQLResolveInfo
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
-from graphql import GraphQLResolveInfo
 from strawberry.types import Info
 
 from api.context import Context, admin_token, require_admin
@@ -78,7 +79,7 @@ def principal_of_token(rn: Refnet, token: str) -> Principal | None:
     if admin is not None and hmac.compare_digest(token.encode(), admin.encode()):
         return ADMIN
     prefix, _, rest = token.partition(".")
-    member_id, _, digest = rest.rpartition(".")
+    member_id = rest.rpartition(".")[0]
     if prefix != "m" or not member_id or not hmac.compare_digest(token, member_token(member_id)):
         return None
     record = get_member(rn, member_id)
@@ -132,7 +133,7 @@ class CsrfGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
             request = Request(scope)
-            token, from_cookie = _request_token(request)
+            from_cookie = _request_token(request)[1]
             if from_cookie and not csrf_ok(request):
                 await _forbidden("a signed-in browser request needs the X-CSRF-Token header "
                                  "equal to the refnet_csrf cookie")(scope, receive, send)
@@ -204,8 +205,8 @@ ROUTES = [Route("/auth/login", login, methods=["POST"]), Route("/auth/logout", l
 @strawberry.type(name="Principal", description="Who is signed in.")
 class PrincipalType:
     kind: PrincipalKind
-    member_id: Optional[strawberry.ID]
-    name: Optional[str]
+    member_id: strawberry.ID | None
+    name: str | None
 
 
 def _principal(info: Info | GraphQLResolveInfo) -> Principal:

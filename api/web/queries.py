@@ -3,14 +3,12 @@ goes, a member's mutual fund and its release condition, and the families to pick
 
 from __future__ import annotations
 
-from typing import Optional
-
 import strawberry
 from strawberry.types import Info
 
 from api.context import call, require_admin
-from api.scalars import Money
 from api.members import LineKind, Member, MemberStatus, load_member
+from api.scalars import Money
 from graph import backoffice
 
 
@@ -19,8 +17,8 @@ class NextPlacement:
     sponsor_id: strawberry.ID
     k: int = strawberry.field(description="The referral's number among the sponsor's direct referrals.")
     slid: bool = strawberry.field(description="True when it slides down into one of the sponsor's lines.")
-    aimed_at: Optional[LineKind] = strawberry.field(description="The designation the slide aims at.")
-    via_slot: Optional[int] = strawberry.field(description="The sponsor's line (slot) it slides into.")
+    aimed_at: LineKind | None = strawberry.field(description="The designation the slide aims at.")
+    via_slot: int | None = strawberry.field(description="The sponsor's line (slot) it slides into.")
     parent_id: strawberry.ID = strawberry.field(description="The member it would be placed under.")
     slot: int = strawberry.field(description="The slot it would take under that member.")
 
