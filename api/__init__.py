@@ -1,1 +1,2 @@
-"""refnet's surfaces: GraphQL over HTTP and the command line. They only translate into `graph/` calls."""
+"""refnet's network surface: GraphQL (strawberry) and the HTTP routes beside it (export, chart),
+one module per feature. They only translate into `graph/` calls; the command line is `cli/`."""

@@ -15,9 +15,9 @@ from strawberry.asgi import GraphQL
 
 from api import explore, family
 from api.context import Context
-from api.web import pages, provisional_access
 from api.schema import schema
-from graph.rotation import weekly_rotation
+from api.web import pages, provisional_access
+from graph.network.rotation import weekly_rotation
 from graph.service import Refnet
 
 log = logging.getLogger("refnet.api")

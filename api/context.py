@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from graph import members
-from graph.errors import Unauthenticated
+from graph.network import members
+from graph.core.errors import Unauthenticated
 from graph.service import Refnet
 
 T = TypeVar("T")

@@ -10,7 +10,7 @@ import logging
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from graph.errors import DomainError
+from graph.core.errors import DomainError
 
 log = logging.getLogger("refnet.api")
 

@@ -3,11 +3,9 @@ chart route `GET /families/{id}/chart.svg` and the `refnet import-activity` comm
 
 from __future__ import annotations
 
-import argparse
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from pathlib import Path
 from typing import Optional
 
 import strawberry
@@ -17,15 +15,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.types import Info
 
-from api.cli import command, open_engine
 from api.context import call, caller_is_admin, require_admin
 from api.members import Member, datetime_of, load_member
 from api.scalars import Money, Points
-from graph.errors import BadInput, DomainError, NotFound
-from graph.family import activity, chart, families, health
-from graph.family.activity import ActivityEvent
-from graph.family.families import FamilyChangeRecord, FamilyMemberRecord, FamilyRecord
-from graph.family.plan import FamilyPlan, plan_of
+from graph.core.errors import BadInput, DomainError, NotFound
+from graph.plans.family import activity, chart, families, health
+from graph.plans.family.activity import ActivityEvent
+from graph.plans.family.families import FamilyChangeRecord, FamilyMemberRecord, FamilyRecord
+from graph.plans.family.plan import FamilyPlan, plan_of
 from graph.service import Refnet
 
 
@@ -466,29 +463,3 @@ async def family_chart(request: Request) -> Response:
 
 
 ROUTES = [Route("/families/{id}/chart.svg", family_chart, methods=["GET"])]
-
-
-def _import_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="CSV with a header: family_id,member_id,type,at,diamonds,category,amount,id")
-    parser.add_argument("--family", help="the family of rows without a family_id column or value")
-
-
-@command("import-activity", "import family activity from a CSV file (all rows or none)", _import_arguments)
-def import_activity(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise BadInput(f"file: cannot read {path}: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"file: {path} is not UTF-8 text") from None
-    events, labels = activity.parse_csv(text, args.family)  # every row checked before the engine starts
-    rn = open_engine(args)
-    try:
-        plan = family_plan(rn)
-        recorded = activity.record_activity(rn, plan, events, labels)
-    finally:
-        rn.store.close()
-    skipped = len(events) - recorded
-    print(f"imported {recorded} activity events from {path}" + (f" ({skipped} already recorded)" if skipped else ""))
-    return 0

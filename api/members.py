@@ -12,9 +12,9 @@ from strawberry.types import Info
 from api.context import call, require_admin
 from api.orders import Balance, load_balance
 from api.pools import Identity
-from graph import withdrawals_store
-from graph import members
-from graph.members import LineRecord, MemberRecord, TreeNodeRecord
+from graph.plans.linkage import withdrawals_store
+from graph.network import members
+from graph.network.members import LineRecord, MemberRecord, TreeNodeRecord
 
 
 @strawberry.enum

@@ -12,10 +12,10 @@ from strawberry.types import Info
 
 from api.context import call, require_admin
 from api.scalars import Money, Points
-from graph import ledger, orders
-from graph.ledger import LEDGER_PAGE_MAX, BalanceRecord, EntryRecord
-from graph.money import from_units
-from graph.orders import OrderRecord
+from graph.ledger import entries as ledger, orders
+from graph.ledger.entries import LEDGER_PAGE_MAX, BalanceRecord, EntryRecord
+from graph.core.money import from_units
+from graph.ledger.orders import OrderRecord
 
 
 def datetime_of(ms: int) -> datetime:

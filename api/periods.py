@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 from typing import Optional
 
 import strawberry
 from strawberry.types import Info
 
-from api.cli import command, open_engine
 from api.context import call, require_admin
 from api.scalars import Money
-from graph import period_close
-from graph.period_close import PeriodRunRecord
+from graph.ledger import period_close
+from graph.ledger.period_close import PeriodRunRecord
 
 
 @strawberry.type
@@ -60,18 +58,3 @@ class Mutation:
     async def close_period(self, info: Info, period: str) -> PeriodRun:
         require_admin(info)
         return PeriodRun(record=await call(period_close.close_period, info.context.rn, period))
-
-
-def _close_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("period", help='the period to close, e.g. "2026-11" or "2026-W48"')
-
-
-@command("close-period", "close a period of the running plan (idempotent; finishes a killed run)", _close_arguments)
-def close_period_command(args: argparse.Namespace) -> int:
-    rn = open_engine(args)
-    try:
-        run = period_close.close_period(rn, args.period)
-    finally:
-        rn.store.close()
-    print(f"{run.period}: {run.entries} entries, {run.total}")
-    return 0

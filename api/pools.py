@@ -13,8 +13,8 @@ from api.context import call, require_admin
 from api.orders import LedgerEntry
 from api.periods import PeriodRun
 from api.scalars import Money, Points
-from graph import linkage_close, points_store, withdrawals_store
-from graph.points_store import MarketView
+from graph.plans.linkage import close as linkage_close, points_store, withdrawals_store
+from graph.plans.linkage.points_store import MarketView
 
 
 @strawberry.enum(description="Identities of the linkage dividend pool (rules §6), lowest first.")

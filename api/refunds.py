@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import datetime
 from typing import Annotated, Optional
 
@@ -10,12 +9,12 @@ import strawberry
 from strawberry.tools import merge_types
 from strawberry.types import Info
 
-from api.cli import command, open_engine
 from api.context import call, require_admin
 from api.orders import EntryStatus, LedgerEntry, datetime_of, ms_of
 from api.scalars import Money, Points
-from graph import ledger, payout, plan_versions, preview, refunds
-from graph.refunds import RefundRecord
+from graph.ledger import entries as ledger, payout, preview, refunds
+from graph.core import plan_versions
+from graph.ledger.refunds import RefundRecord
 
 
 @strawberry.type(description="A refund of (part of) an order: its reversal entries mirror the order's entries pro rata.")
@@ -218,23 +217,3 @@ class ReportQuery:
 
 
 Query = merge_types("Query", (RefundQuery, PreviewQuery, ReportQuery))
-
-
-def _period_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("period", help='the period to preview, e.g. "2026-11" or "2026-W48"')
-
-
-@command("preview-period", "show what close-period would book, with totals per rule and member (books nothing)",
-         _period_arguments)
-def preview_period_command(args: argparse.Namespace) -> int:
-    rn = open_engine(args)
-    try:
-        result = preview.preview_period(rn, args.period)
-    finally:
-        rn.store.close()
-    print(f"{result.period}: {len(result.entries)} entries, {result.total}")
-    for line in result.by_rule:
-        print(f"  {line.rule:<20} {line.status:<8} {line.amount:>14} ({line.entries} entries)")
-    for member in result.by_member:
-        print(f"  member {member.member_id:<30} {member.amount:>14} ({member.entries} entries)")
-    return 0

@@ -5,8 +5,8 @@ from typing import NewType
 
 import strawberry
 
-from graph.errors import BadInput
-from graph.money import POINT, fmt_money, parse_money
+from graph.core.errors import BadInput
+from graph.core.money import POINT, fmt_money, parse_money
 
 
 def _parse_money(value: object) -> Decimal:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from graph import members
-from graph.placement import ChainLink, FreePosition, Line, SponsorView, choose_target, propagate
+from graph.network import members
+from graph.network.placement import ChainLink, FreePosition, Line, SponsorView, choose_target, propagate
 from graph.service import Refnet
-from graph.store import open_store
+from graph.store.store import open_store
 
 
 @contextlib.contextmanager

@@ -17,10 +17,10 @@ import time
 from decimal import Decimal
 
 from bench.common import bulk_network, engine
-from graph import orders
-from graph.plan import load_plan
-from graph.points import Holding, price_key
-from graph.points_store import read_market
+from graph.ledger import orders
+from graph.core.plan import load_plan
+from graph.plans.linkage.points import Holding, price_key
+from graph.plans.linkage.points_store import read_market
 from graph.service import Refnet
 
 BULK_HOLDINGS = """

@@ -1,6 +1,6 @@
 """How long the network report takes at scale: builds N members with bulk UNWIND Cypher (not
 through the API: a skewed random sponsor tree, a breadth-first 3-wide placement tree, random
-statuses and paid counters), then times `graph.report.network_report` against a baseline
+statuses and paid counters), then times `graph.analytics.report.network_report` against a baseline
 measured in the same run: one query returning every member's id (the least a whole-network
 read can cost through the client). Wall time and CPU time (this process and the database
 server), since the machines are shared.
@@ -15,8 +15,8 @@ import sys
 import time
 
 from bench.common import engine
-from graph.report import compute_report, network_report
-from graph.snapshot import read_snapshot
+from graph.analytics.report import compute_report, network_report
+from graph.analytics.snapshot import read_snapshot
 from graph.service import Refnet
 
 BATCH = 20_000

@@ -1,6 +1,6 @@
 """Weekly rotation throughput: builds a network of N members with bulk Cypher (a complete 3-ary
 placement tree, so about a third of the members are full), rotates one week through
-`graph.rotation.rotate` and prints members rotated per second, next to a baseline measured in
+`graph.network.rotation.rotate` and prints members rotated per second, next to a baseline measured in
 the same run on the same graph: one plain statement `MATCH (m:Member) SET m.x = 1` over every
 member. Also the time per batch of the last 10 % of batches over the first 10 % (near 1: a
 batch costs the same wherever it is in the graph).
@@ -14,7 +14,7 @@ import sys
 import time
 
 from bench.common import engine
-from graph import rotation
+from graph.network import rotation
 from graph.service import Refnet
 
 BUILD_BATCH = 10_000

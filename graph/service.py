@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from graph.schema import ensure_schema
-from graph.store import Store, WriteGuard
+from graph.store.schema import ensure_schema
+from graph.store.store import Store, WriteGuard
 
 
 def now_ms() -> int:
@@ -26,7 +26,7 @@ class Refnet:
 
     @classmethod
     def start(cls, store: Store, plan: Any = None) -> "Refnet":
-        from graph.plan_versions import register
+        from graph.core.plan_versions import register
 
         ensure_schema(store)
         engine = cls(store, plan)

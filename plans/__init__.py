@@ -1,1 +1,1 @@
-"""The shipped plan files, one TOML per seed: loaded by `graph.plan` by name."""
+"""The shipped plan files, one TOML per seed: loaded by `graph.core.plan` by name."""

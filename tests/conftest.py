@@ -8,8 +8,8 @@ from typing import Any, Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from graph.embedded import EmbeddedFalkor
-from graph.falkor_store import FalkorStore
+from graph.store.embedded import EmbeddedFalkor
+from graph.store.falkor_store import FalkorStore
 from graph.service import Refnet
 
 _graph_numbers = itertools.count()
@@ -34,7 +34,7 @@ def store(falkor: FalkorStore) -> FalkorStore:
 def plan() -> Any:
     """The plan the engine runs in a test; tests of other plans override this fixture."""
     try:
-        from graph.plan import load_plan
+        from graph.core.plan import load_plan
     except ImportError:
         return None
     return load_plan("linkage-3plus1")

@@ -1,6 +1,6 @@
 """A generated network for the exploration tests: members registered through the engine
-(`graph.members.register`), then statuses, rotations, orders and ledger entries written
-directly in one statement each, following the ledger convention (cypher/ledger_fragment.md:
+(`graph.network.members.register`), then statuses, rotations, orders and ledger entries written
+directly in one statement each, following the ledger convention (cypher/ledger/ledger_fragment.md:
 Entry -[:TO]-> Member, Entry -[:FOR_ORDER]-> Order, Order -[:BOUGHT_BY]-> Member, member
 counters paid / frozen / burned in cents), so that the money queries have data whatever plan
 modules exist. The test keeps its own copy of what it wrote (`Network.entries`) and reads the
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from graph import members
+from graph.network import members
 from graph.service import Refnet
 
 DAY_MS = 86_400_000

@@ -15,7 +15,7 @@ import networkx as nx
 import uvicorn
 
 from api.app import create_app
-from graph import members
+from graph.network import members
 from graph.service import Refnet
 from tests.test_placement_property import snapshot
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from graph import differential_close
-from graph.plan import load_plan
+from graph.plans.differential import close as differential_close
+from graph.core.plan import load_plan
 
 REGISTER = "mutation($input: RegisterInput!) { registerMember(input: $input) { id } }"
 RECORD = """

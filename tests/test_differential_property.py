@@ -1,5 +1,5 @@
 """Property: a closed month of the differential plan equals an independent plain-Python model
-of rules §9 (integer cents, written here from the rules, not from graph/differential.py), and
+of rules §9 (integer cents, written here from the rules, not from graph/plans/differential/rules.py), and
 per order every entry is positive, the paid total is at most (top % + recommender %) × V, and
 the entries sum exactly to the order's bonus budget."""
 
@@ -13,10 +13,12 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import differential_close, members, orders
-from graph.differential import OrderView, Person, order_bookings
-from graph.money import to_cents
-from graph.plan import load_plan
+from graph.plans.differential import close as differential_close
+from graph.network import members
+from graph.ledger import orders
+from graph.plans.differential.rules import OrderView, Person, order_bookings
+from graph.core.money import to_cents
+from graph.core.plan import load_plan
 from graph.service import Refnet
 
 # rules §9: (group volume threshold in cents, rate in %), the recommender's 5 %

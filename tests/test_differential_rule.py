@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from graph.differential import DEFAULT_RANKS, group_volumes, qualify
-from graph.plan import PlanError, load_plan, parse_plan
+from graph.plans.differential.rules import DEFAULT_RANKS, group_volumes, qualify
+from graph.core.plan import PlanError, load_plan, parse_plan
 
 D = Decimal
 
@@ -69,7 +69,7 @@ def test_a_good_custom_section_loads():
 
 
 def test_a_partner_below_every_threshold_is_passed_over_like_a_customer():
-    from graph.differential import DifferentialConfig, OrderView, Person, Rank, order_bookings
+    from graph.plans.differential.rules import DifferentialConfig, OrderView, Person, Rank, order_bookings
 
     config = DifferentialConfig((Rank("Junior", D("0.05"), D("100.00")), Rank("Senior", D("0.10"), D("500.00"))),
                                 D("0.05"), "company")

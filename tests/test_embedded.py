@@ -11,11 +11,11 @@ import time
 import httpx
 import pytest
 
-from graph import members
-from graph.embedded import DataDirBusy, EmbeddedFalkor
-from graph.schema import ensure_schema
+from graph.network import members
+from graph.store.embedded import DataDirBusy, EmbeddedFalkor
+from graph.store.schema import ensure_schema
 from graph.service import Refnet
-from graph.store import open_store
+from graph.store.store import open_store
 
 
 def test_acknowledged_members_survive_sigkill(tmp_path):
@@ -73,7 +73,7 @@ def test_schema_setup_is_idempotent(store):
 def test_refnet_serve_as_a_new_user_would(tmp_path):
     """`refnet serve` answers /healthz; a second one on the same data dir refuses clearly."""
     port = 18000 + os.getpid() % 1000
-    command = [sys.executable, "-m", "api.cli", "serve", "--data", str(tmp_path), "--port", str(port)]
+    command = [sys.executable, "-m", "cli.main", "serve", "--data", str(tmp_path), "--port", str(port)]
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     env.pop("REFNET_GRAPH_URL", None)
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -1,5 +1,5 @@
 """Read-only Cypher for people: writes refused (graph unchanged), timeout, row cap, JSON-safe
-values; through graph.explore, `refnet query` and the admin-only GraphQL `explore`."""
+values; through graph.analytics.explore, `refnet query` and the admin-only GraphQL `explore`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from graph import explore as exploring, members
-from graph.errors import BadInput, Forbidden
-from graph.explore import explore, parse_param, write_clause
+from graph.analytics import explore as exploring
+from graph.network import members
+from graph.core.errors import BadInput, Forbidden
+from graph.analytics.explore import explore, parse_param, write_clause
 
 SLOW = ("UNWIND range(1, 3000) AS x UNWIND range(1, 3000) AS y WITH x, y WHERE (x * y) % 7 = 3 "
         "RETURN x, y")

@@ -8,8 +8,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from api.cli import main, open_engine
-from graph import members
+from cli.main import main, open_engine
+from graph.network import members
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_export_command(data, capsys, tmp_path, fmt):
     code, _, err = run(data, capsys, "export", "--tree", "placement", "--format", fmt, "-o", str(target))
     assert code == 0 and "exported 8 members, 7 edges" in err
     if fmt == "csv":
-        from graph.export import read_csv
+        from graph.analytics.export import read_csv
 
         with target.open(encoding="utf-8", newline="") as source:
             graph = read_csv(source)

@@ -1,4 +1,4 @@
-"""Every documented example query (cypher/explore/) against networkx on a generated network."""
+"""Every documented example query (cypher/analytics/explore/) against networkx on a generated network."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Iterator
 import networkx as nx
 import pytest
 
-from graph.explore import examples, run_example
-from graph.placement import designation
+from graph.analytics.explore import examples, run_example
+from graph.network.placement import designation
 from graph.service import Refnet
 from tests.explore_network import DAY_MS, START_MS, Network, build
 
@@ -182,13 +182,14 @@ def test_every_example_is_checked():
 
 
 def test_money_queries_on_orders_booked_by_the_linkage_plan(rn):
-    """The same queries on entries booked by the engine itself (graph.orders.record_order, plan
+    """The same queries on entries booked by the engine itself (graph.ledger.orders.record_order, plan
     linkage-3plus1, no rotation): see-point income only ever comes through WEALTH lines
     (rules §3), and every figure matches the ledger and the placement tree in networkx."""
     import random
     from decimal import Decimal
 
-    from graph import members, orders
+    from graph.network import members
+    from graph.ledger import orders
 
     rng = random.Random(3)
     ids = ["root"]
@@ -228,7 +229,7 @@ def test_money_queries_on_orders_booked_by_the_linkage_plan(rn):
     assert {r["id"]: r["paid_cents"] for r in run_example(rn, "top_earners", {"limit": 1000})} == dict(paid)
 
     # withdrawals (issue 6) freeze 20 %: frozen_money lists exactly those members and entries
-    from graph.withdrawals_store import withdraw
+    from graph.plans.linkage.withdrawals_store import withdraw
 
     earners = sorted(paid, key=lambda m: (-paid[m], m))[:3]
     for member_id in earners:
@@ -245,7 +246,7 @@ def test_money_queries_on_orders_booked_by_the_linkage_plan(rn):
 def test_the_graph_model_doc_shows_every_example_as_it_is():
     from pathlib import Path
 
-    from graph.store import query_text
+    from graph.store.store import query_text
 
     doc = (Path(__file__).parent.parent / "docs" / "graph-model.md").read_text(encoding="utf-8")
     shown = "\n".join(line.strip() for line in doc.splitlines())

@@ -10,10 +10,11 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from graph import export as exporting, members
-from graph.placement import designation
-from graph.report import compute_report, concentration, network_report, top_count
-from graph.snapshot import read_snapshot
+from graph.analytics import export as exporting
+from graph.network import members
+from graph.network.placement import designation
+from graph.analytics.report import compute_report, concentration, network_report, top_count
+from graph.analytics.snapshot import read_snapshot
 from tests.explore_network import build
 
 

@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from graph.family import periods
-from graph.family.plan import FamilyPlan
-from graph.plan import Plan, load_plan, parse_plan
-from graph.members import register
+from graph.plans.family import periods
+from graph.plans.family.plan import FamilyPlan
+from graph.core.plan import Plan, load_plan, parse_plan
+from graph.network.members import register
 
 NOW = periods.bounds("2026-W12")[0] + 2 * 86_400_000  # Wednesday 2026-03-18 00:00 UTC
 WEEK = "2026-W10"
@@ -270,8 +270,8 @@ def test_chart_is_a_valid_svg_with_one_series_per_member_and_the_commission(gql,
 
 
 def test_chart_data_counts_qualifying_diamonds_per_week(family_plan):
-    from graph.family.activity import ActivityEvent
-    from graph.family.chart import chart_data
+    from graph.plans.family.activity import ActivityEvent
+    from graph.plans.family.chart import chart_data
 
     events = [ActivityEvent("F", "a", "LIVE_GIFT", WEEK_START, 12000), ActivityEvent("F", "a", "PRACTICE", WEEK_START, 5),
               ActivityEvent("F", "gone", "BATTLE", WEEK_START, 9000)]
@@ -282,7 +282,7 @@ def test_chart_data_counts_qualifying_diamonds_per_week(family_plan):
 
 
 def test_a_close_killed_half_way_is_finished_by_a_rerun(gql, rn, family_plan):
-    from graph.family import commission
+    from graph.plans.family import commission
 
     family(gql, rn, ["a"], "A", "LA")
     family(gql, rn, ["b"], "B", "LB")
@@ -358,7 +358,7 @@ def test_two_engines_closing_the_same_week_at_once_book_it_once(gql, rn, store, 
     """Two Refnet instances on one graph (as two processes): separate guards, one version."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from graph.family import commission
+    from graph.plans.family import commission
     from graph.service import Refnet
 
     rosters = {"F0": ["a0", "b0"], "F1": ["a1", "b1"], "F2": ["a2"], "F3": ["a3"]}

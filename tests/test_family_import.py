@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import BadInput, NotFound
-from graph.family import activity, families
-from graph.plan import Plan, load_plan
-from graph.members import register
+from graph.core.errors import BadInput, NotFound
+from graph.plans.family import activity, families
+from graph.core.plan import Plan, load_plan
+from graph.network.members import register
 
 GOOD = """family_id,member_id,type,at,diamonds,category,amount
 F,a,LIVE_GIFT,2024-01-10T10:00:00Z,12000,,
@@ -84,9 +84,9 @@ def test_a_file_with_one_bad_row_imports_nothing(rn, plan):
 
 
 def test_the_command_line(tmp_path: Path, capsys):
-    from api.cli import main
+    from cli.main import main
     from graph.service import Refnet
-    from graph.store import open_store
+    from graph.store.store import open_store
 
     data = tmp_path / "data"
     rn = Refnet.start(open_store(data), load_plan("family"))
@@ -116,7 +116,7 @@ def test_the_command_line(tmp_path: Path, capsys):
 
 
 def test_the_command_line_refuses_unreadable_files_before_starting(tmp_path: Path, capsys):
-    from api.cli import main
+    from cli.main import main
 
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\xff\xfe\x00bad")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from graph.family import commission, health, periods
-from graph.family.activity import ActivityEvent
-from graph.family.families import FamilyMemberRecord
-from graph.family.plan import FamilyPlan, load_shipped
-from graph.plan import PlanError, load_plan
+from graph.plans.family import commission, health, periods
+from graph.plans.family.activity import ActivityEvent
+from graph.plans.family.families import FamilyMemberRecord
+from graph.plans.family.plan import FamilyPlan, load_shipped
+from graph.core.plan import PlanError, load_plan
 
 PLAN_FILE = Path(__file__).parent.parent / "plans" / "family.toml"
 H = health.HOUR_MS

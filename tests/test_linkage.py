@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from graph.linkage import Ancestor, Holder, OrderView, allocate, status_of
-from graph.plan import load_plan, parse_plan
+from graph.plans.linkage.allocation import Ancestor, Holder, OrderView, allocate, status_of
+from graph.core.plan import load_plan, parse_plan
 
 PLAN = load_plan("linkage-3plus1")
 D = Decimal

@@ -8,11 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from graph import linkage_close, members, orders
-from graph.errors import BadInput
-from graph.ledger import balance, ledger
+from graph.plans.linkage import close as linkage_close
+from graph.network import members
+from graph.ledger import orders
+from graph.core.errors import BadInput
+from graph.ledger.entries import balance, ledger
 from graph.service import Refnet
-from graph.withdrawals_store import set_identity
+from graph.plans.linkage.withdrawals_store import set_identity
 
 D = Decimal
 NOV = int(datetime(2026, 11, 10, tzinfo=timezone.utc).timestamp() * 1000)

@@ -14,8 +14,9 @@ from decimal import ROUND_DOWN, Decimal
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from graph import members, orders
-from graph.plan import load_plan
+from graph.network import members
+from graph.ledger import orders
+from graph.core.plan import load_plan
 from graph.service import Refnet
 from tests.placement_model import PlacementModel
 

@@ -95,7 +95,7 @@ def test_downline_bounds(gql):
 
 
 def test_downline_node_cap(gql, rn, monkeypatch):
-    from graph import members
+    from graph.network import members
 
     register(gql, "S")
     for index in range(6):
@@ -115,7 +115,7 @@ def test_query_depth_limit(gql):
 def test_money_scalar_refuses_floats(gql):
     """The Money scalar takes strings only (checked here on its parser, used by orders)."""
     from api.scalars import _parse_money
-    from graph.errors import BadInput
+    from graph.core.errors import BadInput
 
     with pytest.raises(BadInput):
         _parse_money(12.5)
@@ -137,7 +137,7 @@ def test_admin_token_gates_operations(gql, rn, monkeypatch):
 
 
 def test_unexpected_errors_are_masked(gql, rn, monkeypatch):
-    from graph import members
+    from graph.network import members
 
     def broken(*args, **kwargs):
         raise RuntimeError("database said: secret internals")

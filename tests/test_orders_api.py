@@ -6,7 +6,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-from graph import members, orders
+from graph.network import members
+from graph.ledger import orders
 
 REGISTER = "mutation($input: RegisterInput!) { registerMember(input: $input) { id } }"
 RECORD = """
@@ -253,7 +254,7 @@ def test_ledger_filters_and_pages(gql):
 def test_python_callers_get_bad_input_for_amounts_that_are_not_cents(rn):
     import pytest
 
-    from graph.errors import BadInput
+    from graph.core.errors import BadInput
 
     members.register(rn, "S", member_id="S")
     for amount in (Decimal("1000.001"), Decimal("NaN"), 1000):

@@ -8,8 +8,8 @@ import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import members
-from graph.placement import LineKind, designation, slide_designation
+from graph.network import members
+from graph.network.placement import LineKind, designation, slide_designation
 from graph.service import Refnet
 from tests.placement_model import PlacementModel
 

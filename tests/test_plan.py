@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from graph.plan import PlanError, load_plan, parse_plan, register_module, shipped_plans
+from graph.core.plan import PlanError, load_plan, parse_plan, register_module, shipped_plans
 
 GOOD = b'''
 [plan]
@@ -94,7 +94,7 @@ def test_unknown_plan_names_list_the_shipped_ones(tmp_path):
 
 def test_a_module_registers_its_section():
     """How issues 5-7 add a module: a name, a section and a parser; the file may then use it."""
-    from graph.plan import MODULES, check_keys, int_value
+    from graph.core.plan import MODULES, check_keys, int_value
 
     register_module("example_test", "example_test",
                     lambda table, where: (check_keys(table, ("n",), where), int_value(table, "n", where))[1])
@@ -110,7 +110,7 @@ def test_a_module_registers_its_section():
 
 
 def test_the_cli_refuses_a_bad_plan(tmp_path, capsys):
-    from api.cli import main
+    from cli.main import main
 
     path = tmp_path / "bad.toml"
     path.write_bytes(GOOD.replace(b'cost = "0.63"', b'cost = "0.5"'))
@@ -119,7 +119,7 @@ def test_the_cli_refuses_a_bad_plan(tmp_path, capsys):
 
 
 def test_refnet_plan_names_the_plan(tmp_path, monkeypatch, capsys):
-    from api.cli import main
+    from cli.main import main
 
     path = tmp_path / "bad.toml"
     path.write_bytes(GOOD.replace(b'direct = "0.10"', b"direct = 0.1"))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from importlib import resources
 
-from graph import linkage_close, members, orders, refunds, rotation
-from graph.payout import aggregate
-from graph.plan import parse_plan
+from graph.plans.linkage import close as linkage_close
+from graph.network import members, rotation
+from graph.ledger import orders, refunds
+from graph.ledger.payout import aggregate
+from graph.core.plan import parse_plan
 from graph.service import Refnet
 from tests.test_refunds_closed import ms
 

@@ -7,12 +7,13 @@ from fractions import Fraction
 
 import pytest
 
-from graph import members, orders
-from graph.errors import BadInput
-from graph.ledger import balance, ledger
-from graph.money import from_cents, to_units
-from graph.points import Holding, PointsConfig, issue, sell
-from graph.points_store import market_view, read_market, sell_points
+from graph.network import members
+from graph.ledger import orders
+from graph.core.errors import BadInput
+from graph.ledger.entries import balance, ledger
+from graph.core.money import from_cents, to_units
+from graph.plans.linkage.points import Holding, PointsConfig, issue, sell
+from graph.plans.linkage.points_store import market_view, read_market, sell_points
 from graph.service import Refnet
 
 D = Decimal
@@ -91,7 +92,7 @@ def test_user1_is_sold_when_the_price_first_reaches_3000_over_210(rn: Refnet) ->
 
 
 def test_effects_lost_in_a_crash_are_booked_by_recording_the_order_again(rn: Refnet, monkeypatch) -> None:
-    from graph import order_effects
+    from graph.plans.linkage import order_effects
 
     buyers(rn, 2)
     orders.record_order(rn, "o1", "u1", D("1000.00"))

@@ -11,11 +11,12 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import members, orders
-from graph.ledger import balance, ledger
-from graph.money import from_units, to_cents, to_units
-from graph.plan import load_plan
-from graph.points_store import read_market, sell_points
+from graph.network import members
+from graph.ledger import orders
+from graph.ledger.entries import balance, ledger
+from graph.core.money import from_units, to_cents, to_units
+from graph.core.plan import load_plan
+from graph.plans.linkage.points_store import read_market, sell_points
 from graph.service import Refnet
 from tests.test_points_rules import Model
 

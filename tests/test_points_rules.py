@@ -11,7 +11,7 @@ from fractions import Fraction
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from graph.points import (
+from graph.plans.linkage.points import (
     Holding,
     Market,
     PointsConfig,

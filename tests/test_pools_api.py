@@ -73,7 +73,7 @@ def test_identity_and_close_period(gql) -> None:
 
 
 def test_close_period_command(tmp_path, capsys) -> None:
-    from api.cli import main
+    from cli.main import main
 
     assert main(["close-period", "2026-11", "--data", str(tmp_path)]) == 0
     assert "2026-11: 0 entries, 0.00" in capsys.readouterr().out

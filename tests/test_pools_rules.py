@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from graph.errors import BadInput
-from graph.pools import (
+from graph.core.errors import BadInput
+from graph.plans.linkage.pools import (
     COFOUNDER,
     DIRECTOR,
     PARTNER,
@@ -20,8 +20,8 @@ from graph.pools import (
     split_dividend,
     split_shareholder,
 )
-from graph.upline import DifferentialStep, differential_walk
-from graph.withdrawals import FirstLine, WithdrawalConfig, release_due, withdrawal_bookings
+from graph.network.upline import DifferentialStep, differential_walk
+from graph.plans.linkage.withdrawals import FirstLine, WithdrawalConfig, release_due, withdrawal_bookings
 
 D = Decimal
 W = WithdrawalConfig()
@@ -142,7 +142,7 @@ def test_differential_walk_shared_form() -> None:
 def test_a_level_table_must_rise_with_unique_names(old, new):
     from importlib import resources
 
-    from graph.plan import PlanError, parse_plan
+    from graph.core.plan import PlanError, parse_plan
 
     text = resources.files("plans").joinpath("linkage-3plus1.toml").read_text(encoding="utf-8")
     bad = text.replace(old, new, 1)

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from graph import members, orders, period_close, refunds
-from graph.plan import load_plan
-from graph.preview import preview_period
+from graph.network import members
+from graph.ledger import orders, period_close, refunds
+from graph.core.plan import load_plan
+from graph.ledger.preview import preview_period
 from tests.test_refunds_closed import ms
 
 PREVIEW = """query($p: String!) { previewPeriod(period: $p) {
@@ -103,7 +104,7 @@ class TestFamilyWeek:
 
 
 def test_preview_period_command(tmp_path, capsys) -> None:
-    from api.cli import main
+    from cli.main import main
 
     assert main(["preview-period", "2026-11", "--data", str(tmp_path)]) == 0
     assert "2026-11: 0 entries, 0.00" in capsys.readouterr().out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.plan import parse_plan
+from graph.core.plan import parse_plan
 
 SMALL_QUOTA_PLAN = b'''
 [plan]

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from graph.refunds import reversal_cents
+from graph.ledger.refunds import reversal_cents
 from tests.test_orders_api import BALANCE, buy, register
 
 REFUND = """
@@ -128,7 +128,7 @@ def test_a_refund_id_books_once_and_other_content_is_a_conflict(gql):
 def test_burned_amounts_are_reversed_without_paying_or_giving_quota_back(gql, rn):
     """S with 50.00 quota left: a 100.00 direct reward pays 50, burns 50. Refunding the order
     lowers `burned` back and gives only the paid part's quota back."""
-    from graph import orders
+    from graph.ledger import orders
 
     register(gql, "S")
     buy(gql, "o-S", "S")
@@ -188,8 +188,9 @@ def test_refunds_racing_on_two_engines_never_refund_more_than_the_order(rn):
     """Two engines on one graph (two processes): the graph's version decides."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from graph import members, orders, refunds
-    from graph.errors import BadInput
+    from graph.network import members
+    from graph.ledger import orders, refunds
+    from graph.core.errors import BadInput
     from graph.service import Refnet
 
     members.register(rn, "X", member_id="X")

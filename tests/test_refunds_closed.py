@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from graph import ledger, linkage_close, members, orders, refunds
+from graph.ledger import entries as ledger, orders, refunds
+from graph.plans.linkage import close as linkage_close
+from graph.network import members
 
 D = Decimal
 

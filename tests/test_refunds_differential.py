@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.plan import load_plan
+from graph.core.plan import load_plan
 from tests.test_differential_api import CLOSE, buy, close, entries, member, register
 from tests.test_refunds import REFUND
 

@@ -12,10 +12,12 @@ from fractions import Fraction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from graph import linkage_close, members, orders, refunds
-from graph.money import from_cents
-from graph.plan import load_plan
-from graph.refunds import reversal_cents
+from graph.plans.linkage import close as linkage_close
+from graph.network import members
+from graph.ledger import orders, refunds
+from graph.core.money import from_cents
+from graph.core.plan import load_plan
+from graph.ledger.refunds import reversal_cents
 from graph.service import Refnet
 from tests.test_refunds_closed import ms
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.members import SponsorOf, may_register_under
+from graph.network.members import SponsorOf, may_register_under
 
 REGISTER = """
 mutation($input: RegisterInput!) {

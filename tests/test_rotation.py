@@ -18,11 +18,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph import members, rotation
-from graph.errors import BadInput
-from graph.placement import LineKind, designation
+from graph.network import members, rotation
+from graph.core.errors import BadInput
+from graph.network.placement import LineKind, designation
 from graph.service import Refnet
-from graph.store import open_store
+from graph.store.store import open_store
 
 W48 = "2026-W48"
 
@@ -351,7 +351,7 @@ def test_a_rotate_process_killed_half_way_then_rerun(tmp_path: Path):
     finally:
         store.close()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent), "REFNET_GRAPH_URL": ""}
-    command = [sys.executable, "-m", "api.cli", "rotate", "--data", str(data), "--batch-size", "1"]
+    command = [sys.executable, "-m", "cli.main", "rotate", "--data", str(data), "--batch-size", "1"]
     child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         assert child.stdout is not None

@@ -21,8 +21,8 @@ from typing import Any, Self
 
 import pytest
 
-from graph.members import register
-from graph.plan import load_plan
+from graph.core.plan import load_plan
+from graph.network.members import register
 from graph.service import Refnet
 
 CHROMIUM = "/usr/bin/chromium"

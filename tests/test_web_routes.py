@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from graph.members import register
-from graph.plan import load_plan
+from graph.core.plan import load_plan
+from graph.network.members import register
 from graph.service import Refnet
 
 TOKEN = "s3cret-admin"

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from graph import members, orders
-from graph.errors import BadInput
-from graph.ledger import balance, ledger
+from graph.network import members
+from graph.ledger import orders
+from graph.core.errors import BadInput
+from graph.ledger.entries import balance, ledger
 from graph.service import Refnet
-from graph.snapshot import read_snapshot
-from graph.withdrawals_store import withdraw
+from graph.analytics.snapshot import read_snapshot
+from graph.plans.linkage.withdrawals_store import withdraw
 
 D = Decimal
 

@@ -182,7 +182,7 @@ async def family_chart(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     from api.family import family_plan
-    from graph.family import chart
+    from graph.plans.family import chart
 
     rn = request.app.state.rn
     svg = await run_in_threadpool(chart.read_chart_svg, rn, family_plan(rn), family_id, rn.clock())

@@ -34,9 +34,10 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
 from api.context import Context, admin_token, require_admin
-from graph import backoffice
-from graph.errors import Forbidden
-from graph.members import get_member
+from graph.core.errors import Forbidden
+from graph.network.members import get_member
+from graph.network.next_placement import in_network
+from graph.plans.family.listing import families_led
 from graph.service import Refnet
 
 SESSION_COOKIE = "refnet_session"
@@ -85,7 +86,7 @@ def principal_of_token(rn: Refnet, token: str) -> Principal | None:
     record = get_member(rn, member_id)
     if record is None:
         return None
-    kind = PrincipalKind.LEADER if backoffice.families_led(rn, member_id) else PrincipalKind.MEMBER
+    kind = PrincipalKind.LEADER if families_led(rn, member_id) else PrincipalKind.MEMBER
     return Principal(kind, member_id, record.name)
 
 
@@ -227,7 +228,7 @@ class Mutation:
     @strawberry.mutation(description="Admin: a bearer token acting as that member.")
     async def create_member_token(self, info: Info, member_id: strawberry.ID) -> str:
         require_admin(info)
-        from graph.members import require_member
+        from graph.network.members import require_member
 
         await run_in_threadpool(require_member, info.context.rn, str(member_id), "memberId")
         return member_token(str(member_id))
@@ -260,8 +261,8 @@ def member_may(rn: Refnet, principal: Principal, field: str, arguments: dict[str
     if scope == "self":
         return str(target) == principal.member_id
     if scope == "family":
-        return any(family.id == str(target) for family in backoffice.families_led(rn, principal.member_id))
-    return backoffice.in_network(rn, principal.member_id, str(target))
+        return any(family.id == str(target) for family in families_led(rn, principal.member_id))
+    return in_network(rn, principal.member_id, str(target))
 
 
 class MemberScope(SchemaExtension):

@@ -9,7 +9,9 @@ from strawberry.types import Info
 from api.context import call, require_admin
 from api.members import LineKind, Member, MemberStatus, load_member
 from api.scalars import Money
-from graph import backoffice
+from graph.network import next_placement as placing
+from graph.plans.family import listing
+from graph.plans.linkage import fund as funds
 
 
 @strawberry.type(description="Where a sponsor's next referral would be placed (rules §2), without placing it.")
@@ -63,7 +65,7 @@ class Query:
     @strawberry.field(description="Where the sponsor's next referral would be placed (rules §2); places nothing.")
     async def next_placement(self, info: Info, sponsor_id: strawberry.ID) -> NextPlacement:
         require_admin(info)
-        found = await call(backoffice.next_placement, info.context.rn, str(sponsor_id))
+        found = await call(placing.next_placement, info.context.rn, str(sponsor_id))
         return NextPlacement(
             sponsor_id=strawberry.ID(found.sponsor_id), k=found.k, slid=found.slid,
             aimed_at=LineKind(found.aimed_at.value) if found.aimed_at is not None else None,
@@ -72,11 +74,11 @@ class Query:
     @strawberry.field(description="A member's mutual fund: frozen money and the B1/B2 release condition.")
     async def mutual_fund(self, info: Info, member_id: strawberry.ID) -> MutualFund:
         require_admin(info)
-        fund = await call(backoffice.mutual_fund, info.context.rn, str(member_id))
+        fund = await call(funds.mutual_fund, info.context.rn, str(member_id))
         return MutualFund(
             member_id=strawberry.ID(fund.member_id), frozen=Money(fund.frozen), released=fund.released,
             lines=[FundLine(member_id=strawberry.ID(line.member_id), status=MemberStatus(line.status),
-                            team_orders=line.team_orders, qualifies=backoffice.line_qualifies(line))
+                            team_orders=line.team_orders, qualifies=funds.line_qualifies(line))
                    for line in fund.lines],
             lines_needed=fund.lines_needed, orders_needed=fund.orders_needed, team_orders=fund.team_orders,
             condition_met=fund.condition_met)
@@ -86,9 +88,9 @@ class Query:
         principal = getattr(info.context, "principal", None)
         member_id = getattr(principal, "member_id", None)
         if member_id is not None and not info.context.is_admin:
-            found = await call(backoffice.families_led, info.context.rn, member_id)
+            found = await call(listing.families_led, info.context.rn, member_id)
         else:
             require_admin(info)
-            found = await call(backoffice.families, info.context.rn)
+            found = await call(listing.families, info.context.rn)
         return [FamilyRef(id=strawberry.ID(ref.id), name=ref.name, leader_id=strawberry.ID(ref.leader_id))
                 for ref in found]

@@ -1,0 +1,124 @@
+"""The `refnet` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+from graph.service import Refnet
+from graph.store.store import open_store
+
+log = logging.getLogger("refnet")
+
+Command = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Command, str]] = {}
+
+
+def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None):
+    """Registers a sub-command: `arguments` adds its options, the decorated function runs it."""
+
+    def register(run: Command) -> Command:
+        COMMANDS[name] = (arguments, run, help)
+        return run
+
+    return register
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data or os.environ.get("REFNET_DATA") or "./refnet-data")
+
+
+def plan_name(args: argparse.Namespace) -> str:
+    return args.plan or os.environ.get("REFNET_PLAN") or "linkage-3plus1"
+
+
+def load_plan(args: argparse.Namespace):
+    """The plan of --plan / REFNET_PLAN (None until the plan loader exists)."""
+    try:
+        from graph.core.plan import load_plan as load
+    except ImportError:
+        return None
+    return load(plan_name(args))
+
+
+def open_engine(args: argparse.Namespace) -> Refnet:
+    directory = data_dir(args)
+    directory.mkdir(parents=True, exist_ok=True)
+    plan = load_plan(args)
+    return Refnet.start(open_store(directory), plan)
+
+
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+
+
+@command("serve", "run the GraphQL service", _serve_arguments)
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    load_plan(args)  # a bad plan file fails here, before anything starts
+    app = create_app(lambda: open_engine(args))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _schema_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", "-o", help="write to this file instead of standard output")
+
+
+@command("schema", "print the GraphQL schema (SDL)", _schema_arguments)
+def print_schema(args: argparse.Namespace) -> int:
+    from api.schema import sdl
+
+    text = sdl()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# Modules that add sub-commands with @command (imported before parsing).
+COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.family", "cli.periods", "cli.explore", "cli.ledger")
+
+
+def main(argv: list[str] | None = None) -> int:
+    import importlib
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", help="data dir of the embedded database (REFNET_DATA, default ./refnet-data)")
+    common.add_argument("--plan", help="shipped plan name or TOML path (REFNET_PLAN, default linkage-3plus1)")
+    parser = argparse.ArgumentParser(prog="refnet", description="Referral-network and commission engine.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (arguments, run, help_text) in COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, parents=[common])
+        arguments(sub_parser)
+        sub_parser.set_defaults(run=run)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from graph.store.embedded import DataDirBusy
+    from graph.core.errors import DomainError
+
+    try:
+        return args.run(args)
+    except DataDirBusy as error:
+        print(f"refnet: {error}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"refnet: {error.code}: {error.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    from cli import main as cli  # `python -m cli.main`: command modules register in the importable module
+
+    sys.exit(cli.main())

@@ -1,0 +1,77 @@
+"""Exact money: `Decimal` in Python, integer cents in the graph, every share rounded down.
+
+Points are exact to 4 places and stored as integer ten-thousandths. Nothing here ever
+touches a float.
+"""
+
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
+
+from graph.core.errors import BadInput
+
+CENT = Decimal("0.01")
+POINT = Decimal("0.0001")
+
+
+def parse_money(text: str, field: str = "amount") -> Decimal:
+    """A client's money string ("1000.00", "12.5") as a Decimal; at most 2 places, finite."""
+    if not isinstance(text, str):
+        raise BadInput(f"{field}: money must be a string like \"1000.00\", got {type(text).__name__}")
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise BadInput(f"{field}: {text!r} is not a decimal number") from None
+    if not value.is_finite():
+        raise BadInput(f"{field}: {text!r} is not a finite amount")
+    if value != value.quantize(CENT, rounding=ROUND_DOWN):
+        raise BadInput(f"{field}: {text!r} has more than 2 decimal places")
+    return value.quantize(CENT)
+
+
+def parse_positive_money(text: str, field: str = "amount") -> Decimal:
+    value = parse_money(text, field)
+    if value <= 0:
+        raise BadInput(f"{field}: must be positive, got {text!r}")
+    return value
+
+
+def to_cents(amount: Decimal) -> int:
+    """Whole cents of an amount that is already exact to the cent."""
+    cents = amount * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"{amount} is not a whole number of cents")
+    return int(cents)
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def fmt_money(amount: Decimal) -> str:
+    return str(amount.quantize(CENT))
+
+
+def share(amount: Decimal, rate: Decimal) -> Decimal:
+    """rate × amount rounded down to the cent (every percentage share in refnet)."""
+    return (amount * rate).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def round_points(points: Decimal) -> Decimal:
+    return points.quantize(POINT, rounding=ROUND_DOWN)
+
+
+def to_units(points: Decimal) -> int:
+    """Points as integer ten-thousandths for the graph."""
+    units = points * 10000
+    if units != units.to_integral_value():
+        raise ValueError(f"{points} has more than 4 decimal places")
+    return int(units)
+
+
+def from_units(units: int) -> Decimal:
+    return (Decimal(units) / 10000).quantize(POINT)
+
+
+def percent(rate: Decimal) -> str:
+    """A rate for explanations: Decimal('0.15') → '15%', Decimal('0.005') → '0.5%'."""
+    text = format((rate * 100).normalize(), "f")
+    return f"{text}%"

@@ -1,0 +1,2 @@
+"""The family plan: families and their members, activity, weekly commission, health and the
+activity chart."""

@@ -1,0 +1,3 @@
+"""The linkage plan (链动3+1): an order's allocation, its effects (points market, withdrawals
+and the mutual fund, identities) and the month close of its pools. `x.py` holds the pure rule,
+`x_store.py` its graph side."""

@@ -1,0 +1,224 @@
+"""The month close of the linkage plan (`closePeriod("2026-11")`): rules §6 dividend pool by
+identity, §8 shareholder dividend, §7 level differential. Pure rules in `graph.plans.linkage.pools`.
+
+A run node `(:PeriodRun {id: 'linkage:<period>'})` records progress. Steps, each one guarded
+statement that books its entries, moves its pools and marks what it consumed:
+1. `pools`: the dividend and shareholder shares of every order of the period (or earlier)
+   not yet split — one statement, marked on the run and on the orders (`pools_closed`);
+2. level batches: per order not yet paid (`level_closed`), its level share up the sponsor
+   upline — batches of `LEVEL_BATCH` orders, each one statement;
+3. finish: the run is marked done. Re-running a done run returns it unchanged; re-running a
+   run killed half-way does the steps still missing. Entry ids are deterministic
+   (`period:<period>:dividend#n`, `period:<period>:level:<order>#n`) and unique, so nothing is
+   booked twice.
+
+decided: an order recorded late for an already closed month is split by the next close (every
+close takes the orders of its period *or earlier* not yet split), so no pool share is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from graph.core.errors import BadInput
+from graph.ledger.entries import Booking, entry_rows, member_deltas
+from graph.core.money import from_cents, to_cents
+from graph.ledger.period_close import PeriodRunRecord
+from graph.plans.linkage.pools import (
+    DividendSplit,
+    IDENTITIES,
+    dividend_config_of,
+    level_bookings,
+    level_config_of,
+    level_of,
+    split_dividend,
+    split_shareholder,
+)
+from graph.service import Refnet
+from graph.store.store import Conflicted
+
+log = logging.getLogger("refnet.linkage_close")
+
+PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+LEVEL_BATCH = 200
+PREVIEW_LIMIT = 1_000_000_000  # a preview computes every open order at once
+ZERO = Decimal("0.00")
+
+
+def check_period(period: str) -> str:
+    if not isinstance(period, str) or not PERIOD.fullmatch(period):
+        raise BadInput(f"period: {period!r} is not a month like \"2026-11\"")
+    return period
+
+
+def _record(row: dict) -> PeriodRunRecord:
+    return PeriodRunRecord(row["period"], row["entries"], from_cents(row["total"]), bool(row["done"]),
+                           plan_version=row.get("plan_version"))
+
+
+def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
+    """Closes month `period` of the linkage plan; idempotent and finishes a killed run."""
+    check_period(period)
+    plan = rn.plan
+    run_id = f"linkage:{period}"
+    run = rn.store.run("period_run_start", {"id": run_id, "period": period, "plan": plan.name if plan else None,
+                                            "plan_version": plan.version if plan else None,
+                                            "at": rn.clock()})[0]
+    if run["done"]:
+        return _record(run)
+    at = run["at"]
+    if "pools" not in run["steps"]:
+        rn.guard(lambda: _close_pools(rn, run_id, period, at))
+    if plan is not None and plan.has("level"):
+        batches = 0
+        while rn.guard(lambda: _close_level_batch(rn, run_id, period, at)):
+            batches += 1
+            log.info("closing %s: level differential, %d batches of %d orders booked", period, batches, LEVEL_BATCH)
+    finished = rn.store.run("period_run_finish", {"id": run_id, "finished_at": rn.clock()})[0]
+    record = _record(finished)
+    log.info("closed %s: %d entries, %s", period, record.entries, record.total)
+    return record
+
+
+def _book(rn: Refnet, version: int, run_id: str, period: str, step: str | None, bookings: list[Booking],
+          entries: list[dict], pools: list[dict], pool_orders: list[str] = (), level_orders: list[str] = ()) -> None:
+    rows = rn.store.run("period_close_book", {
+        "version": version, "run_id": run_id, "period": period, "step": step,
+        "entry_count": len(entries), "total": sum(row["amount"] for row in entries),
+        "pool_orders": list(pool_orders), "level_orders": list(level_orders), "pools": pools,
+        "members": [{"id": d["id"], "paid": d["paid"]} for d in member_deltas(bookings)],
+        "entries": entries,
+    })
+    if not rows or rows[0]["booked"] != len(entries):
+        raise Conflicted()
+
+
+def _version(rn: Refnet) -> int:
+    return rn.store.run("meta_version")[0]["version"]
+
+
+@dataclass
+class Step:
+    """The bookings of one close step, computed and not yet written (`preview_period` shows them)."""
+
+    bookings: list[Booking] = field(default_factory=list)
+    entries: list[dict] = field(default_factory=list)
+    pools: list[dict] = field(default_factory=list)
+    orders: list[str] = field(default_factory=list)  # the orders the step consumes
+
+
+def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
+    """Step 1: the dividend pool by identity (§6) and the shareholder pool by shares (§8)."""
+    version = _version(rn)
+    run = rn.store.run("period_run_start", {"id": run_id, "period": period, "plan": None, "plan_version": None,
+                                            "at": at})[0]
+    if "pools" in run["steps"]:
+        return
+    step = compute_pools(rn, period, at)
+    _book(rn, version, run_id, period, "pools", step.bookings, step.entries, step.pools, pool_orders=step.orders)
+
+
+def compute_pools(rn: Refnet, period: str, at: int) -> Step:
+    """What step 1 books for `period`, from the graph as it stands (reads only)."""
+    plan = rn.plan
+    accrued: dict[str, int] = defaultdict(int)
+    order_ids: list[str] = []
+    for row in rn.store.run("period_pool_orders", {"period": period}):
+        order_ids.append(row["id"])
+        for pooled in row["pooled"]:
+            if pooled["pool"] is not None and pooled["amount"] is not None:
+                accrued[pooled["pool"]] += pooled["amount"]
+    pools: list[dict] = []
+    plan_version = plan.version if plan is not None else None
+
+    dividend_bookings: list[Booking] = []
+    if plan is not None and plan.has("dividend_pool"):
+        state = rn.store.run("pool_state", {"name": "dividend"})[0]
+        carry_in = {name: from_cents(amount) for name, amount in zip(state["carry_names"], state["carry_amounts"])}
+        holders: dict[str, list[str]] = defaultdict(list)
+        for row in rn.store.run("identity_holders", {"identities": list(IDENTITIES)}):
+            holders[row["identity"]].append(row["id"])
+        split: DividendSplit = split_dividend(from_cents(accrued["dividend"]), carry_in, holders,
+                                              dividend_config_of(plan), period)
+        dividend_bookings = split.bookings
+        names = sorted(split.carry_out)
+        pools.append({"name": "dividend", "delta": -sum(to_cents(b.amount) for b in split.bookings),
+                      "carry_names": names, "carry_amounts": [to_cents(split.carry_out[n]) for n in names]})
+    shareholder_bookings: list[Booking] = []
+    if plan is not None and plan.has("shareholder"):
+        shares = {row["id"]: Decimal(row["shares_milli"]) / 1000 for row in rn.store.run("shareholders")}
+        shareholder_bookings = split_shareholder(from_cents(accrued["shareholder"]), shares, period)
+        pools.append({"name": "shareholder", "delta": -accrued["shareholder"], "carry_names": None,
+                      "carry_amounts": None})
+    entries = (entry_rows(dividend_bookings, f"period:{period}:dividend", at, period=period, plan_version=plan_version)
+               + entry_rows(shareholder_bookings, f"period:{period}:shareholder", at, period=period,
+                            plan_version=plan_version))
+    bookings = dividend_bookings + shareholder_bookings
+    return Step(bookings, entries, pools, order_ids)
+
+
+def _close_level_batch(rn: Refnet, run_id: str, period: str, at: int) -> bool:
+    """Step 2, one batch: each order's level pool up its buyer's sponsor upline (§7).
+    Returns False when no order is left."""
+    version = _version(rn)
+    step = compute_level(rn, period, at, LEVEL_BATCH)
+    if not step.orders:
+        return False
+    _book(rn, version, run_id, period, None, step.bookings, step.entries, step.pools, level_orders=step.orders)
+    return True
+
+
+def compute_level(rn: Refnet, period: str, at: int, limit: int) -> Step:
+    """What step 2 books for up to `limit` open orders of `period` or earlier (reads only)."""
+    plan = rn.plan
+    orders = rn.store.run("period_level_orders", {"period": period, "limit": limit})
+    if not orders:
+        return Step()
+    config = level_config_of(plan)
+    buyers = sorted({row["buyer_id"] for row in orders})
+    uplines: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for row in rn.store.run("sponsor_uplines", {"ids": buyers}):
+        uplines[row["member_id"]].append((row["depth"], row["id"], row["team_sales"]))
+    bookings: list[Booking] = []
+    entries: list[dict] = []
+    pool_total = 0
+    for row in orders:
+        pool = row["level"] or 0
+        if pool <= 0:
+            continue
+        pool_total += pool
+        chain = [(member_id, level_of(from_cents(sales), config))
+                 for _, member_id, sales in sorted(uplines[row["buyer_id"]])]
+        booked = level_bookings(row["id"], from_cents(row["amount"]), from_cents(pool), chain, config)
+        bookings.extend(booked)
+        entries.extend(entry_rows(booked, f"period:{period}:level:{row['id']}", at, period=period,
+                                  plan_version=plan.version if plan is not None else None))
+    pools = [{"name": "level", "delta": -pool_total, "carry_names": None, "carry_amounts": None}] if pool_total else []
+    return Step(bookings, entries, pools, [row["id"] for row in orders])
+
+
+def preview_period(rn: Refnet, period: str) -> list[dict]:
+    """The entry rows `close_period(period)` would book now, without booking anything: the
+    same computations on the graph as it stands (a run half-way done shows what is left)."""
+    check_period(period)
+    plan = rn.plan
+    found = rn.store.run("period_run_get", {"id": f"linkage:{period}"})
+    run = found[0] if found else None
+    if run is not None and run["done"]:
+        return []
+    at = run["at"] if run is not None else rn.clock()
+    entries: list[dict] = []
+    if run is None or "pools" not in run["steps"]:
+        entries.extend(compute_pools(rn, period, at).entries)
+    if plan is not None and plan.has("level"):
+        entries.extend(compute_level(rn, period, at, PREVIEW_LIMIT).entries)
+    return entries
+
+
+def period_runs(rn: Refnet) -> list[PeriodRunRecord]:
+    return [_record(row) for row in rn.store.run("period_runs")]
+

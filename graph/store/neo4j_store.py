@@ -1,0 +1,37 @@
+"""Neo4j 5 backend, through the official driver: one query, one transaction."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import neo4j
+
+from graph.store.store import Row, query_text
+
+
+class Neo4jStore:
+    backend = "neo4j"
+
+    def __init__(self, url: str, user: str, password: str, database: str | None = None) -> None:
+        self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password))
+        self._database = database
+
+    def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self.run_text(query_text(name), params)
+
+    def run_text(
+        self,
+        text: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        read_only: bool = False,
+        timeout_ms: int | None = None,
+    ) -> list[Row]:
+        query = neo4j.Query(text, timeout=timeout_ms / 1000 if timeout_ms else None)
+        mode = neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS
+        with self._driver.session(database=self._database, default_access_mode=mode) as session:
+            work = session.execute_read if read_only else session.execute_write
+            return work(lambda tx: [record.data() for record in tx.run(query, dict(params or {}))])
+
+    def close(self) -> None:
+        self._driver.close()

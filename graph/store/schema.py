@@ -1,0 +1,113 @@
+"""Indexes and unique constraints, set up at every start (idempotent) for either backend.
+
+Plan modules add their own labels to `INDEXES` / `UNIQUE` rather than writing DDL.
+"""
+
+from __future__ import annotations
+
+import time
+
+from graph.store.store import Store
+
+# (label, property) pairs that lookups start from
+INDEXES: list[tuple[str, str]] = [
+    ("Member", "id"),
+    ("Member", "landing_slug"),
+    ("Meta", "key"),
+    ("Order", "id"),
+    ("Entry", "id"),
+    ("Entry", "beneficiary_id"),
+    ("Entry", "order_id"),
+    ("Pool", "name"),
+    ("Member", "seq"),  # rotation batches and snapshot pages go through members by seq range
+    ("Rotation", "week"),
+    ("Refund", "id"),  # refunds (issue 8)
+    ("Refund", "order_id"),
+    ("Entry", "at"),  # payoutReport reads entries by time range
+    ("PlanVersion", "version"),
+    ("Entry", "reverses"),  # a refund finds what earlier refunds reversed of an entry
+    ("Holding", "id"),
+    ("Holding", "member_id"),
+    ("Holding", "cap_key"),
+    ("Member", "identity"),
+    ("Member", "shares_milli"),
+    ("Order", "pools_open"),
+    ("Order", "level_open"),
+    ("PeriodRun", "id"),
+    ("Family", "id"),
+    ("FamilyPeriodRun", "key"),
+    ("Activity", "id"),
+    ("Order", "period"),
+]
+# (label, property) pairs that must be unique
+UNIQUE: list[tuple[str, str]] = [
+    ("Member", "id"),
+    ("Member", "landing_slug"),
+    ("Meta", "key"),
+    ("Order", "id"),
+    ("Entry", "id"),
+    ("Pool", "name"),
+    ("Rotation", "week"),
+    ("Refund", "id"),
+    ("PlanVersion", "version"),
+    ("Holding", "id"),
+    ("PeriodRun", "id"),
+    ("Family", "id"),
+    ("FamilyPeriodRun", "key"),  # "<familyId>:<period>": a family's period closes once
+]
+
+
+def ensure_schema(store: Store) -> None:
+    if store.backend == "neo4j":
+        _neo4j(store)
+    else:
+        _falkordb(store)
+    store.run("meta_init")
+
+
+def _neo4j(store: Store) -> None:
+    for label, prop in INDEXES:
+        if (label, prop) in UNIQUE:
+            continue
+        store.run_text(f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
+    for label, prop in UNIQUE:
+        store.run_text(
+            f"CREATE CONSTRAINT {label.lower()}_{prop}_unique IF NOT EXISTS "
+            f"FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+        )
+
+
+def _falkordb(store: Store) -> None:
+    existing = {
+        (row["label"], prop)
+        for row in store.run_text("CALL db.indexes() YIELD label, properties RETURN label, properties")
+        for prop in row["properties"]
+    }
+    for label, prop in INDEXES:
+        if (label, prop) not in existing:
+            store.run_text(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+    constraints = _falkordb_constraints(store)
+    for label, prop in UNIQUE:
+        if (label, prop) not in constraints:
+            store.command("GRAPH.CONSTRAINT", "CREATE", store.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        states = _falkordb_constraints(store)
+        if all(states.get(key) == "OPERATIONAL" for key in UNIQUE):
+            return
+        if any(state == "FAILED" for state in states.values()):
+            raise RuntimeError(f"a unique constraint could not be created: {states}")
+        time.sleep(0.05)
+    raise RuntimeError("unique constraints did not become operational in 60 s")
+
+
+def _falkordb_constraints(store: Store) -> dict[tuple[str, str], str]:
+    rows = store.run_text(
+        "CALL db.constraints() YIELD type, label, properties, status RETURN type, label, properties, status"
+    )
+    return {
+        (row["label"], prop): row["status"]
+        for row in rows
+        if row["type"] == "UNIQUE"
+        for prop in row["properties"]
+    }

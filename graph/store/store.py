@@ -1,0 +1,143 @@
+"""The one interface all of `graph/` uses to reach the database.
+
+A query is named by its file in `cypher/` (`cypher/network/members_by_ids.cypher` → "members_by_ids") and
+returns rows as dicts. Every write is one atomic Cypher statement; when a business operation
+must read before it writes, it goes through `Store.guarded`, which serialises the
+read-compute-write with a version counter in the graph so that two processes on one graph
+never act on a stale read.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Callable, Mapping, Protocol, TypeVar
+
+Row = dict[str, Any]
+T = TypeVar("T")
+
+
+@cache
+def query_files() -> dict[str, Traversable]:
+    """Every `.cypher` file under `cypher/`, by its path without the suffix
+    ("ledger/ledger_by_member", "plans/family/create")."""
+    found: dict[str, Traversable] = {}
+
+    def walk(folder: Traversable, prefix: str) -> None:
+        for item in folder.iterdir():
+            if item.is_dir():
+                walk(item, f"{prefix}{item.name}/")
+            elif item.name.endswith(".cypher"):
+                found[prefix + item.name[: -len(".cypher")]] = item
+
+    walk(resources.files("cypher"), "")
+    return found
+
+
+@cache
+def query_path(name: str) -> str:
+    """The file a query name means: the one path that equals the name or ends with "/<name>", so
+    code names a query by its file name ("ledger_by_member") or with as much of its folder as
+    makes it unique ("family/create"), and files can move between feature folders freely."""
+    paths = query_files()
+    if name in paths:
+        return name
+    matches = [path for path in paths if path.endswith(f"/{name}")]
+    if len(matches) != 1:
+        raise LookupError(f"query {name!r}: {'no file' if not matches else 'several files: ' + ', '.join(matches)}"
+                          " in cypher/")
+    return matches[0]
+
+
+@cache
+def query_text(name: str) -> str:
+    """The text of the query file `name` names (see `query_path`)."""
+    return query_files()[query_path(name)].read_text(encoding="utf-8")
+
+
+def record_from_row(cls: type[T], row: Row, money: tuple[str, ...] = ()) -> T:
+    """A frozen dataclass from a query row: fields by name (missing ones None), the `money`
+    fields converted from integer cents (a missing one is 0)."""
+    from graph.core.money import from_cents
+
+    values = {name: row.get(name) for name in cls.__dataclass_fields__}  # type: ignore[attr-defined]
+    for name in money:
+        values[name] = from_cents(row.get(name) or 0)
+    return cls(**values)
+
+
+class Store(Protocol):
+    backend: str
+
+    def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run the named query from `cypher/` as one atomic statement."""
+
+    def run_text(
+        self,
+        text: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        read_only: bool = False,
+        timeout_ms: int | None = None,
+    ) -> list[Row]:
+        """Run Cypher text that is not one of ours (schema set-up, people's read-only queries)."""
+
+    def close(self) -> None: ...
+
+
+class Conflicted(Exception):
+    """A guarded write found the graph changed since its read; the caller reads again."""
+
+
+class WriteGuard:
+    """Serialises read-compute-write operations on one graph.
+
+    Within a process a lock makes them take turns. Across processes, the operation's first
+    read returns the graph's `version` (`MATCH (v:Meta {key: 'version'})`), and its write
+    statement starts with the guard of `cypher/store/meta_version.cypher`'s comment: it matches only
+    while the version is unchanged, and bumps it. A write computed from a stale read so
+    matches no row; the operation raises Conflicted and is read and computed again.
+    """
+
+    def __init__(self, attempts: int = 50) -> None:
+        self._lock = threading.RLock()
+        self._attempts = attempts
+
+    def __call__(self, operation: Callable[[], T]) -> T:
+        with self._lock:
+            for _ in range(self._attempts):
+                try:
+                    return operation()
+                except Conflicted:
+                    continue
+            raise RuntimeError("the graph kept changing under a guarded write; gave up")
+
+
+def open_store(data_dir: Path, graph_name: str = "refnet", url: str | None = None) -> Store:
+    """The store named by REFNET_GRAPH_URL (or `url`), else embedded FalkorDB in `data_dir`."""
+    url = url if url is not None else os.environ.get("REFNET_GRAPH_URL", "")
+    if url.startswith(("bolt://", "bolt+s://", "neo4j://", "neo4j+s://")):
+        from graph.store.neo4j_store import Neo4jStore
+
+        return Neo4jStore(
+            url,
+            user=os.environ.get("REFNET_GRAPH_USER", "neo4j"),
+            password=os.environ.get("REFNET_GRAPH_PASSWORD", ""),
+            database=os.environ.get("REFNET_GRAPH_DATABASE") or None,
+        )
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from graph.store.falkor_store import FalkorStore
+
+        return FalkorStore.from_url(url, graph_name)
+    if url:
+        raise ValueError(f"REFNET_GRAPH_URL: unsupported scheme in {url!r} (bolt://, neo4j://, redis://)")
+    from graph.store.embedded import EmbeddedFalkor
+    from graph.store.falkor_store import FalkorStore
+
+    server = EmbeddedFalkor(data_dir)
+    server.start()
+    return FalkorStore.from_socket(server.socket_path, graph_name, server=server)
