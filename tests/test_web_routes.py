@@ -318,3 +318,16 @@ def test_without_an_admin_token_every_caller_is_the_admin_as_before(rn, network,
         assert client.get("/app/network?id=A").status_code == 200
         me = client.post("/graphql", json={"query": "{ me { kind } }"}).json()
         assert me["data"]["me"]["kind"] == "ADMIN"
+
+
+def test_the_back_office_reads_follow_the_member_scope(app, network):
+    sign_in(app, member_token(app, "A"))
+    allowed = graphql(app, '{ a: nextPlacement(sponsorId: "A") { k } a1: nextPlacement(sponsorId: "A1") { k } '
+                           'mutualFund(memberId: "A") { frozen } }')
+    assert not allowed.get("errors") and allowed["data"]["a"]["k"] == 3 and allowed["data"]["a1"]["k"] == 1
+    for query in ('{ nextPlacement(sponsorId: "S") { k } }', '{ mutualFund(memberId: "A1") { frozen } }',
+                  '{ mutualFund(memberId: "S") { frozen } }'):
+        assert graphql(app, query)["errors"][0]["extensions"]["code"] == "FORBIDDEN", query
+    app.cookies.clear()
+    anonymous = graphql(app, "{ families { id } }", csrf=False)
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -31,6 +31,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
+from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from api.context import Context, admin_token, require_admin
@@ -232,6 +233,51 @@ class Mutation:
 
         await run_in_threadpool(require_member, info.context.rn, str(member_id), "memberId")
         return member_token(str(member_id))
+
+
+# Permission classes named as the sign-in issue names them, so that the back office's fields
+# declare the same ones here and there.
+
+class _ArgumentScoped(BasePermission):
+    """Admin, or a member whose network (or itself only) holds the member named by `argument`."""
+
+    argument = "id"
+    own_only = False
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        who = _principal(info)
+        if who.kind is PrincipalKind.ADMIN:
+            return True
+        target = kwargs.get(self.argument)
+        if who.member_id is not None and target is not None:
+            if str(target) == who.member_id:
+                return True
+            if not self.own_only and await run_in_threadpool(in_network, info.context.rn, who.member_id, str(target)):
+                return True
+        raise Forbidden(f"{info.field_name} of member {target!r} is not open to this {who.kind.value.lower()}")
+
+
+class MemberInScope(_ArgumentScoped):
+    """Admin, or a member reading itself or one of its downlines (argument `id`)."""
+
+
+class OwnMemberId(_ArgumentScoped):
+    """Admin, or the member named by the argument `memberId` itself."""
+
+    argument = "member_id"
+    own_only = True
+
+
+class SignedIn(BasePermission):
+    """Any member, leader or admin (what the field returns is the caller's own)."""
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        who = _principal(info)
+        if who.kind is PrincipalKind.ANONYMOUS:
+            from graph.core.errors import Unauthenticated
+
+            raise Unauthenticated(f"{info.field_name} needs a token or a signed-in session")
+        return True
 
 
 # Root reads a member may run, and which argument names the member they are about:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from api.context import call, require_admin
+from api.context import call
 from api.members import LineKind, Member, MemberStatus, load_member
 from api.scalars import Money
+from api.web.provisional_access import MemberInScope, OwnMemberId, SignedIn
 from graph.network import next_placement as placing
 from graph.plans.family import listing
 from graph.plans.linkage import fund as funds
@@ -60,20 +61,26 @@ class FamilyRef:
     leader_id: strawberry.ID
 
 
+class SponsorInScope(MemberInScope):
+    """Admin, or a member asking about itself or one of its downlines as the sponsor."""
+
+    argument = "sponsor_id"
+
+
 @strawberry.type
 class Query:
-    @strawberry.field(description="Where the sponsor's next referral would be placed (rules §2); places nothing.")
+    @strawberry.field(description="Where the sponsor's next referral would be placed (rules §2); places nothing.",
+                      permission_classes=[SponsorInScope])
     async def next_placement(self, info: Info, sponsor_id: strawberry.ID) -> NextPlacement:
-        require_admin(info)
         found = await call(placing.next_placement, info.context.rn, str(sponsor_id))
         return NextPlacement(
             sponsor_id=strawberry.ID(found.sponsor_id), k=found.k, slid=found.slid,
             aimed_at=LineKind(found.aimed_at.value) if found.aimed_at is not None else None,
             via_slot=found.via_slot, parent_id=strawberry.ID(found.parent_id), slot=found.slot)
 
-    @strawberry.field(description="A member's mutual fund: frozen money and the B1/B2 release condition.")
+    @strawberry.field(description="A member's mutual fund: frozen money and the B1/B2 release condition.",
+                      permission_classes=[OwnMemberId])
     async def mutual_fund(self, info: Info, member_id: strawberry.ID) -> MutualFund:
-        require_admin(info)
         fund = await call(funds.mutual_fund, info.context.rn, str(member_id))
         return MutualFund(
             member_id=strawberry.ID(fund.member_id), frozen=Money(fund.frozen), released=fund.released,
@@ -83,14 +90,14 @@ class Query:
             lines_needed=fund.lines_needed, orders_needed=fund.orders_needed, team_orders=fund.team_orders,
             condition_met=fund.condition_met)
 
-    @strawberry.field(description="Families by id: every one for the admin, the ones it leads for a leader.")
+    @strawberry.field(description="Families by id: every one for the admin, the ones it leads for a member.",
+                      permission_classes=[SignedIn])
     async def families(self, info: Info) -> list[FamilyRef]:
-        principal = getattr(info.context, "principal", None)
-        member_id = getattr(principal, "member_id", None)
-        if member_id is not None and not info.context.is_admin:
-            found = await call(listing.families_led, info.context.rn, member_id)
-        else:
-            require_admin(info)
+        principal = info.context.principal
+        member_id = principal.member_id
+        if principal.kind.value == "ADMIN" or member_id is None:
             found = await call(listing.families, info.context.rn)
+        else:
+            found = await call(listing.families_led, info.context.rn, member_id)
         return [FamilyRef(id=strawberry.ID(ref.id), name=ref.name, leader_id=strawberry.ID(ref.leader_id))
                 for ref in found]
