@@ -84,17 +84,29 @@
     } catch (error) { target.append(failure(error)); button.hidden = true; }
   }
 
-  // A selection of every scalar field of a type, and of the scalar fields of its object fields.
+  // A selection of every scalar field of a type and, two levels deep, of its object fields
+  // (fields with required arguments and members left out).
   async function selectionOf(typeName, depth = 0) {
-    const d = await gql(`query($name: String!) { __type(name: $name) { fields { name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }`, { name: typeName });
+    const d = await gql(`query($name: String!) { __type(name: $name) { fields { name args { type { kind } }
+      type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }`, { name: typeName });
     const parts = [];
     for (const field of d.__type.fields) {
+      if (field.args.some((a) => a.type.kind === "NON_NULL")) continue;
       let t = field.type;
       while (t.ofType) t = t.ofType;
       if (t.kind === "SCALAR" || t.kind === "ENUM") parts.push(field.name);
-      else if (t.kind === "OBJECT" && depth === 0 && t.name !== "Member") parts.push(`${field.name} ${await selectionOf(t.name, 1)}`);
+      else if (t.kind === "OBJECT" && depth < 2 && t.name !== "Member") parts.push(`${field.name} ${await selectionOf(t.name, depth + 1)}`);
     }
     return `{ ${parts.join(" ")} }`;
+  }
+
+  // {effect, entry: {rule}} → {effect, "entry.rule"}: one table row per list item.
+  function flatten(value, prefix = "", out = {}) {
+    for (const [key, v] of Object.entries(value || {})) {
+      if (v && typeof v === "object" && !Array.isArray(v)) flatten(v, `${prefix}${key}.`, out);
+      else if (!Array.isArray(v)) out[`${prefix}${key}`] = v;
+    }
+    return out;
   }
 
   function renderGeneric(title, value) {
@@ -102,8 +114,9 @@
     const blocks = [];
     for (const [key, v] of Object.entries(value)) {
       if (Array.isArray(v)) {
-        const headers = v.length ? Object.keys(v[0]) : [];
-        blocks.push(v.length ? table(key, headers, v.map((row) => headers.map((k) => String(row[k] ?? "")))) : empty(`${key}: none.`));
+        const rows = v.map((row) => flatten(row));
+        const headers = rows.length ? Object.keys(rows[0]) : [];
+        blocks.push(rows.length ? table(key, headers, rows.map((row) => headers.map((k) => String(row[k] ?? "")))) : empty(`${key}: none.`));
       } else if (v && typeof v === "object") {
         blocks.push(renderGeneric(key, v));
       } else scalars.push(h("div", {}, h("dt", {}, key), h("dd", {}, String(v ?? "—"))));
@@ -139,7 +152,8 @@
 
   function csvOf(rows) {
     if (!rows.length) return "";
-    const headers = Object.keys(rows[0]).filter((k) => typeof rows[0][k] !== "object" || rows[0][k] === null);
+    rows = rows.map((row) => flatten(row));
+    const headers = Object.keys(rows[0]);
     const cell = (v) => { const s = String(v ?? ""); return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
     return [headers.join(","), ...rows.map((r) => headers.map((k) => cell(r[k])).join(","))].join("\n") + "\n";
   }

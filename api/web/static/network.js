@@ -132,6 +132,7 @@
   async function draw() {
     document.getElementById("tab-placement").setAttribute("aria-selected", String(mode === "PLACEMENT"));
     document.getElementById("tab-sponsor").setAttribute("aria-selected", String(mode === "SPONSOR"));
+    document.getElementById("legend").hidden = mode !== "PLACEMENT";
     if (!rootId) { show("breadcrumbs"); show("next").hidden = true; await drawTree(); return; }
     await Promise.all([breadcrumbs(), nextPlacement()]);
     await drawTree();
