@@ -119,7 +119,18 @@
 
   async function drawTree() {
     const tree = show("tree");
-    if (!rootId) { tree.append(empty("No member chosen: find one by id or name above.")); return; }
+    if (!rootId) {
+      tree.append(empty("No member chosen: find one by id or name above."));
+      if (await hasQuery("members").catch(() => false)) {
+        try {
+          const d = await gql("{ members(first: 20) { edges { node { id name status } } } }");
+          if (d.members.edges.length) {
+            tree.append(h("h2", {}, "Members"), h("ul", { class: "results" }, d.members.edges.map((e) => h("li", {}, nodeCard(e.node)))));
+          }
+        } catch (error) { /* the list is a convenience: search still works */ }
+      }
+      return;
+    }
     try {
       const { member } = await gql("query($id: ID!) { member(id: $id) { id name status } }", { id: rootId });
       const body = mode === "PLACEMENT" ? await placementChildren(rootId) : await sponsorChildren(rootId);
@@ -174,6 +185,12 @@
     for (const member of found.values()) results.append(h("li", {}, memberLink(member)));
   }
 
+  document.querySelector("[role=tablist]").addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    const other = mode === "PLACEMENT" ? "tab-sponsor" : "tab-placement";
+    document.getElementById(other).focus();
+    setMode(other === "tab-sponsor" ? "SPONSOR" : "PLACEMENT");
+  });
   document.getElementById("tab-placement").addEventListener("click", () => setMode("PLACEMENT"));
   document.getElementById("tab-sponsor").addEventListener("click", () => setMode("SPONSOR"));
   document.getElementById("search").addEventListener("submit", search);
