@@ -263,6 +263,19 @@ def test_admin_money_page_previews_a_close(linkage, visit):
     page.get_by_role("button", name="Preview the close").click()
     page.locator("#admin").get_by_text("would book").wait_for()
     v.shot("money-admin")
+    # Closing asks for the period again; a mismatch closes nothing.
+    page.locator("#a-period").fill("2026-10")
+    page.get_by_role("button", name="Close the period…").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Period").fill("2026-09")
+    dialog.get_by_role("button", name="Close it").click()
+    page.locator("#admin").get_by_text("Not closed").wait_for()
+    assert linkage.gql("{ periodRuns { period } }")["periodRuns"] == []
+    page.get_by_role("button", name="Close the period…").click()
+    dialog.get_by_label("Period").fill("2026-10")
+    dialog.get_by_role("button", name="Close it").click()
+    page.locator("#admin").get_by_text("Closed 2026-10").wait_for()
+    assert [run["period"] for run in linkage.gql("{ periodRuns { period } }")["periodRuns"]] == ["2026-10"]
 
 
 def test_a_member_sees_its_own_tree_and_ledger_and_no_one_elses(linkage, visit):
