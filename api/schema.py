@@ -7,17 +7,7 @@ from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from api import (
-    differential,
-    explore,
-    family,
-    members,
-    orders,
-    periods,
-    pools,
-    refunds,
-    rotation,
-)
+from api import differential, explore, family, members, orders, periods, pools, refunds, rotation
 from api.errors import CodedErrors, log_errors
 from api.scalars import SCALARS
 from api.web import provisional_access

@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from api.web.provisional_access import PrincipalKind, principal_json, request_context
+from api.web.provisional_access import request_context
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -97,7 +97,7 @@ def problem(me: dict[str, Any], active: str, status: int, message: str) -> HTMLR
 async def signed_in(request: Request) -> dict[str, Any] | None:
     data, _ = await run_graphql(request, ME)
     me = data["me"] if data else None
-    return None if me is None or me["kind"] == PrincipalKind.ANONYMOUS.value else me
+    return None if me is None or me["kind"] == "ANONYMOUS" else me
 
 
 def to_login(request: Request) -> RedirectResponse:
@@ -210,5 +210,3 @@ ROUTES = [
     Route("/app/graphiql", graphiql, methods=["GET"]),
     Mount("/app/static", app=StaticFiles(directory=STATIC), name="static"),
 ]
-
-__all__ = ["ROUTES", "graphiql_html", "principal_json"]

@@ -235,6 +235,9 @@ class Mutation:
         return member_token(str(member_id))
 
 
+# Value types readable by whoever reached them (the sign-in issue's default-deny exceptions).
+REACHABLE_TYPES: set[str] = set()
+
 # Permission classes named as the sign-in issue names them, so that the back office's fields
 # declare the same ones here and there.
 

@@ -9,7 +9,12 @@ from strawberry.types import Info
 from api.context import call
 from api.members import LineKind, Member, MemberStatus, load_member
 from api.scalars import Money
-from api.web.provisional_access import MemberInScope, OwnMemberId, SignedIn
+from api.web.provisional_access import (
+    REACHABLE_TYPES,
+    MemberInScope,
+    OwnMemberId,
+    SignedIn,
+)
 from graph.network import next_placement as placing
 from graph.plans.family import listing
 from graph.plans.linkage import fund as funds
@@ -59,6 +64,10 @@ class FamilyRef:
     id: strawberry.ID
     name: str
     leader_id: strawberry.ID
+
+
+# Their fields are open to whoever may call the field that returns them.
+REACHABLE_TYPES.update({"NextPlacement", "FundLine", "MutualFund", "FamilyRef"})
 
 
 class SponsorInScope(MemberInScope):
