@@ -122,8 +122,12 @@ async def request_context(request: Request) -> SessionContext:
                           principal=principal)
 
 
-def _forbidden(message: str, status: int = 403) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": "FORBIDDEN"}}]}, status_code=status)
+def _error(code: str, message: str, status: int) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+
+
+def _forbidden(message: str) -> JSONResponse:
+    return _error("FORBIDDEN", message, 403)
 
 
 class CsrfGuard:
@@ -166,16 +170,14 @@ async def login(request: Request) -> Response:
         except ValueError:
             fields = None
         if not isinstance(fields, dict):
-            return JSONResponse({"ok": False, "code": "BAD_INPUT", "message": "body: not a JSON object"},
-                                status_code=400)
+            return _error("BAD_INPUT", "body: not a JSON object with a token", 400)
     else:
         fields = {key: values[0] for key, values in parse_qs(body.decode("utf-8", "replace")).items()}
     token = str(fields.get("token") or "").strip()
     principal = await run_in_threadpool(principal_of_token, request.app.state.rn, token) if token else None
     if principal is None:
         if is_json:
-            return JSONResponse({"ok": False, "code": "UNAUTHENTICATED", "message": "token: not a valid token"},
-                                status_code=401)
+            return _error("UNAUTHENTICATED", "token: not a valid token", 401)
         return RedirectResponse("/app/login?error=1", status_code=303)
     response: Response
     if is_json:
