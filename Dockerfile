@@ -12,5 +12,7 @@ USER refnet
 WORKDIR /data
 ENV REFNET_DATA=/data
 
+# Safe by default: on 0.0.0.0 `refnet serve` refuses to start unless REFNET_ADMIN_TOKEN is set
+# (docker run -e REFNET_ADMIN_TOKEN=...); see docs/security.md.
 EXPOSE 8000
 CMD ["refnet", "serve", "--host", "0.0.0.0", "--port", "8000"]

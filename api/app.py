@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -13,10 +15,21 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from strawberry.asgi import GraphQL
 
-from api import explore, family
+from api import auth, explore, family
+from api.auth import principal_of
 from api.context import Context
+from api.ratelimit import SignUpLimits
 from api.schema import schema
-from api.web import pages, provisional_access
+from api.transport import (
+    STATUS_CODES,
+    RequestRefused,
+    check_graphql_request,
+    check_query_params,
+    decode_json,
+    error_response,
+    read_body,
+)
+from api.web import pages
 from graph.network.rotation import weekly_rotation
 from graph.service import Refnet
 
@@ -28,16 +41,49 @@ BackgroundJob = Callable[[Refnet], Awaitable[None]]
 BACKGROUND_JOBS: list[BackgroundJob] = [weekly_rotation]
 
 # Plain HTTP routes of feature modules, besides /healthz and /graphql.
-EXTRA_ROUTES: list[BaseRoute] = [*family.ROUTES, *explore.ROUTES, *provisional_access.ROUTES, *pages.ROUTES]
+EXTRA_ROUTES: list[BaseRoute] = [*family.ROUTES, *explore.ROUTES, *auth.ROUTES, *pages.ROUTES]
 
 
 class RefnetGraphQL(GraphQL):
+    """Strawberry's view behind refnet's transport checks (api/transport.py): every refusal,
+    its own included, is a coded JSON error."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self._answer(request)
+        except RequestRefused as refused:
+            response = error_response(refused.code, refused.message, refused.status)
+        except HTTPException as error:
+            response = error_response(STATUS_CODES.get(error.status_code, "BAD_INPUT"), error.reason, error.status_code)
+        await response(scope, receive, send)
+
+    async def _answer(self, request: Request) -> Response:
+        if request.method == "POST":
+            content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+            if content_type != "application/json":
+                raise RequestRefused(415, "send the GraphQL request as JSON (Content-Type: application/json)")
+            request._body = await read_body(request)  # read once, checked here, reused by strawberry
+            check_graphql_request(decode_json(request._body))
+        elif request.method == "GET":
+            check_query_params(dict(request.query_params))
+        return await self.run(request)
+
     async def get_context(self, request: Request, response: Any = None) -> Context:  # type: ignore[override]
-        return await provisional_access.request_context(request)
+        return await request_context(request)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
         """GraphiQL from refnet's own vendored assets: it works where there is no internet."""
         return HTMLResponse(pages.graphiql_html())
+
+
+async def request_context(request: Request) -> Context:
+    """The GraphQL context of a request: API clients and the back office's page routes."""
+    return Context(rn=request.app.state.rn, principal=await principal_of(request),
+                   client=request.client.host if request.client else "unknown",
+                   signup_limits=request.app.state.signup_limits)
 
 
 async def healthz(request: Request) -> Response:
@@ -58,6 +104,7 @@ def create_app(open_engine: Callable[[], Refnet], jobs: list[BackgroundJob] | No
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         rn = await run_in_threadpool(open_engine)
         app.state.rn = rn
+        app.state.signup_limits = SignUpLimits.from_environment()
         tasks = [asyncio.create_task(job(rn)) for job in (BACKGROUND_JOBS if jobs is None else jobs)]
         try:
             yield
@@ -71,6 +118,6 @@ def create_app(open_engine: Callable[[], Refnet], jobs: list[BackgroundJob] | No
 
     graphql = RefnetGraphQL(schema, graphql_ide="graphiql")
     return Starlette(
-        routes=[Route("/healthz", healthz), Route("/graphql", provisional_access.CsrfGuard(graphql), methods=["GET", "POST"]), *EXTRA_ROUTES],
+        routes=[Route("/healthz", healthz), Route("/graphql", graphql, methods=["GET", "POST"]), *EXTRA_ROUTES],
         lifespan=lifespan,
     )

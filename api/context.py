@@ -1,18 +1,17 @@
-"""Per-request context: the engine, whether the caller is the admin, and fresh DataLoaders."""
+"""Per-request context: the engine, the caller (its principal), and fresh DataLoaders."""
 
 from __future__ import annotations
 
-import hmac
-import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+from api.auth import ADMIN, Principal
 from graph.network import members
-from graph.core.errors import Unauthenticated
 from graph.service import Refnet
 
 T = TypeVar("T")
@@ -31,7 +30,10 @@ def _loader(rn: Refnet, fetch: Callable[[Refnet, list[str]], dict[str, Any]], de
 @dataclass
 class Context:
     rn: Refnet
-    is_admin: bool
+    principal: Principal = ADMIN
+    client: str = "unknown"  # the client's address (rate limits)
+    signup_limits: Any = None  # api.ratelimit.SignUpLimits of the app
+    scope: dict[str, bool] = field(default_factory=dict)  # member id → readable in full by the principal
     member: DataLoader = field(init=False)
     lines: DataLoader = field(init=False)
     referrals: DataLoader = field(init=False)
@@ -42,6 +44,10 @@ class Context:
         self.lines = _loader(self.rn, members.lines_of, [])
         self.referrals = _loader(self.rn, members.referrals_of, [])
 
+    @property
+    def is_admin(self) -> bool:
+        return self.principal.is_admin
+
     def loader(self, name: str, fetch: Callable[[Refnet, list[str]], dict[str, Any]], default: Any = None) -> DataLoader:
         """A named per-request loader for plan modules' fields (created on first use)."""
         if name not in self.extra:
@@ -49,22 +55,12 @@ class Context:
         return self.extra[name]
 
 
-def admin_token() -> str | None:
-    return os.environ.get("REFNET_ADMIN_TOKEN") or None
-
-
-def caller_is_admin(authorization: str | None) -> bool:
-    token = admin_token()
-    if token is None:
-        return True
-    scheme, _, given = (authorization or "").partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
-
-
 def require_admin(info: Info) -> None:
-    """Operations other than signUp and public reads need the admin token when one is set."""
+    """A second line behind the fields' permission classes (api/permissions.py)."""
     if not info.context.is_admin:
-        raise Unauthenticated("this operation needs Authorization: Bearer <REFNET_ADMIN_TOKEN>")
+        from api.permissions import deny
+
+        deny(info.context.principal, info.field_name)
 
 
 async def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -13,8 +13,8 @@ from strawberry.types import Info
 
 from api.context import call, require_admin
 from api.periods import PeriodRun
-from graph.plans.differential import close as differential_close
 from graph.core.errors import BadInput
+from graph.plans.differential import close as differential_close
 
 
 def _require_differential(info: Info) -> None:

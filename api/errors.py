@@ -1,4 +1,5 @@
-"""Errors clients may see: coded domain errors and GraphQL's own validation messages.
+"""Errors clients may see: coded domain errors and every error raised before execution
+(parsing, validation, limits, variable coercion: the request's own mistakes, `BAD_INPUT`).
 
 Everything else (database messages, stack traces) is masked as "Unexpected error."
 """
@@ -22,9 +23,14 @@ def _domain_error(error: GraphQLError) -> DomainError | None:
     return original
 
 
+def is_request_error(error: GraphQLError) -> bool:
+    """Raised before any field ran (no path): the document or its variables are at fault."""
+    return error.path is None
+
+
 def should_mask(error: GraphQLError) -> bool:
-    """Mask all but coded domain errors and GraphQL's own parse and validation errors."""
-    return _domain_error(error) is None and error.original_error is not None
+    """Mask all but coded domain errors and the request's own mistakes."""
+    return _domain_error(error) is None and error.original_error is not None and not is_request_error(error)
 
 
 def log_errors(errors: list[GraphQLError]) -> None:
@@ -33,7 +39,7 @@ def log_errors(errors: list[GraphQLError]) -> None:
         domain = _domain_error(error)
         if domain is not None:
             log.info("%s at %s: %s", domain.code, error.path, domain.message)
-        elif error.original_error is None:
+        elif error.original_error is None or is_request_error(error):
             log.info("invalid request: %s", error.message)
         else:
             log.error("unexpected error at %s", error.path, exc_info=error.original_error)
@@ -52,8 +58,8 @@ class CodedErrors(MaskErrors):
             if domain is not None:
                 error = GraphQLError(domain.message, error.nodes, error.source, error.positions, error.path,
                                      extensions={"code": domain.code})
-            elif error.original_error is None and not (error.extensions or {}).get("code"):
-                code = "INTERNAL" if error.message == self.error_message else "BAD_INPUT"
+            elif (error.original_error is None or is_request_error(error)) and not (error.extensions or {}).get("code"):
+                code = "INTERNAL" if error.message == self.error_message and error.path else "BAD_INPUT"
                 error = GraphQLError(error.message, error.nodes, error.source, error.positions, error.path,
                                      extensions={"code": code})
             processed.append(error)

@@ -5,18 +5,21 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Optional
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from api.context import call, caller_is_admin, require_admin
+from api.auth import principal_of, refusal
+from api.context import call, require_admin
 from api.scalars import Money
+from api.transport import RequestRefused, error_response
 from graph.analytics import explore as exploring
 from graph.analytics import export as exporting
 from graph.analytics import report as reporting
@@ -93,7 +96,7 @@ class NetworkReport:
 def _shape(shape: reporting.TreeShape) -> TreeShape:
     return TreeShape(tree=shape.tree, max_depth=shape.max_depth, mean_depth=shape.mean_depth,
                      median_depth=shape.median_depth, widest_depth=shape.widest_depth,
-                     levels=[Level(depth=l.depth, members=l.members, share=l.share, fill=l.fill) for l in shape.levels])
+                     levels=[Level(depth=lv.depth, members=lv.members, share=lv.share, fill=lv.fill) for lv in shape.levels])
 
 
 def to_graphql(report: reporting.NetworkReport) -> NetworkReport:
@@ -134,20 +137,22 @@ class Query:
 
 async def export_route(request: Request) -> Response:
     """GET /export/{tree}.graphml[?root=ID&depth=N], admins only."""
-    if not caller_is_admin(request.headers.get("authorization")):
-        return JSONResponse({"error": "UNAUTHENTICATED", "message": "needs Authorization: Bearer <REFNET_ADMIN_TOKEN>"},
-                            status_code=401)
+    try:
+        principal = await principal_of(request)
+    except RequestRefused as refused:
+        return error_response(refused.code, refused.message, refused.status)
+    if not principal.is_admin:
+        return refusal(principal, "exporting a tree")
     try:
         depth = request.query_params.get("depth")
-        if depth is not None and not depth.isdigit():
-            raise BadInput("depth: must be a whole number")
+        if depth is not None and not re.fullmatch(r"[0-9]{1,4}", depth):
+            raise BadInput("depth: must be a whole number of levels (ASCII digits, at most 9999)")
         buffer = io.BytesIO()
         tree = request.path_params["tree"]
         await run_in_threadpool(exporting.export_tree, request.app.state.rn, tree, "graphml", buffer,
                                 request.query_params.get("root"), int(depth) if depth is not None else None)
     except DomainError as error:
-        status = 404 if error.code == "NOT_FOUND" else 400
-        return JSONResponse({"error": error.code, "message": error.message}, status_code=status)
+        return error_response(error.code, error.message)
     return Response(buffer.getvalue(), media_type="application/graphml+xml",
                     headers={"Content-Disposition": f'attachment; filename="refnet-{tree.lower()}.graphml"'})
 

@@ -11,14 +11,17 @@ from typing import Optional
 import strawberry
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from strawberry.types import Info
 
-from api.context import call, caller_is_admin, require_admin
+from api.auth import principal_of, refusal
+from api.context import call, require_admin
 from api.members import Member, datetime_of, load_member
+from api.permissions import LeaderOfFamily
 from api.scalars import Money, Points
-from graph.core.errors import BadInput, DomainError, NotFound
+from api.transport import RequestRefused, error_response
+from graph.core.errors import BadInput, DomainError
 from graph.plans.family import activity, chart, families, health
 from graph.plans.family.activity import ActivityEvent
 from graph.plans.family.families import FamilyChangeRecord, FamilyMemberRecord, FamilyRecord
@@ -392,15 +395,14 @@ def _events(family_id: str, inputs: list[ActivityInput]) -> list[ActivityEvent]:
 
 @strawberry.type
 class Query:
-    @strawberry.field
+    @strawberry.field(description="The admin, or the family's leader.", permission_classes=[LeaderOfFamily])
     async def family(self, info: Info, id: strawberry.ID) -> Optional[Family]:
-        require_admin(info)
         record = await call(families.get_family, info.context.rn, str(id))
         return Family(record=record) if record is not None else None
 
-    @strawberry.field(description="Rules §10 team health of a family at a moment.")
+    @strawberry.field(description="Rules §10 team health of a family at a moment (the admin, or the family's "
+                                  "leader).", permission_classes=[LeaderOfFamily])
     async def team_health(self, info: Info, family_id: strawberry.ID, as_of: datetime) -> TeamHealth:
-        require_admin(info)
         rn = info.context.rn
         report = await call(health.read_team_health, rn, family_plan(rn), str(family_id), ms_of(as_of))
         return TeamHealth(record=report)
@@ -447,9 +449,13 @@ class Mutation:
 
 async def family_chart(request: Request) -> Response:
     """`GET /families/{id}/chart.svg[?asOf=ISO-8601]`: the last 12 periods as SVG."""
-    if not caller_is_admin(request.headers.get("authorization")):
-        return JSONResponse({"code": "UNAUTHENTICATED", "message": "needs Authorization: Bearer <REFNET_ADMIN_TOKEN>"},
-                            status_code=401)
+    try:
+        principal = await principal_of(request)
+    except RequestRefused as refused:
+        return error_response(refused.code, refused.message, refused.status)
+    family_id = request.path_params["id"]
+    if not (principal.is_admin or family_id in principal.leads):
+        return refusal(principal, "this family's chart")
     rn: Refnet = request.app.state.rn
     try:
         plan = family_plan(rn)
@@ -457,8 +463,7 @@ async def family_chart(request: Request) -> Response:
         as_of = activity.parse_time(as_of_text, "asOf") if as_of_text else rn.clock()
         svg = await run_in_threadpool(chart.read_chart_svg, rn, plan, request.path_params["id"], as_of)
     except DomainError as error:
-        status = 404 if isinstance(error, NotFound) else 400
-        return JSONResponse({"code": error.code, "message": error.message}, status_code=status)
+        return error_response(error.code, error.message)
     return Response(svg, media_type="image/svg+xml")
 
 

@@ -9,12 +9,16 @@ from typing import Optional
 import strawberry
 from strawberry.types import Info
 
-from api.context import call, require_admin
+from api.context import call
 from api.orders import Balance, load_balance
+from api.permissions import MemberInScope, OwnMemberId, Public, SignedIn, SourceInScope, SourceIsSelf
 from api.pools import Identity
-from graph.plans.linkage import withdrawals_store
+from graph.core.errors import Forbidden
 from graph.network import members
 from graph.network.members import LineRecord, MemberRecord, TreeNodeRecord
+from graph.plans.linkage import withdrawals_store
+
+IN_SCOPE = [SourceInScope]  # the member itself or one of its downlines
 
 
 @strawberry.enum
@@ -50,66 +54,66 @@ def datetime_of(ms: int) -> datetime:
 class Member:
     record: strawberry.Private[MemberRecord]
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[Public])
     def id(self) -> strawberry.ID:
         return strawberry.ID(self.record.id)
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[Public])
     def name(self) -> str:
         return self.record.name
 
-    @strawberry.field
+    @strawberry.field(permission_classes=IN_SCOPE)
     def kind(self) -> MemberKind:
         return MemberKind(self.record.kind)
 
-    @strawberry.field
+    @strawberry.field(permission_classes=IN_SCOPE)
     def status(self) -> MemberStatus:
         return MemberStatus(self.record.status)
 
-    @strawberry.field(description="Career rank of the last closed month (differential / level plans).")
+    @strawberry.field(description="Career rank of the last closed month (differential / level plans).", permission_classes=IN_SCOPE)
     def rank(self) -> Optional[str]:
         return self.record.rank
 
-    @strawberry.field(description="Placement rotation offset r: slot s is WEALTH iff (s - r) mod 3 = 0.")
+    @strawberry.field(description="Placement rotation offset r: slot s is WEALTH iff (s - r) mod 3 = 0.", permission_classes=IN_SCOPE)
     def rotation(self) -> int:
         return self.record.r
 
-    @strawberry.field
+    @strawberry.field(permission_classes=IN_SCOPE)
     def registered_at(self) -> datetime:
         return datetime_of(self.record.created_at)
 
-    @strawberry.field
+    @strawberry.field(permission_classes=IN_SCOPE)
     async def sponsor(self, info: Info) -> Optional["Member"]:
         return await load_member(info, self.record.sponsor_id)
 
-    @strawberry.field
+    @strawberry.field(permission_classes=IN_SCOPE)
     async def placement_parent(self, info: Info) -> Optional["Member"]:
         return await load_member(info, self.record.parent_id)
 
-    @strawberry.field(description="This member's slot under its placement parent.")
+    @strawberry.field(description="This member's slot under its placement parent.", permission_classes=IN_SCOPE)
     def slot(self) -> Optional[int]:
         return self.record.slot
 
-    @strawberry.field(description="Placement children by slot, with designation and line size.")
+    @strawberry.field(description="Placement children by slot, with designation and line size.", permission_classes=IN_SCOPE)
     async def lines(self, info: Info) -> list["Line"]:
         records: list[LineRecord] = await info.context.lines.load(self.record.id)
         return [Line(record=line) for line in records]
 
-    @strawberry.field
+    @strawberry.field(permission_classes=IN_SCOPE)
     async def direct_referrals(self, info: Info) -> list["Member"]:
         ids: list[str] = await info.context.referrals.load(self.record.id)
         found = await info.context.member.load_many(ids)
         return [Member(record=record) for record in found if record is not None]
 
-    @strawberry.field
+    @strawberry.field(permission_classes=IN_SCOPE)
     def landing_slug(self) -> Optional[str]:
         return self.record.landing_slug
 
-    @strawberry.field(description="Money booked to this member: available, frozen, burned, quota left.")
+    @strawberry.field(description="Money booked to this member: available, frozen, burned, quota left.", permission_classes=[SourceIsSelf])
     async def balance(self, info: Info) -> Balance:
         return await load_balance(info, self.record.id)
 
-    @strawberry.field(description="Identity of the linkage dividend pool (rules §6), null when none.")
+    @strawberry.field(description="Identity of the linkage dividend pool (rules §6), null when none.", permission_classes=[SourceIsSelf])
     async def identity(self, info: Info) -> Optional[Identity]:
         value = await info.context.loader("identity", withdrawals_store.identities_of).load(self.record.id)
         return Identity(value) if value is not None else None
@@ -174,55 +178,116 @@ class RegisterInput:
         default=None, description="Claims this landing page for the new member (3–40 of a-z, 0-9, -).")
     acting_partner_id: Optional[strawberry.ID] = strawberry.field(
         default=None,
-        description="The partner entering this registration (rules §9 way 2): it may register only "
-                    "under itself or its own customers. Omitted: the company enters it.")
+        description="Admin only: the partner on whose behalf the company enters this registration (rules §9 "
+                    "way 2). A partner registers with its own token instead.",
+        deprecation_reason="A partner registers with its own member token; this is the admin's fallback.")
+
+
+@strawberry.type(description="A member just signed up, as it sees itself: its own fields and its sponsor's id "
+                              "and name, nothing else.")
+class NewMember:
+    record: strawberry.Private[MemberRecord]
+    sponsor_name: strawberry.Private[Optional[str]]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.id)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.record.name
+
+    @strawberry.field
+    def kind(self) -> MemberKind:
+        return MemberKind(self.record.kind)
+
+    @strawberry.field
+    def registered_at(self) -> datetime:
+        return datetime_of(self.record.created_at)
+
+    @strawberry.field
+    def sponsor(self) -> Optional["MemberName"]:
+        sponsor_id = self.record.sponsor_id
+        return MemberName(id=strawberry.ID(sponsor_id), name=self.sponsor_name or "") if sponsor_id else None
+
+
+@strawberry.type(description="Another member as far as a member may see it: id and name.")
+class MemberName:
+    id: strawberry.ID = strawberry.field(permission_classes=[Public])
+    name: str = strawberry.field(permission_classes=[Public])
 
 
 @strawberry.type
 class Query:
-    @strawberry.field
+    @strawberry.field(permission_classes=[MemberInScope])
     async def member(self, info: Info, id: strawberry.ID) -> Optional[Member]:
-        require_admin(info)
         return await load_member(info, str(id))
 
-    @strawberry.field(description="Ancestors, nearest first.")
+    @strawberry.field(description="Ancestors, nearest first (a member sees its upline's ids and names only).",
+                      permission_classes=[MemberInScope])
     async def upline(self, info: Info, id: strawberry.ID, tree: Tree, max_depth: Optional[int] = None) -> list[TreeNode]:
-        require_admin(info)
         nodes = await call(members.upline, info.context.rn, str(id), tree.value, max_depth)
         return [TreeNode(record=node) for node in nodes]
 
     @strawberry.field(description=f"Descendants, breadth-first; maxDepth at most {members.DOWNLINE_MAX_DEPTH}, "
-                                  f"at most {members.DOWNLINE_MAX_NODES} nodes.")
+                                  f"at most {members.DOWNLINE_MAX_NODES} nodes.", permission_classes=[MemberInScope])
     async def downline(self, info: Info, id: strawberry.ID, tree: Tree, max_depth: Optional[int] = None) -> list[TreeNode]:
-        require_admin(info)
         nodes = await call(members.downline, info.context.rn, str(id), tree.value, max_depth)
         return [TreeNode(record=node) for node in nodes]
 
 
+def _registering_partner(info: Info, input: RegisterInput) -> str | None:
+    """The partner entering a registration (rules §9 way 2): a member registers as itself, under
+    itself or its own customers, a customer it names no id for; the admin may still name one."""
+    who = info.context.principal
+    if who.is_admin:
+        return str(input.acting_partner_id) if input.acting_partner_id is not None else None
+    if input.id is not None:
+        raise Forbidden("id: only an admin chooses member ids")
+    if input.kind is not MemberKind.CUSTOMER:
+        raise Forbidden("kind: a partner registers customers; partners are registered by the company")
+    if input.acting_partner_id is not None and str(input.acting_partner_id) != who.member_id:
+        raise Forbidden("actingPartnerId: a member registers only as itself")
+    return who.member_id
+
+
 @strawberry.type
 class Mutation:
-    @strawberry.mutation
+    @strawberry.mutation(description="Admin: any registration. A partner (its own token): a CUSTOMER under itself "
+                                     "or one of its own customers (sponsorId defaults to itself).",
+                         permission_classes=[SignedIn])
     async def register_member(self, info: Info, input: RegisterInput) -> Member:
-        require_admin(info)
+        acting = _registering_partner(info, input)
+        sponsor_id = str(input.sponsor_id) if input.sponsor_id is not None else None
+        if sponsor_id is None and not info.context.is_admin:
+            sponsor_id = acting
         record = await call(
             members.register, info.context.rn, input.name,
-            sponsor_id=str(input.sponsor_id) if input.sponsor_id is not None else None,
+            sponsor_id=sponsor_id,
             member_id=str(input.id) if input.id is not None else None,
             kind=input.kind.value,
             landing_slug=input.landing_slug,
-            acting_partner_id=str(input.acting_partner_id) if input.acting_partner_id is not None else None,
+            acting_partner_id=acting,
         )
         return Member(record=record)
 
     @strawberry.mutation(description="Public (no token): registers a CUSTOMER whose sponsor is the member "
-                                     "holding the landing page `landingSlug` (rules §9 way 3).")
-    async def sign_up(self, info: Info, landing_slug: str, name: str, id: Optional[strawberry.ID] = None) -> Member:
-        record = await call(members.sign_up, info.context.rn, landing_slug, name,
+                                     "holding the landing page `landingSlug` (rules §9 way 3). Rate-limited per "
+                                     "client address and per landing page; only an admin may give an id.",
+                         permission_classes=[Public])
+    async def sign_up(self, info: Info, landing_slug: str, name: str, id: Optional[strawberry.ID] = None) -> NewMember:
+        context = info.context
+        if id is not None and not context.is_admin:
+            raise Forbidden("id: only an admin chooses member ids")
+        if context.signup_limits is not None and not context.is_admin:
+            context.signup_limits.take(context.client, landing_slug)
+        record = await call(members.sign_up, context.rn, landing_slug, name,
                             member_id=str(id) if id is not None else None)
-        return Member(record=record)
+        sponsor = await context.member.load(record.sponsor_id) if record.sponsor_id else None
+        return NewMember(record=record, sponsor_name=sponsor.name if sponsor is not None else None)
 
-    @strawberry.mutation(description="Gives a member the landing page `landingSlug` (unique; its old slug is freed).")
+    @strawberry.mutation(description="Gives a member the landing page `landingSlug` (unique; its old slug is freed). "
+                                     "A member claims its own.", permission_classes=[OwnMemberId])
     async def claim_landing_slug(self, info: Info, member_id: strawberry.ID, landing_slug: str) -> Member:
-        require_admin(info)
         record = await call(members.claim_landing_slug, info.context.rn, str(member_id), landing_slug)
         return Member(record=record)

@@ -11,10 +11,12 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import call, require_admin
+from api.permissions import OwnMemberId
 from api.scalars import Money, Points
-from graph.ledger import entries as ledger, orders
-from graph.ledger.entries import LEDGER_PAGE_MAX, BalanceRecord, EntryRecord
 from graph.core.money import from_units
+from graph.ledger import entries as ledger
+from graph.ledger import orders
+from graph.ledger.entries import LEDGER_PAGE_MAX, BalanceRecord, EntryRecord
 from graph.ledger.orders import OrderRecord
 
 
@@ -199,7 +201,8 @@ class Query:
         return Order(record=record) if record is not None else None
 
     @strawberry.field(description=f"Entries matching every given filter, in a stable order (time, source, booking "
-                                  f"order); `after` is an entry's cursor; first at most {LEDGER_PAGE_MAX}.")
+                                  f"order); `after` is an entry's cursor; first at most {LEDGER_PAGE_MAX}. A member reads "
+                                  f"its own (memberId: its id).", permission_classes=[OwnMemberId])
     async def ledger(
         self,
         info: Info,
@@ -210,7 +213,6 @@ class Query:
         first: Optional[int] = 100,
         after: Optional[str] = None,
     ) -> list[LedgerEntry]:
-        require_admin(info)
         records = await call(
             ledger.ledger, info.context.rn,
             member_id=str(member_id) if member_id is not None else None,

@@ -12,8 +12,10 @@ from strawberry.types import Info
 from api.context import call, require_admin
 from api.orders import LedgerEntry
 from api.periods import PeriodRun
+from api.permissions import Public
 from api.scalars import Money, Points
-from graph.plans.linkage import close as linkage_close, points_store, withdrawals_store
+from graph.plans.linkage import close as linkage_close
+from graph.plans.linkage import points_store, withdrawals_store
 from graph.plans.linkage.points_store import MarketView
 
 
@@ -47,7 +49,7 @@ class PointsMarket:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Public: the points market.")
+    @strawberry.field(description="Public: the points market.", permission_classes=[Public])
     async def points_market(self, info: Info) -> PointsMarket:
         return PointsMarket(view=await call(points_store.market_view, info.context.rn))
 
@@ -75,7 +77,8 @@ class Mutation:
 
     @strawberry.mutation(description="Grants an identity of the dividend pool (null revokes); counted as it "
                                      "stands when a month is closed.")
-    async def set_identity(self, info: Info, member_id: strawberry.ID, identity: Optional[Identity]) -> Optional[Identity]:
+    async def set_identity(self, info: Info, member_id: strawberry.ID,
+                           identity: Optional[Identity] = None) -> Optional[Identity]:
         require_admin(info)
         value = await call(withdrawals_store.set_identity, info.context.rn, str(member_id),
                            identity.value if identity is not None else None)

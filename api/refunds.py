@@ -11,9 +11,11 @@ from strawberry.types import Info
 
 from api.context import call, require_admin
 from api.orders import EntryStatus, LedgerEntry, datetime_of, ms_of
+from api.permissions import Public
 from api.scalars import Money, Points
-from graph.ledger import entries as ledger, payout, preview, refunds
 from graph.core import plan_versions
+from graph.ledger import entries as ledger
+from graph.ledger import payout, preview, refunds
 from graph.ledger.refunds import RefundRecord
 
 
@@ -203,7 +205,8 @@ class PayoutReport:
 
 @strawberry.type
 class ReportQuery:
-    @strawberry.field(description="Every plan version an engine ran, first used first (public).")
+    @strawberry.field(description="Every plan version an engine ran, first used first (public).",
+                      permission_classes=[Public])
     async def plans(self, info: Info) -> list[PlanVersion]:
         records = await call(plan_versions.plan_versions, info.context.rn.store)
         return [PlanVersion(record=record) for record in records]

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from api.context import call, require_admin
 from api.members import datetime_of
+from api.permissions import Public
 from graph.network import rotation
 
 
@@ -45,7 +46,8 @@ class RotationRun:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Every recorded rotation run, latest week first (public).")
+    @strawberry.field(description="Every recorded rotation run, latest week first (public).",
+                      permission_classes=[Public])
     async def rotations(self, info: Info) -> list[RotationRun]:
         runs = await call(rotation.rotations, info.context.rn)
         return [RotationRun(record=run) for run in runs]

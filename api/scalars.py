@@ -1,6 +1,7 @@
 """Scalars that keep money exact: strings in and out, never floats."""
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import NewType
 
 import strawberry
@@ -15,16 +16,16 @@ def _parse_money(value: object) -> Decimal:
     return parse_money(value, "Money")
 
 
+DECIMAL_PATTERN = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,8})?")
+
+
 def _parse_points(value: object) -> Decimal:
     if not isinstance(value, str):
         raise BadInput(f"Decimal must be a string like \"147.0000\", not {type(value).__name__} {value!r}")
-    try:
-        number = Decimal(value.strip())
-    except InvalidOperation:
-        raise BadInput(f"Decimal: {value!r} is not a decimal number") from None
-    if not number.is_finite():
-        raise BadInput(f"Decimal: {value!r} is not finite")
-    return number
+    if not DECIMAL_PATTERN.fullmatch(value):
+        raise BadInput(f"Decimal: {value[:40]!r} is not a number; write ASCII digits with an optional point, "
+                       "like \"147.5\"")
+    return Decimal(value)
 
 
 Money = NewType("Money", Decimal)

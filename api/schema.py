@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from api import differential, explore, family, members, orders, periods, pools, refunds, rotation
+from api import access, differential, explore, family, members, orders, periods, pools, refunds, rotation
 from api.errors import CodedErrors, log_errors
+from api.limits import LIMITS, CachedParse, DocumentLimits
+from api.permissions import apply_default_deny
 from api.scalars import SCALARS
-from api.web import provisional_access
 from api.web import queries as web_queries
 
-MAX_QUERY_DEPTH = 12
+MAX_QUERY_DEPTH = LIMITS.depth
 
 QUERIES: tuple[type, ...] = (
     members.Query, orders.Query, rotation.Query, pools.Query, family.Query, differential.Query, explore.Query,
-    refunds.Query, web_queries.Query, provisional_access.Query,
+    refunds.Query, access.Query, web_queries.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     members.Mutation, orders.Mutation, rotation.Mutation, pools.Mutation, family.Mutation, periods.Mutation,
-    refunds.Mutation, provisional_access.Mutation,
+    refunds.Mutation, access.Mutation,
 )
 
 
@@ -32,10 +32,14 @@ class Schema(strawberry.Schema):
         log_errors(errors)
 
 
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS)
+POLICY = apply_default_deny(Query, Mutation)  # every field without a permission class: admin only
+
 schema = Schema(
-    query=merge_types("Query", QUERIES),
-    mutation=merge_types("Mutation", MUTATIONS),
-    extensions=[CodedErrors, lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH), provisional_access.MemberScope],
+    query=Query,
+    mutation=Mutation,
+    extensions=[CodedErrors, CachedParse, DocumentLimits],
     config=StrawberryConfig(scalar_map=SCALARS),
 )
 

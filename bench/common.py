@@ -7,9 +7,10 @@ import contextlib
 import random
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from graph.network import members
 from graph.network.placement import ChainLink, FreePosition, Line, SponsorView, choose_target, propagate

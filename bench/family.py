@@ -15,10 +15,10 @@ import sys
 import time
 
 from bench.common import engine
-from graph.plans.family import activity, chart, commission, families, health, periods
-from graph.plans.family.activity import ActivityEvent
 from graph.core.plan import load_plan
 from graph.network.members import register
+from graph.plans.family import activity, chart, commission, families, health, periods
+from graph.plans.family.activity import ActivityEvent
 
 TYPES = ["LIVE_GIFT", "PK_GIFT", "BATTLE", "RANKING", "SONG_UPLOAD", "PK_JOIN", "PRACTICE"]
 BATCH = 5_000

@@ -17,10 +17,10 @@ from decimal import Decimal
 import networkx as nx
 
 from bench.common import bulk_network, engine
-from graph.ledger import orders
-from graph.plans.linkage.allocation import Ancestor, Holder, OrderView, allocate
 from graph.core.money import from_cents
 from graph.core.plan import Plan, load_plan
+from graph.ledger import orders
+from graph.plans.linkage.allocation import Ancestor, Holder, OrderView, allocate
 from graph.service import Refnet
 
 PRICES = [Decimal("1000.00")] * 16 + [Decimal("5000.00")] * 3 + [Decimal("10000.00")]

@@ -20,10 +20,10 @@ from decimal import Decimal
 import networkx as nx
 
 from bench.common import bulk_network, engine
+from graph.core.money import from_cents
+from graph.core.plan import load_plan
 from graph.plans.differential import close as differential_close
 from graph.plans.differential.rules import CUSTOMER, OrderView, Person, Rank, config_of, order_bookings, qualify
-from graph.core.money import from_cents, to_cents
-from graph.core.plan import load_plan
 from graph.service import Refnet
 
 PERIOD = "2026-11"

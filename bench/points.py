@@ -17,8 +17,8 @@ import time
 from decimal import Decimal
 
 from bench.common import bulk_network, engine
-from graph.ledger import orders
 from graph.core.plan import load_plan
+from graph.ledger import orders
 from graph.plans.linkage.points import Holding, price_key
 from graph.plans.linkage.points_store import read_market
 from graph.service import Refnet

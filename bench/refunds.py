@@ -14,8 +14,8 @@ import time
 from decimal import Decimal
 
 from bench.common import bulk_network, engine
-from graph.ledger import orders, refunds
 from graph.core.plan import load_plan
+from graph.ledger import orders, refunds
 
 PRICES = [Decimal("1000.00")] * 16 + [Decimal("5000.00")] * 3 + [Decimal("10000.00")]
 

@@ -128,7 +128,7 @@ def format_report(r: reporting.NetworkReport) -> str:
     for shape in (r.placement, r.sponsor):
         lines.append(f"{shape.tree + ' depth':<15}max {shape.max_depth}, mean {shape.mean_depth:.2f}, "
                      f"median {shape.median_depth:g}, widest level {shape.widest_depth}")
-        lines.append("  width per level: " + ", ".join(f"{l.depth}:{l.members:,}" for l in shape.levels))
+        lines.append("  width per level: " + ", ".join(f"{level.depth}:{level.members:,}" for level in shape.levels))
     lines += [
         f"line balance   {b.members_with_three_lines:,} members with three lines: smallest/largest "
         f"mean {b.mean_ratio:.3f}, median {b.median_ratio:.3f}, {b.unbalanced:,} below {reporting.UNBALANCED_BELOW}",

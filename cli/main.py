@@ -6,9 +6,10 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
+from graph.core.errors import BadInput
 from graph.service import Refnet
 from graph.store.store import open_store
 
@@ -55,6 +56,19 @@ def open_engine(args: argparse.Namespace) -> Refnet:
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--insecure", action="store_true",
+                        help="listen on a non-loopback address without REFNET_ADMIN_TOKEN (everyone is the admin)")
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @command("serve", "run the GraphQL service", _serve_arguments)
@@ -62,7 +76,14 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.auth import admin_token
 
+    if admin_token() is None and not is_loopback(args.host):
+        if not args.insecure:
+            raise BadInput(f"--host {args.host}: without REFNET_ADMIN_TOKEN every caller is the admin, so refnet "
+                           "listens only on a loopback address; set REFNET_ADMIN_TOKEN or pass --insecure")
+        print(f"refnet: WARNING: listening on {args.host} without REFNET_ADMIN_TOKEN: every caller is the admin",
+              file=sys.stderr)
     load_plan(args)  # a bad plan file fails here, before anything starts
     app = create_app(lambda: open_engine(args))
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
@@ -105,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         sub_parser.set_defaults(run=run)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from graph.store.embedded import DataDirBusy
     from graph.core.errors import DomainError
+    from graph.store.embedded import DataDirBusy
 
     try:
         return args.run(args)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import itertools
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from graph.service import Refnet
 from graph.store.embedded import EmbeddedFalkor
 from graph.store.falkor_store import FalkorStore
-from graph.service import Refnet
-
-_graph_numbers = itertools.count()
+from tests.support.db import graph_numbers
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +26,7 @@ def falkor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorStore]:
 @pytest.fixture
 def store(falkor: FalkorStore) -> FalkorStore:
     """A fresh, empty graph for this test."""
-    return falkor.with_graph(f"test_{next(_graph_numbers)}")
+    return falkor.with_graph(f"test_{next(graph_numbers)}")
 
 
 @pytest.fixture
@@ -74,3 +73,27 @@ def gql(rn: Refnet) -> Iterator[GraphQLClient]:
 
     with TestClient(create_app(lambda: rn, jobs=[])) as client:
         yield GraphQLClient(client)
+
+
+# Fixtures that stand on the session's database server (store, rn and gql use `falkor`).
+DATABASE_FIXTURES = frozenset({"falkor"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks `unit` every test that needs no database: no database fixture, not marked `integration`."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("integration") is None and not fixtures & DATABASE_FIXTURES:
+            item.add_marker(pytest.mark.unit)
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_start_no_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `unit` test that starts an embedded database fails, so `pytest -m unit` stays fast."""
+    if request.node.get_closest_marker("unit") is None:
+        return
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError(f"{request.node.nodeid} starts a database: mark it `@pytest.mark.integration`")
+
+    monkeypatch.setattr(EmbeddedFalkor, "start", refuse)

@@ -20,8 +20,6 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from api.web.provisional_access import request_context
-
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
@@ -38,6 +36,7 @@ def template(name: str) -> Template:
 
 async def run_graphql(request: Request, query: str, variables: dict[str, Any] | None = None) -> tuple[Any, list]:
     """Executes a read with the request's own context: data and the errors' codes."""
+    from api.app import request_context
     from api.schema import schema
 
     context = await request_context(request)

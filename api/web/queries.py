@@ -8,13 +8,8 @@ from strawberry.types import Info
 
 from api.context import call
 from api.members import LineKind, Member, MemberStatus, load_member
+from api.permissions import REACHABLE_TYPES, MemberInScope, OwnMemberId, SignedIn
 from api.scalars import Money
-from api.web.provisional_access import (
-    REACHABLE_TYPES,
-    MemberInScope,
-    OwnMemberId,
-    SignedIn,
-)
 from graph.network import next_placement as placing
 from graph.plans.family import listing
 from graph.plans.linkage import fund as funds

@@ -25,6 +25,14 @@ DEFAULT_TIMEOUT_MS = 10_000
 MAX_TIMEOUT_MS = 60_000
 QUERY_MAX_CHARS = 20_000
 PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# range() builds its whole list at once, before the database's timeout or memory checks can stop
+# it (measured: `RETURN size(range(1,300000000))` ignored a 100 ms timeout), so explore takes
+# ranges of literal bounds and at most this many elements.
+RANGE_MAX = 1_000_000
+_RANGE_CALL = re.compile(r"\brange\s*\(", re.IGNORECASE)
+_LITERAL_RANGE = re.compile(r"\brange\s*\(\s*(-?\d{1,19})\s*,\s*(-?\d{1,19})\s*(?:,\s*(-?\d{1,19})\s*)?\)",
+                            re.IGNORECASE)
+_TRAILING_LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*;?\s*$", re.IGNORECASE)
 
 # Clauses that write; matched outside string literals and comments.
 _WRITE_CLAUSES = re.compile(
@@ -135,6 +143,44 @@ def _is_timeout(error: Exception) -> bool:
     return "timed out" in text or "timeout" in code or "transactiontimedout" in code
 
 
+def _code_only(cypher: str) -> str:
+    """The statement with string literals and comments blanked out (same length, same offsets)."""
+    return _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group()), cypher)
+
+
+def check_ranges(cypher: str) -> None:
+    """BAD_INPUT for a range() the database would build eagerly beyond RANGE_MAX elements."""
+    code = _code_only(cypher)
+    literal = {m.start(): m for m in _LITERAL_RANGE.finditer(code)}
+    for call in _RANGE_CALL.finditer(code):
+        found = literal.get(call.start())
+        if found is None:
+            raise BadInput("cypher: explore takes range() with literal whole-number bounds only")
+        low, high, step = int(found.group(1)), int(found.group(2)), int(found.group(3) or 1)
+        if step == 0 or (high - low) // step + 1 > RANGE_MAX:
+            raise BadInput(f"cypher: range() in explore makes at most {RANGE_MAX:,} elements")
+
+
+def limited(cypher: str, max_rows: int) -> str:
+    """The statement with its row cap pushed into it (`LIMIT max_rows + 1`, to tell a cut), so the
+    database stops producing rows there: a trailing LIMIT is lowered, a trailing RETURN gets one."""
+    code = _code_only(cypher).rstrip()
+    cap = max_rows + 1
+    trailing = _TRAILING_LIMIT.search(code)
+    if trailing is not None:
+        if int(trailing.group(1)) <= cap:
+            return cypher
+        return cypher[:trailing.start(1)] + str(cap) + cypher[trailing.end(1):]
+    returns = list(re.finditer(r"\bRETURN\b", code, re.IGNORECASE))
+    if not returns or re.search(r"\bUNION\b", code, re.IGNORECASE) or re.search(r"\bLIMIT\b", code[returns[-1].end():],
+                                                                                  re.IGNORECASE):
+        return cypher
+    body = cypher[:len(code)].rstrip()
+    if body.endswith(";"):
+        body = body[:-1]
+    return f"{body}\nLIMIT {cap}"
+
+
 def explore(
     rn: Refnet,
     cypher: str,
@@ -155,9 +201,10 @@ def explore(
     clause = write_clause(cypher)
     if clause is not None:
         raise Forbidden(f"cypher: {clause} writes to the graph; explore runs read-only statements only")
+    check_ranges(cypher)
     plain = check_params(params)
     try:
-        rows = rn.store.run_text(cypher, plain, read_only=True, timeout_ms=timeout_ms)
+        rows = rn.store.run_text(limited(cypher, max_rows), plain, read_only=True, timeout_ms=timeout_ms)
     except Exception as error:  # the database's own refusal, mapped to a client-visible code
         if _is_read_only_refusal(error):
             raise Forbidden("cypher: the statement writes to the graph; explore runs read-only statements only") from error

@@ -18,9 +18,9 @@ from typing import IO, Any
 
 import networkx as nx
 
+from graph.analytics.snapshot import Snapshot, read_snapshot
 from graph.core.errors import BadInput, NotFound
 from graph.service import Refnet
-from graph.analytics.snapshot import Snapshot, read_snapshot
 
 TREES = ("sponsor", "placement")
 FORMATS = ("graphml", "gexf", "csv")

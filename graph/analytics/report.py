@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from graph.service import Refnet
 from graph.analytics.snapshot import Snapshot, read_snapshot
+from graph.service import Refnet
 
 UNBALANCED_BELOW = 0.5  # a member's lines are "unbalanced" when smallest / largest < this
 

@@ -4,27 +4,31 @@ Points are exact to 4 places and stored as integer ten-thousandths. Nothing here
 touches a float.
 """
 
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+import re
+from decimal import ROUND_DOWN, Decimal
 
 from graph.core.errors import BadInput
 
 CENT = Decimal("0.01")
 POINT = Decimal("0.0001")
+# The one money syntax clients may use: ASCII digits, an optional minus, at most 2 places.
+# No exponent, sign "+", underscores, spaces, trailing dot or non-ASCII digits.
+MONEY_PATTERN = re.compile(r"-?[0-9]+(\.[0-9]{1,2})?")
+MONEY_DIGITS_MAX = 15  # whole-number digits: far above any amount, far below cents' int64 limit
 
 
 def parse_money(text: str, field: str = "amount") -> Decimal:
-    """A client's money string ("1000.00", "12.5") as a Decimal; at most 2 places, finite."""
+    """A client's money string ("1000.00", "12.5", "-3") as a Decimal: exactly `MONEY_PATTERN`."""
     if not isinstance(text, str):
         raise BadInput(f"{field}: money must be a string like \"1000.00\", got {type(text).__name__}")
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise BadInput(f"{field}: {text!r} is not a decimal number") from None
-    if not value.is_finite():
-        raise BadInput(f"{field}: {text!r} is not a finite amount")
-    if value != value.quantize(CENT, rounding=ROUND_DOWN):
-        raise BadInput(f"{field}: {text!r} has more than 2 decimal places")
-    return value.quantize(CENT)
+    if not MONEY_PATTERN.fullmatch(text):
+        if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", text):
+            raise BadInput(f"{field}: {text[:40]!r} has more than 2 decimal places")
+        raise BadInput(f"{field}: {text[:40]!r} is not an amount; write ASCII digits with at most 2 places, "
+                       "like \"1000.00\" or \"-12.5\"")
+    if len(text.lstrip("-").partition(".")[0]) > MONEY_DIGITS_MAX:
+        raise BadInput(f"{field}: {text[:40]!r} is too large (at most {MONEY_DIGITS_MAX} digits before the point)")
+    return Decimal(text).quantize(CENT)
 
 
 def parse_positive_money(text: str, field: str = "amount") -> Decimal:

@@ -18,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import importlib
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from graph.core.errors import BadInput
 from graph.core.money import CENT

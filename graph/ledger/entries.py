@@ -16,9 +16,10 @@ import base64
 import binascii
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from graph.core.errors import BadInput
 from graph.core.money import from_cents, from_units, to_cents

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from graph.plans.differential import close as differential_close
-from graph.plans.linkage import order_effects
 from graph.core.errors import BadInput, Conflict, NotFound
-from graph.ledger.entries import EntryRecord, entries_of_orders, entry_rows, member_deltas
-from graph.plans.linkage.allocation import Allocation, Ancestor, Holder, OrderView, allocate
-from graph.network.members import check_member_id
 from graph.core.money import CENT, fmt_money, from_cents, to_cents
 from graph.core.plan import Plan, load_plan
+from graph.ledger.entries import EntryRecord, entries_of_orders, entry_rows, member_deltas
+from graph.network.members import check_member_id
+from graph.plans.differential import close as differential_close
+from graph.plans.linkage import order_effects
+from graph.plans.linkage.allocation import Allocation, Ancestor, Holder, OrderView, allocate
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
 

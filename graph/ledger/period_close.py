@@ -7,9 +7,9 @@ the one the running plan switches on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
 
 from graph.core.errors import BadInput
 from graph.service import Refnet

@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from graph.ledger.entries import EntryRecord
 from graph.core.money import from_cents
+from graph.ledger.entries import EntryRecord
 from graph.service import Refnet
 
 ZERO = Decimal("0.00")

@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from graph.core.errors import BadInput, Conflict, NotFound
-from graph.ledger.entries import Booking, entry_rows, member_deltas
-from graph.plans.linkage.allocation import LINKAGE_SHARES
-from graph.network.members import check_member_id
 from graph.core.money import CENT, fmt_money, from_cents, to_cents
+from graph.ledger.entries import Booking, entry_rows, member_deltas
+from graph.network.members import check_member_id
+from graph.plans.linkage.allocation import LINKAGE_SHARES
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
 

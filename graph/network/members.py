@@ -6,10 +6,11 @@ import itertools
 import logging
 import re
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from graph.core.errors import BadInput, Conflict, Forbidden, NotFound
+from graph.core.text import check_plain_text
 from graph.network.placement import (
     ChainLink,
     FreePosition,
@@ -88,7 +89,7 @@ def check_name(name: str) -> str:
         raise BadInput("name: must not be empty")
     if len(name) > NAME_MAX:
         raise BadInput(f"name: at most {NAME_MAX} characters")
-    return name
+    return check_plain_text(name, "name")
 
 
 def check_landing_slug(slug: str, field: str = "landingSlug") -> str:

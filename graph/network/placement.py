@@ -13,9 +13,9 @@ changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Callable, Iterable
 
 SLOTS = (1, 2, 3)
 

@@ -25,9 +25,9 @@ import asyncio
 import logging
 import os
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import Awaitable, Callable
 
 from graph.core.errors import BadInput
 from graph.service import Refnet

@@ -7,9 +7,9 @@ member's rate, and books what this returns.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterator, Sequence
 
 from graph.core.money import share
 

@@ -6,6 +6,7 @@ process per data dir.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import hashlib
@@ -31,15 +32,21 @@ class DataDirBusy(RuntimeError):
 
 def _die_with_parent() -> None:
     """Run in the child before exec: if refnet dies, so does its database server."""
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+
+
+DEFAULT_QUERY_MEM_MB = 1024
 
 
 class EmbeddedFalkor:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, query_mem_mb: int | None = None) -> None:
         self.data_dir = Path(data_dir).resolve()
+        # FalkorDB's QUERY_MEM_CAPACITY: one query that needs more memory fails alone instead of
+        # taking the server down (REFNET_QUERY_MEM_MB, default 1024).
+        env_mb = os.environ.get("REFNET_QUERY_MEM_MB", "")
+        self.query_mem_mb = query_mem_mb or (int(env_mb) if env_mb.isascii() and env_mb.isdigit() else
+                                             DEFAULT_QUERY_MEM_MB)
         self.db_dir = self.data_dir / "falkordb"
         self.process: subprocess.Popen[bytes] | None = None
         self._lock_file = None
@@ -75,6 +82,7 @@ class EmbeddedFalkor:
             # 10,000: every read and write pays for the pending ones, and a registration's cost
             # measured 3.8 ms of server CPU at the default against 2.3 ms with this setting.
             "DELTA_MAX_PENDING_CHANGES", "1000",
+            "QUERY_MEM_CAPACITY", str(self.query_mem_mb * 1024 * 1024),
         ]
         self.process = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -85,7 +93,7 @@ class EmbeddedFalkor:
         log.info("embedded FalkorDB started (pid %s, socket %s, data %s)", self.process.pid, self.socket_path, self.db_dir)
 
     def _take_lock(self) -> None:
-        lock = open(self.data_dir / "refnet.lock", "a+")
+        lock = open(self.data_dir / "refnet.lock", "a+")  # noqa: SIM115 -- held while the server runs
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Callable, Mapping, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 Row = dict[str, Any]
 T = TypeVar("T")

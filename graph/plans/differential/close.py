@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
 
+from graph.core.errors import BadInput, Conflict
+from graph.core.money import from_cents, to_cents
+from graph.ledger.entries import Booking, entry_rows, member_deltas
+from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.differential.rules import (
     CUSTOMER,
     DifferentialConfig,
@@ -33,10 +37,6 @@ from graph.plans.differential.rules import (
     order_bookings,
     qualify,
 )
-from graph.core.errors import BadInput, Conflict
-from graph.ledger.entries import Booking, entry_rows, member_deltas
-from graph.core.money import from_cents, to_cents
-from graph.ledger.period_close import PeriodRunRecord
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
 

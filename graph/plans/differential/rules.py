@@ -18,13 +18,14 @@ sum of the paid shares never exceeds the budget, and the entries sum exactly to 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from graph.ledger.entries import Booking, check_conservation
 from graph.core.money import fmt_money, percent, share
 from graph.core.plan import PlanError, check_keys, rate_value, register_module, stair_steps
+from graph.ledger.entries import Booking, check_conservation
 from graph.network.upline import DifferentialStep, differential_walk
 
 PARTNER, CUSTOMER = "PARTNER", "CUSTOMER"

@@ -11,15 +11,16 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
+from graph.core.money import from_cents, parse_positive_money, to_cents
+from graph.network.members import check_member_id
 from graph.plans.family import periods
 from graph.plans.family.plan import ACTIVITY_TYPES, FamilyPlan
-from graph.network.members import check_member_id
-from graph.core.money import from_cents, parse_positive_money, to_cents
 from graph.service import Refnet
 from graph.store.store import Conflicted
 
@@ -197,7 +198,7 @@ def _csv_event(row: dict[str, str], family_id: str | None) -> ActivityEvent:
     if kind not in ACTIVITY_TYPES:
         raise BadInput(f"type: {values['type']!r} is not one of {', '.join(ACTIVITY_TYPES)}")
     diamonds_text = values["diamonds"] or "0"
-    if not diamonds_text.isdigit():
+    if not re.fullmatch(r"[0-9]{1,9}", diamonds_text):
         raise BadInput(f"diamonds: {diamonds_text!r} is not a whole number")
     amount = parse_positive_money(values["amount"], "amount") if values["amount"] else None
     return ActivityEvent(

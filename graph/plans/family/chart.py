@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
 
 from graph.plans.family import periods
 from graph.plans.family.activity import ActivityEvent
@@ -90,4 +90,5 @@ def read_chart_svg(rn: Refnet, plan: FamilyPlan, family_id: str, as_of: int, cou
     start = periods.bounds(periods.last_periods(as_of, plan.period, count)[0])[0]
     events = read_events(rn, family_id, start, as_of)
     data = chart_data(plan, [m.member_id for m in family.members], events, as_of, count)
-    return render_svg(data, f"{family.name}: diamonds per {plan.period} and the leader's commission")
+    name = family.name.replace("$", r"\$")  # matplotlib reads $...$ as math; a family name is text
+    return render_svg(data, f"{name}: diamonds per {plan.period} and the leader's commission")

@@ -11,11 +11,11 @@ import logging
 from decimal import Decimal
 
 from graph.core.errors import BadInput
-from graph.plans.family import periods
-from graph.plans.family.plan import FamilyPlan, plan_version
+from graph.core.money import CENT, from_cents, percent, share, to_cents
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.period_close import PeriodRunRecord
-from graph.core.money import CENT, from_cents, percent, share, to_cents
+from graph.plans.family import periods
+from graph.plans.family.plan import FamilyPlan, plan_version
 from graph.service import Refnet
 from graph.store.store import Conflicted
 

@@ -11,8 +11,8 @@ import logging
 from dataclasses import dataclass
 
 from graph.core.errors import BadInput, Conflict, NotFound
-from graph.plans.family.plan import ROLES
 from graph.network.members import check_member_id, check_name
+from graph.plans.family.plan import ROLES
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row
 

@@ -12,17 +12,17 @@ Windows are rolling and end at `as_of` (inclusive): "week i" is (as_of − 7(i+1
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal
 from fractions import Fraction
-from typing import Iterable, Sequence
 
+from graph.core.money import CENT, from_cents, percent
 from graph.plans.family import periods
 from graph.plans.family.activity import ActivityEvent
 from graph.plans.family.commission import commission_amount, commission_diamonds
 from graph.plans.family.families import FamilyMemberRecord, require_family
 from graph.plans.family.plan import ROLES, Alerts, FamilyPlan, RoleRule
-from graph.core.money import CENT, from_cents, percent
 from graph.service import Refnet
 
 HOUR_MS = 3_600_000

@@ -7,9 +7,10 @@ refused with a `PlanError` naming its key (`family.alerts.top_share: ...`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from graph.core.plan import PlanError, check_keys, decimal_value, int_value, load_plan, rate_value, register_module
 

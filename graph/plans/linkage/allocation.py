@@ -11,14 +11,15 @@ order (direct, see-point, peer); what exceeds it is BURNED (烧伤).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from graph.ledger.entries import Booking, check_conservation
 from graph.core.money import fmt_money, percent, share
+from graph.core.plan import SHARES, Plan, check_keys, int_value, register_module, register_share
+from graph.ledger.entries import Booking, check_conservation
 from graph.network.placement import LineKind, designation
-from graph.core.plan import Plan, SHARES, check_keys, int_value, register_module, register_share
 
 CUSTOMER, AGENT, BOSS = "CUSTOMER", "AGENT", "BOSS"
 LINKAGE_SHARES = ("direct", "see_point", "peer")  # 直推奖, 见点奖, 平级奖

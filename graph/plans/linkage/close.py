@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from graph.core.errors import BadInput
-from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.core.money import from_cents, to_cents
+from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.linkage.pools import (
-    DividendSplit,
     IDENTITIES,
+    DividendSplit,
     dividend_config_of,
     level_bookings,
     level_config_of,

@@ -18,15 +18,16 @@ by `apply` for that order id.
 from __future__ import annotations
 
 import logging
+
 from graph.core.errors import NotFound
 from graph.core.money import from_cents, share, to_cents
 from graph.plans.linkage.points import Holding, config_of, issue, settle
 from graph.plans.linkage.points_store import Effects, capped_fetcher, market_row, read_market, write_effects
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
-from graph.service import Refnet
-from graph.store.store import Conflicted
 from graph.plans.linkage.withdrawals import FirstLine, release_booking, release_due
 from graph.plans.linkage.withdrawals import config_of as withdrawal_config_of
+from graph.service import Refnet
+from graph.store.store import Conflicted
 
 log = logging.getLogger("refnet.order_effects")
 

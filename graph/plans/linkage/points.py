@@ -20,10 +20,11 @@ cap price it reached, never every holder.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from graph.core.money import POINT, fmt_money, from_cents, from_units, percent
 

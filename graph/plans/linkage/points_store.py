@@ -12,14 +12,14 @@ the holdings whose cap it may have reached.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Callable
 
 from graph.core.errors import BadInput, NotFound
-from graph.ledger.entries import Booking, EntryRecord, entry_rows
 from graph.core.money import POINT, from_cents, from_units, to_units
+from graph.ledger.entries import Booking, EntryRecord, entry_rows
 from graph.plans.linkage.points import (
     ONE,
     Holding,

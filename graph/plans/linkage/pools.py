@@ -12,12 +12,13 @@ per part.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from graph.ledger.entries import Booking, check_conservation
 from graph.core.money import CENT, fmt_money, percent, share
+from graph.ledger.entries import Booking, check_conservation
 from graph.network.upline import DifferentialStep, differential_walk
 
 ZERO = Decimal("0.00")

@@ -9,13 +9,14 @@ frozen amount back into `paid`, so it becomes available again (entries are never
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from graph.core.errors import BadInput
-from graph.ledger.entries import Booking, check_conservation
 from graph.core.money import fmt_money, percent, share
+from graph.ledger.entries import Booking, check_conservation
 
 ACTIVE_STATUSES = ("AGENT", "BOSS")
 

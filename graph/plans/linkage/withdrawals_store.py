@@ -12,13 +12,13 @@ import logging
 from decimal import Decimal
 
 from graph.core.errors import BadInput, NotFound
+from graph.core.money import from_cents, to_cents
 from graph.ledger.entries import EntryRecord
 from graph.network.members import check_member_id
-from graph.core.money import from_cents, to_cents
 from graph.plans.linkage.points_store import Effects, write_effects
 from graph.plans.linkage.pools import IDENTITIES
-from graph.service import Refnet
 from graph.plans.linkage.withdrawals import FirstLine, config_of, release_booking, release_due, withdrawal_bookings
+from graph.service import Refnet
 
 log = logging.getLogger("refnet.withdrawals")
 

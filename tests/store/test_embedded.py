@@ -1,0 +1,119 @@
+"""The embedded database: durable across a crash, one owner per data dir, schema idempotent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from graph.network import members
+from graph.service import Refnet
+from graph.store.embedded import DataDirBusy, EmbeddedFalkor
+from graph.store.schema import ensure_schema
+from graph.store.store import open_store
+
+pytestmark = pytest.mark.integration  # every test here starts its own database
+
+
+def test_acknowledged_members_survive_sigkill(tmp_path):
+    store = open_store(tmp_path, url="")
+    rn = Refnet.start(store)
+    members.register(rn, "Root", member_id="root")
+    for index in range(30):
+        members.register(rn, "M", sponsor_id="root" if index < 10 else f"m{index - 10}", member_id=f"m{index}")
+    expected = {(m, p, s) for m, p, s in _edges(rn)}
+    server = store.server
+    os.kill(server.process.pid, signal.SIGKILL)
+    server.process.wait()
+    store.close()
+
+    store = open_store(tmp_path, url="")
+    try:
+        rn = Refnet.start(store)
+        assert _edges(rn) == expected
+        assert len(expected) == 30
+        assert members.get_member(rn, "root").size == 31
+    finally:
+        store.close()
+
+
+def _edges(rn: Refnet) -> set[tuple[str, str, int]]:
+    rows = rn.store.run_text(
+        "MATCH (m:Member)-[l:PLACED_UNDER]->(p:Member) MATCH (m)-[:SPONSORED_BY]->(s:Member) "
+        "RETURN m.id AS m, p.id AS p, l.slot AS slot, s.id AS s"
+    )
+    return {(row["m"], row["p"] + "/" + row["s"], row["slot"]) for row in rows}
+
+
+def test_second_owner_of_a_data_dir_is_refused(tmp_path):
+    first = EmbeddedFalkor(tmp_path)
+    first.start()
+    try:
+        with pytest.raises(DataDirBusy, match="already using the data dir"):
+            EmbeddedFalkor(tmp_path).start()
+    finally:
+        first.stop()
+    second = EmbeddedFalkor(tmp_path)  # free again once the first stopped
+    second.start()
+    second.stop()
+
+
+def test_schema_setup_is_idempotent(store):
+    ensure_schema(store)
+    ensure_schema(store)
+    indexes = store.run_text("CALL db.indexes() YIELD label, properties RETURN label, properties")
+    assert any(row["label"] == "Member" and "id" in row["properties"] for row in indexes)
+    rows = store.run_text("CALL db.constraints() YIELD type, label, status RETURN type, label, status")
+    assert ("UNIQUE", "Member", "OPERATIONAL") in {(r["type"], r["label"], r["status"]) for r in rows}
+
+
+def test_refnet_serve_as_a_new_user_would(tmp_path):
+    """`refnet serve` answers /healthz; a second one on the same data dir refuses clearly."""
+    port = 18000 + os.getpid() % 1000
+    command = [sys.executable, "-m", "cli.main", "serve", "--data", str(tmp_path), "--port", str(port)]
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    env.pop("REFNET_GRAPH_URL", None)
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        body = None
+        for _ in range(200):
+            try:
+                body = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert body == {"status": "ok", "graph": "falkordb-embedded"}
+        second = subprocess.run(command[:-1] + [str(port + 1)], env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0
+        assert "already using the data dir" in second.stderr
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    assert not (tmp_path / "falkordb.sock").exists() or _server_gone(tmp_path)
+
+
+def _server_gone(data_dir) -> bool:
+    pid = int((data_dir / "falkordb" / "server.pid").read_text())
+    return not os.path.exists(f"/proc/{pid}") or b"redis-server" not in open(f"/proc/{pid}/cmdline", "rb").read()
+
+
+def test_external_falkordb_by_url(falkor):
+    """REFNET_GRAPH_URL names an external FalkorDB (here the test server's socket)."""
+    store = open_store(falkor.server.data_dir, graph_name="external_url_test", url=f"unix://{falkor.server.socket_path}")
+    try:
+        assert store.backend == "falkordb" and store.server is None
+        rn = Refnet.start(store)
+        members.register(rn, "Root", member_id="root")
+        assert members.get_member(rn, "root").name == "Root"
+    finally:
+        store.close()
+
+
+def test_unknown_graph_url_scheme_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="unsupported scheme"):
+        open_store(tmp_path, url="postgres://localhost/x")
