@@ -69,7 +69,7 @@ def _nav(active: str, me: dict[str, Any]) -> str:
 
 def page(me: dict[str, Any], active: str, title: str, main: str, script: str | None = None,
          data: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
-    who = html.escape(me.get("name") or me.get("memberId") or "")
+    who = html.escape(me.get("name") or me.get("memberId") or ("admin" if me["kind"] == "ADMIN" else ""))
     kind = html.escape(me["kind"].lower())
     body = template("base.html").substitute(
         title=html.escape(title),
