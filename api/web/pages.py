@@ -169,25 +169,6 @@ async def family(request: Request) -> Response:
     return page(me, "family", "Family dashboard", main, "family.js", {"familyId": family_id})
 
 
-async def family_chart(request: Request) -> Response:
-    """The weekly chart for the dashboard: the family read decides who may see it."""
-    family_id = request.path_params["id"]
-    data, errors = await run_graphql(request, FAMILY_CHECK, {"id": family_id})
-    code = _first_code(errors)
-    if code in ("FORBIDDEN", "UNAUTHENTICATED"):
-        return Response(status_code=403)
-    if errors or data["family"] is None:
-        return Response(status_code=404)
-    from starlette.concurrency import run_in_threadpool
-
-    from api.family import family_plan
-    from graph.plans.family import chart
-
-    rn = request.app.state.rn
-    svg = await run_in_threadpool(chart.read_chart_svg, rn, family_plan(rn), family_id, rn.clock())
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
-
-
 async def graphiql(request: Request) -> Response:
     me = await signed_in(request)
     if me is None:
@@ -205,7 +186,6 @@ ROUTES = [
     Route("/app/network", network, methods=["GET"]),
     Route("/app/money", money, methods=["GET"]),
     Route("/app/family", family, methods=["GET"]),
-    Route("/app/family/{id}/chart.svg", family_chart, methods=["GET"]),
     Route("/app/graphiql", graphiql, methods=["GET"]),
     Mount("/app/static", app=StaticFiles(directory=STATIC), name="static"),
 ]

@@ -231,26 +231,26 @@ class TestFamilyRoutes:
         assert app.get("/app/family").status_code == 200
         assert app.get("/app/family?id=F").status_code == 200
         assert app.get("/app/family?id=G").status_code == 403
-        chart = app.get("/app/family/F/chart.svg")
+        chart = app.get("/families/F/chart.svg")
         assert chart.status_code == 200 and chart.headers["content-type"].startswith("image/svg+xml")
-        assert app.get("/app/family/G/chart.svg").status_code == 403
+        assert app.get("/families/G/chart.svg").status_code == 403
         assert [f["id"] for f in graphql(app, "{ families { id } }")["data"]["families"]] == ["F"]
 
     def test_a_member_of_a_family_has_no_dashboard(self, app, families):
         sign_in(app, member_token(app, "a"))
         assert app.get("/app/family?id=F").status_code == 403
-        assert app.get("/app/family/F/chart.svg").status_code == 403
+        assert app.get("/families/F/chart.svg").status_code == 403
         assert graphql(app, "{ families { id } }")["data"]["families"] == []
 
     def test_admin_sees_every_family(self, app, families):
         sign_in(app, TOKEN)
         assert app.get("/app/family?id=G").status_code == 200
         assert app.get("/app/family?id=nope").status_code == 404
-        assert app.get("/app/family/nope/chart.svg").status_code == 404
+        assert app.get("/families/nope/chart.svg").status_code == 404
         assert [f["id"] for f in graphql(app, "{ families { id name leaderId } }")["data"]["families"]] == ["F", "G"]
 
     def test_anonymous_gets_no_chart(self, app, families):
-        assert app.get("/app/family/F/chart.svg").status_code == 403
+        assert app.get("/families/F/chart.svg").status_code == 401
 
 
 # ---- the reads the pages need ---------------------------------------------------------------

@@ -83,7 +83,7 @@
         h("p", { class: "lead" }, `${d.family.name} (${d.family.id}), led by `, memberLink(d.family.leader), ` — as of ${health.asOf.slice(0, 16).replace("T", " ")} UTC.`),
         flagsSection(health), topSection(health), membersSection(health), budgetSection(health),
         h("section", { class: "card" }, h("h2", {}, "Weekly chart"),
-          h("img", { class: "chart", src: `/app/family/${encodeURIComponent(familyId)}/chart.svg`,
+          h("img", { class: "chart", src: `/families/${encodeURIComponent(familyId)}/chart.svg`,
             alt: "Qualifying diamonds per member and week, the leader's commission (dashed) and the threshold (dotted), last 12 weeks" })));
     } catch (error) { show(target, failure(error)); }
   }
