@@ -76,7 +76,7 @@ class RefnetGraphQL(GraphQL):
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
         """GraphiQL from refnet's own vendored assets: it works where there is no internet."""
-        return HTMLResponse(pages.graphiql_html())
+        return pages.html_response(pages.graphiql_html())
 
 
 async def request_context(request: Request) -> Context:

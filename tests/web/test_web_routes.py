@@ -202,6 +202,7 @@ def test_graphiql_is_served_from_refnet_at_both_addresses(app, network):
     for path in ("/app/graphiql", "/graphql"):
         page = app.get(path, headers={"Accept": "text/html"})
         assert page.status_code == 200
+        assert "default-src 'self'" in page.headers["content-security-policy"]
         assert "/app/static/vendor/graphiql/graphiql.min.js" in page.text
         assert "://" not in page.text.replace("http://www.w3.org", "")  # no asset from another host
 
