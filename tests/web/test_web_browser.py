@@ -351,3 +351,35 @@ def test_graphiql_renders_and_runs_a_query_offline(linkage, visit):
     page.locator(".graphiql-execute-button").click()
     page.locator(".result-window").get_by_text('"ADMIN"', exact=True).wait_for()
     v.shot("graphiql")
+
+
+def has_query(server: Server, name: str) -> bool:
+    fields = server.gql("{ __schema { queryType { fields { name } } } }")["__schema"]["queryType"]["fields"]
+    return any(field["name"] == name for field in fields)
+
+
+def test_statement_and_payouts_when_the_server_has_them(linkage, visit, tmp_path):
+    if not has_query(linkage, "statement") or not has_query(linkage, "payouts"):
+        pytest.skip("this build has no statement/payouts queries: the money page leaves those sections out")
+    period = datetime.now(UTC).strftime("%Y-%m")
+    v = visit(linkage)
+    v.sign_in(member_token(linkage, "A"))
+    page = v.page
+    v.go("/app/money")
+    section = page.locator("#statement")
+    section.get_by_label("Period").fill(period)
+    section.get_by_role("button", name="Show statement").click()
+    section.locator("table tbody tr").first.wait_for()
+    text = section.inner_text()
+    assert "direct 10% of 1000.00" in text and "Opening balance" in text and "Closing balance" in text
+    v.shot("statement")
+    admin = visit(linkage)
+    admin.sign_in(TOKEN)
+    admin.go("/app/money")
+    admin.page.locator("#a-period").fill(period)
+    with admin.page.expect_download() as download:
+        admin.page.get_by_role("button", name="Download payouts (CSV)").click()
+    saved = tmp_path / "payouts.csv"
+    download.value.save_as(saved)
+    header, *rows = saved.read_text().splitlines()
+    assert "memberId" in header.split(",") and {row.split(",")[header.split(",").index("memberId")] for row in rows} >= {"S", "A"}

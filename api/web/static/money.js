@@ -124,6 +124,19 @@
     return h("div", { class: "generic" }, h("h3", {}, title), h("dl", { class: "facts" }, scalars), blocks);
   }
 
+  async function statementOf(period) {
+    const { statement: st } = await gql(`query($id: ID!, $period: String!) { statement(memberId: $id, period: $period) {
+      opening closing balanced lines { effect balance entry { at rule status amount explanation } } } }`, { id: memberId, period });
+    return h("div", {},
+      h("dl", { class: "facts" },
+        h("div", {}, h("dt", {}, "Opening balance"), h("dd", {}, st.opening)),
+        h("div", {}, h("dt", {}, "Closing balance"), h("dd", {}, st.closing)),
+        h("div", {}, h("dt", {}, "Checked"), h("dd", {}, st.balanced ? "closing = opening + entries" : "does not add up"))),
+      table(`Statement ${period}`, ["time", "rule", "status", "amount", "effect", "balance", "explanation"],
+        st.lines.map((l) => [l.entry.at.slice(0, 16).replace("T", " "), l.entry.rule, l.entry.status.toLowerCase(),
+          l.entry.amount, l.effect, l.balance, l.entry.explanation])));
+  }
+
   async function statement() {
     if (!(await hasQuery("statement").catch(() => false))) return;
     const section = document.getElementById("statement");
@@ -134,11 +147,16 @@
       h("button", { type: "submit" }, "Show statement"));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      const period = input.value.trim();
       try {
-        const d = await gql(`query($id: ID!, $period: String!) { statement(memberId: $id, period: $period) ${await selectionOf("Statement")} }`,
-          { id: memberId, period: input.value.trim() });
-        show(out, renderGeneric(`Statement ${input.value.trim()}`, d.statement));
-      } catch (error) { show(out, failure(error)); }
+        show(out, await statementOf(period));
+      } catch (error) {
+        try {  // another shape than the one below: show every field it has
+          const d = await gql(`query($id: ID!, $period: String!) { statement(memberId: $id, period: $period) ${await selectionOf("Statement")} }`,
+            { id: memberId, period });
+          show(out, renderGeneric(`Statement ${period}`, d.statement));
+        } catch (again) { show(out, failure(again)); }
+      }
     });
     show(section, h("h2", {}, "Statement"), form, out);
   }
