@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from cross_web import HTTPException
@@ -37,7 +37,7 @@ log = logging.getLogger("refnet.api")
 
 # Background jobs started with the app (e.g. the weekly rotation); each gets the engine and
 # runs until cancelled.
-BackgroundJob = Callable[[Refnet], Awaitable[None]]
+BackgroundJob = Callable[[Refnet], Coroutine[Any, Any, None]]
 BACKGROUND_JOBS: list[BackgroundJob] = [weekly_rotation]
 
 # Plain HTTP routes of feature modules, besides /healthz and /graphql.

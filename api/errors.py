@@ -17,10 +17,10 @@ log = logging.getLogger("refnet.api")
 
 
 def _domain_error(error: GraphQLError) -> DomainError | None:
-    original = error.original_error
+    original: BaseException | None = error.original_error
     while original is not None and not isinstance(original, DomainError):
         original = getattr(original, "original_error", None) or original.__cause__
-    return original
+    return original if isinstance(original, DomainError) else None
 
 
 def is_request_error(error: GraphQLError) -> bool:

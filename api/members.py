@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Optional
 
 import strawberry
+from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from api.context import call
@@ -18,7 +19,7 @@ from graph.network import members
 from graph.network.members import LineRecord, MemberRecord, TreeNodeRecord
 from graph.plans.linkage import withdrawals_store
 
-IN_SCOPE = [SourceInScope]  # the member itself or one of its downlines
+IN_SCOPE: list[type[BasePermission]] = [SourceInScope]  # the member itself or one of its downlines
 
 
 @strawberry.enum

@@ -166,7 +166,7 @@ def apply_default_deny(*roots: type) -> dict[str, str]:
     pending = list(roots)
     while pending:
         type_ = pending.pop()
-        definition = type_.__strawberry_definition__
+        definition = type_.__strawberry_definition__  # type: ignore[attr-defined]
         if definition.name in seen:
             continue
         seen.add(definition.name)

@@ -90,7 +90,7 @@ class RuleTotal:
 
     @classmethod
     def of(cls, total: preview.RuleTotal) -> "RuleTotal":
-        return cls(rule=total.rule, status=EntryStatus(total.status), amount=total.amount, entries=total.entries)
+        return cls(rule=total.rule, status=EntryStatus(total.status), amount=Money(total.amount), entries=total.entries)
 
 
 @strawberry.type(description="What one member would be credited (PAID and FROZEN) by a period close.")
@@ -101,7 +101,7 @@ class MemberTotal:
 
     @classmethod
     def of(cls, total: preview.MemberTotal) -> "MemberTotal":
-        return cls(member_id=strawberry.ID(total.member_id), amount=total.amount, entries=total.entries)
+        return cls(member_id=strawberry.ID(total.member_id), amount=Money(total.amount), entries=total.entries)
 
 
 @strawberry.type(description="The entries closePeriod would book now, with totals; nothing is booked.")

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from graph.core.errors import BadInput
 from graph.core.money import POINT, fmt_money, parse_money
@@ -33,10 +34,11 @@ Points = NewType("Points", Decimal)
 
 
 def _serialize_points(value: Decimal) -> str:
-    return str(value.quantize(POINT)) if value.as_tuple().exponent > -4 else str(value)
+    exponent = value.as_tuple().exponent  # a letter only for NaN and infinities, never parsed in
+    return str(value.quantize(POINT)) if isinstance(exponent, int) and exponent > -4 else str(value)
 
 
-SCALARS = {
+SCALARS: dict[object, ScalarDefinition] = {
     Money: strawberry.scalar(
         name="Money",
         description='Exact decimal as a string with 2 places: "1000.00". Floats are refused.',

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from api import access, differential, explore, family, members, orders, periods, pools, refunds, rotation
 from api.errors import CodedErrors, log_errors
@@ -28,7 +30,7 @@ MUTATIONS: tuple[type, ...] = (
 class Schema(strawberry.Schema):
     """Logs errors by kind (api/errors.py) instead of every one with a traceback."""
 
-    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         log_errors(errors)
 
 

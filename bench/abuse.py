@@ -43,7 +43,11 @@ def main() -> None:
         for name, document in documents.items():
             took = timed(post, {"query": document})
             health: list[float] = []
-            worker = threading.Thread(target=lambda: [post({"query": document}) for _ in range(5)])
+            def flood(document: str = document) -> None:
+                for _ in range(5):
+                    post({"query": document})
+
+            worker = threading.Thread(target=flood)
             worker.start()
             while worker.is_alive():
                 start = time.perf_counter()

@@ -106,7 +106,7 @@ def in_memory(plan, graph: nx.DiGraph, kinds: dict[str, str], stream) -> dict[st
     for order_id, buyer, cents, referrer, _ in stream:
         view = OrderView(order_id, from_cents(cents), person(buyer), tuple(person(u) for u in upline(buyer)), referrer)
         for booking in order_bookings(view, config, PERIOD):
-            paid[booking.beneficiary_id if booking.status == "PAID" else "<retained>"] += booking.amount
+            paid[(booking.beneficiary_id if booking.status == "PAID" else None) or "<retained>"] += booking.amount
     return dict(paid)
 
 

@@ -15,6 +15,7 @@ import random
 import sys
 import time
 from decimal import Decimal
+from typing import Any
 
 from bench.common import bulk_network, engine
 from graph.core.plan import load_plan
@@ -40,7 +41,7 @@ def load_market(rn: Refnet, member_ids: list[str], holdings: int, seed: int) -> 
     """`holdings` purchases of 1000.00 with 100 points each at price 1: caps at 30.00 (3×),
     far above the price; the pool backs them exactly."""
     rng = random.Random(seed)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n in range(holdings):
         holding = Holding(f"h{n}", rng.choice(member_ids), f"h{n}", 100000, 1_000_000 + rng.randrange(1000), seq=n + 1)
         rows.append({"id": holding.id, "member_id": holding.member_id, "amount": holding.amount,

@@ -8,10 +8,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graph.core.errors import BadInput
 from graph.service import Refnet
 from graph.store.store import open_store
+
+if TYPE_CHECKING:
+    from graph.core.plan import Plan
 
 log = logging.getLogger("refnet")
 
@@ -19,7 +23,8 @@ Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Command, str]] = {}
 
 
-def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None):
+def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None,
+            ) -> Callable[[Command], Command]:
     """Registers a sub-command: `arguments` adds its options, the decorated function runs it."""
 
     def register(run: Command) -> Command:
@@ -37,7 +42,7 @@ def plan_name(args: argparse.Namespace) -> str:
     return args.plan or os.environ.get("REFNET_PLAN") or "linkage-3plus1"
 
 
-def load_plan(args: argparse.Namespace):
+def load_plan(args: argparse.Namespace) -> Plan | None:
     """The plan of --plan / REFNET_PLAN (None until the plan loader exists)."""
     try:
         from graph.core.plan import load_plan as load
@@ -130,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     from graph.store.embedded import DataDirBusy
 
     try:
-        return args.run(args)
+        chosen: Command = args.run
+        return chosen(args)
     except DataDirBusy as error:
         print(f"refnet: {error}", file=sys.stderr)
         return 2

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from starlette.testclient import TestClient
 
 from graph.service import Refnet
 from graph.store.embedded import EmbeddedFalkor
 from graph.store.falkor_store import FalkorStore
 from tests.support.db import graph_numbers
+
+# CI explores the same examples on every run (a red CI is reproducible, never a coin toss);
+# developers' runs draw new examples each time. HYPOTHESIS_PROFILE overrides either.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture(scope="session")

@@ -280,7 +280,7 @@ def _parse(content: bytes, source: str) -> Plan:
     switched_on = frozenset(modules)
 
     sections: dict[str, Any] = {}
-    claimed = {MODULES[m].section: MODULES[m] for m in switched_on if MODULES[m].section}
+    claimed = {section: MODULES[m] for m in switched_on if (section := MODULES[m].section)}
     for key in data:
         if key in CORE_SECTIONS:
             continue

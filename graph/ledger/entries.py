@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graph.core.errors import BadInput
 from graph.core.money import from_cents, from_units, to_cents
@@ -64,7 +64,7 @@ def entry_rows(
     order_id: str | None = None,
     period: str | None = None,
     plan_version: str | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Parameter rows for the entry-creating fragment. Entry ids are `<source>#<n>`, so a
     re-run of the same source creates the same ids (and the unique index refuses a double)."""
     return [
@@ -86,7 +86,7 @@ def entry_rows(
     ]
 
 
-def member_deltas(bookings: Iterable[Booking]) -> list[dict]:
+def member_deltas(bookings: Iterable[Booking]) -> list[dict[str, Any]]:
     """Per beneficiary, cents to add to its counters: `paid`, `frozen`, `burned` (by status)."""
     deltas: dict[str, dict[str, int]] = defaultdict(lambda: {"paid": 0, "frozen": 0, "burned": 0})
     for booking in bookings:
@@ -127,7 +127,7 @@ class EntryRecord:
     points: int | None = None  # points (ten-thousandths) a points_sale entry sold (rules §5)
 
     @classmethod
-    def from_row(cls, row: dict) -> "EntryRecord":
+    def from_row(cls, row: dict[str, Any]) -> "EntryRecord":
         return record_from_row(cls, row, money=("amount",))
 
     @property

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
+from typing import Any
 
 from graph.core.errors import BadInput, Conflict, NotFound
 from graph.core.money import CENT, fmt_money, from_cents, to_cents
@@ -52,7 +53,8 @@ def plan_of(rn: Refnet) -> Plan:
 
         rn.plan = load_plan(DEFAULT_PLAN)
         register(rn.store, rn.plan, rn.clock())
-    return rn.plan
+    plan: Plan = rn.plan
+    return plan
 
 
 def period_of(at_ms: int) -> str:
@@ -152,11 +154,11 @@ def _same_order(stored: OrderRecord, buyer_id: str, amount: Decimal, referrer_id
     return stored
 
 
-def member_updates(view: OrderView, allocation: Allocation) -> list[dict]:
+def member_updates(view: OrderView, allocation: Allocation) -> list[dict[str, Any]]:
     """The `$members` rows of `order_record`: counter deltas (cents) and new statuses."""
-    rows: dict[str, dict] = {}
+    rows: dict[str, dict[str, Any]] = {}
 
-    def row(member_id: str) -> dict:
+    def row(member_id: str) -> dict[str, Any]:
         return rows.setdefault(member_id, {
             "id": member_id, "packages": 0, "quota": 0, "quota_used": 0, "agent_referrals": 0,
             "paid": 0, "frozen": 0, "burned": 0, "status": None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from graph.core.errors import BadInput
 from graph.core.money import from_cents
@@ -52,7 +53,7 @@ def ratio(paid: int, revenue: int) -> Decimal | None:
     return (Decimal(paid) / Decimal(revenue)).quantize(RATIO, rounding=ROUND_DOWN)
 
 
-def aggregate(rows: list[dict], from_ms: int, to_ms: int) -> PayoutReport:
+def aggregate(rows: list[dict[str, Any]], from_ms: int, to_ms: int) -> PayoutReport:
     """The report from the grouped rows of `payout_rows` (pure)."""
     sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
@@ -66,9 +67,9 @@ def aggregate(rows: list[dict], from_ms: int, to_ms: int) -> PayoutReport:
     revenue = sum(line["revenue"] for line in sums.values())
 
     def make(rule: str, line: dict[str, int]) -> PayoutLine:
-        return PayoutLine(rule, *(from_cents(line[name]) for name in
-                                  ("revenue", "paid", "frozen", "burned", "pooled", "retained", "cost")),
-                          ratio(line["paid"], revenue))
+        amounts = {name: from_cents(line[name]) for name in
+                   ("revenue", "paid", "frozen", "burned", "pooled", "retained", "cost")}
+        return PayoutLine(rule, **amounts, ratio=ratio(line["paid"], revenue))
 
     total: dict[str, int] = defaultdict(int)
     for line in sums.values():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from graph.core.errors import BadInput
 from graph.service import Refnet
@@ -31,12 +32,12 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     return _module(rn, period)[0](period)
 
 
-def preview_period(rn: Refnet, period: str) -> list[dict]:
+def preview_period(rn: Refnet, period: str) -> list[dict[str, Any]]:
     """The entry rows `close_period(period)` would book now, booking nothing (issue 8)."""
     return _module(rn, period)[1](period)
 
 
-def _module(rn: Refnet, period: str) -> tuple[Callable[[str], PeriodRunRecord], Callable[[str], list[dict]]]:
+def _module(rn: Refnet, period: str) -> tuple[Callable[[str], PeriodRunRecord], Callable[[str], list[dict[str, Any]]]]:
     """(close, preview) of the running plan's period module."""
     if not isinstance(period, str):
         raise BadInput("period: must be a string like 2026-11 or 2026-W48")
@@ -45,8 +46,10 @@ def _module(rn: Refnet, period: str) -> tuple[Callable[[str], PeriodRunRecord], 
         from graph.plans.family import commission
         from graph.plans.family.plan import plan_of
 
-        return (lambda p: commission.close_period(rn, plan_of(rn), p),
-                lambda p: commission.preview_period(rn, plan_of(rn), p))
+        family = plan_of(rn)
+        assert family is not None  # "family" is one of the plan's modules
+        return (lambda p: commission.close_period(rn, family, p),
+                lambda p: commission.preview_period(rn, family, p))
     if "differential" in modules:
         from graph.plans.differential import close as differential_close
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from graph.core.money import from_cents
 from graph.ledger.entries import EntryRecord
@@ -44,7 +45,7 @@ class PeriodPreview:
     total: Decimal
 
 
-def summarize(period: str, rows: list[dict]) -> PeriodPreview:
+def summarize(period: str, rows: list[dict[str, Any]]) -> PeriodPreview:
     """Totals per (rule, status) and per beneficiary of entry rows (`graph.ledger.entry_rows`)."""
     entries = [EntryRecord.from_row(row) for row in rows]
     rules: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])

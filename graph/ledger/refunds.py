@@ -32,9 +32,11 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from graph.core.errors import BadInput, Conflict, NotFound
 from graph.core.money import CENT, fmt_money, from_cents, to_cents
+from graph.core.plan import Plan
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.network.members import check_member_id
 from graph.plans.linkage.allocation import LINKAGE_SHARES
@@ -289,11 +291,11 @@ def points_back(issued: int, amount: int, refunded_before: int, refund: int) -> 
 @dataclass(frozen=True)
 class PointsBack:
     units: int  # taken from the buyer's points (the balance may go negative: points already sold)
-    holding: dict  # the order's holding afterwards (units, active, cap_key)
-    market: dict  # the points market afterwards: F delta, N, last price
+    holding: dict[str, Any]  # the order's holding afterwards (units, active, cap_key)
+    market: dict[str, Any]  # the points market afterwards: F delta, N, last price
 
 
-def take_back_points(rn: Refnet, plan, order: Row, refund: int, pooled: int) -> PointsBack | None:
+def take_back_points(rn: Refnet, plan: Plan, order: Row, refund: int, pooled: int) -> PointsBack | None:
     """The points the order issued, taken back pro rata (rules §5, issue 8): from the order's
     holding as far as it still holds them; what was already sold is a shortfall that leaves
     the buyer's points balance negative. The market loses the refunded contribution (F) and
@@ -333,7 +335,7 @@ def allocation_prefix(order: Row) -> str | None:
 
 
 def _reverse_split(rn: Refnet, source: str, pool: str, pooled: int, last: bool, refund_id: str, order_id: str,
-                   reason: str) -> tuple[Reversal, int, dict | None]:
+                   reason: str) -> tuple[Reversal, int, dict[str, Any] | None]:
     """The reversal of a closed period's split of `pool` that paid out the order's share:
     `pooled` cents (what the refund takes out of the pool) as far as the split still holds
     them. A dividend split paid only part of the pool out and carried the rest over (identities
@@ -363,7 +365,7 @@ def closed_splits(order: Row) -> list[tuple[str, str]]:
     return splits
 
 
-def carry_after(rn: Refnet, uncovered: int) -> dict | None:
+def carry_after(rn: Refnet, uncovered: int) -> dict[str, Any] | None:
     """The dividend pool's carry-over after taking `uncovered` cents out of it: the part of a
     refunded order's dividend share that a closed month carried over (an identity without
     holder) instead of paying out. Spread over the identities' carries like a reversal."""
@@ -409,10 +411,10 @@ def booked_entries(rows: list[Row], prefix: str) -> list[BookedEntry]:
             for row in rows if row["reverses"] is None and row["id"].startswith(prefix)]
 
 
-def _member_rows(buyer_id: str, reversal: Reversal, points: "PointsBack | None" = None) -> list[dict]:
+def _member_rows(buyer_id: str, reversal: Reversal, points: "PointsBack | None" = None) -> list[dict[str, Any]]:
     """Counter deltas (cents, points in ten-thousandths) of `refund_record`; never empty (the
     buyer is always in it)."""
-    rows: dict[str, dict] = {buyer_id: {"id": buyer_id, "paid": 0, "frozen": 0, "burned": 0, "quota_used": 0}}
+    rows: dict[str, dict[str, Any]] = {buyer_id: {"id": buyer_id, "paid": 0, "frozen": 0, "burned": 0, "quota_used": 0}}
     if points is not None:
         rows[buyer_id]["points"] = -points.units
     for delta in member_deltas(reversal.bookings):
@@ -422,7 +424,7 @@ def _member_rows(buyer_id: str, reversal: Reversal, points: "PointsBack | None" 
     return [{"paid": 0, "frozen": 0, "burned": 0, "points": 0, "team_sales": 0, **row} for row in rows.values()]
 
 
-def _lower_team_sales(rn: Refnet, buyer_id: str, cents: int, members: list[dict]) -> None:
+def _lower_team_sales(rn: Refnet, buyer_id: str, cents: int, members: list[dict[str, Any]]) -> None:
     """A refunded sale is no sale: the sponsor upline's all-time downline sales (the level
     thresholds of rules §7) fall by the refunded amount, as the order raised them."""
     rows = {row["id"]: row for row in members}

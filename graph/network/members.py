@@ -8,6 +8,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from graph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from graph.core.text import check_plain_text
@@ -190,7 +191,7 @@ def _register(
         }
         if sponsor_id is None:
             rows = rn.store.run("member_register_root", params)
-            placed = {"parent_id": None, "slot": None, "depth": 0}
+            placed: dict[str, Any] = {"parent_id": None, "slot": None, "depth": 0}
         else:
             if view["id"] is None:
                 raise NotFound(f"sponsorId: no member with id {sponsor_id!r}")
@@ -239,7 +240,7 @@ def claim_landing_slug(rn: Refnet, member_id: str, landing_slug: str) -> MemberR
     return require_member(rn, member_id)
 
 
-def place(rn: Refnet, sponsor: SponsorView, member_id: str, seq: int) -> dict:
+def place(rn: Refnet, sponsor: SponsorView, member_id: str, seq: int) -> dict[str, Any]:
     """Where a new referral of `sponsor` goes (rules §2), and the first free positions that
     change on the way up: the placement parameters of `member_register`."""
     decision = choose_target(sponsor)

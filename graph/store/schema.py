@@ -6,8 +6,12 @@ Plan modules add their own labels to `INDEXES` / `UNIQUE` rather than writing DD
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, cast
 
 from graph.store.store import Store
+
+if TYPE_CHECKING:
+    from graph.store.falkor_store import FalkorStore
 
 # (label, property) pairs that lookups start from
 INDEXES: list[tuple[str, str]] = [
@@ -64,7 +68,7 @@ def ensure_schema(store: Store) -> None:
     if store.backend == "neo4j":
         _neo4j(store)
     else:
-        _falkordb(store)
+        _falkordb(cast("FalkorStore", store))  # the backend that is not neo4j
     store.run("meta_init")
 
 
@@ -80,7 +84,7 @@ def _neo4j(store: Store) -> None:
         )
 
 
-def _falkordb(store: Store) -> None:
+def _falkordb(store: FalkorStore) -> None:
     existing = {
         (row["label"], prop)
         for row in store.run_text("CALL db.indexes() YIELD label, properties RETURN label, properties")

@@ -15,7 +15,7 @@ from graph.service import Refnet
 from tests.support.explore_network import DAY_MS, START_MS, Network, build
 from tests.support.paths import REPO
 
-CHECKED = set()
+CHECKED: set[str] = set()
 
 
 @pytest.fixture(scope="module")

@@ -242,7 +242,7 @@ def test_python_callers_get_bad_input_for_amounts_that_are_not_cents(rn):
     members.register(rn, "S", member_id="S")
     for amount in (Decimal("1000.001"), Decimal("NaN"), 1000):
         with pytest.raises(BadInput):
-            orders.record_order(rn, "o-1", "S", amount)  # type: ignore[arg-type]
+            orders.record_order(rn, "o-1", "S", amount)
     assert orders.get_order(rn, "o-1") is None
 
 

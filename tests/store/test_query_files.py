@@ -62,10 +62,15 @@ def enclosing_functions(tree: ast.Module) -> dict[ast.AST, ast.AST]:
 
 
 def assigned_values(scope: ast.AST, name: str) -> list[ast.expr]:
-    values = []
+    values: list[ast.expr] = []
     for node in ast.walk(scope):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets) or (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name
-              and node.value is not None):
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        else:
+            continue
+        if node.value is not None and any(isinstance(t, ast.Name) and t.id == name for t in targets):
             values.append(node.value)
     return values
 
@@ -83,7 +88,7 @@ def names_of(expr: ast.expr, scope: ast.AST, tree: ast.Module) -> Iterator[str |
     elif isinstance(expr, ast.Subscript):
         yield from names_of(expr.value, scope, tree)
     elif isinstance(expr, ast.JoinedStr):
-        parts = [re.escape(part.value) if isinstance(part, ast.Constant) else "[^/]+" for part in expr.values]
+        parts = [re.escape(str(part.value)) if isinstance(part, ast.Constant) else "[^/]+" for part in expr.values]
         yield re.compile("(?:.*/)?" + "".join(parts))
     elif isinstance(expr, ast.Name):
         for value in assigned_values(scope, expr.id) or assigned_values(tree, expr.id):

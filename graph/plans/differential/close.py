@@ -159,9 +159,9 @@ def close_period(
             raise Conflicted()
         return DifferentialRun.from_row(rn.store.run("differential_run_by_id", {"id": key})[0]["run"])
 
-    run = rn.guard(start)
-    if run.state == "DONE":
-        return run
+    started = rn.guard(start)
+    if started.state == "DONE":
+        return started
     log.info("closing %s of plan %s", period, plan.name)
 
     ranks = month_ranks(rn, period, config)

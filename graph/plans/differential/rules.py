@@ -85,7 +85,7 @@ register_module("differential", "differential", parse_config)
 
 
 def config_of(plan: Any) -> DifferentialConfig:
-    config = plan.section("differential") if plan is not None else None
+    config: DifferentialConfig | None = plan.section("differential") if plan is not None else None
     if config is None:
         raise ValueError("the running plan has no differential module")
     return config

@@ -116,7 +116,8 @@ class FamilyPlan:
 
 def load_shipped() -> FamilyPlan:
     """The `[family]` section of the shipped `plans/family.toml`."""
-    return load_plan("family").section("family")
+    plan: FamilyPlan = load_plan("family").section("family")
+    return plan
 
 
 def plan_of(rn: Any) -> FamilyPlan | None:

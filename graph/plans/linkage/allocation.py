@@ -173,7 +173,7 @@ def allocate(order: OrderView, plan: Plan) -> Allocation:
             if kind.status == "POOLED":
                 book.add(rule, "POOLED", value, f"{head} into the {kind.pool} pool", pool=kind.pool)
                 if value > 0:
-                    pools[kind.pool] = pools.get(kind.pool, ZERO) + value  # type: ignore[index]
+                    pools[kind.pool] = pools.get(kind.pool, ZERO) + value  # type: ignore[index, arg-type]
             elif kind.status == "COST":
                 book.add(rule, "COST", value, f"{head} product cost")
             else:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -85,7 +86,7 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
 
 
 def _book(rn: Refnet, version: int, run_id: str, period: str, step: str | None, bookings: list[Booking],
-          entries: list[dict], pools: list[dict], pool_orders: list[str] = (), level_orders: list[str] = ()) -> None:
+          entries: list[dict], pools: list[dict], pool_orders: Sequence[str] = (), level_orders: Sequence[str] = ()) -> None:
     rows = rn.store.run("period_close_book", {
         "version": version, "run_id": run_id, "period": period, "step": step,
         "entry_count": len(entries), "total": sum(row["amount"] for row in entries),
@@ -180,7 +181,7 @@ def compute_level(rn: Refnet, period: str, at: int, limit: int) -> Step:
         return Step()
     config = level_config_of(plan)
     buyers = sorted({row["buyer_id"] for row in orders})
-    uplines: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    uplines: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
     for row in rn.store.run("sponsor_uplines", {"ids": buyers}):
         uplines[row["member_id"]].append((row["depth"], row["id"], row["team_sales"]))
     bookings: list[Booking] = []

@@ -47,7 +47,7 @@ def model(sponsor: dict[str, str | None], kind: dict[str, str], order_list: list
     for order_id, buyer, cents, referrer in order_list:
         out = []
         recommender = referrer
-        if recommender is None and sponsor[buyer] is not None and kind[sponsor[buyer]] == "CUSTOMER":
+        if recommender is None and sponsor[buyer] is not None and kind[sponsor[buyer]] == "CUSTOMER":  # type: ignore[index]
             recommender = sponsor[buyer]
         below = 0
         if recommender is not None:

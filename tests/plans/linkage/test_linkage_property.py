@@ -72,7 +72,7 @@ class LinkageModel:
             out.append(("direct", "RETAINED", cut(amount, "0.10"), None))
         owner, child, up = None, buyer, self.tree.parent[buyer]
         while up is not None:
-            if self.tree.slot[child] % 3 == 0 and self.status(up) == "BOSS":  # r = 0: slot 3 is wealth
+            if self.tree.slot[child] % 3 == 0 and self.status(up) == "BOSS":  # type: ignore[operator]  # r = 0: slot 3 is wealth
                 owner = up
                 break
             child, up = up, self.tree.parent[up]
