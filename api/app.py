@@ -74,7 +74,7 @@ class RefnetGraphQL(GraphQL):
     async def get_context(self, request: Request, response: Any = None) -> Context:  # type: ignore[override]
         return await request_context(request)
 
-    async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         """GraphiQL from refnet's own vendored assets: it works where there is no internet."""
         return pages.html_response(pages.graphiql_html())
 
