@@ -13,6 +13,11 @@ import { lintCypherQuery } from '@neo4j-cypher/language-support';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = resolve(process.argv[2] ?? join(repoRoot, 'cypher'));
 
+// `// include: <name>` lines are replaced by cypher/<name>.fragment, as graph/store.py does.
+const INCLUDE = /^[ \t]*\/\/ include: (\S+)[ \t]*$/gm;
+const expand = (text) => text.replace(INCLUDE, (_, name) =>
+  expand(readFileSync(join(dir, `${name}.fragment`), 'utf8')).replace(/\n+$/, ''));
+
 const SKIP = /^\s*\/\/\s*lint:\s*falkordb-only\b(.*)$/m;
 // $name, $0 and $`quoted name`. Names in comments or strings only add unused declarations.
 const PARAM = /\$(?:`([^`]+)`|([A-Za-z0-9_]+))/g;
@@ -43,7 +48,7 @@ let linted = 0;
 let skipped = 0;
 for (const file of files) {
   const name = relative(process.cwd(), file) || file;
-  const text = readFileSync(file, 'utf8');
+  const text = expand(readFileSync(file, 'utf8'));
   const skip = text.match(SKIP);
   if (skip) {
     const reason = skip[1].trim();

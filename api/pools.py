@@ -56,7 +56,7 @@ class Query:
     @strawberry.field(description="Month closes of the linkage plan, newest first.")
     async def period_runs(self, info: Info) -> list[PeriodRun]:
         require_admin(info)
-        return [PeriodRun(record=record) for record in await call(linkage_close.period_runs, info.context.rn)]
+        return [PeriodRun(record=record) for record in await call(linkage_close.runs, info.context.rn)]
 
 
 @strawberry.type

@@ -39,7 +39,9 @@ def data_dir(args: argparse.Namespace) -> Path:
 
 
 def plan_name(args: argparse.Namespace) -> str:
-    return args.plan or os.environ.get("REFNET_PLAN") or "linkage-3plus1"
+    from graph.core.plan import DEFAULT_PLAN
+
+    return args.plan or os.environ.get("REFNET_PLAN") or DEFAULT_PLAN
 
 
 def load_plan(args: argparse.Namespace) -> Plan | None:
@@ -112,13 +114,20 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 # Modules that add sub-commands with @command (imported before parsing).
-COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.family", "cli.periods", "cli.explore", "cli.ledger")
+COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.periods", "cli.explore", "cli.ledger")
+
+
+def command_modules() -> list[str]:
+    """The core command modules, then every known plan module's (`PlanModule.commands`)."""
+    from graph.core.plugin import all_plugins
+
+    return list(dict.fromkeys([*COMMAND_MODULES, *(name for plugin in all_plugins() for name in plugin.commands)]))
 
 
 def main(argv: list[str] | None = None) -> int:
     import importlib
 
-    for module in COMMAND_MODULES:
+    for module in command_modules():
         importlib.import_module(module)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", help="data dir of the embedded database (REFNET_DATA, default ./refnet-data)")

@@ -28,8 +28,12 @@ class Refnet:
     @classmethod
     def start(cls, store: Store, plan: Any = None) -> "Refnet":
         from graph.core.plan_versions import register
+        from graph.ledger.orders import finish_half_done
+        from graph.ledger.period_runs import upgrade
 
         ensure_schema(store)
         engine = cls(store, plan)
         register(store, plan, engine.clock())  # a changed plan file is a new version (issue 8)
+        upgrade(engine)  # period runs booked before the one run shape
+        finish_half_done(engine)  # an order a crash left half-done by an earlier version's two statements
         return engine

@@ -1,6 +1,7 @@
 // What recording order $id of buyer $buyer_id reads first: the graph version, the order if
 // one with that id exists (for idempotency), the buyer and its sponsor as rule holders
-// ({id, packages, agent_referrals, quota, quota_used}, money in cents) and whether the
+// ({id, packages, agent_referrals, quota, quota_used, identity}, money in cents; `half_done` on
+// the order: recorded without its effects by an earlier version's two statements) and whether the
 // referrer $referrer_key exists ('' when there is none: a null key would make FalkorDB scan
 // every member instead of using the index). Returns one row; buyer / sponsor / order are null when missing.
 MATCH (v:Meta {key: 'version'})
@@ -11,11 +12,12 @@ OPTIONAL MATCH (ref:Member {id: $referrer_key})
 RETURN v.value AS version,
        CASE WHEN o IS NULL THEN NULL ELSE
          {id: o.id, buyer_id: o.buyer_id, amount: o.amount, referrer_id: o.referrer_id, at: o.at,
-          period: o.period, plan_version: o.plan_version} END AS existing,
+          period: o.period, plan_version: o.plan_version,
+          half_done: o.effects IS NULL AND o.settle IS NULL} END AS existing,
        CASE WHEN b IS NULL THEN NULL ELSE
          {id: b.id, packages: coalesce(b.packages, 0), agent_referrals: coalesce(b.agent_referrals, 0),
-          quota: coalesce(b.quota, 0), quota_used: coalesce(b.quota_used, 0)} END AS buyer,
+          quota: coalesce(b.quota, 0), quota_used: coalesce(b.quota_used, 0), identity: b.identity} END AS buyer,
        CASE WHEN s IS NULL THEN NULL ELSE
          {id: s.id, packages: coalesce(s.packages, 0), agent_referrals: coalesce(s.agent_referrals, 0),
-          quota: coalesce(s.quota, 0), quota_used: coalesce(s.quota_used, 0)} END AS sponsor,
+          quota: coalesce(s.quota, 0), quota_used: coalesce(s.quota_used, 0), identity: s.identity} END AS sponsor,
        ref IS NOT NULL AS referrer_found

@@ -8,15 +8,15 @@ A plan file has three core sections and one section per module that needs parame
     [<section>]   parameters of a module, parsed by that module's registered parser
 
 Loading validates everything and refuses a bad file with a `PlanError` naming the key.
-Modules plug in with `register_module` (name, optional section parser, the allocation shares
-they take) and `register_share`; an unknown module, share or top-level section is refused.
+Each module name is served by a plug-in (`graph.core.plugin.PlanModule`: its hooks); a module's
+section parser registers with `register_module` and its allocation shares with
+`register_share`. An unknown module, share or top-level section is refused.
 Rates and money are strings or integers, never floats.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -28,8 +28,10 @@ from typing import Any
 
 from graph.core.errors import BadInput
 from graph.core.money import CENT
+from graph.core.plugin import PlanModule, discover, plugins_of, resolve
 
 CORE_SECTIONS = ("plan", "allocation", "packages")
+DEFAULT_PLAN = "linkage-3plus1"  # what an engine or CLI command started without a plan runs
 
 
 class PlanError(BadInput):
@@ -168,29 +170,18 @@ def register_share(name: str, module: str | None, status: str | None = None, poo
     SHARES[name] = ShareKind(name, module, status, pool)
 
 
-# The core shares of rules §1 and the modules of the shipped plans. Modules that need a
-# section register their parser where their rule lives (graph/plans/linkage/allocation.py registers "linkage").
+# The core shares of rules §1; plan modules register theirs where their rules live.
 register_share("cost", None, "COST")
 register_share("platform", None, "RETAINED")
-register_share("dividend_pool", "dividend_pool", "POOLED", "dividend")
-register_share("points_pool", "points", "POOLED", "points")
-register_share("level_pool", "level", "POOLED", "level")
-register_share("shareholder_pool", "shareholder", "POOLED", "shareholder")
-for _name in ("points", "withdrawal", "dividend_pool", "level", "shareholder", "differential", "family"):
-    register_module(_name)
 
 
-# Python modules that register plan modules with sections (imported lazily: they import this
-# file). A new bonus module adds its own here.
-MODULE_SOURCES: list[str] = [
-    "graph.plans.linkage.allocation", "graph.plans.linkage.points", "graph.plans.linkage.pools",
-    "graph.plans.linkage.withdrawals", "graph.plans.family.plan", "graph.plans.differential.rules",
-]
-
-
-def _load_module_parsers() -> None:
-    for source in MODULE_SOURCES:
-        importlib.import_module(source)
+def _known(name: str) -> bool:
+    """Whether plan-file module `name` exists: a registered section or a plug-in (a dotted
+    name is imported, `graph.core.plugin.resolve`)."""
+    found = resolve(name)
+    if found is not None and name not in MODULES:
+        register_module(name, found.section, found.parse if found.section else None)
+    return name in MODULES or found is not None
 
 
 # --- the plan -----------------------------------------------------------------------------
@@ -212,6 +203,7 @@ class Plan:
     sections: Mapping[str, Any] = field(compare=False)  # module section → parsed config
     content_hash: str = ""  # sha256 of the file's bytes
     source: str = ""  # where it was read from
+    plugins: tuple[PlanModule, ...] = field(default=(), compare=False)  # its modules' hooks, file order
 
     @property
     def version(self) -> str:
@@ -260,7 +252,7 @@ def parse_plan(content: bytes, source: str = "<plan>") -> Plan:
 
 
 def _parse(content: bytes, source: str) -> Plan:
-    _load_module_parsers()
+    discover()
     try:
         data = tomllib.loads(content.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -275,7 +267,7 @@ def _parse(content: bytes, source: str) -> Plan:
     if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
         raise PlanError('plan.modules: missing (a list of module names, e.g. ["linkage"])')
     for module in modules:
-        if module not in MODULES:
+        if not _known(module):
             raise PlanError(f"plan.modules: unknown module {module!r} (known: {', '.join(sorted(MODULES))})")
     switched_on = frozenset(modules)
 
@@ -331,4 +323,5 @@ def _parse(content: bytes, source: str) -> Plan:
         sections=MappingProxyType(sections),
         content_hash=hashlib.sha256(content).hexdigest(),
         source=source,
+        plugins=plugins_of(modules),
     )

@@ -2,9 +2,10 @@
 
 Booked entries are never edited; corrections are new entries. Plan modules compute a list of
 `Booking`s with pure functions, check it with `check_conservation`, and hand `entry_rows(...)`
-to their one write statement, which creates the entries with the fragment documented in
-`cypher/ledger/ledger_fragment.md` and updates the member counters from `member_deltas(...)`
-(`cypher/ledger/order_record.cypher` is the complete example).
+(usually through `graph.ledger.drafts.Changes`) to their one write statement, which creates the
+entries with the one ledger writer, `cypher/ledger/entries.fragment` (included by every
+booking statement), and moves member counters with `cypher/ledger/members.fragment`.
+Entry ids are built and read by `graph.ledger.entry_ids`.
 
 The read side: `ledger(...)` (filters, stable order, opaque cursor), `entries_of_orders`,
 `balances`. Fields, statuses and the balance formula: docs/ledger.md.
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.core.errors import BadInput
 from graph.core.money import from_cents, from_units, to_cents
+from graph.ledger.entry_ids import EntryId, EntrySource
 from graph.store.store import record_from_row
 
 if TYPE_CHECKING:
@@ -59,17 +61,20 @@ def check_conservation(bookings: Iterable[Booking], total: Decimal, what: str) -
 
 def entry_rows(
     bookings: Iterable[Booking],
-    source: str,
+    source: "EntrySource | str",
     at: int,
     order_id: str | None = None,
     period: str | None = None,
     plan_version: str | None = None,
+    start: int = 0,
 ) -> list[dict[str, Any]]:
-    """Parameter rows for the entry-creating fragment. Entry ids are `<source>#<n>`, so a
-    re-run of the same source creates the same ids (and the unique index refuses a double)."""
+    """Parameter rows for the ledger writer (`cypher/ledger/entries.fragment`). Entry ids are
+    `<source>#<n>` (`graph.ledger.entry_ids`), n from `start`, so a re-run of the same source creates
+    the same ids (and the unique index refuses a double)."""
+    origin = source if isinstance(source, EntrySource) else EntrySource.parse(source)
     return [
         {
-            "id": f"{source}#{index}",
+            "id": str(EntryId(origin, index)),
             "seq": index,
             "rule": booking.rule,
             "status": booking.status,
@@ -81,8 +86,11 @@ def entry_rows(
             "period": period,
             "at": at,
             "plan_version": plan_version,
+            "points": None,
+            "reverses": None,
+            "refund_id": None,
         }
-        for index, booking in enumerate(bookings)
+        for index, booking in enumerate(bookings, start)
     ]
 
 
@@ -132,7 +140,7 @@ class EntryRecord:
 
     @property
     def source(self) -> str:
-        return self.id.split("#", 1)[0]
+        return str(EntryId.parse(self.id).source)
 
     @property
     def cursor(self) -> str:

@@ -1,9 +1,14 @@
-"""Orders (rules §1, §3): recording one books its whole allocation in one guarded statement.
+"""Orders (rules §1): recording one books everything it changes in one guarded statement.
 
-Reads: `order_context` (version, an existing order with that id, buyer, sponsor, referrer) and
-`order_see_point_path` (the placement upline with the rule's holders, one query). The pure
-`graph.plans.linkage.allocation.allocate` decides; `order_record` writes the order, its entries, the member
-counters, statuses and pools — all or nothing.
+Reads `order_context` (version, an existing order with that id, buyer, sponsor, referrer); then
+each module of the running plan contributes its part to an `OrderDraft` (`graph.core.plugin`: the
+allocation and its rewards, points, team counters, flags a period close looks for); a plan
+whose modules book no allocation gets the core one (`graph.ledger.allocation`). `order_record`
+writes the order and all of it — all or nothing.
+
+Earlier versions wrote an order in two statements (allocation, then effects); an order a crash
+left between them is finished by `finish_half_done` (at start and before a period close) or by
+recording it again.
 """
 
 from __future__ import annotations
@@ -12,23 +17,19 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any
 
 from graph.core.errors import BadInput, Conflict, NotFound
-from graph.core.money import CENT, fmt_money, from_cents, to_cents
-from graph.core.plan import Plan, load_plan
-from graph.ledger.entries import EntryRecord, entries_of_orders, entry_rows, member_deltas
+from graph.core.money import CENT, fmt_money, to_cents
+from graph.core.plan import DEFAULT_PLAN, Plan, load_plan
+from graph.core.plugin import plugins
+from graph.ledger.allocation import ALLOCATED, book_core_allocation
+from graph.ledger.drafts import OrderDraft
+from graph.ledger.entries import EntryRecord, entries_of_orders
 from graph.network.members import check_member_id
-from graph.plans.differential import close as differential_close
-from graph.plans.linkage import order_effects
-from graph.plans.linkage.allocation import Allocation, Ancestor, Holder, OrderView, allocate
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
 
 log = logging.getLogger("refnet.orders")
-
-DEFAULT_PLAN = "linkage-3plus1"
-
 
 @dataclass(frozen=True)
 class OrderRecord:
@@ -61,11 +62,6 @@ def period_of(at_ms: int) -> str:
     return datetime.fromtimestamp(at_ms / 1000, tz=timezone.utc).strftime("%Y-%m")
 
 
-def holder_of(row: Row) -> Holder:
-    return Holder(row["id"], row["packages"], row["agent_referrals"], from_cents(row["quota"]),
-                  from_cents(row["quota_used"]))
-
-
 def record_order(
     rn: Refnet,
     order_id: str,
@@ -88,8 +84,13 @@ def record_order(
 
     def attempt() -> tuple[OrderRecord, bool]:
         context = rn.store.run("order_context", {"id": order_id, "buyer_id": buyer_id, "referrer_key": referrer_id or ""})[0]
-        if context["existing"] is not None:
-            return _same_order(OrderRecord.from_row(context["existing"]), buyer_id, amount, referrer_id, at), False
+        existing = context["existing"]
+        if existing is not None:
+            stored = _same_order(OrderRecord.from_row(existing), buyer_id, amount, referrer_id, at)
+            if existing["half_done"] and context["buyer"] is not None:
+                _finish(rn, stored, context)
+                return stored, True
+            return stored, False
         if context["buyer"] is None:
             raise NotFound(f"buyerId: no member with id {buyer_id!r}")
         if referrer_id is not None and not context["referrer_found"]:
@@ -101,41 +102,59 @@ def record_order(
             raise BadInput(f"amount: {fmt_money(amount)} is not a package price of plan {plan.name} ({prices})")
         when = at if at is not None else rn.clock()
         record = OrderRecord(order_id, buyer_id, amount, referrer_id, when, period_of(when), plan.version)
-        if plan.has("differential"):  # booked when its month is closed (rules §9)
-            if not differential_close.record_order(rn, context["version"], order_id, buyer_id, amount,
-                                                   referrer_id, when, record.period, plan.version):
-                raise Conflicted()
-            return record, True
-        view = OrderView(
-            order_id=order_id,
-            amount=amount,
-            buyer=holder_of(context["buyer"]),
-            sponsor=holder_of(context["sponsor"]) if context["sponsor"] is not None else None,
-            upline=tuple(
-                Ancestor(holder_of(row["holder"]), row["from_slot"], row["r"] or 0,
-                         holder_of(row["sponsor"]) if row["sponsor"] is not None else None, row["via"])
-                for row in rn.store.run("order_see_point_path", {"id": buyer_id})
-            ),
-        )
-        allocation = allocate(view, plan)
-        entries = entry_rows(allocation.bookings, source=f"order:{order_id}", at=when, order_id=order_id,
-                             period=record.period, plan_version=plan.version)
+        draft = _draft(rn, record, context)
+        for module in plugins(plan):
+            module.on_order(rn, draft)
+        if not draft.notes.get(ALLOCATED):
+            book_core_allocation(draft)
+        draft.flags["effects"] = True  # every module's part is booked: the order is whole
         rows = rn.store.run("order_record", {
             "version": context["version"], "id": order_id, "buyer_id": buyer_id, "amount": to_cents(amount),
-            "referrer_id": referrer_id, "referrer_key": referrer_id or "", "at": when, "period": record.period, "plan_version": plan.version,
-            "members": member_updates(view, allocation),
-            "pools": [{"name": name, "amount": to_cents(value)} for name, value in sorted(allocation.pools.items())],
-            "entries": entries,
+            "referrer_id": referrer_id, "referrer_key": referrer_id or "", "at": when, "period": record.period,
+            "plan_version": plan.version, "flags": draft.flags, **draft.changes.params(),
         })
-        if not rows or rows[0]["entries"] != len(entries):
+        if not rows or rows[0]["entries"] != len(draft.changes.entries):
             raise Conflicted()
         return record, True
 
     record, booked = rn.guard(attempt)
     if booked:
         log.info("order %s of %s for %s booked", order_id, buyer_id, fmt_money(amount))
-    order_effects.apply(rn, record.id)  # points, team counters, funds (rules §5–§8); idempotent
     return record
+
+
+def _draft(rn: Refnet, record: OrderRecord, context: Row, finishing: bool = False) -> OrderDraft:
+    return OrderDraft(record.id, record.buyer_id, to_cents(record.amount), record.referrer_id, record.at,
+                      record.period, plan_of(rn), context["version"], context["buyer"], context["sponsor"],
+                      finishing=finishing)
+
+
+def _finish(rn: Refnet, record: OrderRecord, context: Row) -> None:
+    """Books what the modules add to an order a crash left half-done (recorded by the two
+    statements of earlier versions): its allocation stands, the rest is booked now."""
+    draft = _draft(rn, record, context, finishing=True)
+    for module in plugins(draft.plan):
+        module.on_order(rn, draft)
+    draft.flags["effects"] = True
+    rows = rn.store.run("order_finish", {"version": context["version"], "id": record.id, "flags": draft.flags,
+                                         **draft.changes.params()})
+    if not rows or rows[0]["entries"] != len(draft.changes.entries):
+        raise Conflicted()
+    log.info("order %s: finished what a crash left half-done", record.id)
+
+
+def finish_half_done(rn: Refnet, limit: int = 1000) -> int:
+    """Finishes every order a crash left half-done (at start and before a period close)."""
+    done = 0
+    tried: set[str] = set()
+    while True:
+        ids = [row["id"] for row in rn.store.run("orders_half_done", {"limit": limit}) if row["id"] not in tried]
+        for stored in get_orders(rn, ids).values():
+            record_order(rn, stored.id, stored.buyer_id, stored.amount, stored.referrer_id, stored.at)
+            done += 1
+        tried.update(ids)
+        if len(ids) < limit:
+            return done
 
 
 def _same_order(stored: OrderRecord, buyer_id: str, amount: Decimal, referrer_id: str | None,
@@ -152,32 +171,6 @@ def _same_order(stored: OrderRecord, buyer_id: str, amount: Decimal, referrer_id
     if different:
         raise Conflict(f"id: order {stored.id!r} was already recorded with a different {', '.join(different)}")
     return stored
-
-
-def member_updates(view: OrderView, allocation: Allocation) -> list[dict[str, Any]]:
-    """The `$members` rows of `order_record`: counter deltas (cents) and new statuses."""
-    rows: dict[str, dict[str, Any]] = {}
-
-    def row(member_id: str) -> dict[str, Any]:
-        return rows.setdefault(member_id, {
-            "id": member_id, "packages": 0, "quota": 0, "quota_used": 0, "agent_referrals": 0,
-            "paid": 0, "frozen": 0, "burned": 0, "status": None,
-        })
-
-    buyer = row(view.buyer.member_id)
-    buyer["packages"] = 1
-    buyer["quota"] = to_cents(allocation.quota_added)
-    if view.sponsor is not None and allocation.buyer_became_agent:
-        row(view.sponsor.member_id)["agent_referrals"] = 1
-    for member_id, status in allocation.statuses.items():
-        row(member_id)["status"] = status
-    for delta in member_deltas(allocation.bookings):
-        target = row(delta["id"])
-        for key in ("paid", "frozen", "burned"):
-            target[key] += delta[key]
-    for member_id, used in allocation.quota_used.items():
-        row(member_id)["quota_used"] += to_cents(used)
-    return list(rows.values())
 
 
 def get_orders(rn: Refnet, ids: list[str]) -> dict[str, OrderRecord]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from graph.core.errors import BadInput
 from graph.core.money import from_cents
+from graph.ledger.entry_ids import revenue_prefixes
 from graph.service import Refnet
 
 EXCLUDED_RULES = frozenset({"withdrawal"})
@@ -82,4 +83,4 @@ def aggregate(rows: list[dict[str, Any]], from_ms: int, to_ms: int) -> PayoutRep
 def payout_report(rn: Refnet, from_ms: int, to_ms: int) -> PayoutReport:
     if to_ms <= from_ms:
         raise BadInput("to: must be after from")
-    return aggregate(rn.store.run("payout_rows", {"from": from_ms, "to": to_ms}), from_ms, to_ms)
+    return aggregate(rn.store.run("payout_rows", {"from": from_ms, "to": to_ms, "revenue": revenue_prefixes()}), from_ms, to_ms)

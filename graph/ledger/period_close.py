@@ -1,18 +1,17 @@
 """`closePeriod` for whatever plan the deployment runs: one entry point, one run record.
 
-Each plan module closes its own periods (linkage months: `graph.plans.linkage.close`; family weeks:
-`graph.plans.family.commission`; differential months: `graph.plans.differential.close`); this module picks
-the one the running plan switches on.
+Each plan closes its own periods through its modules' `on_close` / `on_preview` hooks
+(`graph.core.plugin`); the first module of the running plan that closes periods does it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from graph.core.errors import BadInput
+from graph.core.plugin import plugins
 from graph.service import Refnet
 
 
@@ -25,38 +24,39 @@ class PeriodRunRecord:
     plan: str | None = None  # the plan that ran it, where the module records it
     orders: int | None = None  # orders the run booked, where the module counts them
     plan_version: str | None = None  # the version of the plan file the run was started under (issue 8)
+    booked: Decimal | None = None  # all entries the run booked (None: a run from before these totals)
+    paid: Decimal | None = None  # its PAID entries
+    retained: Decimal | None = None  # its RETAINED entries
 
 
 def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
-    """Closes `period` with the running plan's period module; idempotent."""
-    return _module(rn, period)[0](period)
+    """Closes `period` with the running plan's module that closes periods; idempotent. Orders
+    a crash left half-done are finished first, so the close splits their pool shares too."""
+    from graph.ledger.orders import finish_half_done
+
+    _check(period)
+    finish_half_done(rn)
+    for module in plugins(rn):
+        record = module.on_close(rn, period)
+        if record is not None:
+            return record
+    raise _no_close(period)
 
 
 def preview_period(rn: Refnet, period: str) -> list[dict[str, Any]]:
     """The entry rows `close_period(period)` would book now, booking nothing (issue 8)."""
-    return _module(rn, period)[1](period)
+    _check(period)
+    for module in plugins(rn):
+        rows = module.on_preview(rn, period)
+        if rows is not None:
+            return rows
+    raise _no_close(period)
 
 
-def _module(rn: Refnet, period: str) -> tuple[Callable[[str], PeriodRunRecord], Callable[[str], list[dict[str, Any]]]]:
-    """(close, preview) of the running plan's period module."""
+def _check(period: str) -> None:
     if not isinstance(period, str):
         raise BadInput("period: must be a string like 2026-11 or 2026-W48")
-    modules = rn.plan.modules if rn.plan is not None else frozenset()
-    if "family" in modules:
-        from graph.plans.family import commission
-        from graph.plans.family.plan import plan_of
 
-        family = plan_of(rn)
-        assert family is not None  # "family" is one of the plan's modules
-        return (lambda p: commission.close_period(rn, family, p),
-                lambda p: commission.preview_period(rn, family, p))
-    if "differential" in modules:
-        from graph.plans.differential import close as differential_close
 
-        return (lambda p: differential_close.close_period(rn, p).summary(),
-                lambda p: differential_close.preview_period(rn, p))
-    if modules & {"dividend_pool", "level", "shareholder"}:
-        from graph.plans.linkage import close as linkage_close
-
-        return lambda p: linkage_close.close_period(rn, p), lambda p: linkage_close.preview_period(rn, p)
-    raise BadInput(f"period: no module of the running plan closes periods like {period!r}")
+def _no_close(period: str) -> BadInput:
+    return BadInput(f"period: no module of the running plan closes periods like {period!r}")

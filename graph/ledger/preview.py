@@ -46,7 +46,7 @@ class PeriodPreview:
 
 
 def summarize(period: str, rows: list[dict[str, Any]]) -> PeriodPreview:
-    """Totals per (rule, status) and per beneficiary of entry rows (`graph.ledger.entry_rows`)."""
+    """Totals per (rule, status) and per beneficiary of entry rows (`graph.ledger.entries.entry_rows`)."""
     entries = [EntryRecord.from_row(row) for row in rows]
     rules: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     members: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -1,9 +1,10 @@
 """Refunds (issue 8): an order's entries reversed pro rata, at the amounts that were booked.
 
-`refund_order` books, in one guarded statement, one reversal entry per entry the order's
-allocation booked (`order:<id>#n`): same rule, status, beneficiary and pool, a *negative*
-amount, `reverses` = the reversed entry's id and `refund_id`. Nothing is recomputed: the
-reversal is a share of the booked amount, never a new run of the rule with today's statuses.
+`refund_order` books, in one guarded statement, one reversal entry per entry that booked the
+order (`order:<id>#n` unless a plan module's `allocation_sources` says otherwise): same rule,
+status, beneficiary and pool, a *negative* amount, `reverses` = the reversed entry's id and
+`refund_id`. Nothing is recomputed: the reversal is a share of the booked amount, never a new
+run of the rule with today's statuses.
 
 The arithmetic is the pure `reversal_cents`: this refund is spread over what is still
 unreversed of each entry, rounded toward zero, and the cents left go by largest remainder
@@ -11,18 +12,15 @@ unreversed of each entry, rounded toward zero, and the cents left go by largest 
 ever reversed beyond what was booked, no reversal is ever positive, and refunding the rest of
 an order reverses every entry exactly to zero — however many partial refunds came before.
 
-Counters move with the reversals (`graph.ledger.member_deltas`): `paid`, `frozen`, `burned`;
-a reversed PAID linkage reward lowers `quota_used` (the quota comes back). A reversed BURNED
-entry lowers `burned` but pays nothing: burned money goes back to the buyer with the refund,
-never to the member. `available` = paid − withdrawn may become negative (money already
-withdrawn); later earnings pay that off first. POOLED reversals lower the pool's balance.
-The points the order issued are taken back pro rata (`take_back_points`).
+Counters move with the reversals (`graph.ledger.entries.member_deltas`): `paid`, `frozen`,
+`burned`. A reversed BURNED entry lowers `burned` but pays nothing: burned money goes back to
+the buyer with the refund, never to the member. `available` = paid − withdrawn may become
+negative (money already withdrawn); later earnings pay that off first. POOLED reversals lower
+the pool's balance. What else a plan takes back (quota, points, pool shares a closed period
+paid out) its modules add in their `on_refund` hook, to the same statement.
 
-Closed periods never change: the reversals are booked in the next open period, and pool shares
-a month close already paid out (the order's level walk, the month's dividend and shareholder
-splits) are reversed there too, pro rata over what each member got (`_reverse_split`). A
-differential order's entries are booked by its month's close; before it there is nothing to
-reverse (the close books the net amount). Details and decisions: docs/refunds.md.
+Closed periods never change: the reversals are booked in the next open period. Details and
+decisions: docs/refunds.md.
 """
 
 from __future__ import annotations
@@ -32,21 +30,19 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from graph.core.errors import BadInput, Conflict, NotFound
 from graph.core.money import CENT, fmt_money, from_cents, to_cents
-from graph.core.plan import Plan
-from graph.ledger.entries import Booking, entry_rows, member_deltas
+from graph.core.plugin import plugins
+from graph.ledger.drafts import RefundDraft
+from graph.ledger.entries import Booking, member_deltas
+from graph.ledger.entry_ids import EntrySource
 from graph.network.members import check_member_id
-from graph.plans.linkage.allocation import LINKAGE_SHARES
 from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
 
 log = logging.getLogger("refnet.refunds")
 
-# rules whose PAID entries consumed the beneficiary's income quota (rules §3, §6)
-QUOTA_RULES = frozenset(LINKAGE_SHARES)
 REASON_MAX = 500
 
 
@@ -109,16 +105,14 @@ class Reversal:
     bookings: list[Booking]
     reverses: list[str]
     plan_versions: list[str | None]
-    quota_back: dict[str, int]  # member → cents of quota given back
     pools: dict[str, int]  # pool → cents (negative)
 
 
 def reversal_target(entries_left: int, refund: int, order_left: int) -> int:
     """Cents to reverse of an order's entries for a refund of `refund` of the `order_left`
     cents still unrefunded: the same share of what is left of its entries, rounded down; all of
-    it when the refund takes the rest. For a linkage order the entries are the whole amount
-    (entries_left = order_left), so this is the refund itself; a differential order's entries
-    are its bonus budget only."""
+    it when the refund takes the rest. When the entries booked the whole amount (entries_left =
+    order_left) this is the refund itself; when they booked a part (a bonus budget), that part."""
     if refund >= order_left:
         return entries_left
     return entries_left * refund // order_left
@@ -129,7 +123,7 @@ def reverse(entries: list[BookedEntry], refund: int, refund_id: str, order_amoun
     """The reversal entries of refunding `refund` cents of an order: `target` cents (default:
     `refund`) spread over what is left of its entries (pure)."""
     entries = sorted(entries, key=lambda e: e.seq)
-    result = Reversal([], [], [], defaultdict(int), defaultdict(int))
+    result = Reversal([], [], [], defaultdict(int))
     target = refund if target is None else target
     if target <= 0 or not entries:
         return result
@@ -144,8 +138,6 @@ def reverse(entries: list[BookedEntry], refund: int, refund_id: str, order_amoun
         result.bookings.append(Booking(entry.rule, entry.status, amount, text, entry.beneficiary_id, entry.pool))
         result.reverses.append(entry.id)
         result.plan_versions.append(entry.plan_version)
-        if entry.status == "PAID" and entry.rule in QUOTA_RULES and entry.beneficiary_id is not None:
-            result.quota_back[entry.beneficiary_id] += -value
         if entry.status == "POOLED" and entry.pool is not None:
             result.pools[entry.pool] += value
     return result
@@ -156,7 +148,7 @@ def reverse_closed(split: list[BookedEntry], target: int, refund_id: str, order_
     """The reversal of `target` cents of a closed period's split (a pool share of the order
     already paid out by a month close), spread over what is left of its entries (pure)."""
     split = sorted(split, key=lambda e: e.id)
-    result = Reversal([], [], [], defaultdict(int), defaultdict(int))
+    result = Reversal([], [], [], defaultdict(int))
     if target <= 0 or not split:
         return result
     cents = reversal_cents([e.amount for e in split], [e.reversed for e in split], target)
@@ -228,157 +220,39 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
         if cents > left:
             raise BadInput(f"amount: {fmt_money(amount)} is more than what is left to refund of order "
                            f"{order_id} ({fmt_money(from_cents(left))} of {fmt_money(from_cents(order['amount']))})")
-        prefix = allocation_prefix(order)
-        booked = booked_entries(rn.store.run("refund_entries", {"order_id": order_id}), prefix) if prefix else []
+        sources = next((found for module in plugins(plan) if (found := module.allocation_sources(order)) is not None),
+                       None)
+        whole = sources is None  # the default: the order's allocation booked its whole amount
+        prefixes = [source.prefix for source in sources] if sources is not None else [EntrySource.order(order_id).prefix]
+        booked = booked_entries(rn.store.run("refund_entries", {"order_id": order_id}), prefixes) if prefixes else []
         booked_left = sum(e.amount + e.reversed for e in booked)
-        if order.get("settle") is None and booked_left != left:
+        if whole and booked_left != left:
             raise RuntimeError(f"order {order_id}: its entries do not add up to what is left to refund")
         reversal = reverse(booked, cents, refund_id, order["amount"], reason, reversal_target(booked_left, cents, left))
         at = rn.clock()
         done = {row["period"] for row in rn.store.run("period_runs_done")}
         period = next_open_period(period_of(at), done)
         record = RefundRecord(refund_id, order_id, amount, reason, at, period, plan.version)
-        rows = entry_rows(reversal.bookings, source=f"refund:{refund_id}", at=at, order_id=order_id,
-                          period=period, plan_version=plan.version)
-        for row, reversed_id, version in zip(rows, reversal.reverses, reversal.plan_versions, strict=True):
-            row.update(reverses=reversed_id, refund_id=refund_id, plan_version=version)
-        pools = dict(reversal.pools)
-        carry = None
-        for split_source, pool in closed_splits(order):
-            closed, target, carry_now = _reverse_split(rn, split_source, pool, -reversal.pools.get(pool, 0),
-                                                       cents >= left, refund_id, order_id, reason)
-            carry = carry_now or carry
-            more = entry_rows(closed.bookings, source=f"refund:{refund_id}", at=at, period=period)
-            for offset, (row, reversed_id, version) in enumerate(zip(more, closed.reverses, closed.plan_versions)):
-                row.update(id=f"refund:{refund_id}#{len(rows) + offset}", seq=len(rows) + offset,
-                           reverses=reversed_id, refund_id=refund_id, plan_version=version)
-            rows.extend(more)
-            reversal.bookings.extend(closed.bookings)
-            pools[pool] = pools.get(pool, 0) + target  # the pay-out is undone: its money is the pool's again
-        points = take_back_points(rn, plan, order, cents, -reversal.pools.get("points", 0))
-        members = _member_rows(order["buyer_id"], reversal, points)
-        if plan.has("level") and rn.store.run("refund_points", {"id": order_id})[0]["effects"]:
-            _lower_team_sales(rn, order["buyer_id"], cents, members)
+        draft = RefundDraft(refund_id, order, cents, left, reason, at, period, plan, list(reversal.bookings),
+                            dict(reversal.pools))
+        book_reversal(draft, reversal, order_id=order_id)
+        draft.changes.member(order["buyer_id"])
+        for module in plugins(plan):
+            module.on_refund(rn, draft)
+        rows = draft.changes.entries
         result = rn.store.run("refund_record", {
             "version": context["version"], "id": refund_id, "order_id": order_id, "amount": cents,
             "reason": reason, "at": at, "period": record.period, "plan_version": plan.version,
-            "members": members,
-            "holding": points.holding if points else None,
-            "market": points.market if points else None,
-            "pools": [{"name": name, "amount": value} for name, value in sorted(pools.items()) if value],
-            "carry": carry,
-            "entries": rows,
+            **draft.changes.params(),
         })
         if not result or result[0]["entries"] != len(rows):
             raise Conflicted()
-        if not rows and rn.store.run("refund_context", {"id": refund_id, "order_id": order_id})[0]["existing"] is None:
-            raise Conflicted()  # nothing to reverse (an order its month's close has not booked yet): check the write
         return record, True
 
     record, booked_now = rn.guard(attempt)
     if booked_now:
         log.info("refund %s of order %s: %s", refund_id, order_id, fmt_money(amount))
     return record
-
-
-def points_back(issued: int, amount: int, refunded_before: int, refund: int) -> int:
-    """Points (ten-thousandths) a refund takes back: the refunded share of what the order
-    issued, rounded down cumulatively, so that refunding the whole order takes back exactly
-    everything it issued however many parts came before."""
-    return issued * (refunded_before + refund) // amount - issued * refunded_before // amount
-
-
-@dataclass(frozen=True)
-class PointsBack:
-    units: int  # taken from the buyer's points (the balance may go negative: points already sold)
-    holding: dict[str, Any]  # the order's holding afterwards (units, active, cap_key)
-    market: dict[str, Any]  # the points market afterwards: F delta, N, last price
-
-
-def take_back_points(rn: Refnet, plan: Plan, order: Row, refund: int, pooled: int) -> PointsBack | None:
-    """The points the order issued, taken back pro rata (rules §5, issue 8): from the order's
-    holding as far as it still holds them; what was already sold is a shortfall that leaves
-    the buyer's points balance negative. The market loses the refunded contribution (F) and
-    the points taken from the holding (N)."""
-    if plan is None or not plan.has("points"):
-        return None
-    from fractions import Fraction
-
-    from graph.plans.linkage.points import Holding, Market, config_of
-    from graph.plans.linkage.points_store import holding_row
-
-    state = rn.store.run("refund_points", {"id": order["id"]})[0]
-    holding = state["holding"]
-    if not state["effects"] or holding is None:
-        return None
-    issued = holding["issued"] if holding["issued"] is not None else holding["units"]
-    units = points_back(issued, order["amount"], order["refunded"], refund)
-    taken = min(units, holding["units"])
-    left = holding["units"] - taken
-    stored = Holding(holding["id"], holding["member_id"], holding["order_id"], holding["amount"], left,
-                     holding["sold"], holding["seq"], bool(holding["active"]) and left > 0)
-    last = Fraction(state["last_num"], state["last_den"]) if state["last_num"] is not None else Fraction(1)
-    market = Market(state["market"] - pooled, state["units"] - taken, last)
-    price = market.price if market.units > 0 else last
-    row = holding_row(stored, config_of(plan))
-    return PointsBack(units, {"id": row["id"], "units": row["units"], "active": row["active"], "cap_key": row["cap_key"]},
-                      {"market": -pooled, "units": market.units, "last_num": price.numerator, "last_den": price.denominator})
-
-
-def allocation_prefix(order: Row) -> str | None:
-    """Ids of the entries that booked the order itself: at recording (`order:<id>#n`), or for a
-    differential order at its month's close (`period:<month>:order:<id>#n`; none before)."""
-    if order.get("settle") == "differential":
-        closed = order.get("closed_in")
-        return f"period:{closed}:order:{order['id']}#" if closed else None
-    return f"order:{order['id']}#"
-
-
-def _reverse_split(rn: Refnet, source: str, pool: str, pooled: int, last: bool, refund_id: str, order_id: str,
-                   reason: str) -> tuple[Reversal, int, dict[str, Any] | None]:
-    """The reversal of a closed period's split of `pool` that paid out the order's share:
-    `pooled` cents (what the refund takes out of the pool) as far as the split still holds
-    them. A dividend split paid only part of the pool out and carried the rest over (identities
-    without holder): that part comes out of the carry-over. Returns (reversal, cents reversed,
-    the dividend pool's new carry-over or None)."""
-    split = read_split(rn, source)
-    split_left = sum(e.amount + e.reversed for e in split)
-    target = min(pooled, split_left)
-    carry = None
-    if pool == "dividend":
-        carried = sum(rn.store.run("pool_state", {"name": "dividend"})[0]["carry_amounts"])
-        if not last and split_left + carried > 0:
-            target = min(target, pooled * split_left // (split_left + carried))
-        carry = carry_after(rn, pooled - target)
-    return reverse_closed(split, target, refund_id, order_id, source.split(":")[1], reason), target, carry
-
-
-def closed_splits(order: Row) -> list[tuple[str, str]]:
-    """(source, pool) of the period-close splits that already paid out the order's pool shares:
-    its own level walk (rules §7) and the month's dividend and shareholder splits (§6, §8)."""
-    splits = []
-    if order.get("level_closed"):
-        splits.append((f"period:{order['level_closed']}:level:{order['id']}", "level"))
-    if order.get("pools_closed"):
-        splits.append((f"period:{order['pools_closed']}:dividend", "dividend"))
-        splits.append((f"period:{order['pools_closed']}:shareholder", "shareholder"))
-    return splits
-
-
-def carry_after(rn: Refnet, uncovered: int) -> dict[str, Any] | None:
-    """The dividend pool's carry-over after taking `uncovered` cents out of it: the part of a
-    refunded order's dividend share that a closed month carried over (an identity without
-    holder) instead of paying out. Spread over the identities' carries like a reversal."""
-    if uncovered <= 0:
-        return None
-    state = rn.store.run("pool_state", {"name": "dividend"})[0]
-    amounts = list(state["carry_amounts"])
-    take = min(uncovered, sum(amounts))
-    if take <= 0:
-        return None
-    taken = reversal_cents(amounts, [0] * len(amounts), take)
-    return {"name": "dividend", "names": list(state["carry_names"]),
-            "amounts": [a + t for a, t in zip(amounts, taken)]}
 
 
 SPLIT_BATCH = 1000
@@ -400,41 +274,33 @@ def read_split(rn: Refnet, source: str) -> list[BookedEntry]:
         start += SPLIT_BATCH
 
 
-def booked_entries(rows: list[Row], prefix: str) -> list[BookedEntry]:
-    """The entries whose id starts with `prefix`, each with what reversals already took of it."""
+def book_reversal(draft: RefundDraft, reversal: Reversal, order_id: str | None = None) -> None:
+    """Adds `reversal`'s entries (continuing the refund's entry ids), the member counters and
+    the pools they move to the refund's statement."""
+    draft.changes.book(EntrySource.refund(draft.refund_id), reversal.bookings, at=draft.at, order_id=order_id,
+                       period=draft.period, extra=[{"reverses": reversed_id, "refund_id": draft.refund_id,
+                                                    "plan_version": version}
+                                                   for reversed_id, version in zip(reversal.reverses,
+                                                                                   reversal.plan_versions,
+                                                                                   strict=True)])
+    for delta in member_deltas(reversal.bookings):
+        target = draft.changes.member(delta["id"])
+        for key in ("paid", "frozen", "burned"):
+            target[key] += delta[key]
+    for pool, cents in reversal.pools.items():
+        if cents:
+            draft.changes.pool(pool)["balance"] += cents
+
+
+def booked_entries(rows: list[Row], prefixes: list[str]) -> list[BookedEntry]:
+    """The entries whose id starts with one of `prefixes`, each with what reversals already took of it."""
     reversed_by: dict[str, int] = defaultdict(int)
     for row in rows:
         if row["reverses"] is not None:
             reversed_by[row["reverses"]] += row["amount"]
     fields = [name for name in BookedEntry.__dataclass_fields__ if name != "reversed"]
     return [BookedEntry(**{name: row[name] for name in fields}, reversed=reversed_by[row["id"]])
-            for row in rows if row["reverses"] is None and row["id"].startswith(prefix)]
-
-
-def _member_rows(buyer_id: str, reversal: Reversal, points: "PointsBack | None" = None) -> list[dict[str, Any]]:
-    """Counter deltas (cents, points in ten-thousandths) of `refund_record`; never empty (the
-    buyer is always in it)."""
-    rows: dict[str, dict[str, Any]] = {buyer_id: {"id": buyer_id, "paid": 0, "frozen": 0, "burned": 0, "quota_used": 0}}
-    if points is not None:
-        rows[buyer_id]["points"] = -points.units
-    for delta in member_deltas(reversal.bookings):
-        rows.setdefault(delta["id"], {"id": delta["id"], "quota_used": 0}).update(delta)
-    for member_id, back in reversal.quota_back.items():
-        rows[member_id]["quota_used"] -= back
-    return [{"paid": 0, "frozen": 0, "burned": 0, "points": 0, "team_sales": 0, **row} for row in rows.values()]
-
-
-def _lower_team_sales(rn: Refnet, buyer_id: str, cents: int, members: list[dict[str, Any]]) -> None:
-    """A refunded sale is no sale: the sponsor upline's all-time downline sales (the level
-    thresholds of rules §7) fall by the refunded amount, as the order raised them."""
-    rows = {row["id"]: row for row in members}
-    for up in rn.store.run("upline_sponsor", {"id": buyer_id, "max_depth": 100_000}):
-        row = rows.get(up["id"])
-        if row is None:
-            row = {"id": up["id"], "paid": 0, "frozen": 0, "burned": 0, "quota_used": 0, "points": 0, "team_sales": 0}
-            rows[up["id"]] = row
-            members.append(row)
-        row["team_sales"] -= cents
+            for row in rows if row["reverses"] is None and row["id"].startswith(tuple(prefixes))]
 
 
 def refunds_of_orders(rn: Refnet, order_ids: list[str]) -> dict[str, list[RefundRecord]]:

@@ -10,8 +10,9 @@ never act on a stale read.
 from __future__ import annotations
 
 import os
+import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -19,24 +20,40 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 Row = dict[str, Any]
+FRAGMENT = ".fragment"
 T = TypeVar("T")
 
 
-@cache
-def query_files() -> dict[str, Traversable]:
-    """Every `.cypher` file under `cypher/`, by its path without the suffix
-    ("ledger/ledger_by_member", "plans/family/create")."""
+def _files(suffix: str) -> dict[str, Traversable]:
     found: dict[str, Traversable] = {}
 
     def walk(folder: Traversable, prefix: str) -> None:
         for item in folder.iterdir():
             if item.is_dir():
                 walk(item, f"{prefix}{item.name}/")
-            elif item.name.endswith(".cypher"):
-                found[prefix + item.name[: -len(".cypher")]] = item
+            elif item.name.endswith(suffix):
+                found[prefix + item.name[: -len(suffix)]] = item
 
     walk(resources.files("cypher"), "")
     return found
+
+
+def _one(name: str, paths: Iterable[str], what: str) -> str:
+    paths = list(paths)
+    if name in paths:
+        return name
+    matches = [path for path in paths if path.endswith(f"/{name}")]
+    if len(matches) != 1:
+        raise LookupError(f"{what} {name!r}: {'no file' if not matches else 'several files: ' + ', '.join(matches)}"
+                          " in cypher/")
+    return matches[0]
+
+
+@cache
+def query_files() -> dict[str, Traversable]:
+    """Every `.cypher` file under `cypher/`, by its path without the suffix
+    ("ledger/ledger_by_member", "plans/family/create")."""
+    return _files(".cypher")
 
 
 @cache
@@ -44,20 +61,33 @@ def query_path(name: str) -> str:
     """The file a query name means: the one path that equals the name or ends with "/<name>", so
     code names a query by its file name ("ledger_by_member") or with as much of its folder as
     makes it unique ("family/create"), and files can move between feature folders freely."""
-    paths = query_files()
-    if name in paths:
-        return name
-    matches = [path for path in paths if path.endswith(f"/{name}")]
-    if len(matches) != 1:
-        raise LookupError(f"query {name!r}: {'no file' if not matches else 'several files: ' + ', '.join(matches)}"
-                          " in cypher/")
-    return matches[0]
+    return _one(name, query_files(), "query")
+
+
+@cache
+def fragment_files() -> dict[str, Traversable]:
+    """Every `.fragment` file under `cypher/` (parts that queries include), by path."""
+    return _files(FRAGMENT)
+
+
+INCLUDE = re.compile(r"^[ \t]*// include: (\S+)[ \t]*$", re.MULTILINE)
 
 
 @cache
 def query_text(name: str) -> str:
-    """The text of the query file `name` names (see `query_path`)."""
-    return query_files()[query_path(name)].read_text(encoding="utf-8")
+    """The text of the query file `name` names (see `query_path`), each `// include: <name>`
+    line replaced by the fragment file `<name>.fragment` (found the same way): Cypher has no
+    includes, and one business operation must stay one statement (the ledger writer is shared)."""
+    return expand(query_files()[query_path(name)].read_text(encoding="utf-8"))
+
+
+def expand(text: str) -> str:
+    return INCLUDE.sub(lambda match: expand(fragment_text(match[1])).rstrip("\n"), text)
+
+
+@cache
+def fragment_text(name: str) -> str:
+    return fragment_files()[_one(name, fragment_files(), "fragment")].read_text(encoding="utf-8")
 
 
 def record_from_row(cls: type[T], row: Row, money: tuple[str, ...] = ()) -> T:

@@ -1,2 +1,4 @@
-"""The differential plan (rules §9): `rules` is the pure bonus computation, `close` records the
-orders that wait for their month and books the month close."""
+"""The differential plan (rules §9): `rules` is the pure bonus computation, `close` books the
+month close, `plugin` plugs both into the engine (orders wait for their month)."""
+
+from graph.plans.differential import plugin as plugin

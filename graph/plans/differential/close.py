@@ -1,12 +1,12 @@
 """The differential plan in the graph (rules §9): orders that wait for their month, and the
 month close that books them.
 
-An order in a differential plan is only recorded (`record_order`); its bonuses depend on the
+An order in a differential plan is only recorded (`graph.ledger.orders`, flagged `settle`); its bonuses depend on the
 ranks of its month, so `close_period("2026-11")` books them:
 1. a `(:PeriodRun {id: 'differential:2026-11'})` is started (guarded); from then on no order
    of that month is recorded, so everything below reads a month that no longer changes;
 2. ranks: every partner's group volume (one aggregate query walking the sponsor tree), ranks
-   by `graph.plans.differential.rules.qualify`, stored on the partners (`rank`, `rank_period`);
+   by `graph.differential.qualify`, stored on the partners (`rank`, `rank_period`);
 3. per batch of open orders: one query walks each buyer's sponsor upline, the pure rule
    computes the bookings, and one guarded statement marks the batch's orders `closed_in` and
    books their entries (ids `period:<month>:order:<id>#n`, refused if booked before);
@@ -20,12 +20,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from graph.core.errors import BadInput, Conflict
-from graph.core.money import from_cents, to_cents
+from graph.core.errors import BadInput
+from graph.core.money import from_cents
+from graph.ledger import period_runs
 from graph.ledger.entries import Booking, entry_rows, member_deltas
+from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.differential.rules import (
     CUSTOMER,
@@ -59,14 +61,22 @@ class DifferentialRun:
     started_at: int
     finished_at: int | None
     plan_version: str | None = None
+    booked: Decimal | None = None
+    paid: Decimal | None = None
+    retained: Decimal | None = None
 
     def summary(self) -> PeriodRunRecord:
         return PeriodRunRecord(self.period, self.entries, self.total, self.state == "DONE", self.plan, self.orders,
-                               self.plan_version)
+                               self.plan_version, self.booked, self.paid, self.retained)
 
     @classmethod
     def from_row(cls, row: Row) -> "DifferentialRun":
-        return record_from_row(cls, row, money=("total",))
+        """From the one run shape (`cypher/ledger/period_run.fragment`)."""
+        def money(name: str) -> Decimal | None:
+            return from_cents(row[name]) if row.get(name) is not None else None
+
+        run = record_from_row(cls, row, money=("total",))
+        return replace(run, booked=money("booked"), paid=money("paid"), retained=money("retained"))
 
 
 def check_month(period: str) -> str:
@@ -79,25 +89,9 @@ def run_id(period: str) -> str:
     return f"{MODULE}:{period}"
 
 
-# --- orders --------------------------------------------------------------------------------
-
-
-def record_order(rn: Refnet, version: int, order_id: str, buyer_id: str, amount: Decimal,
-                 referrer_id: str | None, at: int, period: str, plan_version: str | None) -> bool:
-    """Writes an order of a differential plan without booking (its month's close books it);
-    False when the graph changed since `version`. Raises before writing when the buyer refers
-    itself or the order's month is already closed."""
-    if referrer_id is not None and referrer_id == buyer_id:
-        raise BadInput("referrerId: a buyer cannot be the referrer of its own order")
-    run = rn.store.run("differential_run_by_id", {"id": run_id(period)})[0]["run"]
-    if run is not None:
-        raise Conflict(f"at: the month {period} is already closed (period run {run['state'].lower()}); "
-                       "record the order in an open month")
-    rows = rn.store.run("differential_order_record", {
-        "version": version, "id": order_id, "buyer_id": buyer_id, "amount": to_cents(amount),
-        "referrer_id": referrer_id, "referrer_key": referrer_id or "", "at": at, "period": period, "plan_version": plan_version,
-    })
-    return bool(rows)
+def order_source(period: str, order_id: str) -> EntrySource:
+    """What booked an order of the differential plan: its month's close."""
+    return EntrySource.period_step(period, "order", order_id)
 
 
 # --- the month close -----------------------------------------------------------------------
@@ -154,7 +148,7 @@ def close_period(
             return DifferentialRun.from_row(row["run"])
         if not rn.store.run("differential_run_start", {
             "version": row["version"], "id": key, "plan": plan.name, "plan_version": plan.version,
-            "module": MODULE, "period": period, "now": rn.clock(),
+            "period": period, "now": rn.clock(),
         }):
             raise Conflicted()
         return DifferentialRun.from_row(rn.store.run("differential_run_by_id", {"id": key})[0]["run"])
@@ -179,7 +173,7 @@ def close_period(
         if after_batch is not None:
             after_batch(number)
 
-    rn.store.run("differential_run_finish", {"id": key, "now": rn.clock()})
+    period_runs.finish(rn, key)
     run = get_run(rn, period)
     assert run is not None
     log.info("closed %s: %d orders, %d entries, %s paid", period, run.orders, run.entries, run.total)
@@ -194,17 +188,14 @@ def _book_batch(rn: Refnet, period: str, key: str, ids: list[str], config: Diffe
         return 0  # all closed already (a previous run got this far)
     version = rows[0]["version"]
     bookings, entries = batch_entries(rn, period, rows, config, ranks, base)
-    paid = sum(to_cents(b.amount) for b in bookings if b.status == "PAID")
     orders = [row["id"] for row in rows]
     result = rn.store.run("differential_book", {
         "version": version, "run_id": key, "period": period, "orders": orders,
-        "deltas": member_deltas(bookings), "entries": entries, "paid": paid,
+        "members": member_deltas(bookings), "entries": entries, **period_runs.totals(entries),
     })
-    booked = result[0]["entries"] if result else 0
-    if booked != len(entries):
+    if not result or result[0]["entries"] != len(entries):
         raise Conflicted()
-    if not entries and rn.store.run("differential_orders_closed", {"ids": orders})[0]["closed"] != len(orders):
-        raise Conflicted()
+    booked = len(entries)
     return booked
 
 
@@ -217,7 +208,7 @@ def batch_entries(rn: Refnet, period: str, rows: list[Row], config: Differential
     for row in rows:
         of_order = order_bookings(order_view(row, ranks, base), config, period)
         bookings.extend(of_order)
-        entries.extend(entry_rows(of_order, source=f"period:{period}:order:{row['id']}", at=row["at"],
+        entries.extend(entry_rows(of_order, source=order_source(period, row["id"]), at=row["at"],
                                   order_id=row["id"], period=period, plan_version=plan_version))
     return bookings, entries
 

@@ -8,11 +8,14 @@ to the cent. Pure functions first; `close_period` is the thin DB job around them
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from decimal import Decimal
 
 from graph.core.errors import BadInput
 from graph.core.money import CENT, from_cents, percent, share, to_cents
+from graph.ledger import period_runs
 from graph.ledger.entries import Booking, entry_rows, member_deltas
+from graph.ledger.entry_ids import EntrySource, register_kind
 from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.family import periods
 from graph.plans.family.plan import FamilyPlan, plan_version
@@ -22,6 +25,8 @@ from graph.store.store import Conflicted
 log = logging.getLogger("refnet.family")
 
 RULE = "family_commission"
+RULE_MODULE = "family"  # its runs `family:<period>`, its entries `family:<family>:<period>#n`
+register_kind(RULE_MODULE, 1)
 
 
 def diamonds_text(value: Decimal) -> str:
@@ -90,7 +95,7 @@ def family_period_entries(rn: Refnet, plan: FamilyPlan, family_id: str, period: 
         return None, [], []  # the family did not exist then: leave the period open for a history import
     diamonds = {row["member_id"]: int(row["diamonds"]) for row in view["members"]}
     booked = bookings(view["leader_id"], diamonds, plan)
-    rows = entry_rows(booked, source=f"family:{family_id}:{period}", at=now, period=period,
+    rows = entry_rows(booked, source=EntrySource.of(RULE_MODULE, family_id, period), at=now, period=period,
                       plan_version=plan_version(rn))
     return view, booked, rows
 
@@ -105,7 +110,8 @@ def preview_period(rn: Refnet, plan: FamilyPlan, period: str) -> list[dict]:
     return rows
 
 
-def close_family_period(rn: Refnet, plan: FamilyPlan, family_id: str, period: str, start: int, end: int) -> int:
+def close_family_period(rn: Refnet, plan: FamilyPlan, family_id: str, period: str, start: int, end: int,
+                        run_id: str | None = None) -> int:
     """Books one family's commission for `period`; returns the entries booked (0 if it ran before).
 
     A family created after the period ended, without activity in it, is left out (no run), so
@@ -119,13 +125,14 @@ def close_family_period(rn: Refnet, plan: FamilyPlan, family_id: str, period: st
             return 0
         total = sum((b.amount for b in booked), Decimal("0.00"))
         params = {"version": view["version"], "family_id": family_id, "key": key, "period": period, "now": now,
-                  "plan_version": plan_version(rn)}
+                  "plan_version": plan_version(rn), "run_id": run_id or run_of(period)}
         if not booked:
             if not rn.store.run("family/period_close_empty", params):
                 raise Conflicted()
             return 0
         result = rn.store.run("family/period_close", {
-            **params, "count": len(rows), "total": to_cents(total), "entries": rows, "deltas": member_deltas(booked),
+            **params, "count": len(rows), "total": to_cents(total), "entries": rows, "members": member_deltas(booked),
+            **period_runs.totals(rows),
         })
         if not result or result[0]["entries"] != len(rows):
             raise Conflicted()
@@ -138,10 +145,18 @@ def close_period(rn: Refnet, plan: FamilyPlan, period: str) -> PeriodRunRecord:
     """Closes `period` for every family (one statement per family, each idempotent through its
     FamilyPeriodRun), and answers the period's totals: a re-run books nothing and answers the same."""
     start, end = check_period(period, plan, rn.clock())
+    run_id = run_of(period)
+    period_runs.start(rn, run_id, period)
     for family in rn.store.run("family/list"):
-        booked = close_family_period(rn, plan, family["id"], period, start, end)
+        booked = close_family_period(rn, plan, family["id"], period, start, end, run_id)
         if booked:
             log.info("family %s: closed %s with %d commission entries", family["id"], period, booked)
-    totals = rn.store.run("family/period_totals", {"period": period})[0]
-    return PeriodRunRecord(period, int(totals["entries"]), from_cents(int(totals["total"])),
-                           plan_version=plan_version(rn))
+    run = period_runs.record(period_runs.finish(rn, run_id))
+    totals = rn.store.run("family/period_totals", {"period": period})[0]  # every family's run of the period
+    return replace(run, entries=int(totals["entries"]), total=from_cents(int(totals["total"])),
+                   plan_version=plan_version(rn))
+
+
+def run_of(period: str) -> str:
+    """The plan's period run: `family:<period>` (each family's part is its FamilyPeriodRun)."""
+    return f"{RULE_MODULE}:{period}"

@@ -1,5 +1,5 @@
 """The month close of the linkage plan (`closePeriod("2026-11")`): rules §6 dividend pool by
-identity, §8 shareholder dividend, §7 level differential. Pure rules in `graph.plans.linkage.pools`.
+identity, §8 shareholder dividend, §7 level differential. Pure rules in `graph.pools`.
 
 A run node `(:PeriodRun {id: 'linkage:<period>'})` records progress. Steps, each one guarded
 statement that books its entries, moves its pools and marks what it consumed:
@@ -22,12 +22,14 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from graph.core.errors import BadInput
 from graph.core.money import from_cents, to_cents
+from graph.ledger import period_runs
 from graph.ledger.entries import Booking, entry_rows, member_deltas
+from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.linkage.pools import (
     IDENTITIES,
@@ -44,6 +46,7 @@ from graph.store.store import Conflicted
 
 log = logging.getLogger("refnet.linkage_close")
 
+MODULE = "linkage"  # its runs are `linkage:<month>`
 PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 LEVEL_BATCH = 200
 PREVIEW_LIMIT = 1_000_000_000  # a preview computes every open order at once
@@ -57,21 +60,20 @@ def check_period(period: str) -> str:
 
 
 def _record(row: dict) -> PeriodRunRecord:
-    return PeriodRunRecord(row["period"], row["entries"], from_cents(row["total"]), bool(row["done"]),
-                           plan_version=row.get("plan_version"))
+    """The run as `closePeriod` answers it; its `plan` and `orders` stay unset as before (the
+    API documents them for the differential plan), the node has them like every run."""
+    return replace(period_runs.record(row), plan=None, orders=None)
 
 
 def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     """Closes month `period` of the linkage plan; idempotent and finishes a killed run."""
     check_period(period)
     plan = rn.plan
-    run_id = f"linkage:{period}"
-    run = rn.store.run("period_run_start", {"id": run_id, "period": period, "plan": plan.name if plan else None,
-                                            "plan_version": plan.version if plan else None,
-                                            "at": rn.clock()})[0]
-    if run["done"]:
+    run_id = f"{MODULE}:{period}"
+    run = period_runs.start(rn, run_id, period)
+    if run["state"] == period_runs.DONE:
         return _record(run)
-    at = run["at"]
+    at = run["started_at"]
     if "pools" not in run["steps"]:
         rn.guard(lambda: _close_pools(rn, run_id, period, at))
     if plan is not None and plan.has("level"):
@@ -79,8 +81,7 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
         while rn.guard(lambda: _close_level_batch(rn, run_id, period, at)):
             batches += 1
             log.info("closing %s: level differential, %d batches of %d orders booked", period, batches, LEVEL_BATCH)
-    finished = rn.store.run("period_run_finish", {"id": run_id, "finished_at": rn.clock()})[0]
-    record = _record(finished)
+    record = _record(period_runs.finish(rn, run_id))
     log.info("closed %s: %d entries, %s", period, record.entries, record.total)
     return record
 
@@ -89,12 +90,12 @@ def _book(rn: Refnet, version: int, run_id: str, period: str, step: str | None, 
           entries: list[dict], pools: list[dict], pool_orders: Sequence[str] = (), level_orders: Sequence[str] = ()) -> None:
     rows = rn.store.run("period_close_book", {
         "version": version, "run_id": run_id, "period": period, "step": step,
-        "entry_count": len(entries), "total": sum(row["amount"] for row in entries),
+        "entry_count": len(entries), "total": sum(row["amount"] for row in entries), **period_runs.totals(entries),
         "pool_orders": list(pool_orders), "level_orders": list(level_orders), "pools": pools,
         "members": [{"id": d["id"], "paid": d["paid"]} for d in member_deltas(bookings)],
         "entries": entries,
     })
-    if not rows or rows[0]["booked"] != len(entries):
+    if not rows or rows[0]["entries"] != len(entries):
         raise Conflicted()
 
 
@@ -115,9 +116,8 @@ class Step:
 def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
     """Step 1: the dividend pool by identity (§6) and the shareholder pool by shares (§8)."""
     version = _version(rn)
-    run = rn.store.run("period_run_start", {"id": run_id, "period": period, "plan": None, "plan_version": None,
-                                            "at": at})[0]
-    if "pools" in run["steps"]:
+    run = period_runs.get(rn, run_id)
+    if run is None or "pools" in run["steps"]:
         return
     step = compute_pools(rn, period, at)
     _book(rn, version, run_id, period, "pools", step.bookings, step.entries, step.pools, pool_orders=step.orders)
@@ -147,16 +147,16 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
                                               dividend_config_of(plan), period)
         dividend_bookings = split.bookings
         names = sorted(split.carry_out)
-        pools.append({"name": "dividend", "delta": -sum(to_cents(b.amount) for b in split.bookings),
-                      "carry_names": names, "carry_amounts": [to_cents(split.carry_out[n]) for n in names]})
+        pools.append({"name": "dividend", "balance": -sum(to_cents(b.amount) for b in split.bookings),
+                      "set": {"carry_names": names, "carry_amounts": [to_cents(split.carry_out[n]) for n in names]}})
     shareholder_bookings: list[Booking] = []
     if plan is not None and plan.has("shareholder"):
         shares = {row["id"]: Decimal(row["shares_milli"]) / 1000 for row in rn.store.run("shareholders")}
         shareholder_bookings = split_shareholder(from_cents(accrued["shareholder"]), shares, period)
-        pools.append({"name": "shareholder", "delta": -accrued["shareholder"], "carry_names": None,
-                      "carry_amounts": None})
-    entries = (entry_rows(dividend_bookings, f"period:{period}:dividend", at, period=period, plan_version=plan_version)
-               + entry_rows(shareholder_bookings, f"period:{period}:shareholder", at, period=period,
+        pools.append({"name": "shareholder", "balance": -accrued["shareholder"], "set": {}})
+    entries = (entry_rows(dividend_bookings, EntrySource.period_step(period, "dividend"), at, period=period,
+                          plan_version=plan_version)
+               + entry_rows(shareholder_bookings, EntrySource.period_step(period, "shareholder"), at, period=period,
                             plan_version=plan_version))
     bookings = dividend_bookings + shareholder_bookings
     return Step(bookings, entries, pools, order_ids)
@@ -196,9 +196,9 @@ def compute_level(rn: Refnet, period: str, at: int, limit: int) -> Step:
                  for _, member_id, sales in sorted(uplines[row["buyer_id"]])]
         booked = level_bookings(row["id"], from_cents(row["amount"]), from_cents(pool), chain, config)
         bookings.extend(booked)
-        entries.extend(entry_rows(booked, f"period:{period}:level:{row['id']}", at, period=period,
+        entries.extend(entry_rows(booked, EntrySource.period_step(period, "level", row["id"]), at, period=period,
                                   plan_version=plan.version if plan is not None else None))
-    pools = [{"name": "level", "delta": -pool_total, "carry_names": None, "carry_amounts": None}] if pool_total else []
+    pools = [{"name": "level", "balance": -pool_total, "set": {}}] if pool_total else []
     return Step(bookings, entries, pools, [row["id"] for row in orders])
 
 
@@ -207,11 +207,10 @@ def preview_period(rn: Refnet, period: str) -> list[dict]:
     same computations on the graph as it stands (a run half-way done shows what is left)."""
     check_period(period)
     plan = rn.plan
-    found = rn.store.run("period_run_get", {"id": f"linkage:{period}"})
-    run = found[0] if found else None
-    if run is not None and run["done"]:
+    run = period_runs.get(rn, f"{MODULE}:{period}")
+    if run is not None and run["state"] == period_runs.DONE:
         return []
-    at = run["at"] if run is not None else rn.clock()
+    at = run["started_at"] if run is not None else rn.clock()
     entries: list[dict] = []
     if run is None or "pools" not in run["steps"]:
         entries.extend(compute_pools(rn, period, at).entries)
@@ -220,6 +219,6 @@ def preview_period(rn: Refnet, period: str) -> list[dict]:
     return entries
 
 
-def period_runs(rn: Refnet) -> list[PeriodRunRecord]:
-    return [_record(row) for row in rn.store.run("period_runs")]
+def runs(rn: Refnet) -> list[PeriodRunRecord]:
+    return [replace(run, plan=None, orders=None) for run in period_runs.runs(rn, MODULE)]
 

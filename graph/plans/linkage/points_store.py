@@ -1,5 +1,5 @@
 """The points market in the graph (rules §5): reads, `sell_points`, and the pieces of the one
-write statement (`cypher/plans/linkage/linkage_effects.cypher`) that an order or a sale books.
+write statement (`cypher/linkage_effects.cypher`) that an order or a sale books.
 
 The market lives on the points pool node `(:Pool {name: 'points'})`: `balance` (cents put in
 minus paid out, moved by every POOLED points share and every sale), `market` (the F of the
@@ -20,6 +20,7 @@ from fractions import Fraction
 from graph.core.errors import BadInput, NotFound
 from graph.core.money import POINT, from_cents, from_units, to_units
 from graph.ledger.entries import Booking, EntryRecord, entry_rows
+from graph.ledger.entry_ids import EntrySource
 from graph.plans.linkage.points import (
     ONE,
     Holding,
@@ -91,16 +92,16 @@ def capped_fetcher(rn: Refnet) -> Callable[[int], list[Holding]]:
 
 
 def market_row(before: MarketState, after: Market, paid_out: int, seq: int) -> dict:
-    """The `$market` of `linkage_effects`: deltas of balance and F, the new N and price."""
+    """The points pool's row of `ledger_pools`: deltas of balance and F, the new N and price."""
     last = after.price
     return {
-        "balance": -paid_out, "market": after.pool - before.market.pool,
-        "units": after.units, "last_num": last.numerator, "last_den": last.denominator, "holdings": seq,
+        "name": "points", "balance": -paid_out, "market": after.pool - before.market.pool,
+        "set": {"units": after.units, "last_num": last.numerator, "last_den": last.denominator, "holdings": seq},
     }
 
 
 class Effects:
-    """What one operation changes, gathered for `linkage_effects`: member counter deltas,
+    """What one operation changes, gathered for `member_book`: member counter deltas,
     holdings to store and entries to book."""
 
     def __init__(self) -> None:
@@ -139,14 +140,14 @@ class Effects:
 
 
 def write_effects(rn: Refnet, version: int, effects: Effects, entries: list[dict], config: PointsConfig | None,
-                  market: dict | None, order_id: str | None = None) -> None:
+                  market: dict | None) -> None:
     """The one guarded statement; raises Conflicted when the graph changed since `version`."""
-    rows = rn.store.run("linkage_effects", {
-        "version": version, "order_id": order_id, "market": market,
+    rows = rn.store.run("member_book", {
+        "version": version, "pools": [market] if market is not None else [],
         "holdings": [holding_row(h, config) for h in effects.holdings.values()] if config else [],
         "members": list(effects.members.values()), "entries": entries,
     })
-    if not rows or rows[0]["booked"] != len(entries):
+    if not rows or rows[0]["entries"] != len(entries):
         raise Conflicted()
 
 
@@ -189,7 +190,7 @@ def sell_points(rn: Refnet, member_id: str, points: Decimal) -> EntryRecord:
             effects.book_sale(forced)
         paid_out = sale.paid + sum(s.paid for s in settled.sales)
         at = rn.clock()
-        entries = effects.rows(f"sale:{state.version + 1}", at, _period(at), plan_version)
+        entries = effects.rows(str(EntrySource.of("sale", state.version + 1)), at, _period(at), plan_version)
         write_effects(rn, state.version, effects, entries, config,
                       market_row(state, settled.market, paid_out, state.seq))
         first = entries[0]

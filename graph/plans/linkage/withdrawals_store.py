@@ -14,6 +14,7 @@ from decimal import Decimal
 from graph.core.errors import BadInput, NotFound
 from graph.core.money import from_cents, to_cents
 from graph.ledger.entries import EntryRecord
+from graph.ledger.entry_ids import EntrySource
 from graph.network.members import check_member_id
 from graph.plans.linkage.points_store import Effects, write_effects
 from graph.plans.linkage.pools import IDENTITIES
@@ -65,7 +66,7 @@ def withdraw(rn: Refnet, member_id: str, amount: Decimal) -> list[EntryRecord]:
         at = rn.clock()
         from graph.ledger.orders import period_of
 
-        entries = effects.rows(f"withdrawal:{state['version'] + 1}", at, period_of(at), plan_version)
+        entries = effects.rows(str(EntrySource.of("withdrawal", state["version"] + 1)), at, period_of(at), plan_version)
         write_effects(rn, state["version"], effects, entries, None, None)
         return [EntryRecord.from_row(row) for row in entries[released_now:]]  # the release comes first
 

@@ -96,16 +96,16 @@ def test_effects_lost_in_a_crash_are_booked_by_recording_the_order_again(rn: Ref
 
     buyers(rn, 2)
     orders.record_order(rn, "o1", "u1", D("1000.00"))
-    real = order_effects.apply
+    real = order_effects.contribute
 
     def crash(*args):
-        raise KeyboardInterrupt("killed between the order and its effects")
+        raise KeyboardInterrupt("killed while computing the order's effects")
 
-    monkeypatch.setattr(order_effects, "apply", crash)
+    monkeypatch.setattr(order_effects, "contribute", crash)
     with pytest.raises(KeyboardInterrupt):
         orders.record_order(rn, "o2", "u2", D("1000.00"))
-    assert balance(rn, "u2").points == D("0.0000")  # the order is booked, its points are not
-    monkeypatch.setattr(order_effects, "apply", real)
+    assert balance(rn, "u2").points == D("0.0000")  # one statement: nothing of the order is booked
+    monkeypatch.setattr(order_effects, "contribute", real)
     orders.record_order(rn, "o2", "u2", D("1000.00"))
     assert balance(rn, "u2").points == D("147.0000")
     orders.record_order(rn, "o2", "u2", D("1000.00"))
