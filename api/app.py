@@ -30,6 +30,7 @@ from api.transport import (
     read_body,
 )
 from api.web import pages
+from graph.core.errors import DomainError
 from graph.network.rotation import weekly_rotation
 from graph.service import Refnet
 
@@ -87,12 +88,19 @@ async def request_context(request: Request) -> Context:
 
 
 async def healthz(request: Request) -> Response:
+    """200 when the graph answers a read and a write; 503 saying what the database is doing."""
     rn: Refnet = request.app.state.rn
+    server = getattr(rn.store, "server", None)
+    status = server.status() if server is not None else None
+    if status is not None and status.state != "running":
+        return JSONResponse({"status": status.state, "graph": rn.store.backend, "detail": status.detail,
+                             "restarts": status.restarts}, status_code=503)
     try:
         await run_in_threadpool(rn.store.run, "health_probe", {"now": rn.clock()})
-    except Exception:
-        log.exception("health probe failed")
-        return JSONResponse({"status": "unavailable", "graph": rn.store.backend}, status_code=503)
+    except Exception as error:
+        log.warning("health probe failed: %s", error)
+        detail = error.message if isinstance(error, DomainError) else "the health probe failed; see the log"
+        return JSONResponse({"status": "unavailable", "graph": rn.store.backend, "detail": detail}, status_code=503)
     return JSONResponse({"status": "ok", "graph": rn.store.backend})
 
 

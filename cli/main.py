@@ -38,26 +38,34 @@ def data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data or os.environ.get("REFNET_DATA") or "./refnet-data")
 
 
-def plan_name(args: argparse.Namespace) -> str:
+def requested_plan(args: argparse.Namespace) -> str | None:
+    """The plan of --plan / REFNET_PLAN; None: the one the data dir runs (graph/core/plan_pin.py)."""
+    return args.plan or os.environ.get("REFNET_PLAN") or None
+
+
+def load_plan(args: argparse.Namespace) -> Plan:
+    """The plan of --plan / REFNET_PLAN, or the default when none is given (validation only)."""
     from graph.core.plan import DEFAULT_PLAN
+    from graph.core.plan import load_plan as load
 
-    return args.plan or os.environ.get("REFNET_PLAN") or DEFAULT_PLAN
-
-
-def load_plan(args: argparse.Namespace) -> Plan | None:
-    """The plan of --plan / REFNET_PLAN (None until the plan loader exists)."""
-    try:
-        from graph.core.plan import load_plan as load
-    except ImportError:
-        return None
-    return load(plan_name(args))
+    return load(requested_plan(args) or DEFAULT_PLAN)
 
 
-def open_engine(args: argparse.Namespace) -> Refnet:
+def open_engine(args: argparse.Namespace, attach: bool = True) -> Refnet:
+    """The engine on the data dir; with `attach` (every command but serve) through the running
+    service's database when `refnet serve` holds the data dir."""
+    from graph.core.plan_pin import resolve_plan
+    from graph.service import now_ms
+
     directory = data_dir(args)
     directory.mkdir(parents=True, exist_ok=True)
-    plan = load_plan(args)
-    return Refnet.start(open_store(directory), plan)
+    store = open_store(directory, attach=attach)
+    try:
+        plan = resolve_plan(store, requested_plan(args), getattr(args, "change_plan", False), now_ms())
+        return Refnet.start(store, plan)
+    except BaseException:
+        store.close()
+        raise
 
 
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
@@ -91,9 +99,13 @@ def serve(args: argparse.Namespace) -> int:
                            "listens only on a loopback address; set REFNET_ADMIN_TOKEN or pass --insecure")
         print(f"refnet: WARNING: listening on {args.host} without REFNET_ADMIN_TOKEN: every caller is the admin",
               file=sys.stderr)
-    load_plan(args)  # a bad plan file fails here, before anything starts
-    app = create_app(lambda: open_engine(args))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if requested_plan(args):
+        load_plan(args)  # a bad plan file fails here, before anything starts
+    rn = open_engine(args, attach=False)  # a busy data dir or another plan is refused before the port opens
+    try:
+        uvicorn.run(create_app(lambda: rn), host=args.host, port=args.port, log_level="info")
+    finally:
+        rn.store.close()
     return 0
 
 
@@ -114,7 +126,7 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 # Modules that add sub-commands with @command (imported before parsing).
-COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.periods", "cli.explore", "cli.ledger")
+COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.periods", "cli.explore", "cli.ledger", "cli.operations")
 
 
 def command_modules() -> list[str]:
@@ -131,7 +143,10 @@ def main(argv: list[str] | None = None) -> int:
         importlib.import_module(module)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", help="data dir of the embedded database (REFNET_DATA, default ./refnet-data)")
-    common.add_argument("--plan", help="shipped plan name or TOML path (REFNET_PLAN, default linkage-3plus1)")
+    common.add_argument("--plan", help="shipped plan name or TOML path (REFNET_PLAN; default: the plan the data dir "
+                                       "runs, linkage-3plus1 for a new one)")
+    common.add_argument("--change-plan", action="store_true",
+                        help="switch the data dir to the --plan given (recorded as a new plan version)")
     parser = argparse.ArgumentParser(prog="refnet", description="Referral-network and commission engine.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (arguments, run, help_text) in COMMANDS.items():

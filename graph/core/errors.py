@@ -27,3 +27,14 @@ class Forbidden(DomainError):
 
 class Unauthenticated(DomainError):
     code = "UNAUTHENTICATED"
+
+
+class Unavailable(DomainError):
+    """The database is restarting or unreachable: nothing was done, or (for a write whose answer
+    was lost) it may have been; the client retries later."""
+
+    code = "UNAVAILABLE"
+
+
+class StatementTimedOut(Unavailable):
+    """The database did not answer a statement within the configured time (REFNET_DB_TIMEOUT)."""

@@ -227,7 +227,7 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
         booked = booked_entries(rn.store.run("refund_entries", {"order_id": order_id}), prefixes) if prefixes else []
         booked_left = sum(e.amount + e.reversed for e in booked)
         if whole and booked_left != left:
-            raise RuntimeError(f"order {order_id}: its entries do not add up to what is left to refund")
+            raise Conflicted()  # another engine's refund landed between the two reads: read again
         reversal = reverse(booked, cents, refund_id, order["amount"], reason, reversal_target(booked_left, cents, left))
         at = rn.clock()
         done = {row["period"] for row in rn.store.run("period_runs_done")}

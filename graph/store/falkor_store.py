@@ -1,13 +1,48 @@
-"""FalkorDB backend (embedded or external), through the `falkordb` client."""
+"""FalkorDB backend (embedded or external), through the `falkordb` client.
+
+Timeouts are explicit (docs/operations.md, "Timeouts"): a statement may take up to
+`REFNET_DB_TIMEOUT` seconds (default 300) before the client gives up and reports it as timed
+out; the client never re-sends a statement by itself (a re-sent write could be booked twice).
+A lost connection or a restarting server is `Unavailable`, never an unexplained failure.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+import redis
 from falkordb import FalkorDB
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
+from graph.core.errors import StatementTimedOut, Unavailable
 from graph.store.store import Row, query_text
+
+DEFAULT_STATEMENT_TIMEOUT_S = 300.0
+CONNECT_TIMEOUT_S = 10.0
+
+
+def statement_timeout_s() -> float:
+    """Seconds a statement may run before the client reports it timed out (REFNET_DB_TIMEOUT)."""
+    value = os.environ.get("REFNET_DB_TIMEOUT", "")
+    try:
+        seconds = float(value) if value else DEFAULT_STATEMENT_TIMEOUT_S
+    except ValueError:
+        raise ValueError(f"REFNET_DB_TIMEOUT: a number of seconds, not {value!r}") from None
+    if seconds <= 0:
+        raise ValueError("REFNET_DB_TIMEOUT: must be more than 0 seconds")
+    return seconds
+
+
+def client_options() -> dict[str, Any]:
+    return {
+        "socket_timeout": statement_timeout_s(),
+        "socket_connect_timeout": CONNECT_TIMEOUT_S,
+        "retry": Retry(NoBackoff(), 0),
+    }
 
 
 def _plain(value: Any) -> Any:
@@ -30,20 +65,28 @@ class FalkorStore:
         self.graph_name = graph_name
         self.graph = db.select_graph(graph_name)
         self.server = server
+        self.socket_path: str | None = None
         if server is not None:
             self.backend = "falkordb-embedded"
 
     @classmethod
     def from_url(cls, url: str, graph_name: str) -> "FalkorStore":
-        return cls(FalkorDB.from_url(url), graph_name)
+        if url.startswith("unix://"):
+            return cls.from_socket(url.removeprefix("unix://"), graph_name)
+        return cls(FalkorDB(connection_pool=redis.ConnectionPool.from_url(url, decode_responses=True, **client_options())),
+                   graph_name)
 
     @classmethod
     def from_socket(cls, path: str, graph_name: str, server: Any = None) -> "FalkorStore":
-        return cls(FalkorDB(unix_socket_path=path), graph_name, server=server)
+        store = cls(FalkorDB(unix_socket_path=path, **client_options()), graph_name, server=server)
+        store.socket_path = path
+        return store
 
     def with_graph(self, graph_name: str) -> "FalkorStore":
         """Another graph on the same server (tests use one graph per test)."""
-        return FalkorStore(self._db, graph_name, owns_connection=False)
+        store = FalkorStore(self._db, graph_name, owns_connection=False)
+        store.socket_path = self.socket_path
+        return store
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self.run_text(query_text(name), params)
@@ -58,13 +101,38 @@ class FalkorStore:
     ) -> list[Row]:
         plain = _plain(dict(params or {}))
         call = self.graph.ro_query if read_only else self.graph.query
-        result = call(text, plain or None, timeout=timeout_ms)
+        with self.unavailable_as_coded():
+            result = call(text, plain or None, timeout=timeout_ms)
         names = [column[1] for column in result.header]
         return [dict(zip(names, row)) for row in result.result_set]
 
     def command(self, *args: Any) -> Any:
-        """A raw server command (FalkorDB-only schema DDL)."""
-        return self._db.connection.execute_command(*args)
+        """A raw server command (FalkorDB-only schema DDL, backups)."""
+        with self.unavailable_as_coded():
+            return self._db.connection.execute_command(*args)
+
+    @contextlib.contextmanager
+    def unavailable_as_coded(self) -> Iterator[None]:
+        """Turns the client's transport errors into coded ones a person understands."""
+        try:
+            yield
+        except redis.TimeoutError as error:
+            raise StatementTimedOut(
+                f"the database did not answer within {statement_timeout_s():g} s (REFNET_DB_TIMEOUT) and the "
+                "statement was abandoned; a write may still have been applied: check before retrying"
+            ) from error
+        except redis.BusyLoadingError as error:
+            raise Unavailable("the database is loading its data after a restart; retry in a few seconds") from error
+        except (redis.ConnectionError, ConnectionError, FileNotFoundError) as error:
+            raise Unavailable(f"the database {self._doing()}; retry in a few seconds") from error
+        except redis.ResponseError as error:
+            if not _server_down(error):
+                raise
+            raise Unavailable(f"the database {self._doing()}; retry in a few seconds") from error
+
+    def _doing(self) -> str:
+        server = self.server
+        return "is restarting" if server is not None and server.status().state != "stopped" else "is unreachable"
 
     def close(self) -> None:
         if not self._owns_connection:
@@ -74,3 +142,8 @@ class FalkorStore:
         finally:
             if self.server is not None:
                 self.server.stop()
+
+
+def _server_down(error: BaseException) -> bool:
+    text = str(error)
+    return isinstance(error, redis.ResponseError) and (text.startswith("LOADING") or "MISCONF" in text)

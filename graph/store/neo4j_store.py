@@ -7,6 +7,7 @@ from typing import Any
 
 import neo4j
 
+from graph.core.errors import Unavailable
 from graph.store.store import Row, query_text
 
 
@@ -34,8 +35,11 @@ class Neo4jStore:
             return [record.data() for record in tx.run(text, dict(params or {}))]
 
         mode = neo4j.READ_ACCESS if read_only else neo4j.WRITE_ACCESS
-        with self._driver.session(database=self._database, default_access_mode=mode) as session:
-            return session.execute_read(rows) if read_only else session.execute_write(rows)
+        try:
+            with self._driver.session(database=self._database, default_access_mode=mode) as session:
+                return session.execute_read(rows) if read_only else session.execute_write(rows)
+        except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as error:
+            raise Unavailable("the database is unreachable; retry in a few seconds") from error
 
     def close(self) -> None:
         self._driver.close()

@@ -6,6 +6,7 @@ Plan modules add their own labels to `INDEXES` / `UNIQUE` rather than writing DD
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from graph.store.store import Store
@@ -92,11 +93,12 @@ def _falkordb(store: FalkorStore) -> None:
     }
     for label, prop in INDEXES:
         if (label, prop) not in existing:
-            store.run_text(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+            _unless_there(store.run_text, f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
     constraints = _falkordb_constraints(store)
     for label, prop in UNIQUE:
         if (label, prop) not in constraints:
-            store.command("GRAPH.CONSTRAINT", "CREATE", store.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop)
+            _unless_there(store.command, "GRAPH.CONSTRAINT", "CREATE", store.graph_name, "UNIQUE", "NODE",
+                          label, "PROPERTIES", 1, prop)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         states = _falkordb_constraints(store)
@@ -106,6 +108,16 @@ def _falkordb(store: FalkorStore) -> None:
             raise RuntimeError(f"a unique constraint could not be created: {states}")
         time.sleep(0.05)
     raise RuntimeError("unique constraints did not become operational in 60 s")
+
+
+def _unless_there(create: Callable[..., object], *arguments: object) -> None:
+    """Runs a schema statement; another instance starting at the same moment may have created
+    the same index or constraint between our look and our statement, which is what we wanted."""
+    try:
+        create(*arguments)
+    except Exception as error:  # the client's ResponseError; its text is all that tells the cases apart
+        if "already" not in str(error).lower():
+            raise
 
 
 def _falkordb_constraints(store: Store) -> dict[tuple[str, str], str]:

@@ -148,8 +148,11 @@ class WriteGuard:
             raise RuntimeError("the graph kept changing under a guarded write; gave up")
 
 
-def open_store(data_dir: Path, graph_name: str = "refnet", url: str | None = None) -> Store:
-    """The store named by REFNET_GRAPH_URL (or `url`), else embedded FalkorDB in `data_dir`."""
+def open_store(data_dir: Path, graph_name: str = "refnet", url: str | None = None, attach: bool = False) -> Store:
+    """The store named by REFNET_GRAPH_URL (or `url`), else embedded FalkorDB in `data_dir`.
+
+    With `attach`, a data dir that another refnet holds (e.g. `refnet serve`) is used through
+    that refnet's running database server instead of being refused."""
     url = url if url is not None else os.environ.get("REFNET_GRAPH_URL", "")
     if url.startswith(("bolt://", "bolt+s://", "neo4j://", "neo4j+s://")):
         from graph.store.neo4j_store import Neo4jStore
@@ -166,9 +169,17 @@ def open_store(data_dir: Path, graph_name: str = "refnet", url: str | None = Non
         return FalkorStore.from_url(url, graph_name)
     if url:
         raise ValueError(f"REFNET_GRAPH_URL: unsupported scheme in {url!r} (bolt://, neo4j://, redis://)")
-    from graph.store.embedded import EmbeddedFalkor
+    from graph.store.embedded import DataDirBusy, EmbeddedFalkor, attach_running
     from graph.store.falkor_store import FalkorStore
 
     server = EmbeddedFalkor(data_dir)
-    server.start()
+    try:
+        server.start()
+    except DataDirBusy:
+        if not attach:
+            raise
+        socket_path = attach_running(Path(data_dir))
+        store = FalkorStore.from_socket(socket_path, graph_name)
+        store.backend = "falkordb-embedded"
+        return store
     return FalkorStore.from_socket(server.socket_path, graph_name, server=server)

@@ -117,3 +117,60 @@ def test_external_falkordb_by_url(falkor):
 def test_unknown_graph_url_scheme_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unsupported scheme"):
         open_store(tmp_path, url="postgres://localhost/x")
+
+
+def test_two_instances_set_up_the_schema_of_a_fresh_graph_at_once(falkor):
+    """Both look, both find nothing, both create: the loser's "already exists" is not an error."""
+    import threading
+
+    from graph.store.falkor_store import FalkorStore
+
+    for attempt in range(3):
+        name = f"schema_race_{attempt}"
+        stores = [FalkorStore.from_socket(falkor.socket_path, name) for _ in range(2)]
+        barrier = threading.Barrier(2)
+        failures: list[BaseException] = []
+
+        def start(store):
+            barrier.wait()
+            try:
+                Refnet.start(store)
+            except BaseException as error:  # noqa: BLE001 - collected for the assertion
+                failures.append(error)
+
+        threads = [threading.Thread(target=start, args=(store,)) for store in stores]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        try:
+            assert failures == []
+            rows = stores[0].run_text("CALL db.constraints() YIELD label, properties, status RETURN label, properties, status")
+            assert any(r["label"] == "Member" and r["properties"] == ["id"] and r["status"] == "OPERATIONAL" for r in rows)
+            assert stores[0].run_text("MATCH (v:Meta {key: 'version'}) RETURN count(v) AS n")[0]["n"] == 1
+        finally:
+            for store in stores:
+                store.close()
+
+
+def test_a_statement_over_the_configured_timeout_is_reported_as_timed_out(falkor, monkeypatch):
+    """REFNET_DB_TIMEOUT bounds a statement (no hidden client default); the caller gets a coded
+    error that says so, and the next statement on the store works."""
+    from graph.core.errors import StatementTimedOut
+    from graph.store.falkor_store import FalkorStore
+
+    monkeypatch.setenv("REFNET_DB_TIMEOUT", "0.1")
+    store = FalkorStore.from_socket(falkor.socket_path, "timeout_test")
+    try:
+        with pytest.raises(StatementTimedOut) as caught:
+            store.run_text("UNWIND range(1, 3000000) AS x WITH x WHERE x % 7 = 0 RETURN count(x) AS n")
+        assert caught.value.code == "UNAVAILABLE"
+        assert "did not answer within 0.1 s (REFNET_DB_TIMEOUT)" in caught.value.message
+    finally:
+        store.close()
+    monkeypatch.setenv("REFNET_DB_TIMEOUT", "30")
+    store = FalkorStore.from_socket(falkor.socket_path, "timeout_test")
+    try:
+        assert store.run_text("UNWIND range(1, 3000000) AS x WITH x WHERE x % 7 = 0 RETURN count(x) AS n") == [{"n": 428571}]
+    finally:
+        store.close()
