@@ -30,7 +30,7 @@ REACHABLE_TYPES = {
     "FamilyMember", "HealthFlag", "LedgerEntry", "Line", "MemberHealth", "MemberTotal", "NetworkReport", "Order",
     "PayoutLine", "PayoutReport", "PeriodPreview", "PeriodRun", "PlanVersion", "PointsMarket", "Principal",
     "Refund", "ReportLevel", "ReportLineBalance", "ReportTreeShape", "RotationRun", "RuleTotal", "TeamHealth",
-    "TopContributors", "TreeNode", "NewMember",
+    "TopContributors", "TreeNode", "NewMember", "RegisterResult", "ItemError",
 }
 
 

@@ -12,7 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from api import access, explore, members, orders, periods, refunds, rotation
+from api import access, batch, explore, members, orders, periods, refunds, rotation
 from api.errors import CodedErrors, log_errors
 from api.limits import LIMITS, CachedParse, DocumentLimits
 from api.permissions import apply_default_deny
@@ -37,7 +37,7 @@ QUERIES: tuple[type, ...] = (
 )
 MUTATIONS: tuple[type, ...] = (
     members.Mutation, orders.Mutation, rotation.Mutation, *(m.Mutation for m in PLANS if hasattr(m, "Mutation")),
-    periods.Mutation, refunds.Mutation, access.Mutation,
+    periods.Mutation, refunds.Mutation, access.Mutation, batch.Mutation,
 )
 
 

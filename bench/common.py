@@ -120,13 +120,15 @@ def bulk_network(rn: Refnet, n: int, seed: int = 7, batch: int = 5000) -> list[s
     version = rn.store.run("meta_version")[0]["version"]
     placed = plan_network(n, seed, first_seq=version + 1)
     now = rn.clock()
+    runs = rn.store.run("rotation_counter")[0]["runs"]
     for start in range(0, len(placed), batch):
         chunk = placed[start:start + batch]
         rn.store.run("bulk_members_create", {"rows": [
             {"id": m.id, "name": "Company" if m.sponsor_id is None else "Member", "kind": "PARTNER",
              "seq": m.seq, "created_at": now, "depth": m.depth, "sponsor_depth": m.sponsor_depth,
              "referrals": m.referrals, "size": m.size, "children": len(m.children), "free_id": m.free.member_id,  # type: ignore[union-attr]
-             "free_depth": m.free.depth, "free_seq": m.free.seq}  # type: ignore[union-attr]
+             "free_depth": m.free.depth, "free_seq": m.free.seq,  # type: ignore[union-attr]
+             "full_at": runs if len(m.children) == 3 else None}
             for m in chunk
         ]})
     for start in range(0, len(placed), batch):
@@ -134,5 +136,6 @@ def bulk_network(rn: Refnet, n: int, seed: int = 7, batch: int = 5000) -> list[s
             {"id": m.id, "sponsor_id": m.sponsor_id, "parent_id": m.parent_id, "slot": m.slot}
             for m in placed[start:start + batch] if m.sponsor_id is not None
         ]})
-    rn.store.run("bulk_version_set", {"version": placed[-1].seq})
+    rn.store.run("bulk_version_set", {"version": placed[-1].seq,
+                                      "full_members": sum(1 for m in placed if len(m.children) == 3)})
     return [m.id for m in placed]

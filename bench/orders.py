@@ -36,9 +36,9 @@ def trees(rn: Refnet) -> tuple[nx.DiGraph, nx.DiGraph]:
     """Sponsor and placement trees as networkx graphs (edges child → parent; slot and r kept)."""
     sponsor, placement = nx.DiGraph(), nx.DiGraph()
     rows = rn.store.run_text(
-        "MATCH (m:Member) OPTIONAL MATCH (m)-[:SPONSORED_BY]->(s:Member) "
+        "MATCH (v:Meta {key: 'version'}) MATCH (m:Member) OPTIONAL MATCH (m)-[:SPONSORED_BY]->(s:Member) "
         "OPTIONAL MATCH (m)-[l:PLACED_UNDER]->(p:Member) "
-        "RETURN m.id AS id, m.r AS r, s.id AS sponsor, p.id AS parent, l.slot AS slot"
+        "RETURN m.id AS id, coalesce(v.rotation_runs - m.full_at, 0) AS r, s.id AS sponsor, p.id AS parent, l.slot AS slot"
     )
     for row in rows:
         placement.add_node(row["id"], r=row["r"] or 0)

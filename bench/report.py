@@ -23,10 +23,11 @@ from graph.store.falkor_store import FalkorStore
 
 BATCH = 20_000
 
+# full_at = -r gives offset r (r = Meta.rotation_runs - full_at, no run yet)
 CREATE = """
 UNWIND $rows AS row
 CREATE (m:Member {id: row.id, name: row.name, kind: 'PARTNER', status: row.status, seq: row.seq,
-                  created_at: row.at, depth: row.depth, sponsor_depth: row.sponsor_depth, r: row.r,
+                  created_at: row.at, depth: row.depth, sponsor_depth: row.sponsor_depth, full_at: -row.r,
                   referrals: row.referrals, size: row.size, paid: row.paid, frozen: 0, burned: 0})
 WITH m, row
 OPTIONAL MATCH (s:Member {id: row.sponsor_id})

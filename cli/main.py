@@ -126,7 +126,8 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 # Modules that add sub-commands with @command (imported before parsing).
-COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.periods", "cli.explore", "cli.ledger", "cli.operations")
+COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.periods", "cli.explore", "cli.ledger", "cli.operations",
+                                   "cli.register")
 
 
 def command_modules() -> list[str]:

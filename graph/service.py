@@ -30,9 +30,11 @@ class Refnet:
         from graph.core.plan_versions import register
         from graph.ledger.orders import finish_half_done
         from graph.ledger.period_runs import upgrade
+        from graph.network.rotation import upgrade_offsets
 
         ensure_schema(store)
         engine = cls(store, plan)
+        upgrade_offsets(store, engine.clock())  # offsets stored before the rotation run counter
         register(store, plan, engine.clock())  # a changed plan file is a new version (issue 8)
         upgrade(engine)  # period runs booked before the one run shape
         finish_half_done(engine)  # an order a crash left half-done by an earlier version's two statements

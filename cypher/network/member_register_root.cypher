@@ -9,7 +9,7 @@ SET v.value = $version + 1
 CREATE (x:Member {
   id: $id, name: $name, kind: $kind, status: 'CUSTOMER', seq: $seq, created_at: $now,
   landing_slug: $landing_slug, registered_via: $registered_via,
-  depth: 0, sponsor_depth: 0, r: 0, referrals: 0, size: 1, children: 0,
+  depth: 0, sponsor_depth: 0, referrals: 0, size: 1, children: 0,
   free_id: $id, free_depth: 0, free_seq: $seq
 })
 RETURN x.id AS id

@@ -3,18 +3,16 @@
 Once per ISO week every *full* member (3 placement children) gets r += 1, so its wealth
 designation moves to the next slot (3 → 1 → 2 → 3 …; `graph.network.placement.designation`).
 
-How a week is run, and why it is safe to run it twice, concurrently, or after a crash:
-- A run node `(:Rotation {week})` is created (MERGE) when the week starts running and gets
-  `finished_at` when it is done. At most one run is unfinished at any time: starting a week
-  is one statement that refuses while another week's run is open, and the caller finishes
-  that one first (crash recovery, catch-up in week order).
-- Members are rotated in batches of `Member.seq` ranges (indexed). Each batch is one
-  statement that rotates only full members whose marker `rot_week` is not this run's week
-  and sets it; it acts only while the run is unfinished. Because runs are strictly one after
-  another, "rot_week = W" means exactly "rotated for W", so a re-run, a second process or a
-  resumed run never rotates a member twice for one week. Each batch also bumps the graph's
-  write version, so a registration computed from a stale `r` is retried.
-- Who is full is judged when the member's batch runs.
+A run touches no member: r is the number of runs since the member filled its third slot, so
+the graph keeps one counter of runs (`Meta.rotation_runs`) and each member the counter's value
+when it became full (`Member.full_at`, set by the registration that fills its third slot);
+r = rotation_runs - full_at (0 while not full). A week's run is one statement: it creates the
+week's `(:Rotation {week})` and adds one to the counter, or finds the run when the week ran
+already, so running a week twice, concurrently or after a crash rotates nobody twice. It bumps
+the graph's write version, so a registration computed from a stale r is retried.
+
+Graphs written before the counter stored r on each member; `upgrade_offsets` converts them at
+start (full_at = rotation_runs - r), finishing a run a crash left half-way as that run would have.
 
 Pure week arithmetic at the top; the job below it.
 """
@@ -32,11 +30,12 @@ from typing import Any
 
 from graph.core.errors import BadInput
 from graph.service import Refnet
+from graph.store.store import Store
 
 log = logging.getLogger("refnet.rotation")
 
 WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})")
-BATCH_SIZE = 10_000  # members per seq range; one statement each
+UPGRADE_BATCH = 50_000  # members per seq range when converting a graph's stored offsets
 MS_PER_WEEK = 7 * 24 * 3600 * 1000
 
 
@@ -100,19 +99,6 @@ class RotationRun:
         return cls(row["week"], row["rotated"], row["started_at"], row["finished_at"], row.get("plan_version"))
 
 
-@dataclass(frozen=True)
-class Progress:
-    week: str
-    batch: int
-    seq_to: int  # members with seq below this have been gone through
-    seq_end: int  # the graph version when this pass began: the last seq it goes to
-    rotated_in_batch: int
-    rotated: int  # in this run so far, by every runner
-
-
-BatchHook = Callable[[Progress], None]
-
-
 def check_week(rn: Refnet, week: str) -> int:
     """The week's index; BadInput for a malformed week or one that has not begun (UTC)."""
     index = parse_week(week)
@@ -122,43 +108,15 @@ def check_week(rn: Refnet, week: str) -> int:
     return index
 
 
-def rotate(rn: Refnet, week: str, on_batch: BatchHook | None = None, batch_size: int = BATCH_SIZE) -> RotationRun:
-    """Runs the rotation of `week` to the end and returns its run; a week that already ran is
-    returned unchanged. An unfinished run of another week is finished first."""
+def rotate(rn: Refnet, week: str) -> RotationRun:
+    """Runs the rotation of `week` (one statement, whatever the network's size) and returns its
+    run; a week that already ran is returned unchanged."""
     index = check_week(rn, week)
-    week = week_name(index)
-    while True:
-        row = rn.store.run("rotation_start", {"week": week, "index": index, "now": rn.clock(),
-                                              "plan_version": getattr(rn.plan, "version", None)})[0]
-        if row["started"]:
-            break
-        if not row["open"]:
-            raise RuntimeError(f"the rotation run of {week} could not be started")
-        for other in row["open"]:  # a run left unfinished (crash, or another process): finish it first
-            log.info("rotation %s was left unfinished; finishing it before %s", other, week)
-            _finish_run(rn, other, on_batch, batch_size)
-    if row["finished_at"] is not None:
-        return RotationRun.from_row(row)
-    return _finish_run(rn, week, on_batch, batch_size)
-
-
-def _finish_run(rn: Refnet, week: str, on_batch: BatchHook | None, batch_size: int) -> RotationRun:
-    """Goes through the members by seq range, from the run's cursor up to the graph version
-    read when this pass begins (every member registered by then), then marks the run finished."""
-    cursor = rn.store.run("rotation_cursor", {"week": week})
-    if cursor and cursor[0]["finished_at"] is None:
-        seq_from, seq_end, batch = cursor[0]["next_seq"], cursor[0]["version"], 0
-        while seq_from <= seq_end:
-            seq_to = seq_from + batch_size
-            rows = rn.store.run("rotation_batch", {"week": week, "from": seq_from, "to": seq_to})
-            if not rows:
-                break  # another runner finished the week
-            batch += 1
-            if on_batch is not None:
-                on_batch(Progress(week, batch, seq_to, seq_end, rows[0]["rotated"], rows[0]["total"]))
-            seq_from = seq_to
-    run = RotationRun.from_row(rn.store.run("rotation_finish", {"week": week, "now": rn.clock()})[0])
-    log.info("rotation %s finished: %d members rotated", run.week, run.rotated)
+    row = rn.store.run("rotation_run", {"week": week_name(index), "index": index, "now": rn.clock(),
+                                        "plan_version": getattr(rn.plan, "version", None)})[0]
+    run = RotationRun.from_row(row)
+    if row["created"]:
+        log.info("rotation %s: %d members rotated", run.week, run.rotated)
     return run
 
 
@@ -172,18 +130,29 @@ def last_week_run(rn: Refnet) -> int | None:
     return rows[0]["index"] if rows and rows[0]["index"] is not None else None
 
 
-def catch_up(rn: Refnet, on_batch: BatchHook | None = None, batch_size: int = BATCH_SIZE) -> list[RotationRun]:
-    """Runs the weeks missed since the latest run, oldest first, through the current week
-    (finishing a run left unfinished first)."""
+def catch_up(rn: Refnet) -> list[RotationRun]:
+    """Runs the weeks missed since the latest run, oldest first, through the current week."""
     current = week_of(rn.clock())
-    weeks = weeks_to_catch_up(last_week_run(rn), current)
-    finish_open(rn, on_batch, batch_size)
-    return [rotate(rn, week_name(index), on_batch, batch_size) for index in weeks]
+    return [rotate(rn, week_name(index)) for index in weeks_to_catch_up(last_week_run(rn), current)]
 
 
-def finish_open(rn: Refnet, on_batch: BatchHook | None = None, batch_size: int = BATCH_SIZE) -> list[RotationRun]:
-    """Finishes the runs left unfinished (by a crash), if any."""
-    return [_finish_run(rn, row["week"], on_batch, batch_size) for row in rn.store.run("rotation_open")]
+def upgrade_offsets(store: Store, now: int, force: bool = False, batch: int = UPGRADE_BATCH) -> int:
+    """Converts members that still store their offset r (a graph written before the run
+    counter, or members created by a bulk load that wrote r) into full_at = rotation_runs - r,
+    and counts the full members. Idempotent: a converted member holds no r, so a second call, or
+    one after a crash half-way, converts only what is left. It runs when the graph has no
+    full-member count yet, or when `force`d (after a bulk load that wrote r). Returns the members
+    converted."""
+    rows = store.run("rotation_upgrade_start", {"now": now, "force": force})
+    if not rows or not rows[0]["pending"]:
+        return 0
+    converted = 0
+    for seq_from in range(0, rows[0]["version"] + 1, batch):
+        converted += store.run("rotation_upgrade_batch", {"from": seq_from, "to": seq_from + batch})[0]["converted"]
+    store.run("rotation_upgrade_finish")
+    if converted:
+        log.info("rotation offsets of %d members converted to the run counter", converted)
+    return converted
 
 
 Sleep = Callable[[float], Awaitable[None]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bench.common import bulk_network, grow_network
 from graph.service import Refnet
 
-FIELDS = ("id", "name", "kind", "status", "seq", "depth", "sponsor_depth", "r", "referrals", "size",
+FIELDS = ("id", "name", "kind", "status", "seq", "depth", "sponsor_depth", "full_at", "referrals", "size",
           "free_id", "free_depth", "free_seq", "registered_via", "landing_slug")
 
 
@@ -25,3 +25,4 @@ def test_bulk_network_equals_grown_network(falkor):
     assert stored(grown) == stored(bulk)
     version = "MATCH (v:Meta {key: 'version'}) RETURN v.value AS v"
     assert grown.store.run_text(version) == bulk.store.run_text(version)
+    assert grown.store.run("rotation_counter") == bulk.store.run("rotation_counter")

@@ -4,9 +4,7 @@ slide targets after rotation, idempotency, catch-up, concurrency and crash recov
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -30,9 +28,10 @@ W48 = "2026-W48"
 
 
 def state(rn: Refnet) -> dict[str, tuple[int, int]]:
-    """member id → (r, number of placement children)."""
+    """member id → (r, number of placement children); r as every query derives it."""
     rows = rn.store.run_text(
-        "MATCH (m:Member) RETURN m.id AS id, m.r AS r, size([(c:Member)-[l:PLACED_UNDER]->(m) | l]) AS lines"
+        "MATCH (v:Meta {key: 'version'}) MATCH (m:Member) RETURN m.id AS id, "
+        "coalesce(v.rotation_runs - m.full_at, 0) AS r, size([(c:Member)-[l:PLACED_UNDER]->(m) | l]) AS lines"
     )
     return {row["id"]: (row["r"], row["lines"]) for row in rows}
 
@@ -256,7 +255,7 @@ def test_two_instances_rotating_one_week_rotate_each_member_once(store):
 
     def run(engine: Refnet) -> None:
         try:
-            results.append(rotation.rotate(engine, W48, batch_size=3))
+            results.append(rotation.rotate(engine, W48))
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
@@ -287,44 +286,58 @@ def test_two_schedulers_on_one_graph_rotate_each_member_once_per_week(store):
     assert all(r == (3 if m in expected else 0) for m, (r, _) in state(first).items())
 
 
-class Killed(Exception):
-    pass
+def legacy_graph(rn: Refnet, stored_r: dict[str, int], open_week: str | None = None,
+                 rotated_for_open: frozenset[str] = frozenset()) -> None:
+    """Rewrites the graph as it was stored before the run counter: r on every member, a marker
+    rot_week on the members the open run (a crash half-way) had reached, no counters."""
+    rn.store.run_text(
+        "UNWIND $rows AS row MATCH (m:Member {id: row.id}) "
+        "SET m.r = row.r, m.rot_week = row.rot_week REMOVE m.full_at",
+        {"rows": [{"id": m, "r": r, "rot_week": open_week if m in rotated_for_open else None}
+                  for m, r in stored_r.items()]},
+    )
+    rn.store.run_text("MATCH (v:Meta {key: 'version'}) REMOVE v.full_members, v.rotation_runs")
+    if open_week is not None:
+        rn.store.run_text("MATCH (run:Rotation {week: $w}) REMOVE run.finished_at", {"w": open_week})
 
 
-def test_a_run_stopped_half_way_is_finished_by_running_it_again(rn, gql):
+def test_a_graph_with_stored_offsets_is_converted_once_at_start(store):
+    rn = Refnet.start(store)
     grow(rn, 40)
     expected = full(rn)
-    set_week(rn, W48)
-
-    def crash(progress: rotation.Progress) -> None:
-        if progress.batch == 2:
-            raise Killed()
-
-    with pytest.raises(Killed):
-        rotation.rotate(rn, W48, on_batch=crash, batch_size=5)
-    half = state(rn)
-    assert 0 < sum(r for r, _ in half.values()) < len(expected)
-    assert gql.ok(ROTATIONS)["rotations"][0]["finishedAt"] is None
-    run = rotation.rotate(rn, W48, batch_size=5)
-    assert run.finished_at is not None and run.rotated == len(expected)
-    assert all(r == (1 if m in expected else 0) for m, (r, _) in state(rn).items())
+    for week in ("2026-W46", "2026-W47"):
+        set_week(rn, week)
+        rotation.rotate(rn, week)
+    before = state(rn)
+    legacy_graph(rn, {m: r for m, (r, _) in before.items()})
+    again = Refnet.start(store)
+    assert state(again) == before
+    assert rotation.upgrade_offsets(store, again.clock()) == 0  # converted once
+    assert rn.store.run_text("MATCH (m:Member) WHERE m.r IS NOT NULL RETURN count(m) AS n")[0]["n"] == 0
+    set_week(again, W48)
+    assert rotation.rotate(again, W48).rotated == len(expected)
+    assert all(r == (3 if m in expected else 0) for m, (r, _) in state(again).items())
 
 
-def test_an_unfinished_run_is_finished_before_another_week_starts(rn):
+def test_a_run_a_crash_left_half_way_is_finished_by_the_conversion(store):
+    """Before the run counter a run went through the members in batches; a graph a crash left
+    half-way through W48 (some full members rotated for it, marked rot_week) is finished by the
+    conversion as that run would have finished: every full member rotated once for W48."""
+    rn = Refnet.start(store)
     grow(rn, 40)
     expected = full(rn)
+    set_week(rn, "2026-W47")
+    rotation.rotate(rn, "2026-W47")
     set_week(rn, W48)
-
-    def crash(progress: rotation.Progress) -> None:
-        raise Killed()
-
-    with pytest.raises(Killed):
-        rotation.rotate(rn, "2026-W47", on_batch=crash, batch_size=5)
-    rotation.rotate(rn, W48, batch_size=5)
-    runs = {run.week: run for run in rotation.rotations(rn)}
-    assert runs["2026-W47"].finished_at is not None and runs["2026-W47"].rotated == len(expected)
-    assert runs[W48].rotated == len(expected)
-    assert all(r == (2 if m in expected else 0) for m, (r, _) in state(rn).items())
+    rotation.rotate(rn, W48)
+    reached = frozenset(sorted(expected)[: len(expected) // 2])
+    legacy_graph(rn, {m: (2 if m in reached else 1) if m in expected else 0 for m in state(rn)}, W48, reached)
+    again = Refnet.start(store)
+    assert all(r == (2 if m in expected else 0) for m, (r, _) in state(again).items())
+    runs = {run.week: run for run in rotation.rotations(again)}
+    assert runs[W48].finished_at is not None and runs[W48].rotated == len(expected)
+    set_week(again, "2026-W49")
+    assert rotation.rotate(again, "2026-W49").rotated == len(expected)
 
 
 def _current_week() -> str:
@@ -332,9 +345,8 @@ def _current_week() -> str:
 
 
 @pytest.mark.integration
-def test_a_rotate_process_killed_half_way_then_rerun(tmp_path: Path):
-    """A real crash: `refnet rotate` with one-member batches is SIGKILLed while it runs (it
-    blocks on a full 4 KiB stdout pipe that the test stops reading), then run again."""
+def test_refnet_rotate_runs_the_current_week_once(tmp_path: Path):
+    """`refnet rotate` in its own process, twice: the second run finds the week done."""
     data = tmp_path / "data"
     store = open_store(data, url="")
     try:
@@ -344,29 +356,11 @@ def test_a_rotate_process_killed_half_way_then_rerun(tmp_path: Path):
     finally:
         store.close()
     env = {**os.environ, "PYTHONPATH": str(REPO), "REFNET_GRAPH_URL": ""}
-    command = [sys.executable, "-m", "cli.main", "rotate", "--data", str(data), "--batch-size", "1"]
-    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
-        assert child.stdout is not None
-        fcntl.fcntl(child.stdout.fileno(), fcntl.F_SETPIPE_SZ, 4096)  # about 35 progress lines
-        first = child.stdout.readline().decode()
-        assert "batch 1," in first, first
-        time.sleep(1.0)  # it fills the pipe and blocks
-        assert child.poll() is None, "the run ended before it could be killed"
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-    store = open_store(data, url="")
-    try:
-        rn = Refnet.start(store)
-        runs = rotation.rotations(rn)
-        assert len(runs) == 1 and runs[0].finished_at is None
-        assert 0 < runs[0].rotated < len(expected)
-    finally:
-        store.close()
-    done = subprocess.run(command[:-2], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert f"{_current_week()}: done, {len(expected):,} members rotated" in done.stdout
+    command = [sys.executable, "-m", "cli.main", "rotate", "--data", str(data)]
+    for _ in range(2):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert f"{_current_week()}: done, {len(expected):,} members rotated" in done.stdout
     store = open_store(data, url="")
     try:
         rn = Refnet.start(store)
@@ -407,46 +401,50 @@ def test_the_rotation_job_can_be_switched_off(rn, monkeypatch):
 
 @settings(max_examples=20, deadline=None)
 @given(
-    runs=st.lists(
-        st.tuples(st.integers(min_value=40, max_value=48), st.one_of(st.none(), st.integers(min_value=1, max_value=6))),
-        min_size=1, max_size=6,
+    steps=st.lists(
+        st.one_of(st.integers(min_value=40, max_value=48).map(lambda n: f"2026-W{n}"),
+                  st.integers(min_value=0, max_value=30)),
+        min_size=1, max_size=25,
     ),
-    batch_size=st.integers(min_value=1, max_value=8),
 )
-def test_any_order_of_weeks_and_crashes_rotates_each_full_member_once_per_week(falkor, runs, batch_size):
-    """Weeks run in any order, repeated, some stopped at a random batch (also while finishing an
-    earlier week's open run): at the end every full member has been rotated once per week that
-    has a run, and each run counts them all."""
+def test_offsets_slides_and_lines_equal_rotating_every_full_member(falkor, steps):
+    """Weeks run in any order and repeated, between registrations (so members fill their third
+    slot between rotations): every member's r, line designations and every placement equal an
+    independent model that adds one to each full member's r per week run once."""
     from tests.support.db import graph_numbers as _graph_numbers
+    from tests.support.placement_model import PlacementModel
 
     rn = Refnet.start(falkor.with_graph(f"test_{next(_graph_numbers)}"))
-    grow(rn, 14, sponsors_per_level=3)
-    expected = full(rn)
     set_week(rn, W48)
-    started: set[str] = set()
-    completed: set[str] = set()
-    for number, crash_at in runs:
-        week = f"2026-W{number}"
-
-        def crash(progress: rotation.Progress) -> None:
-            if progress.batch == crash_at:
-                raise Killed()
-
-        started.add(week)
-        try:
-            rotation.rotate(rn, week, on_batch=crash, batch_size=batch_size)
-            completed.add(week)
-        except Killed:
-            pass
-    rotation.finish_open(rn)
-    history = {run.week: run for run in rotation.rotations(rn)}
-    assert completed <= set(history) <= started
-    assert all(run.rotated == len(expected) and run.finished_at is not None for run in history.values())
-    assert all(r == (len(history) if m in expected else 0) for m, (r, _) in state(rn).items())
+    model = PlacementModel()
+    members.register(rn, "Root", member_id="root")
+    model.register("root", None)
+    ran: set[str] = set()
+    for step in steps:
+        if isinstance(step, str):
+            run = rotation.rotate(rn, step)
+            if step not in ran:
+                assert run.rotated == sum(1 for m in model.children if len(model.children[m]) == 3)
+                model.rotate()
+                ran.add(step)
+            continue
+        ids = list(model.order)
+        sponsor = ids[step % len(ids)]
+        new_id = f"m{len(ids)}"
+        placed = members.register(rn, "M", sponsor_id=sponsor, member_id=new_id)
+        model.register(new_id, sponsor)
+        assert (placed.parent_id, placed.slot) == (model.parent[new_id], model.slot[new_id])
+    assert {m: r for m, (r, _) in state(rn).items()} == model.r
+    for member_id in model.order:
+        record = members.get_member(rn, member_id)
+        assert record.r == model.r[member_id]
+        lines = members.lines_of(rn, [member_id])[member_id]
+        assert [(line.slot, line.kind is LineKind.WEALTH) for line in lines] == [
+            (slot, model.is_wealth(member_id, slot)) for slot in sorted(model.children[member_id])]
 
 
 def test_registrations_during_a_rotation_stay_sound(store):
-    """Registrations racing the batches: no member is rotated twice, everyone full before the
+    """Registrations racing the run: no member is rotated twice, everyone full before the
     run is rotated, and the run's count is the number of members rotated."""
     first, second = Refnet.start(store), Refnet.start(store)
     grow(first, 40)
@@ -464,7 +462,7 @@ def test_registrations_during_a_rotation_stay_sound(store):
     thread = threading.Thread(target=register_more)
     thread.start()
     try:
-        run = rotation.rotate(first, W48, batch_size=2)
+        run = rotation.rotate(first, W48)
     finally:
         done.set()
         thread.join()

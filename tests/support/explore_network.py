@@ -54,7 +54,8 @@ def build(rn: Refnet, n: int = 150, orders: int = 120, seed: int = 11) -> Networ
     statuses = {member_id: rng.choice(["CUSTOMER", "AGENT", "AGENT", "BOSS"]) for member_id in ids}
     rotation = {member_id: rng.randrange(3) for member_id in ids}
     rn.store.run_text(
-        "UNWIND $rows AS row MATCH (m:Member {id: row.id}) SET m.status = row.status, m.r = row.r",
+        "MATCH (v:Meta {key: 'version'}) UNWIND $rows AS row MATCH (m:Member {id: row.id}) "
+        "SET m.status = row.status, m.full_at = v.rotation_runs - row.r",
         {"rows": [{"id": i, "status": statuses[i], "r": rotation[i]} for i in ids]},
     )
     network = Network(ids, statuses, {}, rotation)

@@ -26,6 +26,12 @@ class PlacementModel:
     def is_wealth(self, member: str, slot: int) -> bool:
         return (slot - self.r[member]) % 3 == 0
 
+    def rotate(self) -> None:
+        """One week's rotation (rules §4): every member with three lines moves its wealth line on."""
+        for member, lines in self.children.items():
+            if len(lines) == 3:
+                self.r[member] += 1
+
     def register(self, member: str, sponsor: str | None) -> None:
         self.sponsor[member] = sponsor
         self.order[member] = len(self.order)
