@@ -31,6 +31,7 @@ REACHABLE_TYPES = {
     "PayoutLine", "PayoutReport", "PeriodPreview", "PeriodRun", "PlanVersion", "PointsMarket", "Principal",
     "Refund", "ReportLevel", "ReportLineBalance", "ReportTreeShape", "RotationRun", "RuleTotal", "TeamHealth",
     "TopContributors", "TreeNode", "NewMember", "RegisterResult", "ItemError",
+    "Statement", "StatementLine",  # a member's own statement (issue 16)
 }
 
 

@@ -12,7 +12,19 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from api import access, batch, explore, members, orders, periods, refunds, rotation
+from api import (
+    access,
+    batch,
+    explore,
+    member_admin,
+    members,
+    orders,
+    payouts,
+    periods,
+    refunds,
+    rotation,
+    statements,
+)
 from api.errors import CodedErrors, log_errors
 from api.limits import LIMITS, CachedParse, DocumentLimits
 from api.permissions import apply_default_deny
@@ -33,11 +45,11 @@ def plan_modules() -> list:
 PLANS = plan_modules()
 QUERIES: tuple[type, ...] = (
     members.Query, orders.Query, rotation.Query, *(m.Query for m in PLANS if hasattr(m, "Query")), explore.Query,
-    refunds.Query, access.Query, web_queries.Query,
+    refunds.Query, access.Query, payouts.Query, statements.Query, member_admin.Query, web_queries.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     members.Mutation, orders.Mutation, rotation.Mutation, *(m.Mutation for m in PLANS if hasattr(m, "Mutation")),
-    periods.Mutation, refunds.Mutation, access.Mutation, batch.Mutation,
+    periods.Mutation, refunds.Mutation, access.Mutation, batch.Mutation, member_admin.Mutation,
 )
 
 

@@ -127,7 +127,7 @@ def print_schema(args: argparse.Namespace) -> int:
 
 # Modules that add sub-commands with @command (imported before parsing).
 COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.periods", "cli.explore", "cli.ledger", "cli.operations",
-                                   "cli.register")
+                                   "cli.register", "cli.importer", "cli.payouts", "cli.statements")
 
 
 def command_modules() -> list[str]:

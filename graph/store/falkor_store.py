@@ -18,7 +18,7 @@ from falkordb import FalkorDB
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from graph.core.errors import StatementTimedOut, Unavailable
+from graph.core.errors import BadInput, StatementTimedOut, Unavailable
 from graph.store.store import Row, query_text
 
 DEFAULT_STATEMENT_TIMEOUT_S = 300.0
@@ -47,6 +47,19 @@ def client_options() -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     """Parameters as the client can send them: it turns values into Cypher text itself."""
+    kind = type(value)
+    if kind is str:
+        if "\x00" in value:  # FalkorDB reads the query as C text: a NUL would cut it off
+            raise BadInput(f"{value[:40]!r}: text must not contain the NUL character (\\x00)")
+        return value
+    if kind is int or value is None or kind is bool or kind is float:
+        return value  # the common cases first: bulk batches carry hundreds of thousands of values
+    if kind is dict:
+        return {str(k): _plain(v) for k, v in value.items()}
+    if kind is list:
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return _plain(str(value))
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

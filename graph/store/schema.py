@@ -45,6 +45,8 @@ INDEXES: list[tuple[str, str]] = [
     ("Order", "period"),
     ("MemberToken", "digest"),  # a request's token is looked up by its digest (issue 15)
     ("MemberToken", "member_id"),
+    ("TreeMove", "id"),  # member administration's audit (issue 16)
+    ("TreeMove", "member_id"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [
@@ -62,6 +64,7 @@ UNIQUE: list[tuple[str, str]] = [
     ("Family", "id"),
     ("FamilyPeriodRun", "key"),  # "<familyId>:<period>": a family's period closes once
     ("MemberToken", "digest"),
+    ("TreeMove", "id"),
 ]
 
 

@@ -1,0 +1,9 @@
+// Bench baseline (bench/import.py): links bare members to their sponsor and placement parent,
+// from $rows: [{id, sponsor_id, parent_id, slot}]. Returns linked.
+UNWIND $rows AS row
+MATCH (x:Member {id: row.id})
+MATCH (s:Member {id: row.sponsor_id})
+MATCH (p:Member {id: row.parent_id})
+CREATE (x)-[:SPONSORED_BY]->(s)
+CREATE (x)-[:PLACED_UNDER {slot: row.slot}]->(p)
+RETURN count(x) AS linked

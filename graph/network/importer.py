@@ -1,0 +1,549 @@
+"""Bulk import of a business moving in (docs/migrating.md): members with their two trees,
+historical orders, opening balances — all or nothing, and fast.
+
+1. `graph.network.import_files` parses and checks every row (file, line, column in every error);
+2. the graph's members are read once (`import_snapshot`) and `plan_import` computes, in
+   plain Python, everything the rows change: the new members with their placement (legacy
+   placements kept, the others placed by the slide-down rule of rules §2 in file order, with
+   the engine's own `choose_target`), and every counter the placement rule and the plans keep
+   (sizes, children, first free positions, referrals, depths; packages, quota, agent
+   referrals, statuses, team orders, team sales, dividend shares, identities);
+3. only then is anything written, in bulk `UNWIND` batches: a bad row writes nothing.
+
+Historical orders book no entries (the old system paid them) and move no pool, points or
+quota use; opening balances are `opening_balance` entries that move the counters they
+explain. Rows already imported with the same content are skipped, so re-running the same
+files changes nothing; the same id with other content is a Conflict.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from operator import attrgetter
+
+from graph.core.errors import BadInput, Conflict, DomainError, NotFound
+from graph.core.money import fmt_money, from_cents, to_cents, to_units
+from graph.core.plan import Plan
+from graph.ledger.orders import period_of
+from graph.network.import_files import BalanceRow, MemberRow, OrderRow, iter_batches
+from graph.network.placement import FreePosition, Line, SponsorView, choose_target
+from graph.plans.linkage.allocation import config_of as linkage_config_of
+from graph.plans.linkage.allocation import status_of
+from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
+from graph.service import Refnet
+from graph.store.store import Conflicted, Row
+
+log = logging.getLogger("refnet.importer")
+
+BATCH = 10_000
+EFFECT_MODULES = ("points", "withdrawal", "dividend_pool", "level", "shareholder")  # the linkage effects
+Progress = Callable[[str, int, int], None]
+Free = tuple[int, int, str]  # (depth, seq, id): a first free position, smallest first
+
+
+@dataclass(slots=True)
+class Node:
+    """A member as the import computes it: stored values plus what the files add."""
+
+    id: str
+    seq: int
+    depth: int
+    sponsor_depth: int
+    sponsor_id: str | None
+    parent_id: str | None
+    slot: int | None
+    referrals: int
+    size: int
+    free: Free
+    r: int = 0
+    children: dict[int, str] = field(default_factory=dict)
+    packages: int = 0
+    agent_referrals: int = 0
+    quota: int = 0
+    quota_used: int = 0
+    status: str = "CUSTOMER"
+    identity: str | None = None
+    new: bool = False
+    row: MemberRow | None = None
+
+
+@dataclass
+class ImportPlan:
+    """What an import writes; empty lists when the files are already imported."""
+
+    members: list[Row] = field(default_factory=list)
+    links: list[Row] = field(default_factory=list)
+    trees: list[Row] = field(default_factory=list)  # counters of members already in the graph
+    orders: list[Row] = field(default_factory=list)
+    order_flags: Row = field(default_factory=dict)  # what every imported order carries
+    order_counters: list[Row] = field(default_factory=list)
+    balances: list[Row] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=lambda: {"members": 0, "orders": 0, "balances": 0})
+    counts: dict[str, int] = field(default_factory=lambda: {"orders": 0, "entries": 0})  # in the graph before
+
+    @property
+    def empty(self) -> bool:
+        return not (self.members or self.orders or self.balances)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    members: int
+    orders: int
+    balances: int
+    skipped: dict[str, int]
+
+
+class Network:
+    """The two trees with the placement rule's counters, in memory."""
+
+    def __init__(self, rows: Iterable[Row]) -> None:
+        self.nodes: dict[str, Node] = {}
+        self.slugs: dict[str, str] = {}
+        for row in rows:
+            state = row.get("state") or {}
+            node = Node(
+                row["id"], row.get("seq", 0), row.get("depth", -1), row.get("sponsor_depth", -1), row["sponsor_id"],
+                row["parent_id"], row.get("slot"), row.get("referrals", 0), row.get("size", 1),
+                (row.get("free_depth", 0), row.get("free_seq", 0), row.get("free_id", "")), row.get("r", 0),
+                packages=state.get("packages", 0), agent_referrals=state.get("agent_referrals", 0),
+                quota=state.get("quota", 0), quota_used=state.get("quota_used", 0),
+                status=state.get("status") or "CUSTOMER", identity=state.get("identity"),
+            )
+            self.nodes[node.id] = node
+            if row.get("landing_slug") is not None:
+                self.slugs[row["landing_slug"]] = node.id
+        self._depths("parent_id", "depth")
+        self._depths("sponsor_id", "sponsor_depth")
+        for node in self.nodes.values():
+            if node.parent_id is not None and node.slot is not None:
+                self.nodes[node.parent_id].children[node.slot] = node.id
+
+    def _depths(self, up_field: str, depth_field: str) -> None:
+        """Depths the read left out (-1), from the parent links: a parent's depth plus one."""
+        for node in self.nodes.values():
+            path = []
+            current: Node | None = node
+            while current is not None and getattr(current, depth_field) < 0:
+                path.append(current)
+                parent = getattr(current, up_field)
+                current = self.nodes[parent] if parent is not None else None
+            depth = getattr(current, depth_field) if current is not None else -1
+            for member in reversed(path):
+                depth += 1
+                setattr(member, depth_field, depth)
+
+    def sponsor_view(self, sponsor: Node) -> SponsorView:
+        lines = tuple(
+            Line(slot, child, self.nodes[child].size, FreePosition(*self.nodes[child].free))
+            for slot, child in sorted(sponsor.children.items())
+        )
+        return SponsorView(sponsor.id, sponsor.referrals, sponsor.r, sponsor.depth, sponsor.seq, lines)
+
+    def attach(self, node: Node, parent: Node, slot: int) -> None:
+        """Places `node` under `parent`: sizes up the path, first free positions while they change."""
+        parent.children[slot] = node.id
+        node.parent_id, node.slot, node.depth = parent.id, slot, parent.depth + 1
+        node.free = (node.depth, node.seq, node.id)
+        up: Node | None = parent
+        while up is not None:
+            up.size += 1
+            up = self.nodes[up.parent_id] if up.parent_id is not None else None
+        up = parent
+        while up is not None:
+            new = (up.depth, up.seq, up.id) if len(up.children) < 3 else min(
+                self.nodes[child].free for child in up.children.values())
+            if new == up.free:
+                break
+            up.free = new
+            up = self.nodes[up.parent_id] if up.parent_id is not None else None
+
+
+def _snapshot(rn: Refnet, placing: bool) -> tuple[int, list[Row]]:
+    """The graph's version and its members; without members to place, only what the order
+    counters need (a lighter read)."""
+    version = rn.store.run("meta_version")[0]["version"]
+    return version, rn.store.run("import_snapshot" if placing else "import_snapshot_orders")
+
+
+def _fail(where: str, error: type[DomainError], message: str) -> DomainError:
+    return error(f"{where}, {message}")
+
+
+def plan_members(network: Network, rows: list[MemberRow], first_seq: int, now: int, plan: ImportPlan) -> None:
+    """Adds the members of `rows` to `network` in file order; rows already in the graph with
+    the same content are skipped."""
+    before = {node_id: (node.size, len(node.children), node.referrals, node.free)
+              for node_id, node in network.nodes.items()}
+    seq = first_seq
+    for row in rows:
+        existing = network.nodes.get(row.id)
+        if existing is not None:
+            _check_same_member(existing, row, network)
+            plan.skipped["members"] += 1
+            continue
+        if row.landing_slug is not None and row.landing_slug in network.slugs:
+            raise _fail(row.where, Conflict, f"landing_slug: {row.landing_slug!r} is taken by "
+                                             f"{network.slugs[row.landing_slug]!r}")
+        node = Node(row.id, seq, 0, 0, row.sponsor_id, None, None, 0, 1, (0, seq, row.id), new=True, row=row)
+        seq += 1
+        if row.sponsor_id is not None:
+            sponsor = network.nodes.get(row.sponsor_id)
+            if sponsor is None:
+                raise _fail(row.where, NotFound, f"sponsor_id: no member {row.sponsor_id!r} in the graph or on an "
+                                                 "earlier line (list sponsors before their referrals)")
+            node.sponsor_depth = sponsor.sponsor_depth + 1
+            parent, slot = _placement(network, row, sponsor)
+            sponsor.referrals += 1
+            network.nodes[row.id] = node
+            network.attach(node, parent, slot)
+        else:
+            network.nodes[row.id] = node
+        if row.landing_slug is not None:
+            network.slugs[row.landing_slug] = row.id
+    for node in network.nodes.values():
+        if node.new:
+            continue
+        size, children, referrals, free = before[node.id]
+        if (node.size, len(node.children), node.referrals, node.free) != (size, children, referrals, free):
+            plan.trees.append({"id": node.id, "size": node.size - size, "children": len(node.children) - children,
+                               "referrals": node.referrals - referrals, "free_id": node.free[2],
+                               "free_depth": node.free[0], "free_seq": node.free[1]})
+    news = [node for node in network.nodes.values() if node.new]
+    _check_slots(network, news)
+    for node in news:
+        assert node.row is not None
+        plan.members.append(_member_row(node, node.row, now))
+        if node.sponsor_id is not None:
+            plan.links.append({"id": node.id, "sponsor_id": node.sponsor_id, "parent_id": node.parent_id,
+                               "slot": node.slot})
+
+
+def _member_row(node: Node, row: MemberRow, now: int) -> Row:
+    """The `import_members_create` row: values the statement defaults (a leaf's counters, its
+    own first free position, kind PARTNER, no slug) are left out, to keep the batches small."""
+    values = {"id": node.id, "name": row.name, "seq": node.seq, "depth": node.depth,
+              "sponsor_depth": node.sponsor_depth,
+              "created_at": row.registered_at if row.registered_at is not None else now}
+    optional = {"kind": (row.kind, "PARTNER"), "referrals": (node.referrals, 0), "size": (node.size, 1),
+                "children": (len(node.children), 0), "landing_slug": (row.landing_slug, None),
+                "free_id": (node.free[2], node.id), "free_depth": (node.free[0], node.depth),
+                "free_seq": (node.free[1], node.seq)}
+    values.update({key: value for key, (value, default) in optional.items() if value != default})
+    return values
+
+
+def _placement(network: Network, row: MemberRow, sponsor: Node) -> tuple[Node, int]:
+    if row.parent_id is None:
+        target = network.nodes[choose_target(network.sponsor_view(sponsor)).target_id]
+        return target, min(s for s in (1, 2, 3) if s not in target.children)
+    parent = network.nodes.get(row.parent_id)
+    if parent is None:
+        raise _fail(row.where, NotFound, f"placement_parent_id: no member {row.parent_id!r} in the graph or on an "
+                                         "earlier line (list placement parents before their children)")
+    if len(parent.children) == 3:
+        raise _fail(row.where, Conflict, f"placement_parent_id: {row.parent_id!r} already has three children")
+    slot = row.slot if row.slot is not None else min(s for s in (1, 2, 3) if s not in parent.children)
+    if slot in parent.children:
+        raise _fail(row.where, Conflict, f"slot: slot {slot} of {row.parent_id!r} is taken by "
+                                         f"{parent.children[slot]!r}")
+    return parent, slot
+
+
+def _check_slots(network: Network, news: list[Node]) -> None:
+    """refnet fills a member's slots lowest first: the imported placement may leave no gap."""
+    for node in news:
+        if node.parent_id is None:
+            continue
+        parent = network.nodes[node.parent_id]
+        assert node.slot is not None
+        gap = next((s for s in range(1, node.slot) if s not in parent.children), None)
+        if gap is not None:
+            assert node.row is not None
+            raise _fail(node.row.where, BadInput, f"slot: {node.slot} under {parent.id!r} leaves slot {gap} empty "
+                                                  "(refnet fills slots lowest first; renumber the slots)")
+
+
+def _check_same_member(node: Node, row: MemberRow, network: Network) -> None:
+    different = []
+    if node.sponsor_id != row.sponsor_id:
+        different.append("sponsor_id")
+    if row.parent_id is not None and node.parent_id != row.parent_id:
+        different.append("placement_parent_id")
+    if row.slot is not None and node.slot != row.slot:
+        different.append("slot")
+    if row.landing_slug is not None and network.slugs.get(row.landing_slug) != row.id:
+        different.append("landing_slug")
+    if different:
+        raise _fail(row.where, Conflict, f"id: member {row.id!r} already exists with a different "
+                                         f"{', '.join(different)}")
+
+
+def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: ImportPlan) -> None:
+    """Historical orders: the order nodes, and the counters the live recording would have moved
+    — without entries, pools, points or quota use."""
+    engine = rn.plan
+    existing = {}
+    for batch in iter_batches([row.id for row in rows] if plan.counts["orders"] else [], BATCH):
+        existing.update({stored["id"]: stored for stored in rn.store.run("import_orders_existing", {"ids": batch})})
+    fresh: list[OrderRow] = []
+    for row in rows:
+        stored = existing.get(row.id)
+        if stored is not None:
+            same = (stored["buyer_id"], stored["amount"], stored["at"], stored["referrer_id"]) == (
+                row.buyer_id, to_cents(row.amount), row.at, row.referrer_id)
+            if not same:
+                raise _fail(row.where, Conflict, f"id: order {row.id!r} was already recorded with other content")
+            plan.skipped["orders"] += 1
+            continue
+        if row.buyer_id not in network.nodes:
+            raise _fail(row.where, NotFound, f"buyer_id: no member {row.buyer_id!r} in the graph or the members file")
+        if row.referrer_id is not None and row.referrer_id not in network.nodes:
+            raise _fail(row.where, NotFound, f"referrer_id: no member {row.referrer_id!r} in the graph or the "
+                                             "members file")
+        if engine is not None and engine.packages and engine.package(row.amount) is None:
+            prices = ", ".join(fmt_money(p.price) for p in engine.packages)
+            raise _fail(row.where, BadInput, f"amount: {fmt_money(row.amount)} is not a package price of plan "
+                                             f"{engine.name} ({prices})")
+        fresh.append(row)
+    differential = engine is not None and engine.has("differential")
+    version = engine.version if engine is not None else None
+    for row in fresh:
+        order = {"id": row.id, "buyer_id": row.buyer_id, "amount": to_cents(row.amount), "at": row.at,
+                 "period": period_of(row.at)}
+        if row.referrer_id is not None:
+            order["referrer_id"] = row.referrer_id
+        plan.orders.append(order)
+    plan.order_flags = {"plan_version": version, "settle": "differential" if differential else None,
+                        "closed_in": "import" if differential else None, "effects": True}
+    if not differential and fresh:
+        plan.order_counters = order_counters(engine, network, fresh)
+
+
+def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) -> list[Row]:
+    """The member counters the orders move when recorded live (graph.ledger.orders, graph.plans.linkage.order_effects),
+    computed for all of them at once: each counter either adds up or follows from totals that do."""
+    nodes = network.nodes
+    deltas: dict[str, Row] = defaultdict(lambda: {
+        "packages": 0, "quota": 0, "agent_referrals": 0, "team_orders": 0, "team_sales": 0, "shares_milli": 0,
+        "status": None, "identity": None})
+    purchases: dict[tuple[str, Decimal], int] = defaultdict(int)  # (buyer, amount) → orders
+    for row in rows:
+        purchases[row.buyer_id, row.amount] += 1
+    packages = {p.price: (to_cents(p.quota), int(p.dividend_shares * 1000))
+                for p in (engine.packages if engine is not None else ())}
+    own_orders: dict[str, int] = defaultdict(int)
+    own_sales: dict[str, int] = defaultdict(int)
+    bought: dict[str, list[Decimal]] = defaultdict(list)
+    for (buyer_id, amount), count in purchases.items():
+        delta = deltas[buyer_id]
+        quota, shares = packages.get(amount, (0, 0))
+        delta["packages"] += count
+        delta["quota"] += quota * count
+        delta["shares_milli"] += shares * count
+        own_orders[buyer_id] += count
+        own_sales[buyer_id] += to_cents(amount) * count
+        bought[buyer_id].append(amount)
+    linkage = engine is not None and engine.has("linkage")  # statuses and agent referrals (rules §3)
+    touched: set[str] = set()
+    for buyer_id in own_orders:
+        buyer = nodes[buyer_id]
+        touched.add(buyer_id)
+        if buyer.sponsor_id is not None and linkage:
+            touched.add(buyer.sponsor_id)
+            if buyer.packages == 0:  # its first package makes it an agent: one more agent referral
+                deltas[buyer.sponsor_id]["agent_referrals"] += 1
+    threshold = linkage_config_of(engine).boss_threshold if engine is not None else 3
+    identities = engine is not None and engine.has("dividend_pool")
+    dividend = dividend_config_of(engine) if identities else None
+    fewest = min((t for _, t in dividend.thresholds), default=0) if dividend is not None else 0
+    partner_package = dividend.partner_package if dividend is not None else None
+    for member_id in touched:
+        node, delta = nodes[member_id], deltas[member_id]
+        node.packages += delta["packages"]
+        node.agent_referrals += delta["agent_referrals"]
+        node.quota += delta["quota"]
+        status = status_of(node.packages, node.agent_referrals, threshold)
+        if linkage and status != node.status:
+            delta["status"] = node.status = status
+        amounts = bought.get(member_id, [])
+        if identities and (node.agent_referrals >= fewest or partner_package in amounts):
+            earned = earned_identity(node.agent_referrals, amounts, dividend)  # type: ignore[arg-type]
+            best = higher_identity(node.identity, earned)
+            if best != node.identity:
+                delta["identity"] = node.identity = best
+    if engine is not None and any(engine.has(module) for module in EFFECT_MODULES):
+        for member_id, count in _subtree_sums(nodes, own_orders, "parent_id", "depth").items():
+            deltas[member_id]["team_orders"] += count
+        totals = _subtree_sums(nodes, own_sales, "sponsor_id", "sponsor_depth")
+        for member_id, total in totals.items():
+            if total - own_sales.get(member_id, 0):
+                deltas[member_id]["team_sales"] += total - own_sales.get(member_id, 0)
+    else:
+        for delta in deltas.values():
+            delta["shares_milli"] = 0
+    return [{"id": member_id, **{key: value for key, value in delta.items() if value}}
+            for member_id, delta in deltas.items()]
+
+
+def _subtree_sums(nodes: dict[str, Node], own: dict[str, int], up_field: str, depth_field: str) -> dict[str, int]:
+    """Σ `own` over each member's subtree (itself included) in the tree whose parent is the
+    node's `up_field`, for the members whose sum is not 0; children before parents, by depth."""
+    up, depth = attrgetter(up_field), attrgetter(depth_field)
+    members = set(own)
+    frontier = list(own)
+    while frontier:  # every ancestor of a member with something of its own
+        parents = []
+        for member_id in frontier:
+            parent = up(nodes[member_id])
+            if parent is not None and parent not in members:
+                members.add(parent)
+                parents.append(parent)
+        frontier = parents
+    levels: dict[int, list[str]] = defaultdict(list)
+    for member_id in members:
+        levels[depth(nodes[member_id])].append(member_id)
+    sums = dict(own)
+    for level in sorted(levels, reverse=True):
+        for member_id in levels[level]:
+            parent = up(nodes[member_id])
+            if parent is not None:
+                sums[parent] = sums.get(parent, 0) + sums.get(member_id, 0)
+    return {member_id: total for member_id, total in sums.items() if total}
+
+
+def plan_balances(rn: Refnet, network: Network, rows: list[BalanceRow], now: int, plan: ImportPlan) -> None:
+    """Opening balances as `opening_balance` entries: `opening:<member>#0` PAID the available
+    money (carrying the quota used and the points in its explanation and properties) and
+    `#1` FROZEN the frozen money."""
+    period = period_of(now)
+    version = rn.plan.version if rn.plan is not None else None
+    existing: dict[str, Row] = {}
+    for batch in iter_batches([f"opening:{row.member_id}#0" for row in rows] if plan.counts["entries"] else [], BATCH):
+        existing.update({entry["id"]: entry for entry in rn.store.run("import_opening_existing", {"ids": batch})})
+    for row in rows:
+        node = network.nodes.get(row.member_id)
+        if node is None:
+            raise _fail(row.where, NotFound, f"member_id: no member {row.member_id!r} in the graph or the members file")
+        text = (f"opening balance carried over from the previous system: available {fmt_money(row.available)}, "
+                f"frozen {fmt_money(row.frozen)}, quota used {fmt_money(row.quota_used)}, points {row.points}")
+        stored = existing.get(f"opening:{row.member_id}#0")
+        if stored is not None:
+            if stored["explanation"] != text:  # it names all four values
+                raise _fail(row.where, Conflict,
+                            f"member_id: {row.member_id!r} already has a different opening balance")
+            plan.skipped["balances"] += 1
+            continue
+        quota_left = node.quota - node.quota_used
+        if to_cents(row.quota_used) > quota_left:
+            left = fmt_money(from_cents(max(quota_left, 0)))
+            raise _fail(row.where, BadInput, f"quota_used: {fmt_money(row.quota_used)} is more than the quota left "
+                                             f"{left} (packages bought: {node.packages})")
+        node.quota_used += to_cents(row.quota_used)
+        entries = [_opening_entry(row.member_id, 0, "PAID", to_cents(row.available), text, now, period, version)]
+        entries[0].update({"points": to_units(row.points), "quota_used": to_cents(row.quota_used)})
+        if row.frozen > 0:
+            entries.append(_opening_entry(row.member_id, 1, "FROZEN", to_cents(row.frozen),
+                                          f"opening balance: {fmt_money(row.frozen)} frozen (mutual fund) carried over",
+                                          now, period, version))
+        plan.balances.append({"id": row.member_id, "paid": to_cents(row.available), "frozen": to_cents(row.frozen),
+                              "quota_used": to_cents(row.quota_used), "points": to_units(row.points),
+                              "entries": entries})
+
+
+def _opening_entry(member_id: str, seq: int, status: str, cents: int, text: str, now: int, period: str,
+                   version: str | None) -> Row:
+    return {"id": f"opening:{member_id}#{seq}", "seq": seq, "rule": "opening_balance", "status": status,
+            "amount": cents, "explanation": text, "beneficiary_id": member_id, "pool": None, "order_id": None,
+            "period": period, "at": now, "plan_version": version, "points": None, "quota_used": None}
+
+
+def plan_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], balances: list[BalanceRow]
+                ) -> tuple[int, ImportPlan]:
+    """Reads the graph once and computes everything the files change; raises a DomainError
+    naming file, line and field before anything is written."""
+    version, snapshot = _snapshot(rn, bool(members))
+    network = Network(snapshot)
+    now = rn.clock()
+    plan = ImportPlan(counts=rn.store.run("import_counts")[0])
+    plan_members(network, members, version + 2, now, plan)
+    plan_orders(rn, network, orders, plan)
+    plan_balances(rn, network, balances, now, plan)
+    _fold_counters(plan)
+    return version, plan
+
+
+def _fold_counters(plan: ImportPlan) -> None:
+    """The order counters of members the import creates go into their creation rows: only
+    members already in the graph need the counters statement."""
+    created = {row["id"]: row for row in plan.members}
+    remaining = []
+    for counters in plan.order_counters:
+        row = created.get(counters["id"])
+        if row is None:
+            remaining.append(counters)
+        else:
+            row.update({key: value for key, value in counters.items() if key != "id"})
+    plan.order_counters = remaining
+
+
+def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], balances: list[BalanceRow],
+               progress: Progress | None = None) -> ImportResult:
+    """Computes the import, then writes it in batches; nothing is written when any row is bad."""
+    report = progress or (lambda stage, done, total: None)
+    version, plan = plan_import(rn, members, orders, balances)
+    if plan.empty:
+        log.info("import: nothing new (%s)", plan.skipped)
+        return ImportResult(0, 0, 0, plan.skipped)
+    reserved = version + 1 + len(plan.members)
+    if not rn.store.run("import_claim", {"version": version, "reserved": reserved}):
+        raise Conflicted()
+    _write(rn, "import_members_create", plan.members, "members", report)
+    _write(rn, "import_members_link", plan.links, "placements", report)
+    _write(rn, "import_members_trees", plan.trees, "counters", report)
+    _write(rn, "import_orders_create", [o for o in plan.orders if "referrer_id" not in o], "orders", report,
+           plan.order_flags)
+    _write(rn, "import_orders_create_referred", [o for o in plan.orders if "referrer_id" in o], "referred orders",
+           report, plan.order_flags)
+    _write(rn, "import_orders_counters", plan.order_counters, "order counters", report)
+    done = 0
+    for batch in iter_batches(plan.balances, BATCH):
+        rn.store.run("import_balances_book", {
+            "members": [{key: row[key] for key in ("id", "paid", "frozen", "quota_used", "points")} for row in batch],
+            "entries": [entry for row in batch for entry in row["entries"]],
+        })
+        done += len(batch)
+        report("balances", done, len(plan.balances))
+    rn.store.run("import_finish")
+    log.info("imported %d members, %d orders, %d opening balances (skipped %s)",
+             len(plan.members), len(plan.orders), len(plan.balances), plan.skipped)
+    return ImportResult(len(plan.members), len(plan.orders), len(plan.balances), plan.skipped)
+
+
+def _write(rn: Refnet, query: str, rows: list[Row], stage: str, report: Progress, params: Row | None = None
+           ) -> None:
+    done = 0
+    for batch in iter_batches(rows, BATCH):
+        rn.store.run(query, {**(params or {}), "rows": batch})
+        done += len(batch)
+        report(stage, done, len(rows))
+
+
+def import_files(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], balances: list[BalanceRow],
+                 progress: Progress | None = None) -> ImportResult:
+    """`run_import` behind the write guard (a concurrent write between the read and the claim
+    makes it read and compute again). The cyclic garbage collector is paused meanwhile: the
+    import allocates millions of long-lived, acyclic rows, and each collection would walk them
+    all again."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return rn.guard(lambda: run_import(rn, members, orders, balances, progress))
+    finally:
+        if paused:
+            gc.enable()
