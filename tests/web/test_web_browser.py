@@ -372,7 +372,7 @@ def test_statement_and_payouts_when_the_server_has_them(linkage, visit, tmp_path
     section.locator("table tbody tr").first.wait_for()
     text = section.inner_text()
     assert "direct 10% of 1000.00" in text and "Opening balance" in text and "Closing balance" in text
-    v.shot("statement")
+    v.shot("money-statement")
     admin = visit(linkage)
     admin.sign_in(TOKEN)
     admin.go("/app/money")
