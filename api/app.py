@@ -11,8 +11,8 @@ from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 from strawberry.asgi import GraphQL
 
 from api import auth, explore, family
@@ -29,6 +29,7 @@ from api.transport import (
     error_response,
     read_body,
 )
+from api.web import pages
 from graph.core.errors import DomainError
 from graph.network.rotation import weekly_rotation
 from graph.service import Refnet
@@ -41,7 +42,7 @@ BackgroundJob = Callable[[Refnet], Coroutine[Any, Any, None]]
 BACKGROUND_JOBS: list[BackgroundJob] = [weekly_rotation]
 
 # Plain HTTP routes of feature modules, besides /healthz and /graphql.
-EXTRA_ROUTES: list[Route] = [*family.ROUTES, *explore.ROUTES, *auth.ROUTES]
+EXTRA_ROUTES: list[BaseRoute] = [*family.ROUTES, *explore.ROUTES, *auth.ROUTES, *pages.ROUTES]
 
 
 class RefnetGraphQL(GraphQL):
@@ -72,9 +73,18 @@ class RefnetGraphQL(GraphQL):
         return await self.run(request)
 
     async def get_context(self, request: Request, response: Any = None) -> Context:  # type: ignore[override]
-        return Context(rn=request.app.state.rn, principal=await principal_of(request),
-                       client=request.client.host if request.client else "unknown",
-                       signup_limits=request.app.state.signup_limits)
+        return await request_context(request)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """GraphiQL from refnet's own vendored assets: it works where there is no internet."""
+        return pages.html_response(pages.graphiql_html())
+
+
+async def request_context(request: Request) -> Context:
+    """The GraphQL context of a request: API clients and the back office's page routes."""
+    return Context(rn=request.app.state.rn, principal=await principal_of(request),
+                   client=request.client.host if request.client else "unknown",
+                   signup_limits=request.app.state.signup_limits)
 
 
 async def healthz(request: Request) -> Response:

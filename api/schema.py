@@ -29,6 +29,7 @@ from api.errors import CodedErrors, log_errors
 from api.limits import LIMITS, CachedParse, DocumentLimits
 from api.permissions import apply_default_deny
 from api.scalars import SCALARS
+from api.web import queries as web_queries
 from graph.core.plugin import all_plugins
 
 MAX_QUERY_DEPTH = LIMITS.depth
@@ -44,7 +45,7 @@ def plan_modules() -> list:
 PLANS = plan_modules()
 QUERIES: tuple[type, ...] = (
     members.Query, orders.Query, rotation.Query, *(m.Query for m in PLANS if hasattr(m, "Query")), explore.Query,
-    refunds.Query, access.Query, payouts.Query, statements.Query, member_admin.Query,
+    refunds.Query, access.Query, payouts.Query, statements.Query, member_admin.Query, web_queries.Query,
 )
 MUTATIONS: tuple[type, ...] = (
     members.Mutation, orders.Mutation, rotation.Mutation, *(m.Mutation for m in PLANS if hasattr(m, "Mutation")),

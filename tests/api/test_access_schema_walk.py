@@ -12,7 +12,7 @@ from graph.core.plan import load_plan
 
 ADMIN = "adm1n-token"
 PUBLIC = {"me", "plans", "pointsMarket", "rotations", "signUp"}
-MEMBER_OWN = {"member", "upline", "downline", "ledger", "claimLandingSlug", "registerMember", "statement"}
+MEMBER_OWN = {"member", "upline", "downline", "ledger", "claimLandingSlug", "registerMember", "statement", "nextPlacement", "mutualFund", "families"}
 LEADER_OWN = {"family", "teamHealth"}
 REFUSED = {"FORBIDDEN", "UNAUTHENTICATED"}
 # Member fields: anyone who reached a member reads its id and name; its profile is readable

@@ -1,0 +1,4 @@
+// Every family with its name and leader, by id. Returns id, name, leader_id.
+MATCH (f:Family)-[:LED_BY]->(l:Member)
+RETURN f.id AS id, f.name AS name, l.id AS leader_id
+ORDER BY f.id
