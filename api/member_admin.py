@@ -12,8 +12,8 @@ from strawberry.types import Info
 
 from api.context import call, require_admin
 from api.members import Member, MemberKind, MemberStatus, datetime_of
-from graph.network import member_admin
-from graph.network.member_admin import TreeMoveRecord
+from graph.admin import member_admin
+from graph.admin.member_admin import TreeMoveRecord
 
 
 @strawberry.type

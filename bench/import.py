@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bench.common import engine, plan_network
+from graph.admin import import_files, importer
+from graph.admin.import_files import iter_batches
 from graph.core.plan import load_plan
-from graph.network import import_files, importer
-from graph.network.import_files import iter_batches
 
 T = TypeVar("T")
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)

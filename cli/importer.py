@@ -7,7 +7,7 @@ import sys
 import time
 
 from cli.main import command, open_engine
-from graph.network import import_files, importer
+from graph.admin import import_files, importer
 
 
 def _import_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,10 +8,14 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from graph.core.errors import NotFound
 from graph.network.members import check_member_id
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 TOKEN_PREFIX = "rnm_"
 DAY_MS = 86_400_000

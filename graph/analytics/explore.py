@@ -14,10 +14,13 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.core.errors import BadInput, Forbidden
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 DEFAULT_MAX_ROWS = 1_000
 MAX_ROWS_LIMIT = 10_000

@@ -14,13 +14,16 @@ from __future__ import annotations
 import csv
 import io
 from collections import deque
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import networkx as nx
 
 from graph.analytics.snapshot import Snapshot, read_snapshot
 from graph.core.errors import BadInput, NotFound
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 TREES = ("sponsor", "placement")
 FORMATS = ("graphml", "gexf", "csv")

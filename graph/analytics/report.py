@@ -17,11 +17,15 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from graph.analytics.snapshot import Snapshot, read_snapshot
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 UNBALANCED_BELOW = 0.5  # a member's lines are "unbalanced" when smallest / largest < this
 

@@ -14,12 +14,15 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from graph.network.placement import designation
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 # The fields of cypher/analytics/snapshot_members.cypher's packed row, in order; the name comes last.
 FIELDS = (

@@ -8,10 +8,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graph.core.errors import Conflict
 from graph.core.plan import DEFAULT_PLAN, Plan, PlanError, load_plan
-from graph.store.store import Store
+
+if TYPE_CHECKING:  # annotations only: the store depends on core, not the other way
+    from graph.store.store import Store
 
 log = logging.getLogger("refnet.plan")
 

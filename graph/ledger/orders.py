@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from graph.core.errors import BadInput, Conflict, NotFound
 from graph.core.money import CENT, fmt_money, to_cents
@@ -28,8 +29,11 @@ from graph.ledger.drafts import OrderDraft
 from graph.ledger.entries import EntryRecord, entries_of_orders
 from graph.ledger.period_close import booking_period
 from graph.network.members import check_member_id
-from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.orders")
 

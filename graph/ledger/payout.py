@@ -14,12 +14,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.core.errors import BadInput
 from graph.core.money import from_cents
 from graph.ledger.entry_ids import revenue_prefixes
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 EXCLUDED_RULES = frozenset({"withdrawal"})
 STATUS_FIELDS = {"PAID": "paid", "FROZEN": "frozen", "BURNED": "burned", "POOLED": "pooled",

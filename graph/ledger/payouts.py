@@ -26,12 +26,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from graph.core.errors import BadInput
 from graph.core.money import from_cents
 from graph.network.members import get_members
-from graph.service import Refnet
 from graph.store.store import Row
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 COLUMNS = ("opening", "earned", "released", "reversals", "withdrawn")

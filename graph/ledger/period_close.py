@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.core.errors import BadInput
 from graph.core.periods import check_closable, first_open, parse_period
 from graph.core.plugin import plugins
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 
 @dataclass(frozen=True)

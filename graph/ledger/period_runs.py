@@ -10,11 +10,14 @@ with `finish`. Runs booked before this shape are upgraded at start (`upgrade`)."
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.core.money import from_cents
 from graph.ledger.period_close import PeriodRunRecord
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 RUNNING, DONE = "RUNNING", "DONE"
 

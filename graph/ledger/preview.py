@@ -12,14 +12,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.core.money import from_cents
 from graph.core.plugin import plugins
 from graph.ledger.entries import EntryRecord
 from graph.ledger.entry_ids import PERIOD, TRAILING, EntrySource
 from graph.ledger.period_runs import totals
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 ZERO = Decimal("0.00")
 

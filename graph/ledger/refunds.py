@@ -30,6 +30,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from graph.core.errors import BadInput, Conflict, NotFound
 from graph.core.money import CENT, fmt_money, from_cents, to_cents
@@ -40,8 +41,11 @@ from graph.ledger.entries import Booking, member_deltas
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import closed_periods
 from graph.network.members import check_member_id
-from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.refunds")
 

@@ -16,13 +16,17 @@ import html
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from graph.core.errors import NotFound
 from graph.core.money import from_cents
 from graph.ledger.entries import EntryRecord
 from graph.ledger.payouts import MoneyEntry, check_period, column_of, month_of, signed
 from graph.network.members import check_member_id, get_member
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 
 @dataclass(frozen=True)

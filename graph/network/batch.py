@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.core.errors import BadInput, Conflict, DomainError, Forbidden, NotFound
 from graph.network.members import (
@@ -22,8 +22,11 @@ from graph.network.members import (
     may_register_under,
 )
 from graph.network.placement import ChainLink, FreePosition, Line, SponsorView, choose_target, propagate
-from graph.service import Refnet
 from graph.store.store import Conflicted, Row
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 MAX_BATCH = 1_000  # inputs per call; the command line splits a file into batches of this size
 

@@ -8,7 +8,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from graph.core.text import check_plain_text
@@ -22,8 +22,11 @@ from graph.network.placement import (
     designation,
     propagate,
 )
-from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.members")
 

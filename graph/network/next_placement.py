@@ -7,10 +7,14 @@ Thin reads around the rule of `graph.network.placement`; nothing is written.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from graph.network.members import _sponsor_view, read_chain, require_member
 from graph.network.placement import LineKind, choose_target
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,14 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.core.errors import BadInput
-from graph.service import Refnet
 from graph.store.store import Store
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.rotation")
 

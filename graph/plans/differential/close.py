@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from graph.core import periods
 from graph.core.money import from_cents
@@ -39,8 +40,11 @@ from graph.plans.differential.rules import (
     order_bookings,
     qualify,
 )
-from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.differential")
 

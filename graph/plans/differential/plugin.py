@@ -3,7 +3,7 @@ recorded), the month close books them, and a refund reverses what that close boo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.core.errors import BadInput
 from graph.core.periods import MONTH
@@ -13,7 +13,10 @@ from graph.ledger.drafts import OrderDraft
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.differential import close as differential_close
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 SETTLE = "differential"  # the order's `settle` flag: booked by its month's close
 

@@ -15,14 +15,18 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import from_cents, parse_positive_money, to_cents
 from graph.network.members import check_member_id
 from graph.plans.family import periods
 from graph.plans.family.plan import ACTIVITY_TYPES, FamilyPlan
-from graph.service import Refnet
 from graph.store.store import Conflicted
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.family")
 

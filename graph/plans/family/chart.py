@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from graph.plans.family import periods
 from graph.plans.family.activity import ActivityEvent
@@ -20,7 +21,10 @@ from graph.plans.family.commission import commission_diamonds
 from graph.plans.family.families import require_family
 from graph.plans.family.health import read_events
 from graph.plans.family.plan import FamilyPlan
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 PERIODS = 12
 COMMISSION_GID = "family-commission"

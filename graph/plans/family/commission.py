@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from graph.core.errors import BadInput
 from graph.core.money import CENT, from_cents, percent, share, to_cents
@@ -19,8 +20,11 @@ from graph.ledger.entry_ids import EntrySource, register_kind
 from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.family import periods
 from graph.plans.family.plan import FamilyPlan, plan_version
-from graph.service import Refnet
 from graph.store.store import Conflicted
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.family")
 

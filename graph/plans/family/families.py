@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from graph.core.errors import BadInput, Conflict, NotFound
 from graph.network.members import check_member_id, check_name
 from graph.plans.family.plan import ROLES
-from graph.service import Refnet
 from graph.store.store import Conflicted, Row
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.family")
 

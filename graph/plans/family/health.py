@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from graph.core.money import CENT, from_cents, percent
 from graph.plans.family import periods
@@ -23,7 +24,10 @@ from graph.plans.family.activity import ActivityEvent
 from graph.plans.family.commission import commission_amount, commission_diamonds
 from graph.plans.family.families import FamilyMemberRecord, require_family
 from graph.plans.family.plan import ROLES, Alerts, FamilyPlan, RoleRule
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS

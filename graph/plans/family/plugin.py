@@ -3,13 +3,16 @@ GraphQL types and CLI commands (families, activity, health)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.core.plugin import PlanModule
 from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.family import commission
 from graph.plans.family.plan import FamilyPlan, plan_of
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 
 class Family(PlanModule):

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from graph.core.money import from_cents, to_cents
 from graph.core.periods import MONTH, mark_late, parse_period
@@ -41,8 +42,11 @@ from graph.plans.linkage.pools import (
     split_dividend,
     split_shareholder,
 )
-from graph.service import Refnet
 from graph.store.store import Conflicted
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.linkage_close")
 

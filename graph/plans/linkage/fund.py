@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from graph.core.money import from_cents
 from graph.network.members import require_member
@@ -18,7 +19,10 @@ from graph.plans.linkage.withdrawals import (
     release_due,
 )
 from graph.plans.linkage.withdrawals_store import first_lines
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 
 @dataclass(frozen=True)

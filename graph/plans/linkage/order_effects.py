@@ -18,6 +18,7 @@ statement (statuses, agent referrals) is taken from the draft.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from graph.core.money import from_cents, share, to_cents
 from graph.ledger.drafts import OrderDraft
@@ -27,8 +28,11 @@ from graph.plans.linkage.points_store import Effects, capped_fetcher, holding_ro
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 from graph.plans.linkage.withdrawals import FirstLine, release_booking, release_due
 from graph.plans.linkage.withdrawals import config_of as withdrawal_config_of
-from graph.service import Refnet
 from graph.store.store import Conflicted
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.order_effects")
 

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.core.money import from_cents, to_cents
 from graph.core.periods import MONTH
@@ -22,7 +22,10 @@ from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.linkage import close as linkage_close
 from graph.plans.linkage import order_effects, refunds
 from graph.plans.linkage.allocation import LINKAGE_SHARES, Allocation, Ancestor, Holder, OrderView, allocate
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 register_share("dividend_pool", "dividend_pool", "POOLED", "dividend")
 register_share("points_pool", "points", "POOLED", "points")

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from graph.core.errors import BadInput, NotFound
 from graph.core.money import POINT, from_cents, from_units, to_units
@@ -34,8 +35,11 @@ from graph.plans.linkage.points import (
     sell,
     settle,
 )
-from graph.service import Refnet
 from graph.store.store import Conflicted, Row
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.points")
 

@@ -6,14 +6,18 @@ Called by the plan's `on_refund` hook; everything lands in the refund's one stat
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from graph.ledger.drafts import RefundDraft
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.refunds import book_reversal, read_split, reversal_cents, reverse_closed
 from graph.plans.linkage.points import Holding, Market, config_of
 from graph.plans.linkage.points_store import holding_row
-from graph.service import Refnet
 from graph.store.store import Row
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 
 def points_back(issued: int, amount: int, refunded_before: int, refund: int) -> int:

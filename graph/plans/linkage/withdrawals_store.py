@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from graph.core.errors import BadInput, NotFound
 from graph.core.money import from_cents, to_cents
@@ -20,7 +21,10 @@ from graph.network.members import check_member_id
 from graph.plans.linkage.points_store import Effects, write_effects
 from graph.plans.linkage.pools import IDENTITIES
 from graph.plans.linkage.withdrawals import FirstLine, config_of, release_booking, release_due, withdrawal_bookings
-from graph.service import Refnet
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.withdrawals")
 

@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 
 from cli import main as cli
+from graph.admin import import_files, importer
 from graph.core.errors import DomainError
 from graph.ledger import orders
-from graph.network import import_files, importer, members
+from graph.network import members
 from graph.service import Refnet
 from tests.support.placement_model import PlacementModel
 

@@ -23,15 +23,19 @@ import base64
 import binascii
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from graph.admin.importer import EFFECT_MODULES
 from graph.core.errors import BadInput, Conflict, NotFound
-from graph.network.importer import EFFECT_MODULES
 from graph.network.members import KINDS, MemberRecord, check_member_id, check_name, require_member
 from graph.plans.linkage.allocation import config_of as linkage_config_of
 from graph.plans.linkage.allocation import status_of
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
-from graph.service import Refnet
 from graph.store.store import Conflicted, Row, record_from_row
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.member_admin")
 

@@ -10,9 +10,10 @@ from decimal import Decimal
 import networkx as nx
 import pytest
 
+from graph.admin import member_admin
 from graph.core.errors import Conflict, DomainError
 from graph.ledger import orders
-from graph.network import member_admin, members
+from graph.network import members
 from graph.plans.linkage.allocation import status_of
 from tests.support.placement_model import PlacementModel
 

@@ -1,7 +1,7 @@
 """Bulk import of a business moving in (docs/migrating.md): members with their two trees,
 historical orders, opening balances — all or nothing, and fast.
 
-1. `graph.network.import_files` parses and checks every row (file, line, column in every error);
+1. `graph.admin.import_files` parses and checks every row (file, line, column in every error);
 2. the graph's members are read once (`import_snapshot`) and `plan_import` computes, in
    plain Python, everything the rows change: the new members with their placement (legacy
    placements kept, the others placed by the slide-down rule of rules §2 in file order, with
@@ -25,18 +25,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
+from graph.admin.import_files import BalanceRow, MemberRow, OrderRow, iter_batches
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import fmt_money, from_cents, to_cents, to_units
 from graph.core.plan import Plan
 from graph.ledger.orders import period_of
-from graph.network.import_files import BalanceRow, MemberRow, OrderRow, iter_batches
 from graph.network.placement import FreePosition, Line, SponsorView, choose_target
 from graph.plans.linkage.allocation import config_of as linkage_config_of
 from graph.plans.linkage.allocation import status_of
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
-from graph.service import Refnet
 from graph.store.store import Conflicted, Row
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
 
 log = logging.getLogger("refnet.importer")
 
