@@ -77,6 +77,11 @@ const refnet = (() => {
 
   // A period like 2026-11 or 2026-W48, as ISO week/month of today (UTC).
   function thisMonth() { return new Date().toISOString().slice(0, 7); }
+  // The most recent month that has ended (UTC): the one a close or its preview can take.
+  function lastMonth() {
+    const now = new Date();
+    return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+  }
 
-  return { data, gql, hasQuery, h, empty, failure, show, table, memberLink, thisMonth, cookie };
+  return { data, gql, hasQuery, h, empty, failure, show, table, memberLink, thisMonth, lastMonth, cookie };
 })();

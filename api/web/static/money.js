@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { data, gql, hasQuery, h, empty, failure, show, table, memberLink, thisMonth } = refnet;
+  const { data, gql, hasQuery, h, empty, failure, show, table, memberLink, thisMonth, lastMonth } = refnet;
   const page = data();
   const me = page.me;
   const memberId = page.memberId;
@@ -180,14 +180,14 @@
     if (me.kind !== "ADMIN") return;
     const section = document.getElementById("admin");
     section.hidden = false;
-    const input = h("input", { id: "a-period", name: "period", value: thisMonth(), required: true, "aria-describedby": "a-help" });
+    const input = h("input", { id: "a-period", name: "period", value: lastMonth(), required: true, "aria-describedby": "a-help" });
     const out = h("div", { "aria-live": "polite" });
     const preview = h("button", { type: "submit" }, "Preview the close");
     const close = h("button", { type: "button", class: "danger" }, "Close the period…");
     const payouts = h("button", { type: "button", hidden: true }, "Download payouts (CSV)");
     const form = h("form", { class: "filters" },
       h("div", {}, h("label", { for: "a-period" }, "Period"), input,
-        h("p", { id: "a-help", class: "help" }, "A month (2026-11) or, for families, a week (2026-W48).")),
+        h("p", { id: "a-help", class: "help" }, "A month that has ended (e.g. last month) or, for families, a week that has ended (2026-W47); a period can be closed only after it ends.")),
       preview, close, payouts);
     const runs = h("div", {});
     show(section, h("h2", {}, "Period close (admin)"), form, out, runs);
