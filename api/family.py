@@ -22,6 +22,7 @@ from api.permissions import LeaderOfFamily
 from api.scalars import Money, Points
 from api.transport import RequestRefused, error_response
 from graph.core.errors import BadInput, DomainError
+from graph.core.periods import epoch_ms, parse_time
 from graph.plans.family import activity, chart, families, health
 from graph.plans.family.activity import ActivityEvent
 from graph.plans.family.families import FamilyChangeRecord, FamilyMemberRecord, FamilyRecord
@@ -38,7 +39,7 @@ def family_plan(rn: Refnet) -> FamilyPlan:
 
 
 def ms_of(moment: datetime) -> int:
-    return activity.epoch_ms(moment)
+    return epoch_ms(moment)
 
 
 @strawberry.enum
@@ -461,7 +462,7 @@ async def family_chart(request: Request) -> Response:
     try:
         plan = family_plan(rn)
         as_of_text = request.query_params.get("asOf")
-        as_of = activity.parse_time(as_of_text, "asOf") if as_of_text else rn.clock()
+        as_of = parse_time(as_of_text, "asOf") if as_of_text else rn.clock()
         svg = await run_in_threadpool(chart.read_chart_svg, rn, plan, request.path_params["id"], as_of)
     except DomainError as error:
         return error_response(error.code, error.message)

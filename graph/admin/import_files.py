@@ -17,8 +17,8 @@ from typing import TypeVar
 
 from graph.core.errors import BadInput, DomainError
 from graph.core.money import POINT, parse_money
+from graph.core.periods import parse_time as parse_time_uncached
 from graph.network.members import KINDS, PARTNER, check_landing_slug, check_member_id, check_name
-from graph.plans.family.activity import parse_time as parse_time_uncached
 
 T = TypeVar("T")
 

@@ -31,11 +31,16 @@ from graph.admin.import_files import BalanceRow, MemberRow, OrderRow, iter_batch
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import fmt_money, from_cents, to_cents, to_units
 from graph.core.plan import Plan
+from graph.core.plugin import (
+    Standing,
+    counts_agent_referrals,
+    imported_order_flags,
+    keeps_team_counters,
+    moves_member_counters,
+    standing_of,
+)
 from graph.ledger.orders import period_of
 from graph.network.placement import FreePosition, Line, SponsorView, choose_target
-from graph.plans.linkage.allocation import config_of as linkage_config_of
-from graph.plans.linkage.allocation import status_of
-from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 from graph.store.store import Conflicted, Row
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
@@ -45,7 +50,6 @@ if TYPE_CHECKING:  # the engine's type only: graph.service imports the features 
 log = logging.getLogger("refnet.importer")
 
 BATCH = 10_000
-EFFECT_MODULES = ("points", "withdrawal", "dividend_pool", "level", "shareholder")  # the linkage effects
 Progress = Callable[[str, int, int], None]
 Free = tuple[int, int, str]  # (depth, seq, id): a first free position, smallest first
 
@@ -315,7 +319,6 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: Import
             raise _fail(row.where, BadInput, f"amount: {fmt_money(row.amount)} is not a package price of plan "
                                              f"{engine.name} ({prices})")
         fresh.append(row)
-    differential = engine is not None and engine.has("differential")
     version = engine.version if engine is not None else None
     for row in fresh:
         order = {"id": row.id, "buyer_id": row.buyer_id, "amount": to_cents(row.amount), "at": row.at,
@@ -323,14 +326,15 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: Import
         if row.referrer_id is not None:
             order["referrer_id"] = row.referrer_id
         plan.orders.append(order)
-    plan.order_flags = {"plan_version": version, "settle": "differential" if differential else None,
-                        "closed_in": "import" if differential else None, "effects": True}
-    if not differential and fresh:
+    flags = imported_order_flags(engine)
+    plan.order_flags = {"plan_version": version, "settle": flags.get("settle"), "closed_in": flags.get("closed_in"),
+                        "effects": True}
+    if moves_member_counters(engine) and fresh:
         plan.order_counters = order_counters(engine, network, fresh)
 
 
 def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) -> list[Row]:
-    """The member counters the orders move when recorded live (graph.ledger.orders, graph.plans.linkage.order_effects),
+    """The member counters the orders move when recorded live (graph.ledger.orders and the plan modules' on_order),
     computed for all of them at once: each counter either adds up or follows from totals that do."""
     nodes = network.nodes
     deltas: dict[str, Row] = defaultdict(lambda: {
@@ -353,7 +357,7 @@ def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) 
         own_orders[buyer_id] += count
         own_sales[buyer_id] += to_cents(amount) * count
         bought[buyer_id].append(amount)
-    linkage = engine is not None and engine.has("linkage")  # statuses and agent referrals (rules §3)
+    linkage = counts_agent_referrals(engine)  # statuses and agent referrals (rules §3)
     touched: set[str] = set()
     for buyer_id in own_orders:
         buyer = nodes[buyer_id]
@@ -362,26 +366,18 @@ def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) 
             touched.add(buyer.sponsor_id)
             if buyer.packages == 0:  # its first package makes it an agent: one more agent referral
                 deltas[buyer.sponsor_id]["agent_referrals"] += 1
-    threshold = linkage_config_of(engine).boss_threshold if engine is not None else 3
-    identities = engine is not None and engine.has("dividend_pool")
-    dividend = dividend_config_of(engine) if identities else None
-    fewest = min((t for _, t in dividend.thresholds), default=0) if dividend is not None else 0
-    partner_package = dividend.partner_package if dividend is not None else None
     for member_id in touched:
         node, delta = nodes[member_id], deltas[member_id]
         node.packages += delta["packages"]
         node.agent_referrals += delta["agent_referrals"]
         node.quota += delta["quota"]
-        status = status_of(node.packages, node.agent_referrals, threshold)
-        if linkage and status != node.status:
-            delta["status"] = node.status = status
-        amounts = bought.get(member_id, [])
-        if identities and (node.agent_referrals >= fewest or partner_package in amounts):
-            earned = earned_identity(node.agent_referrals, amounts, dividend)  # type: ignore[arg-type]
-            best = higher_identity(node.identity, earned)
-            if best != node.identity:
-                delta["identity"] = node.identity = best
-    if engine is not None and any(engine.has(module) for module in EFFECT_MODULES):
+        derived = standing_of(engine, Standing(node.packages, node.agent_referrals, node.status, node.identity,
+                                               tuple(bought.get(member_id, []))))
+        if derived.status is not None and derived.status != node.status:
+            delta["status"] = node.status = derived.status
+        if derived.identity != node.identity:
+            delta["identity"] = node.identity = derived.identity
+    if keeps_team_counters(engine):
         for member_id, count in _subtree_sums(nodes, own_orders, "parent_id", "depth").items():
             deltas[member_id]["team_orders"] += count
         totals = _subtree_sums(nodes, own_sales, "sponsor_id", "sponsor_depth")

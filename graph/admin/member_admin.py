@@ -25,12 +25,9 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from graph.admin.importer import EFFECT_MODULES
 from graph.core.errors import BadInput, Conflict, NotFound
+from graph.core.plugin import Standing, keeps_team_counters, standing_of
 from graph.network.members import KINDS, MemberRecord, check_member_id, check_name, require_member
-from graph.plans.linkage.allocation import config_of as linkage_config_of
-from graph.plans.linkage.allocation import status_of
-from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 from graph.store.store import Conflicted, Row, record_from_row
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
@@ -178,7 +175,7 @@ def _sponsor_move(rn: Refnet, context: Row, reason: str, by: str, at: int) -> Tr
     if agent:
         row(member["sponsor_id"])["agent_referrals"] -= 1
         row(target["id"])["agent_referrals"] += 1
-    if plan is not None and any(plan.has(module) for module in EFFECT_MODULES):
+    if keeps_team_counters(plan):
         carried = member["team_sales"] + sum(context["own_sales"])
         for up in [member["sponsor_id"], *[u["id"] for u in rn.store.run(
                 "upline_sponsor", {"id": member["sponsor_id"], "max_depth": 100_000})]]:
@@ -187,18 +184,14 @@ def _sponsor_move(rn: Refnet, context: Row, reason: str, by: str, at: int) -> Tr
                 "upline_sponsor", {"id": target["id"], "max_depth": 100_000})]]:
             row(up)["team_sales"] += carried
     if agent:
-        threshold = linkage_config_of(plan).boss_threshold if plan is not None else 3
         for holder in (context["old_sponsor"], target):
             delta = rows[holder["id"]]
-            status = status_of(holder["packages"], holder["agent_referrals"] + delta["agent_referrals"], threshold)
-            if holder["packages"] > 0 and status != holder["status"]:
-                delta["status"] = status
-            if plan is not None and plan.has("dividend_pool"):
-                earned = earned_identity(holder["agent_referrals"] + delta["agent_referrals"], [],
-                                         dividend_config_of(plan))
-                best = higher_identity(holder["identity"], earned)
-                if best != holder["identity"]:
-                    delta["identity"] = best
+            derived = standing_of(plan, Standing(holder["packages"], holder["agent_referrals"] + delta["agent_referrals"],
+                                                 holder["status"], holder["identity"]))
+            if holder["packages"] > 0 and derived.status != holder["status"]:
+                delta["status"] = derived.status
+            if derived.identity != holder["identity"]:
+                delta["identity"] = derived.identity
     move = {"id": f"move:{context['version'] + 1}", "member_id": member["id"], "tree": "SPONSOR",
             "from_id": member["sponsor_id"], "to_id": target["id"], "from_slot": None, "to_slot": None,
             "reason": reason, "by": by, "at": at}

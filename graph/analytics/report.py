@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from graph.analytics.snapshot import Snapshot, read_snapshot
+from graph.core.plugin import statuses_by_kind
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -94,8 +95,7 @@ class NetworkReport:
 def by_kind(plan: object) -> bool:
     """The plan's notion of status: the differential plan's members are partners or customers
     (`kind`) with a rank; the linkage plan's are customers, agents or bosses (`status`)."""
-    has = getattr(plan, "has", None)
-    return bool(has("differential")) if callable(has) else False
+    return statuses_by_kind(plan)
 
 
 def network_report(rn: Refnet) -> NetworkReport:

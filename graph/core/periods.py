@@ -149,3 +149,19 @@ def check_date(at: int, now_ms: int, field: str = "at") -> int:
         raise BadInput(f"{field}: {iso_utc(at)} is in the future (now is {iso_utc(now_ms)} UTC; "
                        f"at most {skew // 1000} seconds ahead are accepted for clocks that differ)")
     return at
+
+
+def parse_time(text: str, field: str = "at") -> int:
+    """ISO 8601 (`2026-11-23T18:00:00Z`, an offset, or none = UTC) as epoch ms."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(f"{field}: {text!r} is not an ISO 8601 time like 2026-11-23T18:00:00Z") from None
+    return epoch_ms(moment)
+
+
+def epoch_ms(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    delta = moment - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000

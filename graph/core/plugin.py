@@ -12,6 +12,10 @@ a plan. Every hook has a no-op default, so a module implements only what it chan
   would book; a module that does not close periods returns None;
 - `allocation_sources(order)` and `on_refund(rn, draft)`: which entries booked an order, and
   what else a refund takes back (`RefundDraft`);
+- `standing(plan, member)`: a member's status and identity as the module derives them from its
+  counters (`Standing`), for the paths that move counters without recording orders (bulk
+  import of history, tree moves); `counts_agent_referrals` / `keeps_team_counters` say which
+  member counters the module keeps;
 - `graphql` / `commands`: dotted names of the modules holding its GraphQL `Query`/`Mutation`
   types and its CLI commands.
 
@@ -27,6 +31,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -34,6 +40,17 @@ if TYPE_CHECKING:
     from graph.ledger.entry_ids import EntrySource
     from graph.ledger.period_close import PeriodRunRecord
     from graph.service import Refnet
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a member's derived standing follows from: its counters and the amounts it bought."""
+
+    packages: int
+    agent_referrals: int
+    status: str | None
+    identity: str | None
+    bought: tuple[Decimal, ...] = ()
 
 
 class PlanModule:
@@ -44,6 +61,11 @@ class PlanModule:
     run_total: ClassVar[str] = "booked"  # the named total its period runs report as `total`
     graphql: ClassVar[tuple[str, ...]] = ()
     commands: ClassVar[tuple[str, ...]] = ()
+    counts_agent_referrals: ClassVar[bool] = False  # a sponsor's referrals that bought (statuses)
+    keeps_team_counters: ClassVar[bool] = False  # team orders and team sales up the trees
+    moves_member_counters: ClassVar[bool] = False  # an order moves its buyer's packages and quota
+    statuses_by_kind: ClassVar[bool] = False  # members are partners/customers (kind) with a rank
+    imported_order_flags: ClassVar[dict[str, Any]] = {}  # what a historical (imported) order carries
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -75,6 +97,9 @@ class PlanModule:
 
     def on_refund(self, rn: "Refnet", draft: "RefundDraft") -> None:
         return None
+
+    def standing(self, plan: Any, member: Standing) -> Standing:
+        return member
 
 
 PLUGINS: dict[str, type[PlanModule]] = {}
@@ -123,6 +148,36 @@ def plugins(rn_or_plan: Any) -> tuple[PlanModule, ...]:
     """The running plan's modules (none without a plan)."""
     plan = getattr(rn_or_plan, "plan", rn_or_plan)
     return getattr(plan, "plugins", ()) if plan is not None else ()
+
+
+def standing_of(plan: Any, member: Standing) -> Standing:
+    """A member's standing as every module of the plan derives it, in the plan's order."""
+    for module in plugins(plan):
+        member = module.standing(plan, member)
+    return member
+
+
+def counts_agent_referrals(plan: Any) -> bool:
+    return any(module.counts_agent_referrals for module in plugins(plan))
+
+
+def keeps_team_counters(plan: Any) -> bool:
+    return any(module.keeps_team_counters for module in plugins(plan))
+
+
+def moves_member_counters(plan: Any) -> bool:
+    return any(module.moves_member_counters for module in plugins(plan))
+
+
+def statuses_by_kind(plan: Any) -> bool:
+    return any(module.statuses_by_kind for module in plugins(plan))
+
+
+def imported_order_flags(plan: Any) -> dict[str, Any]:
+    flags: dict[str, Any] = {}
+    for module in plugins(plan):
+        flags.update(module.imported_order_flags)
+    return flags
 
 
 def all_plugins() -> list[type[PlanModule]]:

@@ -23,6 +23,9 @@ SETTLE = "differential"  # the order's `settle` flag: booked by its month's clos
 
 class Differential(PlanModule):
     names = ("differential",)
+    statuses_by_kind = True
+    # history counts for its month's volumes and ranks, and no close pays it
+    imported_order_flags = {"settle": SETTLE, "closed_in": "import"}
     run_total = "paid"  # a month close reports what it paid (docs/differential.md)
     graphql = ("api.differential",)
 

@@ -13,12 +13,12 @@ import io
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import from_cents, parse_positive_money, to_cents
+from graph.core.periods import parse_time
 from graph.network.members import check_member_id
 from graph.plans.family import periods
 from graph.plans.family.plan import ACTIVITY_TYPES, FamilyPlan
@@ -174,20 +174,6 @@ def _event(row: dict) -> ActivityEvent:
                          row["category"], from_cents(row["amount"]) if row["amount"] is not None else None, row["id"])
 
 
-def parse_time(text: str, field: str = "at") -> int:
-    """ISO 8601 (`2026-11-23T18:00:00Z`, an offset, or none = UTC) as epoch ms."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise BadInput(f"{field}: {text!r} is not an ISO 8601 time like 2026-11-23T18:00:00Z") from None
-    return epoch_ms(moment)
-
-
-def epoch_ms(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    delta = moment - datetime(1970, 1, 1, tzinfo=timezone.utc)
-    return delta.days * 86_400_000 + delta.seconds * 1000 + delta.microseconds // 1000
 
 
 def _csv_event(row: dict[str, str], family_id: str | None) -> ActivityEvent:

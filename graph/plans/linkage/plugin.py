@@ -9,19 +9,30 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from graph.core.money import from_cents, to_cents
 from graph.core.periods import MONTH
 from graph.core.plan import register_share
-from graph.core.plugin import PlanModule
+from graph.core.plugin import PlanModule, Standing
 from graph.ledger.allocation import ALLOCATED
 from graph.ledger.drafts import OrderDraft, RefundDraft
 from graph.ledger.entries import member_deltas
 from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.linkage import close as linkage_close
 from graph.plans.linkage import order_effects, refunds
-from graph.plans.linkage.allocation import LINKAGE_SHARES, Allocation, Ancestor, Holder, OrderView, allocate
+from graph.plans.linkage.allocation import (
+    LINKAGE_SHARES,
+    Allocation,
+    Ancestor,
+    Holder,
+    OrderView,
+    allocate,
+    config_of,
+    status_of,
+)
+from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -40,6 +51,12 @@ def holder_of(row: dict[str, Any]) -> Holder:
 
 class Linkage(PlanModule):
     names = ("linkage",)
+    counts_agent_referrals = True
+    moves_member_counters = True
+
+    def standing(self, plan: Any, member: Standing) -> Standing:
+        """customer → agent → boss from packages and agent referrals (rules §3)."""
+        return replace(member, status=status_of(member.packages, member.agent_referrals, config_of(plan).boss_threshold))
 
     def on_order(self, rn: Refnet, draft: OrderDraft) -> None:
         if draft.finishing:
@@ -105,6 +122,14 @@ def member_updates(view: OrderView, allocation: Allocation) -> list[dict[str, An
 class LinkageMonth(PlanModule):
     names = ("points", "withdrawal", "dividend_pool", "level", "shareholder")
     graphql = ("api.pools",)
+    keeps_team_counters = True
+
+    def standing(self, plan: Any, member: Standing) -> Standing:
+        """The highest dividend identity reached (by agent referrals, or the partner package)."""
+        if not plan.has("dividend_pool"):
+            return member
+        earned = earned_identity(member.agent_referrals, member.bought, dividend_config_of(plan))
+        return replace(member, identity=higher_identity(member.identity, earned))
 
     def on_order(self, rn: Refnet, draft: OrderDraft) -> None:
         order_effects.contribute(rn, draft)
