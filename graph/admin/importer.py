@@ -72,6 +72,9 @@ class Node:
     quota_used: int = 0
     status: str = "CUSTOMER"
     identity: str | None = None
+    name: str | None = None  # stored name, kind and registration time: a re-run must match them
+    kind: str | None = None
+    created_at: int | None = None
     new: bool = False
     row: MemberRow | None = None
 
@@ -118,6 +121,7 @@ class Network:
                 packages=state.get("packages", 0), agent_referrals=state.get("agent_referrals", 0),
                 quota=state.get("quota", 0), quota_used=state.get("quota_used", 0),
                 status=state.get("status") or "CUSTOMER", identity=state.get("identity"),
+                name=row.get("name"), kind=row.get("kind"), created_at=row.get("created_at"),
             )
             self.nodes[node.id] = node
             if row.get("landing_slug") is not None:
@@ -275,6 +279,12 @@ def _check_slots(network: Network, news: list[Node]) -> None:
 
 def _check_same_member(node: Node, row: MemberRow, network: Network) -> None:
     different = []
+    if node.name is not None and node.name != row.name:
+        different.append("name")
+    if node.kind is not None and node.kind != row.kind:
+        different.append("kind")
+    if node.created_at is not None and row.registered_at is not None and node.created_at != row.registered_at:
+        different.append("registered_at")
     if node.sponsor_id != row.sponsor_id:
         different.append("sponsor_id")
     if row.parent_id is not None and node.parent_id != row.parent_id:

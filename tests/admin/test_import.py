@@ -246,6 +246,12 @@ def test_re_running_the_same_files_changes_nothing_and_other_content_is_refused(
         run(o="id,buyer_id,amount,at\no1,a,5000.00,2025-01-01\n")
     with pytest.raises(DomainError, match="balances.csv line 2, member_id"):
         run(b="member_id,available\na,99.00\n")
+    for changed, field in ((members_csv.replace("a,A,root", "a,Ann,root"), "name"),
+                           (members_csv.replace("a,A,root,2020-02-01", "a,A,root,2020-02-02"), "registered_at"),
+                           ("id,name,kind,sponsor_id\nroot,Co,CUSTOMER,\n", "kind")):
+        with pytest.raises(DomainError, match=f"members.csv line [23], id: .* different {field}"):
+            run(m=changed)
+    assert version(rn) == before
     registered = rn.store.run_text("MATCH (m:Member {id: 'a'}) RETURN m.created_at AS at, m.landing_slug AS slug")[0]
     assert registered == {"at": 1580515200000, "slug": "ann"}
 
