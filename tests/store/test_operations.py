@@ -57,6 +57,11 @@ def test_the_data_dir_pins_its_plan(tmp_path, capsys, monkeypatch, caplog):
     assert main(["query", "RETURN 1 AS one", "--data", data]) == 0
     assert _pinned(Path(data))[0] == "linkage-3plus1"
 
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as refused_change:
+        main(["query", "RETURN 1 AS one", "--data", data, "--change-plan"])  # to which plan?
+    assert refused_change.value.code == 2 and "--change-plan needs --plan" in capsys.readouterr().err
+
 
 def test_every_command_while_serve_runs(tmp_path):
     data = tmp_path / "data"
