@@ -263,7 +263,7 @@ def test_the_command_line_imports_and_reports(tmp_path, capsys):
     data = str(tmp_path / "data")
     args = ["import", "--data", data, "--members", str(tmp_path / "m.csv"), "--orders", str(tmp_path / "o.csv")]
     assert cli.main(args) == 0
-    assert "imported 2 members, 1 orders" in capsys.readouterr().out
+    assert "imported 2 members, 1 order, 0 opening balances" in capsys.readouterr().out
     assert cli.main(args) == 0
     assert "imported 0 members, 0 orders, 0 opening balances (3 rows already imported)" in capsys.readouterr().out
     (tmp_path / "bad.csv").write_text("id,name,sponsor_id\nb,B,zed\n", encoding="utf-8")
