@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from graph.admin.import_files import BalanceRow, MemberRow, OrderRow, iter_batches
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import fmt_money, from_cents, to_cents, to_units
+from graph.core.periods import check_date
 from graph.core.plan import Plan
 from graph.ledger.orders import period_of
 from graph.network.placement import FreePosition, Line, SponsorView, choose_target
@@ -183,6 +184,14 @@ def _fail(where: str, error: type[DomainError], message: str) -> DomainError:
     return error(f"{where}, {message}")
 
 
+def _check_date(at: int, now: int, field: str, where: str) -> None:
+    """History happened: a date after now (a typo, a wrong zone) is refused as for a live order."""
+    try:
+        check_date(at, now, field)
+    except BadInput as error:
+        raise _fail(where, BadInput, error.message) from None
+
+
 def plan_members(network: Network, rows: list[MemberRow], first_seq: int, now: int, plan: ImportPlan) -> None:
     """Adds the members of `rows` to `network` in file order; rows already in the graph with
     the same content are skipped."""
@@ -195,6 +204,8 @@ def plan_members(network: Network, rows: list[MemberRow], first_seq: int, now: i
             _check_same_member(existing, row, network)
             plan.skipped["members"] += 1
             continue
+        if row.registered_at is not None:
+            _check_date(row.registered_at, now, "registered_at", row.where)
         if row.landing_slug is not None and row.landing_slug in network.slugs:
             raise _fail(row.where, Conflict, f"landing_slug: {row.landing_slug!r} is taken by "
                                              f"{network.slugs[row.landing_slug]!r}")
@@ -298,7 +309,7 @@ def _check_same_member(node: Node, row: MemberRow, network: Network) -> None:
                                          f"{', '.join(different)}")
 
 
-def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: ImportPlan) -> None:
+def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], now: int, plan: ImportPlan) -> None:
     """Historical orders: the order nodes, and the counters the live recording would have moved
     — without entries, pools, points or quota use."""
     engine = rn.plan
@@ -315,6 +326,7 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: Import
                 raise _fail(row.where, Conflict, f"id: order {row.id!r} was already recorded with other content")
             plan.skipped["orders"] += 1
             continue
+        _check_date(row.at, now, "at", row.where)
         if row.buyer_id not in network.nodes:
             raise _fail(row.where, NotFound, f"buyer_id: no member {row.buyer_id!r} in the graph or the members file")
         if row.referrer_id is not None and row.referrer_id not in network.nodes:
@@ -486,7 +498,7 @@ def plan_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], ba
     now = rn.clock()
     plan = ImportPlan(counts=rn.store.run("import_counts")[0])
     plan_members(network, members, version + 2, now, plan)
-    plan_orders(rn, network, orders, plan)
+    plan_orders(rn, network, orders, now, plan)
     plan_balances(rn, network, balances, now, plan)
     _fold_counters(plan)
     return version, plan

@@ -205,6 +205,10 @@ BAD_FILES = [
     ("orders", "id,buyer_id,amount,at\no1,a,1000.00,2025-01-01\no2,zed,1000.00,2025-01-01\n",
      "orders.csv line 3, buyer_id"),
     ("orders", "id,buyer_id,amount,at\no1,a,999.00,2025-01-01\n", "orders.csv line 2, amount"),
+    ("orders", "id,buyer_id,amount,at\no1,a,1000.00,2025-01-01\no2,a,1000.00,2099-01-01\n",
+     "orders.csv line 3, at: 2099-01-01T00:00:00Z is in the future"),
+    ("members", "id,name,sponsor_id,registered_at\nroot,Co,,\na,A,root,2099-01-01\n",
+     "members.csv line 3, registered_at: 2099-01-01T00:00:00Z is in the future"),
     ("balances", "member_id,available,frozen\na,1.00,0\nb,2.00,-1\n", "balances.csv line 3, frozen"),
     ("balances", "member_id,available,quota_used\na,1.00,5000.00\n", "balances.csv line 2, quota_used"),
 ]
