@@ -126,7 +126,7 @@ def format_report(r: reporting.NetworkReport) -> str:
         f"{r.bosses:,} bosses ({r.boss_share:.1%})",
     ]
     for shape in (r.placement, r.sponsor):
-        lines.append(f"{shape.tree + ' depth':<15}max {shape.max_depth}, mean {shape.mean_depth:.2f}, "
+        lines.append(f"{shape.tree:<15}depth max {shape.max_depth}, mean {shape.mean_depth:.2f}, "
                      f"median {shape.median_depth:g}, widest level {shape.widest_depth}")
         lines.append("  width per level: " + ", ".join(f"{level.depth}:{level.members:,}" for level in shape.levels))
     lines += [

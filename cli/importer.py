@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sized
 
 from cli.main import command, open_engine
 from graph.admin import import_files, importer
@@ -15,6 +16,11 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
                                           "registered_at, landing_slug")
     parser.add_argument("--orders", help="historical orders CSV: id, buyer_id, amount, at, referrer_id")
     parser.add_argument("--balances", help="opening balances CSV: member_id, available, frozen, quota_used, points")
+
+
+def _counted(things: int | Sized, noun: str) -> str:
+    number = things if isinstance(things, int) else len(things)
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _progress(stage: str, done: int, total: int) -> None:
@@ -31,7 +37,8 @@ def import_command(args: argparse.Namespace) -> int:
     members = import_files.members_of(import_files.read_text(args.members), args.members) if args.members else []
     orders = import_files.orders_of(import_files.read_text(args.orders), args.orders) if args.orders else []
     balances = import_files.balances_of(import_files.read_text(args.balances), args.balances) if args.balances else []
-    print(f"checked {len(members)} members, {len(orders)} orders, {len(balances)} opening balances",
+    print(f"read {_counted(members, 'member')}, {_counted(orders, 'order')}, "
+          f"{_counted(balances, 'opening balance')} from the files; checking them against the graph",
           file=sys.stderr, flush=True)
     rn = open_engine(args)
     try:
@@ -39,7 +46,8 @@ def import_command(args: argparse.Namespace) -> int:
     finally:
         rn.store.close()
     skipped = sum(result.skipped.values())
-    print(f"imported {result.members} members, {result.orders} orders, {result.balances} opening balances"
-          + (f" ({skipped} rows already imported)" if skipped else "")
+    print(f"imported {_counted(result.members, 'member')}, {_counted(result.orders, 'order')}, "
+          f"{_counted(result.balances, 'opening balance')}"
+          + (f" ({_counted(skipped, 'row')} already imported)" if skipped else "")
           + f" in {time.perf_counter() - started:.1f} s")
     return 0

@@ -155,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         arguments(sub_parser)
         sub_parser.set_defaults(run=run)
     args = parser.parse_args(argv)
+    if args.change_plan and requested_plan(args) is None:
+        parser.error("--change-plan needs --plan NAME_OR_PATH: the plan to switch the data dir to")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from graph.core.errors import DomainError
     from graph.store.embedded import DataDirBusy

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from graph.admin.import_files import BalanceRow, MemberRow, OrderRow, iter_batches
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import fmt_money, from_cents, to_cents, to_units
+from graph.core.periods import check_date
 from graph.core.plan import Plan
 from graph.core.plugin import (
     Standing,
@@ -76,6 +77,9 @@ class Node:
     quota_used: int = 0
     status: str = "CUSTOMER"
     identity: str | None = None
+    name: str | None = None  # stored name, kind and registration time: a re-run must match them
+    kind: str | None = None
+    created_at: int | None = None
     new: bool = False
     row: MemberRow | None = None
 
@@ -122,6 +126,7 @@ class Network:
                 packages=state.get("packages", 0), agent_referrals=state.get("agent_referrals", 0),
                 quota=state.get("quota", 0), quota_used=state.get("quota_used", 0),
                 status=state.get("status") or "CUSTOMER", identity=state.get("identity"),
+                name=row.get("name"), kind=row.get("kind"), created_at=row.get("created_at"),
             )
             self.nodes[node.id] = node
             if row.get("landing_slug") is not None:
@@ -183,6 +188,14 @@ def _fail(where: str, error: type[DomainError], message: str) -> DomainError:
     return error(f"{where}, {message}")
 
 
+def _check_date(at: int, now: int, field: str, where: str) -> None:
+    """History happened: a date after now (a typo, a wrong zone) is refused as for a live order."""
+    try:
+        check_date(at, now, field)
+    except BadInput as error:
+        raise _fail(where, BadInput, error.message) from None
+
+
 def plan_members(network: Network, rows: list[MemberRow], first_seq: int, now: int, plan: ImportPlan) -> None:
     """Adds the members of `rows` to `network` in file order; rows already in the graph with
     the same content are skipped."""
@@ -195,6 +208,8 @@ def plan_members(network: Network, rows: list[MemberRow], first_seq: int, now: i
             _check_same_member(existing, row, network)
             plan.skipped["members"] += 1
             continue
+        if row.registered_at is not None:
+            _check_date(row.registered_at, now, "registered_at", row.where)
         if row.landing_slug is not None and row.landing_slug in network.slugs:
             raise _fail(row.where, Conflict, f"landing_slug: {row.landing_slug!r} is taken by "
                                              f"{network.slugs[row.landing_slug]!r}")
@@ -279,6 +294,12 @@ def _check_slots(network: Network, news: list[Node]) -> None:
 
 def _check_same_member(node: Node, row: MemberRow, network: Network) -> None:
     different = []
+    if node.name is not None and node.name != row.name:
+        different.append("name")
+    if node.kind is not None and node.kind != row.kind:
+        different.append("kind")
+    if node.created_at is not None and row.registered_at is not None and node.created_at != row.registered_at:
+        different.append("registered_at")
     if node.sponsor_id != row.sponsor_id:
         different.append("sponsor_id")
     if row.parent_id is not None and node.parent_id != row.parent_id:
@@ -292,7 +313,7 @@ def _check_same_member(node: Node, row: MemberRow, network: Network) -> None:
                                          f"{', '.join(different)}")
 
 
-def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: ImportPlan) -> None:
+def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], now: int, plan: ImportPlan) -> None:
     """Historical orders: the order nodes, and the counters the live recording would have moved
     — without entries, pools, points or quota use."""
     engine = rn.plan
@@ -309,6 +330,7 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], plan: Import
                 raise _fail(row.where, Conflict, f"id: order {row.id!r} was already recorded with other content")
             plan.skipped["orders"] += 1
             continue
+        _check_date(row.at, now, "at", row.where)
         if row.buyer_id not in network.nodes:
             raise _fail(row.where, NotFound, f"buyer_id: no member {row.buyer_id!r} in the graph or the members file")
         if row.referrer_id is not None and row.referrer_id not in network.nodes:
@@ -472,7 +494,7 @@ def plan_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], ba
     now = rn.clock()
     plan = ImportPlan(counts=rn.store.run("import_counts")[0])
     plan_members(network, members, version + 2, now, plan)
-    plan_orders(rn, network, orders, plan)
+    plan_orders(rn, network, orders, now, plan)
     plan_balances(rn, network, balances, now, plan)
     _fold_counters(plan)
     return version, plan

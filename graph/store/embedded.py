@@ -256,6 +256,7 @@ class EmbeddedFalkor:
             server_arguments(self.db_dir, self.socket_path, self.query_mem_mb),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             preexec_fn=_die_with_parent,
+            process_group=0,  # a terminal's Ctrl-C reaches refnet only; refnet stops the server itself
         )
         with self._guard:
             self.process = process

@@ -205,6 +205,10 @@ BAD_FILES = [
     ("orders", "id,buyer_id,amount,at\no1,a,1000.00,2025-01-01\no2,zed,1000.00,2025-01-01\n",
      "orders.csv line 3, buyer_id"),
     ("orders", "id,buyer_id,amount,at\no1,a,999.00,2025-01-01\n", "orders.csv line 2, amount"),
+    ("orders", "id,buyer_id,amount,at\no1,a,1000.00,2025-01-01\no2,a,1000.00,2099-01-01\n",
+     "orders.csv line 3, at: 2099-01-01T00:00:00Z is in the future"),
+    ("members", "id,name,sponsor_id,registered_at\nroot,Co,,\na,A,root,2099-01-01\n",
+     "members.csv line 3, registered_at: 2099-01-01T00:00:00Z is in the future"),
     ("balances", "member_id,available,frozen\na,1.00,0\nb,2.00,-1\n", "balances.csv line 3, frozen"),
     ("balances", "member_id,available,quota_used\na,1.00,5000.00\n", "balances.csv line 2, quota_used"),
 ]
@@ -246,6 +250,12 @@ def test_re_running_the_same_files_changes_nothing_and_other_content_is_refused(
         run(o="id,buyer_id,amount,at\no1,a,5000.00,2025-01-01\n")
     with pytest.raises(DomainError, match="balances.csv line 2, member_id"):
         run(b="member_id,available\na,99.00\n")
+    for changed, field in ((members_csv.replace("a,A,root", "a,Ann,root"), "name"),
+                           (members_csv.replace("a,A,root,2020-02-01", "a,A,root,2020-02-02"), "registered_at"),
+                           ("id,name,kind,sponsor_id\nroot,Co,CUSTOMER,\n", "kind")):
+        with pytest.raises(DomainError, match=f"members.csv line [23], id: .* different {field}"):
+            run(m=changed)
+    assert version(rn) == before
     registered = rn.store.run_text("MATCH (m:Member {id: 'a'}) RETURN m.created_at AS at, m.landing_slug AS slug")[0]
     assert registered == {"at": 1580515200000, "slug": "ann"}
 
@@ -257,7 +267,7 @@ def test_the_command_line_imports_and_reports(tmp_path, capsys):
     data = str(tmp_path / "data")
     args = ["import", "--data", data, "--members", str(tmp_path / "m.csv"), "--orders", str(tmp_path / "o.csv")]
     assert cli.main(args) == 0
-    assert "imported 2 members, 1 orders" in capsys.readouterr().out
+    assert "imported 2 members, 1 order, 0 opening balances" in capsys.readouterr().out
     assert cli.main(args) == 0
     assert "imported 0 members, 0 orders, 0 opening balances (3 rows already imported)" in capsys.readouterr().out
     (tmp_path / "bad.csv").write_text("id,name,sponsor_id\nb,B,zed\n", encoding="utf-8")

@@ -101,3 +101,4 @@ def test_report_command(data, capsys):
     assert report["earnings"]["gini"] == 0.0
     code, out, _ = run(data, capsys, "report")
     assert "members        8 (1 root)" in out and "Gini 0.0000" in out
+    assert "placement      depth max " in out and "sponsor        depth max 1," in out

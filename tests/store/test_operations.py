@@ -4,6 +4,8 @@ backup during writes and restore, a compacted append-only file."""
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -54,6 +56,11 @@ def test_the_data_dir_pins_its_plan(tmp_path, capsys, monkeypatch, caplog):
     assert _pinned(Path(data)) == ("linkage-3plus1", ["differential", "linkage-3plus1"])
     assert main(["query", "RETURN 1 AS one", "--data", data]) == 0
     assert _pinned(Path(data))[0] == "linkage-3plus1"
+
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as refused_change:
+        main(["query", "RETURN 1 AS one", "--data", data, "--change-plan"])  # to which plan?
+    assert refused_change.value.code == 2 and "--change-plan needs --plan" in capsys.readouterr().err
 
 
 def test_every_command_while_serve_runs(tmp_path):
@@ -228,3 +235,22 @@ def test_the_append_only_file_is_compacted_and_data_survives(tmp_path, monkeypat
 def _incremental_bytes(data: Path) -> int:
     """Bytes of the append-only file's statement log (its parts after the base image)."""
     return sum(path.stat().st_size for path in (data / "falkordb" / "appendonlydir").glob("*.incr.aof"))
+
+
+def test_ctrl_c_in_a_terminal_stops_refnet_and_its_database_once(tmp_path):
+    """A terminal's Ctrl-C sends SIGINT to the whole foreground process group; the database
+    server must not get it too, or refnet logs a crash and restarts it while stopping."""
+    data, log = tmp_path / "data", tmp_path / "serve.log"
+    served = Served(data, log=log)
+    try:
+        served.wait_healthy()
+        server_pid = int((data / "falkordb" / "server.pid").read_text())
+        os.killpg(served.process.pid, signal.SIGINT)
+        assert served.process.wait(timeout=60) == 0
+    finally:
+        served.stop()
+    text = log.read_text()
+    assert "embedded FalkorDB stopped" in text
+    assert "exited with" not in text and "restart" not in text, text
+    cmdline = Path(f"/proc/{server_pid}/cmdline")
+    assert not cmdline.exists() or b"redis-server" not in cmdline.read_bytes()

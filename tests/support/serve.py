@@ -88,7 +88,7 @@ class Served:
                 self.kill()
 
     def kill(self) -> None:
-        """SIGKILL of the whole process group: refnet and its database server."""
+        """SIGKILL of refnet's process group; its database server follows (PR_SET_PDEATHSIG)."""
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
