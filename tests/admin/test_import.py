@@ -288,17 +288,23 @@ def test_the_command_line_imports_and_reports(tmp_path, capsys):
     assert "Closing balance: <b>12.50</b>" in capsys.readouterr().out
 
 
-def test_import_into_a_graph_with_members_keeps_counting_right(rn):
-    rng = random.Random(21)
+def live_network(rn: Refnet, n: int, rng: random.Random) -> tuple[PlacementModel, list[str]]:
+    """A root and n members registered through the engine (skewed sponsors), mirrored in the model."""
     model = PlacementModel()
     members.register(rn, "Company", member_id="root")
     model.register("root", None)
     ids = ["root"]
-    for index in range(25):
+    for index in range(n):
         sponsor = ids[int(len(ids) * rng.random() ** 2)]
         members.register(rn, "Live", sponsor_id=sponsor, member_id=f"live{index}")
         model.register(f"live{index}", sponsor)
         ids.append(f"live{index}")
+    return model, ids
+
+
+def test_import_into_a_graph_with_members_keeps_counting_right(rn):
+    rng = random.Random(21)
+    model, ids = live_network(rn, 25, rng)
     rows = []
     for index in range(60):
         member_id, sponsor = f"imp{index}", ids[int(len(ids) * rng.random() ** 2)]
@@ -348,15 +354,7 @@ def test_members_the_import_fills_rotate_like_registered_ones(rn):
     from graph.network import rotation
 
     rng = random.Random(33)
-    model = PlacementModel()
-    members.register(rn, "Company", member_id="root")
-    model.register("root", None)
-    ids = ["root"]
-    for index in range(10):
-        sponsor = ids[int(len(ids) * rng.random() ** 2)]
-        members.register(rn, "Live", sponsor_id=sponsor, member_id=f"live{index}")
-        model.register(f"live{index}", sponsor)
-        ids.append(f"live{index}")
+    model, ids = live_network(rn, 10, rng)
     rotation.rotate(rn, "2026-W40")
     model.rotate()
     rows = []
