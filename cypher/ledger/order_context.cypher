@@ -3,13 +3,18 @@
 // ({id, packages, agent_referrals, quota, quota_used, identity}, money in cents; `half_done` on
 // the order: recorded without its effects by an earlier version's two statements) and whether the
 // referrer $referrer_key exists ('' when there is none: a null key would make FalkorDB scan
-// every member instead of using the index). Returns one row; buyer / sponsor / order are null when missing.
+// every member instead of using the index), and whether a close has started on the order's
+// period $period (then it is booked late: docs/periods.md). Returns one row; buyer / sponsor /
+// order are null when missing.
 MATCH (v:Meta {key: 'version'})
 OPTIONAL MATCH (o:Order {id: $id})
 OPTIONAL MATCH (b:Member {id: $buyer_id})
 OPTIONAL MATCH (b)-[:SPONSORED_BY]->(s:Member)
 OPTIONAL MATCH (ref:Member {id: $referrer_key})
-RETURN v.value AS version,
+OPTIONAL MATCH (run:PeriodRun {period: $period})
+OPTIONAL MATCH (week:FamilyPeriodRun {period: $period})
+WITH v, o, b, s, ref, count(run) + count(week) AS runs
+RETURN v.value AS version, runs > 0 AS period_started,
        CASE WHEN o IS NULL THEN NULL ELSE
          {id: o.id, buyer_id: o.buyer_id, amount: o.amount, referrer_id: o.referrer_id, at: o.at,
           period: o.period, plan_version: o.plan_version,

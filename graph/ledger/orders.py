@@ -89,7 +89,9 @@ def record_order(
     plan = plan_of(rn)
 
     def attempt() -> tuple[OrderRecord, bool]:
-        context = rn.store.run("order_context", {"id": order_id, "buyer_id": buyer_id, "referrer_key": referrer_id or ""})[0]
+        when = at if at is not None else rn.clock()
+        context = rn.store.run("order_context", {"id": order_id, "buyer_id": buyer_id,
+                                                 "referrer_key": referrer_id or "", "period": period_of(when)})[0]
         existing = context["existing"]
         if existing is not None:
             stored = _same_order(OrderRecord.from_row(existing), buyer_id, amount, referrer_id, at)
@@ -106,10 +108,10 @@ def record_order(
         if plan.packages and plan.package(amount) is None:
             prices = ", ".join(fmt_money(p.price) for p in plan.packages)
             raise BadInput(f"amount: {fmt_money(amount)} is not a package price of plan {plan.name} ({prices})")
-        when = at if at is not None else rn.clock()
         record = OrderRecord(order_id, buyer_id, amount, referrer_id, when, period_of(when), plan.version)
         draft = _draft(rn, record, context)
-        booked_in = draft.booked_in = booking_period(rn, record.period)  # late: the first open period
+        # late (its period's close has started): booked in the first open period
+        booked_in = draft.booked_in = booking_period(rn, record.period) if context["period_started"] else record.period
         for module in plugins(plan):
             module.on_order(rn, draft)
         if not draft.notes.get(ALLOCATED):
