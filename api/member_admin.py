@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from api.context import call, require_admin
 from api.members import Member, MemberKind, MemberStatus, datetime_of
+from api.orders import ms_of
 from graph.admin import member_admin
 from graph.admin.member_admin import TreeMoveRecord
 
@@ -80,9 +81,14 @@ class TreeMove:
     def by(self) -> str:
         return self.record.by
 
-    @strawberry.field
+    @strawberry.field(description="When the admin made the move.")
     def at(self) -> datetime:
         return datetime_of(self.record.at)
+
+    @strawberry.field(description="When the move takes effect: `at`, or a moment of an open period it was dated "
+                                  "back to.")
+    def effective_at(self) -> datetime:
+        return datetime_of(self.record.effective_at)
 
 
 @strawberry.type
@@ -115,15 +121,17 @@ class Mutation:
 
     @strawberry.mutation(description="Admin: moves a member to a new sponsor, or with its placement subtree to a "
                                      "new placement parent (its next free slot); every counter is corrected, booked "
-                                     "entries stay, a TreeMove records it. Cycles, full parents, gaps and moves "
-                                     "while a period close runs are refused (CONFLICT).")
+                                     "entries stay, a TreeMove records it. Cycles, full parents, gaps, moves "
+                                     "while a period close runs and an `effectiveAt` in a closed period are "
+                                     "refused (CONFLICT); `effectiveAt` defaults to now and may not be in the "
+                                     "future.")
     async def move_member(self, info: Info, id: strawberry.ID, reason: str,
                           new_sponsor_id: Optional[strawberry.ID] = None,
                           new_placement_parent_id: Optional[strawberry.ID] = None,
-                          slot: Optional[int] = None) -> TreeMove:
+                          slot: Optional[int] = None, effective_at: Optional[datetime] = None) -> TreeMove:
         require_admin(info)
         record = await call(member_admin.move_member, info.context.rn, str(id),
                             str(new_sponsor_id) if new_sponsor_id is not None else None,
                             str(new_placement_parent_id) if new_placement_parent_id is not None else None,
-                            slot, reason)
+                            slot, reason, "admin", ms_of(effective_at) if effective_at is not None else None)
         return TreeMove(record=record)

@@ -33,6 +33,6 @@ SET v.full_members = v.full_members + delta
 WITH DISTINCT m
 CREATE (t:TreeMove {id: $move.id, member_id: $move.member_id, tree: $move.tree, from_id: $move.from_id,
                     to_id: $move.to_id, from_slot: $move.from_slot, to_slot: $move.to_slot, reason: $move.reason,
-                    by: $move.by, at: $move.at})
+                    by: $move.by, at: $move.at, effective_at: $move.effective_at})
 CREATE (t)-[:OF]->(m)
 RETURN t.id AS id

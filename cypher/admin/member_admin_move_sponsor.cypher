@@ -2,7 +2,7 @@
 // relationship, sponsor_depth of the downline (+ $shift), the counters of $rows: [{id,
 // referrals, agent_referrals, team_sales (deltas), status, identity (null = unchanged)}],
 // and the audit record $move {id, member_id, tree, from_id, to_id, from_slot, to_slot,
-// reason, by, at} as (:TreeMove)-[:OF]->(member). Returns id; no row when the graph changed.
+// reason, by, at, effective_at} as (:TreeMove)-[:OF]->(member). Returns id; no row when the graph changed.
 MATCH (v:Meta {key: 'version'})
 SET v.lock = true
 WITH v
@@ -26,6 +26,6 @@ SET u.referrals = u.referrals + d.referrals,
     u.identity = coalesce(d.identity, u.identity)
 WITH DISTINCT m
 CREATE (t:TreeMove {id: $move.id, member_id: $move.member_id, tree: $move.tree, from_id: $move.from_id,
-                    to_id: $move.to_id, reason: $move.reason, by: $move.by, at: $move.at})
+                    to_id: $move.to_id, reason: $move.reason, by: $move.by, at: $move.at, effective_at: $move.effective_at})
 CREATE (t)-[:OF]->(m)
 RETURN t.id AS id

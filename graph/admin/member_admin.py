@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from graph.core.errors import BadInput, Conflict, NotFound
-from graph.core.plugin import Standing, keeps_team_counters, standing_of
+from graph.core.periods import iso_utc, period_of
+from graph.core.plugin import Standing, keeps_team_counters, plugins, standing_of
+from graph.ledger.period_close import closed_periods
 from graph.network.members import KINDS, MemberRecord, check_member_id, check_name, require_member
 from graph.store.store import Conflicted, Row, record_from_row
 
@@ -104,7 +106,8 @@ class TreeMoveRecord:
     to_slot: int | None
     reason: str
     by: str
-    at: int
+    at: int  # when the admin made the move
+    effective_at: int  # when it takes effect: `at` unless the admin dated it back into an open period
 
     @classmethod
     def from_row(cls, row: Row) -> "TreeMoveRecord":
@@ -118,9 +121,11 @@ def moves_of(rn: Refnet, member_id: str | None = None) -> list[TreeMoveRecord]:
 
 def move_member(rn: Refnet, member_id: str, new_sponsor_id: str | None = None,
                 new_placement_parent_id: str | None = None, slot: int | None = None, reason: str = "",
-                by: str = "admin") -> TreeMoveRecord:
+                by: str = "admin", effective_at: int | None = None) -> TreeMoveRecord:
     """Moves a member to a new sponsor, or (with its placement subtree) to a new placement
-    parent; exactly one of the two. Raises before any write."""
+    parent; exactly one of the two. `effective_at` (epoch ms, default now) may date the move
+    back, but only within periods still open: a closed period's results never change.
+    Raises before any write."""
     check_member_id(member_id)
     if (new_sponsor_id is None) == (new_placement_parent_id is None):
         raise BadInput("moveMember: give exactly one of newSponsorId and newPlacementParentId")
@@ -142,9 +147,10 @@ def move_member(rn: Refnet, member_id: str, new_sponsor_id: str | None = None,
         if context["running_closes"]:
             raise Conflict("moveMember: a period close is running; move the member after it has finished")
         at = rn.clock()
+        when = _effective(rn, effective_at, at)
         if new_sponsor_id is not None:
-            return _sponsor_move(rn, context, reason, by, at)
-        return _placement_move(rn, context, slot, reason, by, at)
+            return _sponsor_move(rn, context, reason, by, at, when)
+        return _placement_move(rn, context, slot, reason, by, at, when)
 
     record = rn.guard(attempt)
     log.info("member %s moved in the %s tree from %s to %s: %s", member_id, record.tree.lower(), record.from_id,
@@ -152,7 +158,24 @@ def move_member(rn: Refnet, member_id: str, new_sponsor_id: str | None = None,
     return record
 
 
-def _sponsor_move(rn: Refnet, context: Row, reason: str, by: str, at: int) -> TreeMoveRecord:
+def _effective(rn: Refnet, effective_at: int | None, now: int) -> int:
+    """When a move takes effect: now, or a moment of a period no close has started on (of every
+    kind the running plan closes). Open periods' results are computed when they close, from the
+    trees as they stand then, so a move dated back counts for the whole of its open period."""
+    if effective_at is None:
+        return now
+    if effective_at > now:
+        raise BadInput(f"effectiveAt: {iso_utc(effective_at)} is in the future; make the move when it happens")
+    closed = closed_periods(rn)
+    for kind in sorted({kind for module in plugins(rn) if (kind := module.period_kind(rn)) is not None}):
+        period = period_of(effective_at, kind)
+        if period in closed:
+            raise Conflict(f"effectiveAt: {iso_utc(effective_at)} falls in period {period}, which is closed "
+                           "(its results never change); date the move in an open period")
+    return effective_at
+
+
+def _sponsor_move(rn: Refnet, context: Row, reason: str, by: str, at: int, effective_at: int) -> TreeMoveRecord:
     member, target = context["member"], context["target"]
     if member["sponsor_id"] is None:
         raise BadInput(f"id: {member['id']!r} is a root (no sponsor); a root is not moved")
@@ -194,7 +217,7 @@ def _sponsor_move(rn: Refnet, context: Row, reason: str, by: str, at: int) -> Tr
                 delta["identity"] = derived.identity
     move = {"id": f"move:{context['version'] + 1}", "member_id": member["id"], "tree": "SPONSOR",
             "from_id": member["sponsor_id"], "to_id": target["id"], "from_slot": None, "to_slot": None,
-            "reason": reason, "by": by, "at": at}
+            "reason": reason, "by": by, "at": at, "effective_at": effective_at}
     written = rn.store.run("member_admin_move_sponsor", {
         "version": context["version"], "id": member["id"], "to": target["id"],
         "shift": target["sponsor_depth"] + 1 - member["sponsor_depth"],
@@ -206,7 +229,8 @@ def _sponsor_move(rn: Refnet, context: Row, reason: str, by: str, at: int) -> Tr
     return TreeMoveRecord(**move)
 
 
-def _placement_move(rn: Refnet, context: Row, slot: int | None, reason: str, by: str, at: int) -> TreeMoveRecord:
+def _placement_move(rn: Refnet, context: Row, slot: int | None, reason: str, by: str, at: int,
+                    effective_at: int) -> TreeMoveRecord:
     member, target = context["member"], context["target"]
     if member["parent_id"] is None:
         raise BadInput(f"id: {member['id']!r} is a root (no placement parent); a root is not moved")
@@ -258,7 +282,7 @@ def _placement_move(rn: Refnet, context: Row, slot: int | None, reason: str, by:
         rows[node_id].update(free_depth=new[0], free_seq=new[1], free_id=new[2])
     move = {"id": f"move:{context['version'] + 1}", "member_id": member["id"], "tree": "PLACEMENT",
             "from_id": member["parent_id"], "to_id": target["id"], "from_slot": member["slot"], "to_slot": free_slot,
-            "reason": reason, "by": by, "at": at}
+            "reason": reason, "by": by, "at": at, "effective_at": effective_at}
     written = rn.store.run("member_admin_move_placement", {
         "version": context["version"], "id": member["id"], "to": target["id"], "slot": free_slot, "shift": shift,
         "rows": list(rows.values()), "move": move,

@@ -235,3 +235,28 @@ def test_no_move_while_a_period_close_runs(rn):
         member_admin.move_member(rn, "m5", new_sponsor_id="root", reason="x")
     rn.store.run_text("MATCH (r:PeriodRun) SET r.state = 'DONE'")
     assert member_admin.move_member(rn, "m5", new_sponsor_id="m0", reason="x").to_id == "m0"
+
+
+def test_a_move_dated_back_stays_within_open_periods(rn, gql):
+    from graph.core.periods import parse_period, period_of
+    from graph.ledger.period_close import close_period
+
+    grow(rn, 6, 0, 8)
+    now = rn.clock()
+    this_month = parse_period(period_of(now))
+    last_month = parse_period(period_of(this_month.start_ms - 1))
+    close_period(rn, last_month.name)
+    with pytest.raises(Conflict, match=f"period {last_month.name}, which is closed"):
+        member_admin.move_member(rn, "m5", new_sponsor_id="root", reason="x", effective_at=this_month.start_ms - 1)
+    with pytest.raises(DomainError, match="future"):
+        member_admin.move_member(rn, "m5", new_sponsor_id="root", reason="x", effective_at=now + 86_400_000)
+    assert member_admin.moves_of(rn) == []
+    record = member_admin.move_member(rn, "m5", new_sponsor_id="m0", reason="signed on the 1st",
+                                      effective_at=this_month.start_ms)
+    assert record.effective_at == this_month.start_ms and record.at >= now
+    assert member_admin.moves_of(rn) == [record]
+    refused = gql.error('mutation($at: DateTime!) { moveMember(id: "m4", newSponsorId: "m0", reason: "x", '
+                        'effectiveAt: $at) { id } }', at=f"{last_month.name}-15T00:00:00Z")
+    assert refused["extensions"]["code"] == "CONFLICT" and last_month.name in refused["message"]
+    dated = gql.ok('{ treeMoves { effectiveAt at } }')["treeMoves"]
+    assert len(dated) == 1 and dated[0]["effectiveAt"].startswith(this_month.name)
