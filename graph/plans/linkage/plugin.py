@@ -32,6 +32,7 @@ from graph.plans.linkage.allocation import (
     config_of,
     status_of,
 )
+from graph.plans.linkage.batch_reads import ALLOCATION_READS, EFFECTS_READS
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
@@ -53,6 +54,7 @@ class Linkage(PlanModule):
     names = ("linkage",)
     counts_agent_referrals = True
     moves_member_counters = True
+    order_reads = ALLOCATION_READS
 
     def standing(self, plan: Any, member: Standing) -> Standing:
         """customer → agent → boss from packages and agent referrals (rules §3)."""
@@ -123,6 +125,7 @@ class LinkageMonth(PlanModule):
     names = ("points", "withdrawal", "dividend_pool", "level", "shareholder")
     graphql = ("api.pools",)
     keeps_team_counters = True
+    order_reads = EFFECTS_READS
 
     def standing(self, plan: Any, member: Standing) -> Standing:
         """The highest dividend identity reached (by agent referrals, or the partner package)."""
