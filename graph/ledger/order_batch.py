@@ -162,8 +162,6 @@ def order_reads(rn: Refnet) -> dict[str, Overlay | None]:
     return reads
 
 
-_UNDECLARED = object()
-
 
 class BatchStore:
     """The store as an order of the batch sees it: each distinct read once, then overlaid."""
@@ -176,15 +174,16 @@ class BatchStore:
         self.cache: dict[tuple[str, str], list[Row]] = {}
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        overlay = self.reads.get(name, _UNDECLARED)
-        if overlay is _UNDECLARED and self.pending:
+        declared = name in self.reads
+        if not declared and self.pending:
             raise Unbatchable(name)
         key = (name, json.dumps(params or {}, sort_keys=True, default=str))
         read = self.cache.get(key)
         if read is None:
             read = self.cache[key] = self.store.run(name, params)
         rows: list[Row] = copy.deepcopy(read)
-        if callable(overlay) and self.pending:
+        overlay = self.reads.get(name)
+        if overlay is not None and self.pending:
             return overlay(rows, params or {}, self.pending)
         return rows
 
