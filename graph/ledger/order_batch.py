@@ -211,11 +211,24 @@ def record_many(rn: Refnet, items: list[OrderItem]) -> list[OrderOutcome]:
         except DomainError as error:
             outcomes.append(OrderOutcome(error=error))
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    limit = len(todo)
     while todo:
-        done = rn.guard(lambda: _book_run(rn, items, todo))
+        tries = 0
+
+        def attempt() -> dict[int, OrderOutcome]:
+            # another process moved the graph while this part was computed: a smaller part next
+            # time, so a busy graph cannot starve a large batch (it ends as single orders)
+            nonlocal limit, tries
+            if tries:
+                limit = max(1, limit // 2)
+            tries += 1
+            return _book_run(rn, items, todo[:limit])
+
+        done = rn.guard(attempt)
         for index, outcome in done.items():
             outcomes[index] = outcome
         todo = todo[len(done):]
+        limit = min(len(todo), limit * 2) if tries == 1 else limit
     return [outcome for outcome in outcomes if outcome is not None]
 
 

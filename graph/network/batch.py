@@ -212,7 +212,24 @@ def register_many(rn: Refnet, items: list[RegisterItem]) -> list[RegisterOutcome
             checked.append(_checked(item))
         except DomainError as error:
             checked.append(error)
-    return rn.guard(lambda: _book(rn, checked))
+    outcomes: list[RegisterOutcome] = []
+    limit = len(checked)
+    while len(outcomes) < len(checked):
+        tries = 0
+        todo = checked[len(outcomes):]
+
+        def attempt() -> list[RegisterOutcome]:
+            # another process moved the graph while this part was computed: a smaller part next
+            # time, so a busy graph cannot starve a large batch (it ends as single registrations)
+            nonlocal limit, tries
+            if tries:
+                limit = max(1, limit // 2)
+            tries += 1
+            return _book(rn, todo[:limit])
+
+        outcomes.extend(rn.guard(attempt))
+        limit = limit * 2 if tries == 1 else limit
+    return outcomes
 
 
 def _book(rn: Refnet, checked: list[RegisterItem | DomainError]) -> list[RegisterOutcome]:
