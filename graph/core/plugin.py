@@ -20,6 +20,8 @@ a plan. Every hook has a no-op default, so a module implements only what it chan
   before it in a batch move what the query returns (`graph.ledger.order_batch`; None: orders do
   not change it). A batch that meets a read no module declares books the orders before it and
   goes on one order at a time, so an undeclared module stays exact, only slower;
+  `prefetch_orders(rn, view, buyer_ids)`: read those for all the batch's buyers at once
+  (`view.seed(...)`), so the batch needs no round trip per order;
 - `graphql` / `commands`: dotted names of the modules holding its GraphQL `Query`/`Mutation`
   types and its CLI commands.
 
@@ -83,6 +85,9 @@ class PlanModule:
         return None
 
     def on_order(self, rn: "Refnet", draft: "OrderDraft") -> None:
+        return None
+
+    def prefetch_orders(self, rn: "Refnet", view: Any, buyer_ids: list[str]) -> None:
         return None
 
     def on_close(self, rn: "Refnet", period: str) -> "PeriodRunRecord | None":

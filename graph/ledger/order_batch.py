@@ -6,7 +6,11 @@ The reads: every query an order's hooks run goes through a `BatchStore`, which r
 once per distinct query (the graph does not change while the batch is computed) and lays the
 batch's pending changes over the rows (`Overlay`: member counters, pools, holdings, the orders
 themselves). Each plan module declares the reads of its `on_order` with their overlay
-(`PlanModule.order_reads`), so the engine never names a plan. A read nobody declares cannot be
+(`PlanModule.order_reads`), so the engine never names a plan. Before computing, the engine
+reads every order's context in one statement and each module may read what its orders will
+need for all buyers at once (`PlanModule.prefetch_orders`, seeding the view's cache): a batch
+then computes without a round trip per order. Every read is checked against the version of the
+first: a batch read across another process's write is computed again. A read nobody declares cannot be
 moved: the orders before it are booked, and the batch goes on from that order with a fresh view
 (a module without declarations books one order per statement, exactly, only slower).
 
@@ -136,6 +140,18 @@ class PendingOrders:
 Overlay = Callable[[list[Row], Mapping[str, Any], PendingOrders], list[Row]]
 
 
+class OrderRead:
+    """A declared read that fetches its rows its own way (e.g. reads ahead and filters), for
+    what a plain overlay of one read per distinct parameters cannot do cheaply."""
+
+    def read(self, view: "BatchStore", name: str, params: Mapping[str, Any]) -> list[Row]:
+        raise NotImplementedError
+
+
+def cache_key(name: str, params: Mapping[str, Any] | None) -> tuple[str, str]:
+    return name, json.dumps(params or {}, sort_keys=True, default=str)
+
+
 def _order_context(rows: list[Row], params: Mapping[str, Any], pending: PendingOrders) -> list[Row]:
     """An order of the batch is `existing` to a later one with its id; buyer and sponsor moved."""
     row = rows[0]
@@ -149,13 +165,13 @@ def _order_context(rows: list[Row], params: Mapping[str, Any], pending: PendingO
     return rows
 
 
-ENGINE_READS: dict[str, Overlay | None] = {
+ENGINE_READS: dict[str, Overlay | OrderRead | None] = {
     "order_context": _order_context,
     "period_runs_started": None,  # a batch of orders closes no period
 }
 
 
-def order_reads(rn: Refnet) -> dict[str, Overlay | None]:
+def order_reads(rn: Refnet) -> dict[str, Overlay | OrderRead | None]:
     reads = dict(ENGINE_READS)
     for module in plugins(plan_of(rn)):
         reads.update(module.order_reads)
@@ -163,28 +179,44 @@ def order_reads(rn: Refnet) -> dict[str, Overlay | None]:
 
 
 
+def _copy(row: Row) -> Row:
+    """A row the overlays and hooks may change: its maps copied one level down (they never
+    change deeper; `PendingOrders.moved` copies what it moves)."""
+    return {key: dict(value) if isinstance(value, dict) else value for key, value in row.items()}
+
+
 class BatchStore:
     """The store as an order of the batch sees it: each distinct read once, then overlaid."""
 
-    def __init__(self, store: Any, pending: PendingOrders, reads: Mapping[str, Overlay | None]) -> None:
+    def __init__(self, store: Any, pending: PendingOrders, reads: Mapping[str, Overlay | OrderRead | None]) -> None:
         self.store = store
         self.backend = store.backend
         self.pending = pending
         self.reads = reads
         self.cache: dict[tuple[str, str], list[Row]] = {}
+        self.memo: dict[str, Any] = {}  # the state of `OrderRead`s, by query name
+
+    def seed(self, name: str, params: Mapping[str, Any], rows: list[Row]) -> None:
+        """What `run(name, params)` reads, read beforehand (with others, in one statement)."""
+        self.cache[cache_key(name, params)] = rows
+
+    def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """The graph's rows as the batch started, each distinct read once (not overlaid)."""
+        key = cache_key(name, params)
+        rows = self.cache.get(key)
+        if rows is None:
+            rows = self.cache[key] = self.store.run(name, params)
+        return rows
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        declared = name in self.reads
-        if not declared and self.pending:
+        declared = self.reads.get(name)
+        if name not in self.reads and self.pending:
             raise Unbatchable(name)
-        key = (name, json.dumps(params or {}, sort_keys=True, default=str))
-        read = self.cache.get(key)
-        if read is None:
-            read = self.cache[key] = self.store.run(name, params)
-        rows: list[Row] = copy.deepcopy(read)
-        overlay = self.reads.get(name)
-        if overlay is not None and self.pending:
-            return overlay(rows, params or {}, self.pending)
+        if isinstance(declared, OrderRead):
+            return declared.read(self, name, params or {})
+        rows = [_copy(row) for row in self.read(name, params)]
+        if declared is not None and self.pending:
+            return declared(rows, params or {}, self.pending)
         return rows
 
     def run_text(self, text: str, params: Mapping[str, Any] | None = None, **options: Any) -> list[Row]:
@@ -237,7 +269,9 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int]) -> dict[int, 
     and books them; returns the outcomes of that prefix of `todo` (at least one)."""
     pending = PendingOrders()
     view = copy.copy(rn)
-    view.store = BatchStore(rn.store, pending, order_reads(rn))
+    store = BatchStore(rn.store, pending, order_reads(rn))
+    view.store = store
+    _prefetch(view, store, [items[index] for index in todo])
     done: dict[int, OrderOutcome] = {}
     version = None
     for index in todo:
@@ -258,7 +292,10 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int]) -> dict[int, 
                 return done  # the graph moved: the rest is read again
             done[index] = OrderOutcome(order=prepared.record)
             continue
-        version = prepared.draft.version
+        if version is None:
+            version = prepared.draft.version
+        elif prepared.draft.version != version:
+            raise Conflicted()  # read across another process's write: the batch is read again
         pending.add(prepared)
         done[index] = OrderOutcome(order=prepared.record)
     if pending:
@@ -268,3 +305,21 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int]) -> dict[int, 
             raise Conflicted()
         log.info("%d orders booked in one statement", len(pending.rows))
     return done
+
+
+def _prefetch(rn: Refnet, store: BatchStore, items: list[OrderItem]) -> None:
+    """Reads every order's context in one statement, then lets each module read ahead for the
+    buyers (`PlanModule.prefetch_orders`). Only a cache: a read not made here is made when needed."""
+    from graph.ledger.orders import period_of
+
+    now = rn.clock()
+    wanted = [{"id": item.order_id, "buyer_id": item.buyer_id, "referrer_key": item.referrer_id or "",
+               "period": period_of(item.at if item.at is not None else now)} for item in items]
+    rows = store.store.run("orders_context_batch", {"items": wanted}) if wanted else []
+    for row in rows:
+        key = {name: row.pop(name) for name in ("id", "buyer_id", "referrer_key", "period")}
+        store.seed("order_context", key, [row])
+    buyers = sorted({row["buyer"]["id"] for row in rows if row["buyer"] is not None})
+    if buyers:
+        for module in plugins(plan_of(rn)):
+            module.prefetch_orders(rn, store, buyers)

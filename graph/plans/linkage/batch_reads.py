@@ -1,15 +1,21 @@
 """How the linkage modules' order reads look to a later order of the same batch
 (`graph.ledger.order_batch`): each overlay lays the batch's pending changes over the rows the
 graph returned when the batch started. The trees themselves never move with orders; counters,
-statuses, identities, the fund, the points pool and holdings do."""
+statuses, identities, the fund, the points pool and holdings do.
+
+Before a batch is computed, the paths of all its buyers are read in one statement per kind
+(`prefetch_allocation`, `prefetch_effects`), and the capped holdings are read a little ahead of
+the price (`CappedHoldings`), so the batch computes with no round trip per order."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from graph.ledger.order_batch import Overlay, PendingOrders
+from graph.ledger.order_batch import BatchStore, OrderRead, Overlay, PendingOrders
 from graph.store.store import Row
+
+UPLINE_ALL = {"max_depth": 100_000}  # the parameters order_effects reads the sponsor upline with
 
 
 def see_point_path(rows: list[Row], params: Mapping[str, Any], pending: PendingOrders) -> list[Row]:
@@ -32,7 +38,7 @@ def points_market(rows: list[Row], params: Mapping[str, Any], pending: PendingOr
     return rows
 
 
-HOLDING_FIELDS = ("id", "member_id", "order_id", "amount", "units", "sold", "seq", "active")
+HOLDING_FIELDS = ("id", "member_id", "order_id", "amount", "units", "sold", "seq", "active", "cap_key")
 
 
 def holdings_capped(rows: list[Row], params: Mapping[str, Any], pending: PendingOrders) -> list[Row]:
@@ -58,10 +64,45 @@ def first_lines(rows: list[Row], params: Mapping[str, Any], pending: PendingOrde
     return [pending.moved(row, counters={"team_orders": "team_orders"}, fields={"status": "status"}) for row in rows]
 
 
-ALLOCATION_READS: dict[str, Overlay | None] = {"order_see_point_path": see_point_path}
-EFFECTS_READS: dict[str, Overlay | None] = {
+class CappedHoldings(OrderRead):
+    """`holdings_capped` for a batch: prices only rise while orders are booked, so the holdings
+    are read up to a key 5 % ahead of the one asked and each later ask within it is filtered
+    in memory."""
+
+    def read(self, view: BatchStore, name: str, params: Mapping[str, Any]) -> list[Row]:
+        key = params["key"]
+        ahead = view.memo.get(name)
+        if ahead is None or key > ahead:
+            ahead = view.memo[name] = key + max(key // 20, 1)
+        rows = [dict(row) for row in view.read(name, {"key": ahead}) if row["cap_key"] <= key]
+        return holdings_capped(rows, params, view.pending) if view.pending else rows
+
+
+def _seed_by_buyer(view: BatchStore, name: str, rows: list[Row], buyers: list[str],
+                   params: Mapping[str, Any]) -> None:
+    grouped: dict[str, list[Row]] = {buyer: [] for buyer in buyers}
+    for row in rows:
+        grouped[row.pop("buyer")].append(row)
+    for buyer, found in grouped.items():
+        view.seed(name, {"id": buyer, **params}, found)
+
+
+def prefetch_allocation(view: BatchStore, buyers: list[str]) -> None:
+    rows = view.store.run("order_see_point_paths", {"ids": buyers})
+    _seed_by_buyer(view, "order_see_point_path", rows, buyers, {})
+
+
+def prefetch_effects(view: BatchStore, buyers: list[str]) -> None:
+    _seed_by_buyer(view, "placement_path_teams", view.store.run("placement_paths_teams", {"ids": buyers}),
+                   buyers, {})
+    _seed_by_buyer(view, "upline_sponsor", view.store.run("sponsor_uplines_of", {"ids": buyers}), buyers,
+                   UPLINE_ALL)
+
+
+ALLOCATION_READS: dict[str, Overlay | OrderRead | None] = {"order_see_point_path": see_point_path}
+EFFECTS_READS: dict[str, Overlay | OrderRead | None] = {
     "points_market": points_market,
-    "holdings_capped": holdings_capped,
+    "holdings_capped": CappedHoldings(),
     "placement_path_teams": placement_path_teams,
     "upline_sponsor": None,  # the sponsor tree does not move with orders
     "first_lines": first_lines,
