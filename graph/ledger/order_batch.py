@@ -8,8 +8,8 @@ batch's pending changes over the rows (`Overlay`: member counters, pools, holdin
 themselves). Each plan module declares the reads of its `on_order` with their overlay
 (`PlanModule.order_reads`), so the engine never names a plan. Before computing, the engine
 reads every order's context in one statement and each module may read what its orders will
-need for all buyers at once (`PlanModule.prefetch_orders`, seeding the view's cache): a batch
-then computes without a round trip per order. Every read is checked against the version of the
+need for all buyers at once (`PlanModule.prefetch_orders`, seeding the view's cache; the modules
+read side by side): a batch then computes without a round trip per order. Every read is checked against the version of the
 first: a batch read across another process's write is computed again. A read nobody declares cannot be
 moved: the orders before it are booked, and the batch goes on from that order with a fresh view
 (a module without declarations books one order per statement, exactly, only slower).
@@ -24,6 +24,7 @@ import copy
 import json
 import logging
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -320,6 +321,8 @@ def _prefetch(rn: Refnet, store: BatchStore, items: list[OrderItem]) -> None:
         key = {name: row.pop(name) for name in ("id", "buyer_id", "referrer_key", "period")}
         store.seed("order_context", key, [row])
     buyers = sorted({row["buyer"]["id"] for row in rows if row["buyer"] is not None})
-    if buyers:
-        for module in plugins(plan_of(rn)):
-            module.prefetch_orders(rn, store, buyers)
+    modules = plugins(plan_of(rn))
+    if buyers and modules:  # after the contexts (their version is the batch's), side by side
+        with ThreadPoolExecutor(max_workers=len(modules), thread_name_prefix="refnet-prefetch") as pool:
+            for future in [pool.submit(module.prefetch_orders, rn, store, buyers) for module in modules]:
+                future.result()
