@@ -3,8 +3,8 @@ engine, which books whatever is queued when it is free — consecutive writes of
 batch through that kind's batch function (`registerMembers`, `recordOrders`), in queue order —
 and answers each request with its own outcome once its batch's statement has returned.
 
-A lone request is booked at once (the writer never waits for a batch to fill); under load the
-requests that queued while a batch was being booked form the next one. The batch functions
+A lone request is booked at once, by the single path (the writer never waits for a batch to
+fill); under load the requests that queued while a batch was being booked form the next one. The batch functions
 book exactly what booking the items one by one in queue order books, so a request's outcome and
 the graph are those of sequential booking. A failure of a whole batch (the database went away)
 is every one of its requests' error; none of them was booked, except orders that a batch
@@ -24,20 +24,50 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.core.errors import DomainError
 from graph.ledger.order_batch import MAX_BATCH as MAX_ORDERS
-from graph.ledger.order_batch import record_many
+from graph.ledger.order_batch import OrderItem, OrderOutcome, record_many
+from graph.ledger.orders import record_order
+from graph.network import members
 from graph.network.batch import MAX_BATCH as MAX_REGISTRATIONS
-from graph.network.batch import register_many
+from graph.network.batch import RegisterItem, RegisterOutcome, register_many
 from graph.service import Refnet
 
 log = logging.getLogger("refnet.writer")
 
 BatchFunction = Callable[[Refnet, list[Any]], list[Any]]
 
-# kind -> (batch function, its most items per call)
-KINDS: dict[str, tuple[BatchFunction, int]] = {
-    "register": (register_many, MAX_REGISTRATIONS),
-    "order": (record_many, MAX_ORDERS),
+
+@dataclass(frozen=True)
+class WriteKind:
+    """How writes of one kind are booked: many at once (`batch`, at most `most` a call) and, for
+    a write that queued alone, by the single path (`alone`), which reads less than a batch."""
+
+    batch: BatchFunction
+    most: int
+    alone: Callable[[Refnet, Any], Any] | None = None
+
+
+def _register_alone(rn: Refnet, item: RegisterItem) -> RegisterOutcome:
+    try:
+        return RegisterOutcome(member=members.register(
+            rn, item.name, sponsor_id=item.sponsor_id, member_id=item.member_id, kind=item.kind,
+            landing_slug=item.landing_slug, acting_partner_id=item.acting_partner_id))
+    except DomainError as error:
+        return RegisterOutcome(error=error)
+
+
+def _order_alone(rn: Refnet, item: OrderItem) -> OrderOutcome:
+    try:
+        return OrderOutcome(order=record_order(rn, item.order_id, item.buyer_id, item.amount, item.referrer_id,
+                                               item.at))
+    except DomainError as error:
+        return OrderOutcome(error=error)
+
+
+KINDS: dict[str, WriteKind] = {
+    "register": WriteKind(register_many, MAX_REGISTRATIONS, _register_alone),
+    "order": WriteKind(record_many, MAX_ORDERS, _order_alone),
 }
 
 
@@ -54,7 +84,7 @@ _STOP = _Request("stop", None)
 class GroupCommit:
     """The one writer of an engine: `submit` queues a write, a worker thread books the queue."""
 
-    def __init__(self, rn: Refnet, kinds: dict[str, tuple[BatchFunction, int]] | None = None) -> None:
+    def __init__(self, rn: Refnet, kinds: dict[str, WriteKind] | None = None) -> None:
         self.rn = rn
         self.kinds = KINDS if kinds is None else kinds
         self.queue: queue.SimpleQueue[_Request] = queue.SimpleQueue()
@@ -99,11 +129,14 @@ class GroupCommit:
                 return
 
     def _book(self, kind: str, requests: list[_Request]) -> None:
-        function, most = self.kinds[kind]
-        for start in range(0, len(requests), most):
-            part = requests[start:start + most]
+        way = self.kinds[kind]
+        for start in range(0, len(requests), way.most):
+            part = requests[start:start + way.most]
             try:
-                outcomes = function(self.rn, [request.item for request in part])
+                if len(part) == 1 and way.alone is not None:
+                    outcomes = [way.alone(self.rn, part[0].item)]
+                else:
+                    outcomes = way.batch(self.rn, [request.item for request in part])
             except Exception as error:  # the whole batch failed: each request learns why
                 log.warning("a batch of %d %s writes failed: %s", len(part), kind, error)
                 for request in part:
