@@ -3,8 +3,8 @@
 graph returned when the batch started. The trees themselves never move with orders; counters,
 statuses, identities, the fund, the points pool and holdings do.
 
-Before a batch is computed, the paths of all its buyers are read in one statement per kind
-(`prefetch_allocation`, `prefetch_effects`), and the capped holdings are read a little ahead of
+Before a batch is computed, the placement paths of all its buyers are read as ids, each member
+on them once (`prefetch_paths`), and their sponsor uplines in one statement (`prefetch_uplines`); the capped holdings are read a little ahead of
 the price (`CappedHoldings`), so the batch computes with no round trip per order."""
 
 from __future__ import annotations
@@ -87,14 +87,31 @@ def _seed_by_buyer(view: BatchStore, name: str, rows: list[Row], buyers: list[st
         view.seed(name, {"id": buyer, **params}, found)
 
 
-def prefetch_allocation(view: BatchStore, buyers: list[str]) -> None:
-    rows = view.store.run("order_see_point_paths", {"ids": buyers})
-    _seed_by_buyer(view, "order_see_point_path", rows, buyers, {})
+def prefetch_paths(view: BatchStore, buyers: list[str]) -> None:
+    """`order_see_point_path` and `placement_path_teams` of every buyer from two statements:
+    the paths as ids, then each member on them once (paths share their upper part)."""
+    paths: dict[str, list[Row]] = {buyer: [] for buyer in buyers}
+    for row in view.store.run("placement_paths_ids", {"ids": buyers}):
+        paths[row["buyer"]].append(row)  # root first
+    wanted = sorted({row["id"] for path in paths.values() for row in path})
+    state = {row["id"]: row for row in view.store.run("path_members_state", {"ids": wanted})} if wanted else {}
+    for buyer, path in paths.items():
+        see_point = []
+        for upper, lower in zip(path, path[1:], strict=False):  # each ancestor, reached from `lower`
+            member = state[upper["id"]]
+            see_point.append({"depth": upper["depth"], "from_slot": lower["own_slot"], "via": lower["id"],
+                              "r": member["r"], "holder": member["holder"], "sponsor": member["sponsor"]})
+        view.seed("order_see_point_path", {"id": buyer}, see_point[::-1])  # nearest first, as the query
+        bottom = path[-1]["depth"] if path else 0
+        view.seed("placement_path_teams", {"id": buyer}, [
+            {"id": row["id"], "depth": bottom - row["depth"], "team_orders": state[row["id"]]["team_orders"],
+             "status": state[row["id"]]["status"], "sponsor_id": (state[row["id"]]["sponsor"] or {}).get("id"),
+             "sponsor_frozen": state[row["id"]]["sponsor_frozen"],
+             "sponsor_released": state[row["id"]]["sponsor_released"]}
+            for row in reversed(path)])
 
 
-def prefetch_effects(view: BatchStore, buyers: list[str]) -> None:
-    _seed_by_buyer(view, "placement_path_teams", view.store.run("placement_paths_teams", {"ids": buyers}),
-                   buyers, {})
+def prefetch_uplines(view: BatchStore, buyers: list[str]) -> None:
     _seed_by_buyer(view, "upline_sponsor", view.store.run("sponsor_uplines_of", {"ids": buyers}), buyers,
                    UPLINE_ALL)
 

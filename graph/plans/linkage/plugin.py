@@ -32,7 +32,7 @@ from graph.plans.linkage.allocation import (
     config_of,
     status_of,
 )
-from graph.plans.linkage.batch_reads import ALLOCATION_READS, EFFECTS_READS, prefetch_allocation, prefetch_effects
+from graph.plans.linkage.batch_reads import ALLOCATION_READS, EFFECTS_READS, prefetch_paths, prefetch_uplines
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
@@ -89,7 +89,7 @@ class Linkage(PlanModule):
         draft.notes[ALLOCATED] = True
 
     def prefetch_orders(self, rn: Refnet, view: Any, buyer_ids: list[str]) -> None:
-        prefetch_allocation(view, buyer_ids)
+        prefetch_paths(view, buyer_ids)  # the see-point paths, and the team paths of `LinkageMonth`
 
     def on_refund(self, rn: Refnet, draft: RefundDraft) -> None:
         """A reversed PAID reward gives the quota it consumed back (rules §3, §6)."""
@@ -141,7 +141,7 @@ class LinkageMonth(PlanModule):
         order_effects.contribute(rn, draft)
 
     def prefetch_orders(self, rn: Refnet, view: Any, buyer_ids: list[str]) -> None:
-        prefetch_effects(view, buyer_ids)
+        prefetch_uplines(view, buyer_ids)
 
     def period_kind(self, rn: Refnet) -> str | None:
         return MONTH if self._closes(rn) else None
