@@ -105,11 +105,11 @@ class _Placements:
         return read
 
     def load_paths(self, ids: list[str]) -> None:
-        """Reads `ids` and their placement ancestors, a level per statement, stopping where the
-        paths reach members read already (paths share their upper part)."""
-        frontier = ids
-        while frontier:
-            frontier = [node.parent_id for node in self.load(frontier) if node.parent_id is not None]
+        """Reads `ids` and their placement ancestors: the paths' ids in one statement, then the
+        members not read yet in another (paths share their upper part)."""
+        missing = sorted({member_id for member_id in ids if member_id not in self.nodes})
+        if missing:
+            self.load([row["id"] for row in self.rn.store.run("batch_paths_ids", {"ids": missing})])
 
     def prefetch(self, sponsors: list[str]) -> None:
         """Reads what the batch will most likely need: the sponsors with their paths and lines,
