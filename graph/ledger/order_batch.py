@@ -257,7 +257,7 @@ def record_many(rn: Refnet, items: list[OrderItem]) -> list[OrderOutcome]:
             tries += 1
             return _book_run(rn, items, todo[:limit])
 
-        done = rn.guard(attempt)
+        done = rn.guard.persist(attempt)
         for index, outcome in done.items():
             outcomes[index] = outcome
         todo = todo[len(done):]

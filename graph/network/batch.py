@@ -225,9 +225,11 @@ def register_many(rn: Refnet, items: list[RegisterItem]) -> list[RegisterOutcome
             if tries:
                 limit = max(1, limit // 2)
             tries += 1
+            if limit == 1 and isinstance(todo[0], RegisterItem):  # the single path reads least
+                return [_register_alone(rn, todo[0])]
             return _book(rn, todo[:limit])
 
-        outcomes.extend(rn.guard(attempt))
+        outcomes.extend(rn.guard.persist(attempt))
         limit = limit * 2 if tries == 1 else limit
     return outcomes
 
@@ -303,3 +305,15 @@ def _register_one(state: _Placements, item: RegisterItem, taken_ids: set[str], t
         referrals=0, created_at=now, sponsor_id=item.sponsor_id, parent_id=node.parent_id, slot=node.own_slot,
         landing_slug=item.landing_slug,
     )
+
+
+def _register_alone(rn: Refnet, item: RegisterItem) -> RegisterOutcome:
+    """One checked item through `graph.network.members.register` (inside the caller's guard)."""
+    from graph.network.members import register
+
+    try:
+        return RegisterOutcome(member=register(rn, item.name, sponsor_id=item.sponsor_id, member_id=item.member_id,
+                                               kind=item.kind, landing_slug=item.landing_slug,
+                                               acting_partner_id=item.acting_partner_id))
+    except DomainError as error:
+        return RegisterOutcome(error=error)
