@@ -172,3 +172,25 @@ def test_a_batch_of_more_than_the_limit_is_refused_whole(rn):
     with pytest.raises(DomainError) as raised:
         order_batch.record_many(rn, items)
     assert raised.value.code == "BAD_INPUT"
+
+
+def test_late_orders_of_a_closed_month_are_booked_in_the_open_one_like_one_by_one(falkor):
+    """Orders dated in a month whose close has run are booked late (docs/periods.md), in a batch
+    exactly as one by one."""
+    from graph.ledger.period_close import close_period
+
+    batched, sequential = engines(falkor, "linkage-3plus1", 8)
+    october = NOW - 31 * 86_400_000
+    for rn in (batched, sequential):
+        one_by_one(rn, [OrderItem(f"early{i}", f"m{i}", PRICES[0], at=october) for i in range(4)])
+        close_period(rn, "2026-10")
+    items = [OrderItem(f"o{i}", ["root", *(f"m{j}" for j in range(8))][i % 9], PRICES[i % 3],
+                       at=october if i % 2 else None) for i in range(20)]
+    outcomes = order_batch.record_many(batched, items)
+    assert [o.error for o in outcomes] == [None] * 20
+    one_by_one(sequential, items)
+    dump = graph_dump(batched.store)
+    assert dump == graph_dump(sequential.store)
+    late = [dict(props) for labels, props in dump["nodes"]
+            if labels == ("Entry",) and dict(props).get("order_id") == "o1"]
+    assert late and {entry["period"] for entry in late} == {"2026-11"}
