@@ -84,7 +84,8 @@ async def request_context(request: Request) -> Context:
     """The GraphQL context of a request: API clients and the back office's page routes."""
     return Context(rn=request.app.state.rn, principal=await principal_of(request),
                    client=request.client.host if request.client else "unknown",
-                   signup_limits=request.app.state.signup_limits)
+                   signup_limits=request.app.state.signup_limits,
+                   writer=getattr(request.app.state, "writer", None))
 
 
 async def healthz(request: Request) -> Response:
@@ -104,15 +105,21 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "graph": rn.store.backend})
 
 
-def create_app(open_engine: Callable[[], Refnet], jobs: list[BackgroundJob] | None = None) -> Starlette:
-    """An app that opens its engine at start-up and closes it (and its embedded database) at shutdown."""
+def create_app(open_engine: Callable[[], Refnet], jobs: list[BackgroundJob] | None = None,
+               group_commit: bool = True) -> Starlette:
+    """An app that opens its engine at start-up and closes it (and its embedded database) at shutdown.
+    With `group_commit`, single registrations and orders queue for the engine's one writer
+    (`graph.group_commit`), which books concurrent ones together."""
     import asyncio
+
+    from graph.group_commit import GroupCommit
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         rn = await run_in_threadpool(open_engine)
         app.state.rn = rn
         app.state.signup_limits = SignUpLimits.from_environment()
+        app.state.writer = GroupCommit(rn).start() if group_commit else None
         tasks = [asyncio.create_task(job(rn)) for job in (BACKGROUND_JOBS if jobs is None else jobs)]
         try:
             yield
@@ -122,6 +129,8 @@ def create_app(open_engine: Callable[[], Refnet], jobs: list[BackgroundJob] | No
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+            if app.state.writer is not None:
+                await run_in_threadpool(app.state.writer.stop)
             await run_in_threadpool(rn.store.close)
 
     graphql = RefnetGraphQL(schema, graphql_ide="graphiql")

@@ -1,5 +1,6 @@
-"""Batch writes in GraphQL (issue 18): `registerMembers` books many registrations at once and
-answers one result per input, in order: the member, or the coded error of that input alone."""
+"""Batch writes in GraphQL (issue 18): `registerMembers` and `recordOrders` book many
+registrations / orders at once and answer one result per input, in order: the record, or the
+coded error of that input alone."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from strawberry.types import Info
 
 from api.context import call, require_admin
 from api.members import Member, RegisterInput
+from api.orders import Order, OrderInput, ms_of
 from api.permissions import AdminOnly
+from graph.ledger import order_batch
+from graph.ledger.order_batch import OrderItem, OrderOutcome
 from graph.network import batch
 from graph.network.batch import RegisterItem, RegisterOutcome
 
@@ -34,6 +38,30 @@ class RegisterResult:
         return cls(member=Member(record=outcome.member), error=None)
 
 
+@strawberry.type(description="One input of recordOrders: the order booked (or found booked: idempotent on id), "
+                             "or the error it alone failed with.")
+class OrderResult:
+    order: Optional[Order]
+    error: Optional[ItemError]
+
+    @classmethod
+    def of(cls, outcome: OrderOutcome) -> "OrderResult":
+        if outcome.error is not None:
+            return cls(order=None, error=ItemError(code=outcome.error.code, message=outcome.error.message))
+        assert outcome.order is not None  # an outcome holds an order or an error
+        return cls(order=Order(record=outcome.order), error=None)
+
+
+def order_item_of(input: OrderInput) -> OrderItem:
+    return OrderItem(
+        order_id=str(input.id),
+        buyer_id=str(input.buyer_id),
+        amount=input.amount,
+        referrer_id=str(input.referrer_id) if input.referrer_id is not None else None,
+        at=ms_of(input.at) if input.at is not None else None,
+    )
+
+
 def item_of(input: RegisterInput) -> RegisterItem:
     return RegisterItem(
         name=input.name,
@@ -55,3 +83,12 @@ class Mutation:
         require_admin(info)
         outcomes = await call(batch.register_many, info.context.rn, [item_of(input) for input in inputs])
         return [RegisterResult.of(outcome) for outcome in outcomes]
+
+    @strawberry.mutation(description=f"Admin: records many orders in one booking, in order, exactly as recordOrder "
+                                     f"one by one would (at most {order_batch.MAX_BATCH} inputs). One result per "
+                                     f"input: a bad input fails alone and the others are booked.",
+                         permission_classes=[AdminOnly])
+    async def record_orders(self, info: Info, inputs: list[OrderInput]) -> list[OrderResult]:
+        require_admin(info)
+        outcomes = await call(order_batch.record_many, info.context.rn, [order_item_of(input) for input in inputs])
+        return [OrderResult.of(outcome) for outcome in outcomes]

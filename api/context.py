@@ -33,6 +33,7 @@ class Context:
     principal: Principal = ADMIN
     client: str = "unknown"  # the client's address (rate limits)
     signup_limits: Any = None  # api.ratelimit.SignUpLimits of the app
+    writer: Any = None  # graph.group_commit.GroupCommit of the app: single writes book through it
     scope: dict[str, bool] = field(default_factory=dict)  # member id → readable in full by the principal
     member: DataLoader = field(init=False)
     lines: DataLoader = field(init=False)
@@ -66,3 +67,15 @@ def require_admin(info: Info) -> None:
 async def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a blocking `graph/` call off the event loop."""
     return await run_in_threadpool(fn, *args, **kwargs)
+
+
+async def write(info: Info, kind: str, item: Any, alone: Callable[[], T]) -> Any:
+    """The outcome of one write through the app's group commit (`graph.group_commit`), raising
+    its coded error; without a writer, `alone()` books it by itself off the event loop."""
+    writer = info.context.writer
+    if writer is None:
+        return await call(alone)
+    outcome = await writer.write(kind, item)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome

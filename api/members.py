@@ -10,12 +10,13 @@ import strawberry
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from api.context import call
+from api.context import call, write
 from api.orders import Balance, load_balance
 from api.permissions import MemberInScope, OwnMemberId, Public, SignedIn, SourceInScope, SourceIsSelf
 from api.pools import Identity
 from graph.core.errors import Forbidden
 from graph.network import members, rank_history
+from graph.network.batch import RegisterItem, RegisterOutcome
 from graph.network.members import LineRecord, MemberRecord, TreeNodeRecord
 from graph.plans.linkage import withdrawals_store
 
@@ -279,14 +280,12 @@ class Mutation:
         sponsor_id = str(input.sponsor_id) if input.sponsor_id is not None else None
         if sponsor_id is None and not info.context.is_admin:
             sponsor_id = acting
-        record = await call(
-            members.register, info.context.rn, input.name,
-            sponsor_id=sponsor_id,
-            member_id=str(input.id) if input.id is not None else None,
-            kind=input.kind.value,
-            landing_slug=input.landing_slug,
-            acting_partner_id=acting,
-        )
+        item = RegisterItem(input.name, str(input.id) if input.id is not None else None, sponsor_id,
+                            input.kind.value, input.landing_slug, acting)
+        outcome = await write(info, "register", item, lambda: RegisterOutcome(member=members.register(
+            info.context.rn, item.name, sponsor_id=item.sponsor_id, member_id=item.member_id, kind=item.kind,
+            landing_slug=item.landing_slug, acting_partner_id=item.acting_partner_id)))
+        record = outcome.member
         return Member(record=record)
 
     @strawberry.mutation(description="Public (no token): registers a CUSTOMER whose sponsor is the member "

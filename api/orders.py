@@ -10,13 +10,14 @@ from typing import Optional
 import strawberry
 from strawberry.types import Info
 
-from api.context import call, require_admin
+from api.context import call, require_admin, write
 from api.permissions import OwnMemberId
 from api.scalars import Money, Points
 from graph.core.money import from_units
 from graph.ledger import entries as ledger
 from graph.ledger import orders
 from graph.ledger.entries import LEDGER_PAGE_MAX, BalanceRecord, EntryRecord
+from graph.ledger.order_batch import OrderItem, OrderOutcome
 from graph.ledger.orders import OrderRecord
 
 
@@ -228,9 +229,9 @@ class Mutation:
                                      "the same id with other content is CONFLICT.")
     async def record_order(self, info: Info, input: OrderInput) -> Order:
         require_admin(info)
-        record = await call(
-            orders.record_order, info.context.rn, str(input.id), str(input.buyer_id), input.amount,
-            referrer_id=str(input.referrer_id) if input.referrer_id is not None else None,
-            at=ms_of(input.at) if input.at is not None else None,
-        )
-        return Order(record=record)
+        item = OrderItem(str(input.id), str(input.buyer_id), input.amount,
+                         str(input.referrer_id) if input.referrer_id is not None else None,
+                         ms_of(input.at) if input.at is not None else None)
+        outcome = await write(info, "order", item, lambda: OrderOutcome(order=orders.record_order(
+            info.context.rn, item.order_id, item.buyer_id, item.amount, item.referrer_id, item.at)))
+        return Order(record=outcome.order)

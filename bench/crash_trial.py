@@ -1,8 +1,10 @@
 """Crash trial (issue 12): `refnet serve` is SIGKILLed, whole process group (refnet and its
-database server), at random moments while clients register members and record orders, once
-while a month close runs and once while a weekly rotation runs; then started again. At the end
-every acknowledged registration and order must be there, none booked twice, every order's
-entries adding up to its amount, and the killed close and rotation finished by their re-run.
+database server), at random moments while clients register members and record orders — one by
+one (booked together by the service's group commit) and in batches (`registerMembers`,
+`recordOrders`, issue 18) — once while a month close runs and once while a weekly rotation
+runs; then started again. At the end every acknowledged registration and order must be there,
+nothing (acknowledged or not) booked twice, every order's entries adding up to its amount, and
+the killed close and rotation finished by their re-run.
 
     python -m bench.crash_trial [KILLS] [--seed S]     (default 12 kills; the suite runs 5)
 """
@@ -34,6 +36,7 @@ class Tally:
     orders: dict[str, tuple[str, int]] = field(default_factory=dict)  # acknowledged: id → (buyer, cents)
     lost_members: int = 0
     lost_orders: int = 0
+    duplicates: int = 0  # members, orders or entries stored more than once
     checked_orders: int = 0
     close_entries: int = 0
 
@@ -60,6 +63,48 @@ def _writer(served: Served, tally: Tally, lock: threading.Lock, rng: random.Rand
             time.sleep(0.05)
 
 
+REGISTER_MANY = ('mutation($inputs: [RegisterInput!]!) { registerMembers(inputs: $inputs) '
+                 '{ member { id } error { code } } }')
+ORDER_MANY = 'mutation($inputs: [OrderInput!]!) { recordOrders(inputs: $inputs) { order { id } error { code } } }'
+
+
+def _batch_writer(served: Served, tally: Tally, lock: threading.Lock, rng: random.Random, prefix: str,
+                  stop: threading.Event) -> None:
+    """Sends batches of 2–20 registrations or orders; an item is acknowledged by its own result."""
+    index = 0
+    while not stop.is_set():
+        index += 1
+        with lock:
+            known = list(tally.members)
+        size = rng.randint(2, 20)
+        try:
+            if rng.random() < 0.5 or len(known) < 3:
+                wanted = {f"{prefix}b{index}m{i}": rng.choice(known) for i in range(size)}
+                inputs = [{"id": member, "name": "M", "sponsorId": sponsor} for member, sponsor in wanted.items()]
+                results = served.post(REGISTER_MANY, inputs=inputs)["data"]["registerMembers"]
+                with lock:
+                    for (member, sponsor), result in zip(wanted.items(), results, strict=True):
+                        if result["error"] is None:
+                            tally.members[member] = sponsor
+            else:
+                orders = {f"{prefix}b{index}o{i}": (rng.choice(known), rng.choice(PRICES)) for i in range(size)}
+                inputs = [{"id": order, "buyerId": buyer, "amount": price, "at": ORDERS_AT}
+                          for order, (buyer, price) in orders.items()]
+                results = served.post(ORDER_MANY, inputs=inputs)["data"]["recordOrders"]
+                with lock:
+                    for (order, (buyer, price)), result in zip(orders.items(), results, strict=True):
+                        if result["error"] is None:
+                            tally.orders[order] = (buyer, int(price.replace(".", "")))
+        except Exception:  # noqa: BLE001 - the service was killed under the request: not acknowledged
+            time.sleep(0.05)
+
+
+def duplicates(store) -> int:
+    """Members, orders and entries whose id is stored more than once."""
+    return sum(store.run_text(f"MATCH (x:{label}) WITH x.id AS id, count(x) AS n WHERE n > 1 "
+                              f"RETURN count(id) AS twice")[0]["twice"] for label in ("Member", "Order", "Entry"))
+
+
 def trial(data: Path, kills: int, seed: int, log: Path | None = None) -> Tally:
     """Runs `kills` killed phases on `data` and a final clean one; returns what was checked."""
     rng = random.Random(seed)
@@ -75,8 +120,9 @@ def trial(data: Path, kills: int, seed: int, log: Path | None = None) -> Tally:
                 served.ok(REGISTER, id="root")
                 tally.members["root"] = ""
             stop = threading.Event()
-            writers = [threading.Thread(target=_writer, args=(served, tally, lock, random.Random(rng.random()),
-                                                              f"p{phase}w{worker}", stop)) for worker in range(3)]
+            writers = [threading.Thread(target=write, args=(served, tally, lock, random.Random(rng.random()),
+                                                            f"p{phase}w{worker}", stop))
+                       for worker, write in enumerate([_writer] * 4 + [_batch_writer] * 2)]
             for writer in writers:
                 writer.start()
             job = None
@@ -119,6 +165,7 @@ def trial(data: Path, kills: int, seed: int, log: Path | None = None) -> Tally:
         sponsors = {row["id"]: row["sponsor"] for row in store.run_text(
             "MATCH (m:Member)-[:SPONSORED_BY]->(s:Member) RETURN m.id AS id, s.id AS sponsor")}
         tally.lost_members += sum(1 for member, sponsor in tally.members.items() if sponsor and sponsors.get(member) != sponsor)
+        tally.duplicates = duplicates(store)
         tally.checked_orders = check_conservation(store)
     finally:
         store.close()
@@ -140,7 +187,8 @@ def main() -> None:
         tally = trial(Path(directory) / "data", args.kills, args.seed)
     print(f"seed {args.seed}: {tally.kills} kills in {time.perf_counter() - started:.0f} s; acknowledged "
           f"{len(tally.members):,} registrations and {len(tally.orders):,} orders; lost {tally.lost_members} "
-          f"registrations and {tally.lost_orders} orders; {tally.checked_orders:,} orders conserve; "
+          f"registrations and {tally.lost_orders} orders; {tally.duplicates} stored twice; "
+          f"{tally.checked_orders:,} orders conserve; "
           f"the close booked {tally.close_entries} entries")
     print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}")
 

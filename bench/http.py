@@ -1,8 +1,9 @@
 """HTTP throughput against a real `refnet serve` (uvicorn) on loopback: a trivial query's rate
-(`{ __typename }`, the floor: the whole HTTP + GraphQL stack and nothing of refnet's) and
-registrations per second — one per request through `registerMember`, and batches of 100 through
-`registerMembers` — at 1, 8 and 32 concurrent clients, with the ratio writes ÷ trivial per
-concurrency. The server is a subprocess on a fresh data dir, grown to N members through
+(`{ __typename }`, the floor: the whole HTTP + GraphQL stack and nothing of refnet's),
+registrations per second — one per request through `registerMember` (booked by the service's
+group commit), and batches of 100 through `registerMembers` — and orders per second the same two
+ways (`recordOrder`, `recordOrders`) at 1, 8 and 32 concurrent clients, with the ratio writes ÷
+trivial per concurrency. The server is a subprocess on a fresh data dir, grown to N members through
 `registerMembers` before measuring;
 clients are asyncio tasks in this process (they share the machine's cores with the server).
 Every loop is bounded: a fixed number of requests or a deadline, whichever comes first.
@@ -36,6 +37,9 @@ DEADLINE_SECONDS = 30.0
 TRIVIAL = {"query": "{ __typename }"}
 REGISTER = "mutation($input: RegisterInput!) { registerMember(input: $input) { id } }"
 REGISTER_MANY = "mutation($inputs: [RegisterInput!]!) { registerMembers(inputs: $inputs) { error { code } } }"
+ORDER = "mutation($input: OrderInput!) { recordOrder(input: $input) { id } }"
+ORDER_MANY = "mutation($inputs: [OrderInput!]!) { recordOrders(inputs: $inputs) { error { code } } }"
+PRICES = ["1000.00"] * 16 + ["5000.00"] * 3 + ["10000.00"]
 
 
 def free_port() -> int:
@@ -56,7 +60,7 @@ async def measure(url: str, clients: int, total: int, body_of: Callable[[], dict
                 done[0] += 1
                 response = await http.post("/graphql", json=body_of())
                 body = response.json()
-                if response.status_code != 200 or body.get("errors"):
+                if response.status_code != 200 or body.get("errors") or '"code"' in response.text:
                     raise RuntimeError(f"{response.status_code}: {str(body)[:300]}")
 
         started = time.perf_counter()
@@ -122,24 +126,38 @@ def main(argv: list[str]) -> None:
                     inputs.append({"id": f"h{counter[0]}", "name": "Member", "sponsorId": skewed_sponsor(ids, rng)})
                 return {"query": REGISTER_MANY, "variables": {"inputs": inputs}}
 
+            def order_input() -> dict:
+                counter[0] += 1
+                return {"id": f"ho{counter[0]}", "buyerId": rng.choice(ids), "amount": rng.choice(PRICES)}
+
+            def order_body() -> dict:
+                return {"query": ORDER, "variables": {"input": order_input()}}
+
+            def orders_body() -> dict:
+                return {"query": ORDER_MANY, "variables": {"inputs": [order_input() for _ in range(BATCH)]}}
+
             asyncio.run(measure(url, 1, 20, lambda: TRIVIAL))  # warm up
             rows = []
             for clients in CONCURRENCY:
                 trivial = asyncio.run(measure(url, clients, args.requests, lambda: TRIVIAL))
                 single = asyncio.run(measure(url, clients, args.requests, register_body))
                 batched = BATCH * asyncio.run(measure(url, clients, max(clients, args.requests // 20), batch_body))
+                order = asyncio.run(measure(url, clients, args.requests, order_body))
+                orders = BATCH * asyncio.run(measure(url, clients, max(clients, args.requests // 20), orders_body))
                 load = Path("/proc/loadavg").read_text().split()[0]
-                rows.append((clients, trivial, single, batched, load))
+                rows.append((clients, trivial, single, batched, order, orders, load))
                 print(f"  {clients} clients done (load {load})", file=sys.stderr, flush=True)
         finally:
             server.terminate()
             server.wait(timeout=60)
-    print(f"members at start: {args.n:,}; registerMembers batches of {BATCH}")
+    print(f"members at start: {args.n:,}; registerMembers / recordOrders batches of {BATCH}")
     print(f"{'clients':>7} {'trivial/s':>10} {'registerMember/s':>17} {'÷ trivial':>9} "
-          f"{'registerMembers/s':>18} {'÷ trivial':>9} {'load':>6}")
-    for clients, trivial, single, batched, load in rows:
+          f"{'registerMembers/s':>18} {'÷ trivial':>9} {'recordOrder/s':>14} {'÷ trivial':>9} "
+          f"{'recordOrders/s':>15} {'÷ trivial':>9} {'load':>6}")
+    for clients, trivial, single, batched, order, orders, load in rows:
         print(f"{clients:>7} {trivial:>10,.0f} {single:>17,.0f} {single / trivial:>9.2f} "
-              f"{batched:>18,.0f} {batched / trivial:>9.2f} {load:>6}")
+              f"{batched:>18,.0f} {batched / trivial:>9.2f} {order:>14,.0f} {order / trivial:>9.2f} "
+              f"{orders:>15,.0f} {orders / trivial:>9.2f} {load:>6}")
     print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 

@@ -127,7 +127,7 @@ def print_schema(args: argparse.Namespace) -> int:
 
 # Modules that add sub-commands with @command (imported before parsing).
 COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.periods", "cli.explore", "cli.ledger", "cli.operations",
-                                   "cli.register", "cli.importer", "cli.payouts", "cli.statements")
+                                   "cli.register", "cli.importer", "cli.payouts", "cli.statements", "cli.record_orders")
 
 
 def command_modules() -> list[str]:

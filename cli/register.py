@@ -8,7 +8,8 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,16 @@ FIELDS = {"name": "name", "id": "member_id", "sponsorId": "sponsor_id", "kind": 
           "landingSlug": "landing_slug", "actingPartnerId": "acting_partner_id"}
 
 
-def read_rows(path: Path) -> Iterator[dict[str, Any]]:
+def read_rows(path: Path, fields: Mapping[str, str] = FIELDS) -> Iterator[dict[str, Any]]:
     """The file's records: JSON Lines (one object a line; `.jsonl`/`.ndjson`, or a first
-    character `{`) or CSV with a header row. Empty CSV cells mean absent."""
+    character `{`; numbers with a fraction read as Decimal, never float) or CSV with a header
+    row whose columns are `fields`. Empty CSV cells mean absent."""
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix in (".jsonl", ".ndjson") or text.lstrip().startswith("{"):
         for number, line in enumerate(text.splitlines(), start=1):
             if line.strip():
                 try:
-                    row = json.loads(line)
+                    row = json.loads(line, parse_float=Decimal)
                 except json.JSONDecodeError as error:
                     raise BadInput(f"{path.name} line {number}: not JSON ({error.msg})") from None
                 if not isinstance(row, dict):
@@ -38,9 +40,9 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
                 yield row
         return
     reader = csv.DictReader(io.StringIO(text))
-    unknown = sorted(set(reader.fieldnames or []) - set(FIELDS))
+    unknown = sorted(set(reader.fieldnames or []) - set(fields))
     if unknown:
-        raise BadInput(f"{path.name}: unknown column(s) {', '.join(unknown)}; the columns are {', '.join(FIELDS)}")
+        raise BadInput(f"{path.name}: unknown column(s) {', '.join(unknown)}; the columns are {', '.join(fields)}")
     for row in reader:
         yield {key: value for key, value in row.items() if value not in ("", None)}
 

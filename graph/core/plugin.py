@@ -16,6 +16,12 @@ a plan. Every hook has a no-op default, so a module implements only what it chan
   counters (`Standing`), for the paths that move counters without recording orders (bulk
   import of history, tree moves); `counts_agent_referrals` / `keeps_team_counters` say which
   member counters the module keeps;
+- `order_reads`: the queries its `on_order` reads, each with how the not-yet-written orders
+  before it in a batch move what the query returns (`graph.ledger.order_batch`; None: orders do
+  not change it). A batch that meets a read no module declares books the orders before it and
+  goes on one order at a time, so an undeclared module stays exact, only slower;
+  `prefetch_orders(rn, view, buyer_ids)`: read those for all the batch's buyers at once
+  (`view.seed(...)`), so the batch needs no round trip per order;
 - `graphql` / `commands`: dotted names of the modules holding its GraphQL `Query`/`Mutation`
   types and its CLI commands.
 
@@ -66,6 +72,7 @@ class PlanModule:
     moves_member_counters: ClassVar[bool] = False  # an order moves its buyer's packages and quota
     statuses_by_kind: ClassVar[bool] = False  # members are partners/customers (kind) with a rank
     imported_order_flags: ClassVar[dict[str, Any]] = {}  # what a historical (imported) order carries
+    order_reads: ClassVar[dict[str, Any]] = {}  # query name -> overlay (graph.ledger.order_batch.Overlay) or None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -78,6 +85,9 @@ class PlanModule:
         return None
 
     def on_order(self, rn: "Refnet", draft: "OrderDraft") -> None:
+        return None
+
+    def prefetch_orders(self, rn: "Refnet", view: Any, buyer_ids: list[str]) -> None:
         return None
 
     def on_close(self, rn: "Refnet", period: str) -> "PeriodRunRecord | None":

@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graph.core.errors import BadInput, Conflict, NotFound
 from graph.core.money import CENT, fmt_money, to_cents
@@ -68,6 +68,75 @@ def period_of(at_ms: int) -> str:
     return datetime.fromtimestamp(at_ms / 1000, tz=timezone.utc).strftime("%Y-%m")
 
 
+def check_order(rn: Refnet, order_id: str, buyer_id: str, amount: Decimal, referrer_id: str | None,
+                at: int | None) -> None:
+    """The checks an order passes before anything is read (BadInput)."""
+    check_member_id(order_id, "id")
+    check_member_id(buyer_id, "buyerId")
+    if referrer_id is not None:
+        check_member_id(referrer_id, "referrerId")
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount != amount.quantize(CENT):
+        raise BadInput(f"amount: {amount!r} is not an amount in cents")
+    if at is not None:
+        check_date(at, rn.clock())
+
+
+@dataclass
+class Prepared:
+    """An order read and computed, not written: its `draft` (None when the id is booked already:
+    `record` is then the stored order, and `half_done` says a crash left it unfinished)."""
+
+    record: OrderRecord
+    context: Row
+    draft: OrderDraft | None = None
+    half_done: bool = False
+
+    def params(self) -> dict[str, Any]:
+        """The parameters of the order's row in `order_record` / `orders_record_batch`."""
+        assert self.draft is not None
+        record = self.record
+        return {"id": record.id, "buyer_id": record.buyer_id, "amount": to_cents(record.amount),
+                "referrer_id": record.referrer_id, "referrer_key": record.referrer_id or "", "at": record.at,
+                "period": record.period, "plan_version": record.plan_version, "flags": self.draft.flags}
+
+
+def prepare_order(rn: Refnet, order_id: str, buyer_id: str, amount: Decimal, referrer_id: str | None,
+                  at: int | None) -> Prepared:
+    """Reads what order `order_id` needs and lets every module of the plan add its part to the
+    draft; writes nothing. Raises the order's DomainError (after `check_order`)."""
+    plan = plan_of(rn)
+    when = at if at is not None else rn.clock()
+    context = rn.store.run("order_context", {"id": order_id, "buyer_id": buyer_id,
+                                             "referrer_key": referrer_id or "", "period": period_of(when)})[0]
+    existing = context["existing"]
+    if existing is not None:
+        stored = _same_order(OrderRecord.from_row(existing), buyer_id, amount, referrer_id, at)
+        return Prepared(stored, context, half_done=bool(existing["half_done"]) and context["buyer"] is not None)
+    if context["buyer"] is None:
+        raise NotFound(f"buyerId: no member with id {buyer_id!r}")
+    if referrer_id is not None and not context["referrer_found"]:
+        raise NotFound(f"referrerId: no member with id {referrer_id!r}")
+    if amount <= 0:
+        raise BadInput(f"amount: must be positive, got {fmt_money(amount)}")
+    if plan.packages and plan.package(amount) is None:
+        prices = ", ".join(fmt_money(p.price) for p in plan.packages)
+        raise BadInput(f"amount: {fmt_money(amount)} is not a package price of plan {plan.name} ({prices})")
+    record = OrderRecord(order_id, buyer_id, amount, referrer_id, when, period_of(when), plan.version)
+    draft = _draft(rn, record, context)
+    # late (its period's close has started): booked in the first open period
+    booked_in = draft.booked_in = booking_period(rn, record.period) if context["period_started"] else record.period
+    for module in plugins(plan):
+        module.on_order(rn, draft)
+    if not draft.notes.get(ALLOCATED):
+        if not plan.allocation:  # nothing would book it: refuse rather than retain it all
+            raise BadInput(f"plan: plan {plan.name} takes no orders (none of its modules "
+                           f"{', '.join(sorted(plan.modules))} books one, and it has no [allocation])")
+        book_core_allocation(draft)
+    mark_late(draft.changes.entries, record.period, booked_in)  # docs/periods.md
+    draft.flags["effects"] = True  # every module's part is booked: the order is whole
+    return Prepared(record, context, draft)
+
+
 def record_order(
     rn: Refnet,
     order_id: str,
@@ -78,57 +147,21 @@ def record_order(
 ) -> OrderRecord:
     """Records an order and books its allocation; idempotent on `order_id`: the same content
     again returns the stored order, other content is a Conflict. Raises before any write."""
-    check_member_id(order_id, "id")
-    check_member_id(buyer_id, "buyerId")
-    if referrer_id is not None:
-        check_member_id(referrer_id, "referrerId")
-    if not isinstance(amount, Decimal) or not amount.is_finite() or amount != amount.quantize(CENT):
-        raise BadInput(f"amount: {amount!r} is not an amount in cents")
-    if at is not None:
-        check_date(at, rn.clock())
-    plan = plan_of(rn)
+    check_order(rn, order_id, buyer_id, amount, referrer_id, at)
+    plan_of(rn)
 
     def attempt() -> tuple[OrderRecord, bool]:
-        when = at if at is not None else rn.clock()
-        context = rn.store.run("order_context", {"id": order_id, "buyer_id": buyer_id,
-                                                 "referrer_key": referrer_id or "", "period": period_of(when)})[0]
-        existing = context["existing"]
-        if existing is not None:
-            stored = _same_order(OrderRecord.from_row(existing), buyer_id, amount, referrer_id, at)
-            if existing["half_done"] and context["buyer"] is not None:
-                _finish(rn, stored, context)
-                return stored, True
-            return stored, False
-        if context["buyer"] is None:
-            raise NotFound(f"buyerId: no member with id {buyer_id!r}")
-        if referrer_id is not None and not context["referrer_found"]:
-            raise NotFound(f"referrerId: no member with id {referrer_id!r}")
-        if amount <= 0:
-            raise BadInput(f"amount: must be positive, got {fmt_money(amount)}")
-        if plan.packages and plan.package(amount) is None:
-            prices = ", ".join(fmt_money(p.price) for p in plan.packages)
-            raise BadInput(f"amount: {fmt_money(amount)} is not a package price of plan {plan.name} ({prices})")
-        record = OrderRecord(order_id, buyer_id, amount, referrer_id, when, period_of(when), plan.version)
-        draft = _draft(rn, record, context)
-        # late (its period's close has started): booked in the first open period
-        booked_in = draft.booked_in = booking_period(rn, record.period) if context["period_started"] else record.period
-        for module in plugins(plan):
-            module.on_order(rn, draft)
-        if not draft.notes.get(ALLOCATED):
-            if not plan.allocation:  # nothing would book it: refuse rather than retain it all
-                raise BadInput(f"plan: plan {plan.name} takes no orders (none of its modules "
-                               f"{', '.join(sorted(plan.modules))} books one, and it has no [allocation])")
-            book_core_allocation(draft)
-        mark_late(draft.changes.entries, record.period, booked_in)  # docs/periods.md
-        draft.flags["effects"] = True  # every module's part is booked: the order is whole
-        rows = rn.store.run("order_record", {
-            "version": context["version"], "id": order_id, "buyer_id": buyer_id, "amount": to_cents(amount),
-            "referrer_id": referrer_id, "referrer_key": referrer_id or "", "at": when, "period": record.period,
-            "plan_version": plan.version, "flags": draft.flags, **draft.changes.params(),
-        })
+        prepared = prepare_order(rn, order_id, buyer_id, amount, referrer_id, at)
+        if prepared.draft is None:
+            if prepared.half_done:
+                _finish(rn, prepared.record, prepared.context)
+            return prepared.record, prepared.half_done
+        draft = prepared.draft
+        rows = rn.store.run("order_record", {"version": draft.version, **prepared.params(),
+                                             **draft.changes.params()})
         if not rows or rows[0]["entries"] != len(draft.changes.entries):
             raise Conflicted()
-        return record, True
+        return prepared.record, True
 
     record, booked = rn.guard(attempt)
     if booked:

@@ -105,11 +105,11 @@ class _Placements:
         return read
 
     def load_paths(self, ids: list[str]) -> None:
-        """Reads `ids` and their placement ancestors, a level per statement, stopping where the
-        paths reach members read already (paths share their upper part)."""
-        frontier = ids
-        while frontier:
-            frontier = [node.parent_id for node in self.load(frontier) if node.parent_id is not None]
+        """Reads `ids` and their placement ancestors: the paths' ids in one statement, then the
+        members not read yet in another (paths share their upper part)."""
+        missing = sorted({member_id for member_id in ids if member_id not in self.nodes})
+        if missing:
+            self.load([row["id"] for row in self.rn.store.run("batch_paths_ids", {"ids": missing})])
 
     def prefetch(self, sponsors: list[str]) -> None:
         """Reads what the batch will most likely need: the sponsors with their paths and lines,
@@ -212,7 +212,26 @@ def register_many(rn: Refnet, items: list[RegisterItem]) -> list[RegisterOutcome
             checked.append(_checked(item))
         except DomainError as error:
             checked.append(error)
-    return rn.guard(lambda: _book(rn, checked))
+    outcomes: list[RegisterOutcome] = []
+    limit = len(checked)
+    while len(outcomes) < len(checked):
+        tries = 0
+        todo = checked[len(outcomes):]
+
+        def attempt() -> list[RegisterOutcome]:
+            # another process moved the graph while this part was computed: a smaller part next
+            # time, so a busy graph cannot starve a large batch (it ends as single registrations)
+            nonlocal limit, tries
+            if tries:
+                limit = max(1, limit // 2)
+            tries += 1
+            if limit == 1 and isinstance(todo[0], RegisterItem):  # the single path reads least
+                return [_register_alone(rn, todo[0])]
+            return _book(rn, todo[:limit])
+
+        outcomes.extend(rn.guard.persist(attempt))
+        limit = limit * 2 if tries == 1 else limit
+    return outcomes
 
 
 def _book(rn: Refnet, checked: list[RegisterItem | DomainError]) -> list[RegisterOutcome]:
@@ -286,3 +305,15 @@ def _register_one(state: _Placements, item: RegisterItem, taken_ids: set[str], t
         referrals=0, created_at=now, sponsor_id=item.sponsor_id, parent_id=node.parent_id, slot=node.own_slot,
         landing_slug=item.landing_slug,
     )
+
+
+def _register_alone(rn: Refnet, item: RegisterItem) -> RegisterOutcome:
+    """One checked item through `graph.network.members.register` (inside the caller's guard)."""
+    from graph.network.members import register
+
+    try:
+        return RegisterOutcome(member=register(rn, item.name, sponsor_id=item.sponsor_id, member_id=item.member_id,
+                                               kind=item.kind, landing_slug=item.landing_slug,
+                                               acting_partner_id=item.acting_partner_id))
+    except DomainError as error:
+        return RegisterOutcome(error=error)

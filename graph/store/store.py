@@ -124,6 +124,10 @@ class Conflicted(Exception):
     """A guarded write found the graph changed since its read; the caller reads again."""
 
 
+class GaveUp(RuntimeError):
+    """A guarded write found the graph changed on every attempt."""
+
+
 class WriteGuard:
     """Serialises read-compute-write operations on one graph.
 
@@ -145,7 +149,21 @@ class WriteGuard:
                     return operation()
                 except Conflicted:
                     continue
-            raise RuntimeError("the graph kept changing under a guarded write; gave up")
+            raise GaveUp("the graph kept changing under a guarded write; gave up")
+
+    def persist(self, operation: Callable[[], T], rounds: int = 10) -> T:
+        """`self(operation)`, tried for up to `rounds` rounds with a short random pause between
+        them: a batch job beside a busy service (which writes every few ms) retries until its
+        window falls between the service's writes, instead of failing the whole job."""
+        import random
+        import time
+
+        for _ in range(rounds - 1):
+            try:
+                return self(operation)
+            except GaveUp:
+                time.sleep(random.uniform(0.001, 0.02))
+        return self(operation)
 
 
 def open_store(data_dir: Path, graph_name: str = "refnet", url: str | None = None, attach: bool = False) -> Store:

@@ -20,4 +20,5 @@ def test_sigkills_of_serve_lose_no_acknowledged_write(tmp_path):
     assert len(tally.members) > 5 and tally.orders, note
     assert tally.lost_members == 0, note
     assert tally.lost_orders == 0, note
+    assert tally.duplicates == 0, note
     assert tally.checked_orders >= len(tally.orders), note

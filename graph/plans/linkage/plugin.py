@@ -32,6 +32,7 @@ from graph.plans.linkage.allocation import (
     config_of,
     status_of,
 )
+from graph.plans.linkage.batch_reads import ALLOCATION_READS, EFFECTS_READS, prefetch_paths, prefetch_uplines
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
@@ -53,6 +54,7 @@ class Linkage(PlanModule):
     names = ("linkage",)
     counts_agent_referrals = True
     moves_member_counters = True
+    order_reads = ALLOCATION_READS
 
     def standing(self, plan: Any, member: Standing) -> Standing:
         """customer → agent → boss from packages and agent referrals (rules §3)."""
@@ -85,6 +87,9 @@ class Linkage(PlanModule):
         for name, value in sorted(allocation.pools.items()):
             draft.changes.pool(name)["balance"] += to_cents(value)
         draft.notes[ALLOCATED] = True
+
+    def prefetch_orders(self, rn: Refnet, view: Any, buyer_ids: list[str]) -> None:
+        prefetch_paths(view, buyer_ids)  # the see-point paths, and the team paths of `LinkageMonth`
 
     def on_refund(self, rn: Refnet, draft: RefundDraft) -> None:
         """A reversed PAID reward gives the quota it consumed back (rules §3, §6)."""
@@ -123,6 +128,7 @@ class LinkageMonth(PlanModule):
     names = ("points", "withdrawal", "dividend_pool", "level", "shareholder")
     graphql = ("api.pools",)
     keeps_team_counters = True
+    order_reads = EFFECTS_READS
 
     def standing(self, plan: Any, member: Standing) -> Standing:
         """The highest dividend identity reached (by agent referrals, or the partner package)."""
@@ -133,6 +139,9 @@ class LinkageMonth(PlanModule):
 
     def on_order(self, rn: Refnet, draft: OrderDraft) -> None:
         order_effects.contribute(rn, draft)
+
+    def prefetch_orders(self, rn: Refnet, view: Any, buyer_ids: list[str]) -> None:
+        prefetch_uplines(view, buyer_ids)
 
     def period_kind(self, rn: Refnet) -> str | None:
         return MONTH if self._closes(rn) else None

@@ -1,0 +1,328 @@
+"""Recording many orders at once (issue 18): each order is computed exactly as `record_order`
+computes it, on what the graph held when the batch started as the batch's own earlier orders
+moved it, and the batch is booked as one guarded statement (`orders_record_batch`).
+
+The reads: every query an order's hooks run goes through a `BatchStore`, which reads the graph
+once per distinct query (the graph does not change while the batch is computed) and lays the
+batch's pending changes over the rows (`Overlay`: member counters, pools, holdings, the orders
+themselves). Each plan module declares the reads of its `on_order` with their overlay
+(`PlanModule.order_reads`), so the engine never names a plan. Before computing, the engine
+reads every order's context in one statement and each module may read what its orders will
+need for all buyers at once (`PlanModule.prefetch_orders`, seeding the view's cache; the modules
+read side by side): a batch then computes without a round trip per order. Every read is checked against the version of the
+first: a batch read across another process's write is computed again. A read nobody declares cannot be
+moved: the orders before it are booked, and the batch goes on from that order with a fresh view
+(a module without declarations books one order per statement, exactly, only slower).
+
+A bad item fails alone with its coded error; the others are booked exactly as one by one in
+input order (same entries, counters, statuses, quota, burns, points, pools, version).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from graph.core.errors import BadInput, DomainError
+from graph.core.money import to_cents
+from graph.core.plugin import plugins
+from graph.ledger.drafts import MEMBER_COUNTERS, MEMBER_FIELDS
+from graph.ledger.orders import OrderRecord, Prepared, _finish, check_order, plan_of, prepare_order
+from graph.store.store import Conflicted, Row
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
+
+log = logging.getLogger("refnet.orders")
+
+MAX_BATCH = 1_000  # inputs per call; the command line splits a file into batches of this size
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    """One order of a batch, as `graph.ledger.orders.record_order` takes it."""
+
+    order_id: str
+    buyer_id: str
+    amount: Decimal
+    referrer_id: str | None = None
+    at: int | None = None
+
+
+@dataclass(frozen=True)
+class OrderOutcome:
+    """The order booked (or found booked) for one item, or the coded error it alone failed with."""
+
+    order: OrderRecord | None = None
+    error: DomainError | None = None
+
+
+class Unbatchable(Exception):
+    """An order read something no module says how the batch's earlier orders move."""
+
+
+@dataclass
+class PendingOrders:
+    """What the batch's computed orders will write, merged in input order: the parameters of
+    `orders_record_batch`, and what the overlays read."""
+
+    orders: dict[str, OrderRecord] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pools: dict[str, dict[str, Any]] = field(default_factory=dict)
+    holdings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def add(self, prepared: Prepared) -> None:
+        draft = prepared.draft
+        assert draft is not None
+        self.orders[prepared.record.id] = prepared.record
+        self.rows.append(prepared.params())
+        for row in draft.changes.members.values():
+            merged = self.members.setdefault(row["id"], {"id": row["id"], **{name: 0 for name in MEMBER_COUNTERS},
+                                                         **{name: None for name in MEMBER_FIELDS}})
+            for name in MEMBER_COUNTERS:
+                merged[name] += row.get(name) or 0
+            for name in MEMBER_FIELDS:
+                if row.get(name) is not None:
+                    merged[name] = row[name]
+        for row in draft.changes.pools.values():
+            merged = self.pools.setdefault(row["name"], {"name": row["name"], "balance": 0, "market": 0, "set": {}})
+            merged["balance"] += row.get("balance") or 0
+            merged["market"] += row.get("market") or 0
+            merged["set"].update(row.get("set") or {})
+        for row in draft.changes.holdings.values():
+            before = self.holdings.get(row["id"])
+            merged = dict(row)
+            if before is not None and "issued" in before:
+                merged["issued"] = before["issued"]
+            elif before is None and row["id"] in self.orders and "issued" not in row:
+                merged["issued"] = row["units"]  # new in this batch: the units its purchase issued
+            self.holdings[row["id"]] = merged
+        self.entries.extend(draft.changes.entries)
+
+    def member(self, member_id: str | None) -> dict[str, Any] | None:
+        return self.members.get(member_id) if member_id is not None else None
+
+    def moved(self, row: Mapping[str, Any] | None, id_key: str = "id", counters: Mapping[str, str] | None = None,
+              fields: Mapping[str, str] | None = None) -> Any:
+        """`row` with the pending deltas of member `row[id_key]` added to its `counters` and the
+        pending values of its `fields` set (both map the row's key to the member property; by
+        default every key of the row that is a member counter or field)."""
+        if row is None:
+            return None
+        delta = self.member(row.get(id_key))
+        if delta is None:
+            return row
+        out = dict(row)
+        for key, name in (counters or {k: k for k in row if k in MEMBER_COUNTERS}).items():
+            out[key] = (out.get(key) or 0) + delta[name]
+        for key, name in (fields or {k: k for k in row if k in MEMBER_FIELDS or k == "identity"}).items():
+            if delta.get(name) is not None:
+                out[key] = delta[name]
+        return out
+
+    def params(self, version: int) -> dict[str, Any]:
+        return {"version": version, "orders": self.rows, "members": list(self.members.values()),
+                "pools": list(self.pools.values()), "holdings": list(self.holdings.values()),
+                "entries": self.entries}
+
+
+Overlay = Callable[[list[Row], Mapping[str, Any], PendingOrders], list[Row]]
+
+
+class OrderRead:
+    """A declared read that fetches its rows its own way (e.g. reads ahead and filters), for
+    what a plain overlay of one read per distinct parameters cannot do cheaply."""
+
+    def read(self, view: "BatchStore", name: str, params: Mapping[str, Any]) -> list[Row]:
+        raise NotImplementedError
+
+
+def cache_key(name: str, params: Mapping[str, Any] | None) -> tuple[str, str]:
+    return name, json.dumps(params or {}, sort_keys=True, default=str)
+
+
+def _order_context(rows: list[Row], params: Mapping[str, Any], pending: PendingOrders) -> list[Row]:
+    """An order of the batch is `existing` to a later one with its id; buyer and sponsor moved."""
+    row = rows[0]
+    booked = pending.orders.get(params["id"])
+    if booked is not None:
+        row["existing"] = {"id": booked.id, "buyer_id": booked.buyer_id, "amount": to_cents(booked.amount),
+                           "referrer_id": booked.referrer_id, "at": booked.at, "period": booked.period,
+                           "plan_version": booked.plan_version, "half_done": False}
+    row["buyer"] = pending.moved(row["buyer"])
+    row["sponsor"] = pending.moved(row["sponsor"])
+    return rows
+
+
+ENGINE_READS: dict[str, Overlay | OrderRead | None] = {
+    "order_context": _order_context,
+    "period_runs_started": None,  # a batch of orders closes no period
+}
+
+
+def order_reads(rn: Refnet) -> dict[str, Overlay | OrderRead | None]:
+    reads = dict(ENGINE_READS)
+    for module in plugins(plan_of(rn)):
+        reads.update(module.order_reads)
+    return reads
+
+
+
+def _copy(row: Row) -> Row:
+    """A row the overlays and hooks may change: its maps copied one level down (they never
+    change deeper; `PendingOrders.moved` copies what it moves)."""
+    return {key: dict(value) if isinstance(value, dict) else value for key, value in row.items()}
+
+
+class BatchStore:
+    """The store as an order of the batch sees it: each distinct read once, then overlaid."""
+
+    def __init__(self, store: Any, pending: PendingOrders, reads: Mapping[str, Overlay | OrderRead | None]) -> None:
+        self.store = store
+        self.backend = store.backend
+        self.pending = pending
+        self.reads = reads
+        self.cache: dict[tuple[str, str], list[Row]] = {}
+        self.memo: dict[str, Any] = {}  # the state of `OrderRead`s, by query name
+
+    def seed(self, name: str, params: Mapping[str, Any], rows: list[Row]) -> None:
+        """What `run(name, params)` reads, read beforehand (with others, in one statement)."""
+        self.cache[cache_key(name, params)] = rows
+
+    def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """The graph's rows as the batch started, each distinct read once (not overlaid)."""
+        key = cache_key(name, params)
+        rows = self.cache.get(key)
+        if rows is None:
+            rows = self.cache[key] = self.store.run(name, params)
+        return rows
+
+    def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        declared = self.reads.get(name)
+        if name not in self.reads and self.pending:
+            raise Unbatchable(name)
+        if isinstance(declared, OrderRead):
+            return declared.read(self, name, params or {})
+        rows = [_copy(row) for row in self.read(name, params)]
+        if declared is not None and self.pending:
+            return declared(rows, params or {}, self.pending)
+        return rows
+
+    def run_text(self, text: str, params: Mapping[str, Any] | None = None, **options: Any) -> list[Row]:
+        if self.pending:
+            raise Unbatchable("run_text")
+        rows: list[Row] = self.store.run_text(text, params, **options)
+        return rows
+
+    def close(self) -> None:
+        return None
+
+
+def record_many(rn: Refnet, items: list[OrderItem]) -> list[OrderOutcome]:
+    """Records `items` in order, in as few guarded statements as the plan allows; one outcome
+    per item."""
+    if len(items) > MAX_BATCH:
+        raise BadInput(f"inputs: at most {MAX_BATCH} orders per call, not {len(items)}")
+    plan_of(rn)
+    outcomes: list[OrderOutcome | None] = []
+    for item in items:
+        try:
+            check_order(rn, item.order_id, item.buyer_id, item.amount, item.referrer_id, item.at)
+            outcomes.append(None)
+        except DomainError as error:
+            outcomes.append(OrderOutcome(error=error))
+    todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    limit = len(todo)
+    while todo:
+        tries = 0
+
+        def attempt() -> dict[int, OrderOutcome]:
+            # another process moved the graph while this part was computed: a smaller part next
+            # time, so a busy graph cannot starve a large batch (it ends as single orders)
+            nonlocal limit, tries
+            if tries:
+                limit = max(1, limit // 2)
+            tries += 1
+            return _book_run(rn, items, todo[:limit])
+
+        done = rn.guard.persist(attempt)
+        for index, outcome in done.items():
+            outcomes[index] = outcome
+        todo = todo[len(done):]
+        limit = min(len(todo), limit * 2) if tries == 1 else limit
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int]) -> dict[int, OrderOutcome]:
+    """Computes the orders of `todo` from the first, as far as the batch can go in one statement,
+    and books them; returns the outcomes of that prefix of `todo` (at least one)."""
+    pending = PendingOrders()
+    view = copy.copy(rn)
+    store = BatchStore(rn.store, pending, order_reads(rn))
+    view.store = store
+    _prefetch(view, store, [items[index] for index in todo])
+    done: dict[int, OrderOutcome] = {}
+    version = None
+    for index in todo:
+        item = items[index]
+        try:
+            prepared = prepare_order(view, item.order_id, item.buyer_id, item.amount, item.referrer_id, item.at)
+        except Unbatchable:
+            break  # `pending` holds at least one order: undeclared reads pass on an empty batch
+        except DomainError as error:
+            done[index] = OrderOutcome(error=error)
+            continue
+        if prepared.draft is None:
+            if prepared.half_done:
+                if pending:
+                    break
+                _finish(rn, prepared.record, prepared.context)
+                done[index] = OrderOutcome(order=prepared.record)
+                return done  # the graph moved: the rest is read again
+            done[index] = OrderOutcome(order=prepared.record)
+            continue
+        if version is None:
+            version = prepared.draft.version
+        elif prepared.draft.version != version:
+            raise Conflicted()  # read across another process's write: the batch is read again
+        pending.add(prepared)
+        done[index] = OrderOutcome(order=prepared.record)
+    if pending:
+        assert version is not None
+        rows = rn.store.run("orders_record_batch", pending.params(version))
+        if not rows or rows[0]["entries"] != len(pending.entries):
+            raise Conflicted()
+        log.info("%d orders booked in one statement", len(pending.rows))
+    return done
+
+
+def _prefetch(rn: Refnet, store: BatchStore, items: list[OrderItem]) -> None:
+    """Reads every order's context in one statement, then lets each module read ahead for the
+    buyers (`PlanModule.prefetch_orders`). Only a cache: a read not made here is made when needed."""
+    from graph.ledger.orders import period_of
+
+    now = rn.clock()
+    wanted = [{"id": item.order_id, "buyer_id": item.buyer_id, "referrer_key": item.referrer_id or "",
+               "period": period_of(item.at if item.at is not None else now)} for item in items]
+    rows = store.store.run("orders_context_batch", {"items": wanted}) if wanted else []
+    for row in rows:
+        key = {name: row.pop(name) for name in ("id", "buyer_id", "referrer_key", "period")}
+        store.seed("order_context", key, [row])
+    buyers = sorted({row["buyer"]["id"] for row in rows if row["buyer"] is not None})
+    modules = plugins(plan_of(rn))
+    if buyers and modules:  # after the contexts (their version is the batch's), side by side
+        with ThreadPoolExecutor(max_workers=len(modules), thread_name_prefix="refnet-prefetch") as pool:
+            for future in [pool.submit(module.prefetch_orders, rn, store, buyers) for module in modules]:
+                future.result()
