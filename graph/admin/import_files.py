@@ -16,7 +16,8 @@ from functools import lru_cache
 from typing import TypeVar
 
 from graph.core.errors import BadInput, DomainError
-from graph.core.money import POINT, parse_money
+from graph.core.money import POINT
+from graph.core.money import parse_money as parse_money_uncached
 from graph.core.periods import parse_time as parse_time_uncached
 from graph.network.members import KINDS, PARTNER, check_landing_slug, check_member_id, check_name
 
@@ -67,6 +68,12 @@ class BalanceRow:
 def parse_time(text: str, field: str = "at") -> int:
     """`parse_time` of the family import, remembered: exports repeat dates and times a lot."""
     return parse_time_uncached(text, field)
+
+
+@lru_cache(maxsize=4_096)
+def parse_money(text: str, field: str = "amount") -> Decimal:
+    """`parse_money`, remembered: an export's amounts are mostly a few package prices."""
+    return parse_money_uncached(text, field)
 
 
 def relabel(error: DomainError, where: str) -> DomainError:

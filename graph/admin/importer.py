@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from graph.admin.import_files import BalanceRow, MemberRow, OrderRow, iter_batches
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import fmt_money, from_cents, to_cents, to_units
-from graph.core.periods import check_date
+from graph.core.periods import END_MS, FIRST_MS, check_date, clock_skew_ms
 from graph.core.plan import Plan
 from graph.core.plugin import (
     Standing,
@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # the engine's type only: graph.service imports the features 
 log = logging.getLogger("refnet.importer")
 
 BATCH = 10_000
+DAY_MS = 86_400_000
 Progress = Callable[[str, int, int], None]
 Free = tuple[int, int, str]  # (depth, seq, id): a first free position, smallest first
 
@@ -91,16 +92,18 @@ class ImportPlan:
     members: list[Row] = field(default_factory=list)
     links: list[Row] = field(default_factory=list)
     trees: list[Row] = field(default_factory=list)  # counters of members already in the graph
-    orders: list[Row] = field(default_factory=list)
+    order_groups: dict[str, Row] = field(default_factory=dict)  # by buyer: {id, orders: [{id, amount, at, period}]}
+    referred: list[Row] = field(default_factory=list)  # orders with a referrer, one row each
+    order_count: int = 0
     order_flags: Row = field(default_factory=dict)  # what every imported order carries
-    order_counters: list[Row] = field(default_factory=list)
+    order_counters: dict[str, Row] = field(default_factory=dict)  # by member: the deltas its orders move
     balances: list[Row] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=lambda: {"members": 0, "orders": 0, "balances": 0})
     counts: dict[str, int] = field(default_factory=lambda: {"orders": 0, "entries": 0})  # in the graph before
 
     @property
     def empty(self) -> bool:
-        return not (self.members or self.orders or self.balances)
+        return not (self.members or self.order_count or self.balances)
 
 
 @dataclass(frozen=True)
@@ -314,54 +317,70 @@ def _check_same_member(node: Node, row: MemberRow, network: Network) -> None:
 
 
 def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], now: int, plan: ImportPlan) -> None:
-    """Historical orders: the order nodes, and the counters the live recording would have moved
-    — without entries, pools, points or quota use."""
+    """Historical orders: the order nodes, grouped by buyer, and the counters the live
+    recording would have moved — without entries, pools, points or quota use."""
     engine = rn.plan
+    nodes = network.nodes
     existing = {}
     for batch in iter_batches([row.id for row in rows] if plan.counts["orders"] else [], BATCH):
         existing.update({stored["id"]: stored for stored in rn.store.run("import_orders_existing", {"ids": batch})})
     fresh: list[OrderRow] = []
+    cents: dict[Decimal, int] = {}  # amount → cents, checked once per distinct amount
+    periods: dict[int, str] = {}  # day → its period (a period is a whole number of UTC days)
+    checked_at = (FIRST_MS, min(END_MS - 1, now + clock_skew_ms()))  # dates inside need no check_date
     for row in rows:
-        stored = existing.get(row.id)
-        if stored is not None:
-            same = (stored["buyer_id"], stored["amount"], stored["at"], stored["referrer_id"]) == (
-                row.buyer_id, to_cents(row.amount), row.at, row.referrer_id)
-            if not same:
-                raise _fail(row.where, Conflict, f"id: order {row.id!r} was already recorded with other content")
-            plan.skipped["orders"] += 1
-            continue
-        _check_date(row.at, now, "at", row.where)
-        if row.buyer_id not in network.nodes:
+        if existing:
+            stored = existing.get(row.id)
+            if stored is not None:
+                same = (stored["buyer_id"], stored["amount"], stored["at"], stored["referrer_id"]) == (
+                    row.buyer_id, to_cents(row.amount), row.at, row.referrer_id)
+                if not same:
+                    raise _fail(row.where, Conflict, f"id: order {row.id!r} was already recorded with other content")
+                plan.skipped["orders"] += 1
+                continue
+        if not checked_at[0] <= row.at <= checked_at[1]:
+            _check_date(row.at, now, "at", row.where)
+        if row.buyer_id not in nodes:
             raise _fail(row.where, NotFound, f"buyer_id: no member {row.buyer_id!r} in the graph or the members file")
-        if row.referrer_id is not None and row.referrer_id not in network.nodes:
+        if row.referrer_id is not None and row.referrer_id not in nodes:
             raise _fail(row.where, NotFound, f"referrer_id: no member {row.referrer_id!r} in the graph or the "
                                              "members file")
-        if engine is not None and engine.packages and engine.package(row.amount) is None:
-            prices = ", ".join(fmt_money(p.price) for p in engine.packages)
-            raise _fail(row.where, BadInput, f"amount: {fmt_money(row.amount)} is not a package price of plan "
-                                             f"{engine.name} ({prices})")
+        if row.amount not in cents:
+            if engine is not None and engine.packages and engine.package(row.amount) is None:
+                prices = ", ".join(fmt_money(p.price) for p in engine.packages)
+                raise _fail(row.where, BadInput, f"amount: {fmt_money(row.amount)} is not a package price of plan "
+                                                 f"{engine.name} ({prices})")
+            cents[row.amount] = to_cents(row.amount)
         fresh.append(row)
-    version = engine.version if engine is not None else None
+    groups: dict[str, list[Row]] = {}
     for row in fresh:
-        order = {"id": row.id, "buyer_id": row.buyer_id, "amount": to_cents(row.amount), "at": row.at,
-                 "period": period_of(row.at)}
+        day = row.at // DAY_MS
+        period = periods.get(day)
+        if period is None:
+            period = periods[day] = period_of(row.at)
+        order = {"id": row.id, "amount": cents[row.amount], "at": row.at, "period": period}
         if row.referrer_id is not None:
-            order["referrer_id"] = row.referrer_id
-        plan.orders.append(order)
+            order["buyer_id"], order["referrer_id"] = row.buyer_id, row.referrer_id
+            plan.referred.append(order)
+        elif row.buyer_id in groups:
+            groups[row.buyer_id].append(order)
+        else:
+            groups[row.buyer_id] = [order]
+    plan.order_groups = {buyer_id: {"id": buyer_id, "orders": orders} for buyer_id, orders in groups.items()}
+    plan.order_count = len(fresh)
     flags = imported_order_flags(engine)
-    plan.order_flags = {"plan_version": version, "settle": flags.get("settle"), "closed_in": flags.get("closed_in"),
-                        "effects": True}
+    plan.order_flags = {"plan_version": engine.version if engine is not None else None, "settle": flags.get("settle"),
+                        "closed_in": flags.get("closed_in"), "effects": True}
     if moves_member_counters(engine) and fresh:
-        plan.order_counters = order_counters(engine, network, fresh)
+        plan.order_counters = order_counters(engine, network, fresh, cents)
 
 
-def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) -> list[Row]:
-    """The member counters the orders move when recorded live (graph.ledger.orders and the plan modules' on_order),
-    computed for all of them at once: each counter either adds up or follows from totals that do."""
+def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow], cents: dict[Decimal, int]
+                   ) -> dict[str, Row]:
+    """The member counters the orders move when recorded live (graph.ledger.orders and the plan modules'
+    on_order), computed for all of them at once: each counter either adds up or follows from totals that
+    do. By member: only the counters that move (deltas; status and identity: the new value)."""
     nodes = network.nodes
-    deltas: dict[str, Row] = defaultdict(lambda: {
-        "packages": 0, "quota": 0, "agent_referrals": 0, "team_orders": 0, "team_sales": 0, "shares_milli": 0,
-        "status": None, "identity": None})
     purchases: dict[tuple[str, Decimal], int] = defaultdict(int)  # (buyer, amount) → orders
     for row in rows:
         purchases[row.buyer_id, row.amount] += 1
@@ -369,48 +388,67 @@ def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) 
                 for p in (engine.packages if engine is not None else ())}
     own_orders: dict[str, int] = defaultdict(int)
     own_sales: dict[str, int] = defaultdict(int)
+    quota: dict[str, int] = defaultdict(int)
+    shares: dict[str, int] = defaultdict(int)
     bought: dict[str, list[Decimal]] = defaultdict(list)
     for (buyer_id, amount), count in purchases.items():
-        delta = deltas[buyer_id]
-        quota, shares = packages.get(amount, (0, 0))
-        delta["packages"] += count
-        delta["quota"] += quota * count
-        delta["shares_milli"] += shares * count
+        package_quota, package_shares = packages.get(amount, (0, 0))
         own_orders[buyer_id] += count
-        own_sales[buyer_id] += to_cents(amount) * count
+        own_sales[buyer_id] += cents[amount] * count
+        quota[buyer_id] += package_quota * count
+        shares[buyer_id] += package_shares * count
         bought[buyer_id].append(amount)
-    linkage = counts_agent_referrals(engine)  # statuses and agent referrals (rules §3)
-    touched: set[str] = set()
-    for buyer_id in own_orders:
-        buyer = nodes[buyer_id]
-        touched.add(buyer_id)
-        if buyer.sponsor_id is not None and linkage:
-            touched.add(buyer.sponsor_id)
-            if buyer.packages == 0:  # its first package makes it an agent: one more agent referral
-                deltas[buyer.sponsor_id]["agent_referrals"] += 1
+    agent_referrals: dict[str, int] = defaultdict(int)  # statuses and agent referrals (rules §3)
+    touched = set(own_orders)
+    if counts_agent_referrals(engine):
+        for buyer_id in own_orders:
+            buyer = nodes[buyer_id]
+            if buyer.sponsor_id is not None:
+                touched.add(buyer.sponsor_id)
+                if buyer.packages == 0:  # its first package makes it an agent: one more agent referral
+                    agent_referrals[buyer.sponsor_id] += 1
+    counters: dict[str, Row] = {}
+
+    def of(member_id: str) -> Row:
+        row = counters.get(member_id)
+        if row is None:
+            row = counters[member_id] = {"id": member_id}
+        return row
+
+    standings: dict[Standing, Standing] = {}  # a plan's standing is a pure function of these values
     for member_id in touched:
-        node, delta = nodes[member_id], deltas[member_id]
-        node.packages += delta["packages"]
-        node.agent_referrals += delta["agent_referrals"]
-        node.quota += delta["quota"]
-        derived = standing_of(engine, Standing(node.packages, node.agent_referrals, node.status, node.identity,
-                                               tuple(bought.get(member_id, []))))
+        node = nodes[member_id]
+        node.packages += own_orders.get(member_id, 0)
+        node.agent_referrals += agent_referrals.get(member_id, 0)
+        node.quota += quota.get(member_id, 0)
+        standing = Standing(node.packages, node.agent_referrals, node.status, node.identity,
+                            tuple(bought.get(member_id, ())))
+        derived = standings.get(standing)
+        if derived is None:
+            derived = standings[standing] = standing_of(engine, standing)
+        if member_id in own_orders:
+            of(member_id)["packages"] = own_orders[member_id]
+            if quota[member_id]:
+                of(member_id)["quota"] = quota[member_id]
+        if member_id in agent_referrals:
+            of(member_id)["agent_referrals"] = agent_referrals[member_id]
         if derived.status is not None and derived.status != node.status:
-            delta["status"] = node.status = derived.status
+            of(member_id)["status"] = node.status = derived.status
         if derived.identity != node.identity:
-            delta["identity"] = node.identity = derived.identity
+            node.identity = derived.identity
+            if derived.identity is not None:
+                of(member_id)["identity"] = derived.identity
     if keeps_team_counters(engine):
+        for member_id, total in shares.items():
+            if total:
+                of(member_id)["shares_milli"] = total
         for member_id, count in _subtree_sums(nodes, own_orders, "parent_id", "depth").items():
-            deltas[member_id]["team_orders"] += count
-        totals = _subtree_sums(nodes, own_sales, "sponsor_id", "sponsor_depth")
-        for member_id, total in totals.items():
-            if total - own_sales.get(member_id, 0):
-                deltas[member_id]["team_sales"] += total - own_sales.get(member_id, 0)
-    else:
-        for delta in deltas.values():
-            delta["shares_milli"] = 0
-    return [{"id": member_id, **{key: value for key, value in delta.items() if value}}
-            for member_id, delta in deltas.items()]
+            of(member_id)["team_orders"] = count
+        for member_id, total in _subtree_sums(nodes, own_sales, "sponsor_id", "sponsor_depth").items():
+            team = total - own_sales.get(member_id, 0)
+            if team:
+                of(member_id)["team_sales"] = team
+    return counters
 
 
 def _subtree_sums(nodes: dict[str, Node], own: dict[str, int], up_field: str, depth_field: str) -> dict[str, int]:
@@ -501,17 +539,21 @@ def plan_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], ba
 
 
 def _fold_counters(plan: ImportPlan) -> None:
-    """The order counters of members the import creates go into their creation rows: only
-    members already in the graph need the counters statement."""
-    created = {row["id"]: row for row in plan.members}
-    remaining = []
-    for counters in plan.order_counters:
-        row = created.get(counters["id"])
-        if row is None:
-            remaining.append(counters)
-        else:
+    """The order counters go into the rows already written for the member: the creation row of
+    a member the import creates, else the member's group of orders (one without orders for a
+    member that only sits above buyers)."""
+    created = {row["id"]: row for row in plan.members} if plan.members else {}
+    for member_id, counters in plan.order_counters.items():
+        row = created.get(member_id)
+        if row is not None:
             row.update({key: value for key, value in counters.items() if key != "id"})
-    plan.order_counters = remaining
+            continue
+        group = plan.order_groups.get(member_id)
+        if group is None:
+            plan.order_groups[member_id] = {**counters, "orders": []}
+        else:
+            group.update(counters)
+    plan.order_counters = {}
 
 
 def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], balances: list[BalanceRow],
@@ -528,11 +570,7 @@ def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], bal
     _write(rn, "import_members_create", plan.members, "members", report)
     _write(rn, "import_members_link", plan.links, "placements", report)
     _write(rn, "import_members_trees", plan.trees, "counters", report)
-    _write(rn, "import_orders_create", [o for o in plan.orders if "referrer_id" not in o], "orders", report,
-           plan.order_flags)
-    _write(rn, "import_orders_create_referred", [o for o in plan.orders if "referrer_id" in o], "referred orders",
-           report, plan.order_flags)
-    _write(rn, "import_orders_counters", plan.order_counters, "order counters", report)
+    _write_orders(rn, plan, report)
     done = 0
     for batch in iter_batches(plan.balances, BATCH):
         rn.store.run("import_balances_book", {
@@ -543,8 +581,8 @@ def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], bal
         report("balances", done, len(plan.balances))
     rn.store.run("import_finish")
     log.info("imported %d members, %d orders, %d opening balances (skipped %s)",
-             len(plan.members), len(plan.orders), len(plan.balances), plan.skipped)
-    return ImportResult(len(plan.members), len(plan.orders), len(plan.balances), plan.skipped)
+             len(plan.members), plan.order_count, len(plan.balances), plan.skipped)
+    return ImportResult(len(plan.members), plan.order_count, len(plan.balances), plan.skipped)
 
 
 def _write(rn: Refnet, query: str, rows: list[Row], stage: str, report: Progress, params: Row | None = None
@@ -554,6 +592,38 @@ def _write(rn: Refnet, query: str, rows: list[Row], stage: str, report: Progress
         rn.store.run(query, {**(params or {}), "rows": batch})
         done += len(batch)
         report(stage, done, len(rows))
+
+
+def _write_orders(rn: Refnet, plan: ImportPlan, report: Progress) -> None:
+    """Orders by buyer (one match of the buyer for all its orders), the groups that carry
+    counters of members already in the graph with the statement that also moves them; then
+    the orders with a referrer."""
+    counted = [group for group in plan.order_groups.values() if len(group) > len(("id", "orders"))]
+    plain = [group for group in plan.order_groups.values() if len(group) == len(("id", "orders"))]
+    done = 0
+    for query, groups in (("import_orders_create_counted", counted), ("import_orders_create", plain)):
+        for batch in _group_batches(groups, BATCH):
+            rn.store.run(query, {**plan.order_flags, "rows": batch})
+            done += sum(len(group["orders"]) for group in batch)
+            report("orders", done, plan.order_count)
+    for batch in iter_batches(plan.referred, BATCH):
+        rn.store.run("import_orders_create_referred", {**plan.order_flags, "rows": batch})
+        done += len(batch)
+        report("orders", done, plan.order_count)
+
+
+def _group_batches(groups: list[Row], size: int) -> Iterator[list[Row]]:
+    """Batches of groups of about `size` rows (a group counts as itself plus its orders)."""
+    batch: list[Row] = []
+    rows = 0
+    for group in groups:
+        batch.append(group)
+        rows += 1 + len(group["orders"])
+        if rows >= size:
+            yield batch
+            batch, rows = [], 0
+    if batch:
+        yield batch
 
 
 def import_files(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], balances: list[BalanceRow],
