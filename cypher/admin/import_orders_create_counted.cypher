@@ -1,6 +1,6 @@
 // Import: import_orders_create for members already in the graph whose counters the
-// historical orders move, from $rows: [{id, orders: [{id, amount (cents), at, period}] (may be
-// empty: a member above buyers), packages, quota (cents), agent_referrals, team_orders,
+// historical orders move, from $rows: [{id, orders: [[id, amount (cents), at, period]] (may
+// be empty: a member above buyers), packages, quota (cents), agent_referrals, team_orders,
 // team_sales (cents), shares_milli (deltas; a zero delta is left out), status, identity (left
 // out = unchanged)}], each with $plan_version, $settle, $closed_in, $effects. Deltas, not new
 // values: what a running service records during the import's batches adds up. Returns created.
@@ -16,7 +16,7 @@ SET b.packages = coalesce(b.packages, 0) + coalesce(g.packages, 0),
     b.identity = coalesce(g.identity, b.identity)
 WITH b, g
 UNWIND g.orders AS row
-CREATE (o:Order {id: row.id, buyer_id: g.id, amount: row.amount, at: row.at, period: row.period,
+CREATE (o:Order {id: row[0], buyer_id: g.id, amount: row[1], at: row[2], period: row[3],
                  plan_version: $plan_version, settle: $settle, closed_in: $closed_in, effects: $effects,
                  imported: true})
 CREATE (o)-[:BOUGHT_BY]->(b)

@@ -97,18 +97,23 @@ def rows_of(
     missing = [column for column in required if column not in header]
     if missing:
         raise BadInput(f"{name} line 1, header: missing column {missing[0]!r}")
-    positions = [(column, header.index(column)) for column in columns if column in header]
+    twice = [column for index, column in enumerate(header) if column in header[:index]]
+    if twice:
+        raise BadInput(f"{name} line 1, header: column {twice[0]!r} is named twice")
     absent = {column: "" for column in columns if column not in header}
     width = len(header)
     result: list[T] = []
     for fields in reader:
         where = f"{name} line {reader.line_num}"
-        if len(fields) > width:
-            raise BadInput(f"{where}, row: more fields than the header has columns")
-        if not any(field.strip() for field in fields):
+        if len(fields) != width:
+            if len(fields) > width:
+                raise BadInput(f"{where}, row: more fields than the header has columns")
+            fields += [""] * (width - len(fields))
+        if not "".join(fields).strip():
             continue
-        values = {column: fields[index].strip() if index < len(fields) else "" for column, index in positions}
-        values.update(absent)
+        values = dict(zip(header, map(str.strip, fields)))
+        if absent:
+            values.update(absent)
         try:
             for column in required:
                 if not values[column] and column != "sponsor_id":
