@@ -599,18 +599,22 @@ def _write_orders(rn: Refnet, plan: ImportPlan, report: Progress) -> None:
     """Orders by buyer (one match of the buyer for all its orders), the groups that carry
     counters of members already in the graph with the statement that also moves them; then
     the orders with a referrer."""
-    counted = [group for group in plan.order_groups.values() if len(group) > len(("id", "orders"))]
-    plain = [group for group in plan.order_groups.values() if len(group) == len(("id", "orders"))]
-    done = 0
-    for query, groups in (("import_orders_create_counted", counted), ("import_orders_create", plain)):
-        for batch in _group_batches(groups, BATCH):
-            rn.store.run(query, {**plan.order_flags, "rows": batch})
-            done += sum(len(group["orders"]) for group in batch)
-            report("orders", done, plan.order_count)
+    groups = plan.order_groups.values()
+    plain = len(("id", "orders"))
+    done = _write_groups(rn, "import_orders_create_counted", [g for g in groups if len(g) > plain], plan, 0, report)
+    done = _write_groups(rn, "import_orders_create", [g for g in groups if len(g) == plain], plan, done, report)
     for batch in iter_batches(plan.referred, BATCH):
         rn.store.run("import_orders_create_referred", {**plan.order_flags, "rows": batch})
         done += len(batch)
         report("orders", done, plan.order_count)
+
+
+def _write_groups(rn: Refnet, query: str, groups: list[Row], plan: ImportPlan, done: int, report: Progress) -> int:
+    for batch in _group_batches(groups, BATCH):
+        rn.store.run(query, {**plan.order_flags, "rows": batch})
+        done += sum(len(group["orders"]) for group in batch)
+        report("orders", done, plan.order_count)
+    return done
 
 
 def _group_batches(groups: list[Row], size: int) -> Iterator[list[Row]]:
