@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from graph.core.errors import BadInput, DomainError
-from graph.core.money import POINT
+from graph.core.money import POINT, to_cents
 from graph.core.money import parse_money as parse_money_uncached
 from graph.core.periods import parse_time as parse_time_uncached
 from graph.network.members import KINDS, PARTNER, check_landing_slug, check_member_id, check_name
@@ -52,6 +52,7 @@ class OrderRow:
     amount: Decimal
     at: int
     referrer_id: str | None
+    cents: int  # the amount in cents: the import adds and compares these, not Decimals
 
 
 @dataclass(slots=True)
@@ -74,6 +75,15 @@ def parse_time(text: str, field: str = "at") -> int:
 def parse_money(text: str, field: str = "amount") -> Decimal:
     """`parse_money`, remembered: an export's amounts are mostly a few package prices."""
     return parse_money_uncached(text, field)
+
+
+@lru_cache(maxsize=4_096)
+def parse_order_amount(text: str) -> tuple[Decimal, int]:
+    """An order's amount and its cents, once per distinct text."""
+    amount = parse_money_uncached(text, "amount")
+    if amount <= 0:
+        raise BadInput(f"amount: must be positive, got {text!r}")
+    return amount, to_cents(amount)
 
 
 def relabel(error: DomainError, where: str) -> DomainError:
@@ -155,9 +165,7 @@ def parse_member(where: str, values: dict[str, str]) -> MemberRow:
 
 
 def parse_order(where: str, values: dict[str, str]) -> OrderRow:
-    amount = parse_money(values["amount"], "amount")
-    if amount <= 0:
-        raise BadInput(f"amount: must be positive, got {values['amount']!r}")
+    amount, cents = parse_order_amount(values["amount"])
     referrer = check_member_id(values["referrer_id"], "referrer_id") if values["referrer_id"] else None
     return OrderRow(
         where=where,
@@ -166,6 +174,7 @@ def parse_order(where: str, values: dict[str, str]) -> OrderRow:
         amount=amount,
         at=parse_time(values["at"], "at"),
         referrer_id=referrer,
+        cents=cents,
     )
 
 

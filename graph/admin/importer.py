@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from graph.admin.import_files import BalanceRow, MemberRow, OrderRow, iter_batches
@@ -153,6 +152,26 @@ class Network:
             for member in reversed(path):
                 depth += 1
                 setattr(member, depth_field, depth)
+
+    def subtree_sums(self, own: dict[str, int], up_field: str) -> dict[str, int]:
+        """Σ `own` over each member's subtree (itself included) in the tree whose parent is the
+        node's `up_field` ("parent_id" or "sponsor_id"), for the members whose sum is not 0."""
+        sums = dict(own)
+        get = sums.get
+        for member_id, parent in self._upward(up_field):
+            value = get(member_id)
+            if value and parent is not None:
+                sums[parent] = get(parent, 0) + value
+        return {member_id: total for member_id, total in sums.items() if total}
+
+    def _upward(self, up_field: str) -> list[tuple[str, str | None]]:
+        """Every member with its parent in one tree, children before parents (deepest first):
+        one pass over the whole network, which the import reads anyway."""
+        depth_field = "depth" if up_field == "parent_id" else "sponsor_depth"
+        levels: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+        for node in self.nodes.values():
+            levels[getattr(node, depth_field)].append((node.id, getattr(node, up_field)))
+        return [pair for depth in sorted(levels, reverse=True) for pair in levels[depth]]
 
     def sponsor_view(self, sponsor: Node) -> SponsorView:
         lines = tuple(
@@ -325,7 +344,7 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], now: int, pl
     for batch in iter_batches([row.id for row in rows] if plan.counts["orders"] else [], BATCH):
         existing.update({stored["id"]: stored for stored in rn.store.run("import_orders_existing", {"ids": batch})})
     fresh: list[OrderRow] = []
-    cents: dict[Decimal, int] = {}  # amount → cents, checked once per distinct amount
+    amounts: dict[int, Decimal] = {}  # cents → amount, checked once per distinct amount
     periods: dict[int, str] = {}  # day → its period (a period is a whole number of UTC days)
     checked_at = (FIRST_MS, min(END_MS - 1, now + clock_skew_ms()))  # dates inside need no check_date
     for row in rows:
@@ -333,7 +352,7 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], now: int, pl
             stored = existing.get(row.id)
             if stored is not None:
                 same = (stored["buyer_id"], stored["amount"], stored["at"], stored["referrer_id"]) == (
-                    row.buyer_id, to_cents(row.amount), row.at, row.referrer_id)
+                    row.buyer_id, row.cents, row.at, row.referrer_id)
                 if not same:
                     raise _fail(row.where, Conflict, f"id: order {row.id!r} was already recorded with other content")
                 plan.skipped["orders"] += 1
@@ -345,12 +364,12 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], now: int, pl
         if row.referrer_id is not None and row.referrer_id not in nodes:
             raise _fail(row.where, NotFound, f"referrer_id: no member {row.referrer_id!r} in the graph or the "
                                              "members file")
-        if row.amount not in cents:
+        if row.cents not in amounts:
             if engine is not None and engine.packages and engine.package(row.amount) is None:
                 prices = ", ".join(fmt_money(p.price) for p in engine.packages)
                 raise _fail(row.where, BadInput, f"amount: {fmt_money(row.amount)} is not a package price of plan "
                                                  f"{engine.name} ({prices})")
-            cents[row.amount] = to_cents(row.amount)
+            amounts[row.cents] = row.amount
         fresh.append(row)
     groups: dict[str, list[list[object]]] = {}
     for row in fresh:
@@ -359,10 +378,10 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], now: int, pl
         if period is None:
             period = periods[day] = period_of(row.at)
         if row.referrer_id is not None:
-            plan.referred.append({"id": row.id, "buyer_id": row.buyer_id, "amount": cents[row.amount], "at": row.at,
+            plan.referred.append({"id": row.id, "buyer_id": row.buyer_id, "amount": row.cents, "at": row.at,
                                   "period": period, "referrer_id": row.referrer_id})
             continue
-        order = [row.id, cents[row.amount], row.at, period]  # a list, not a map: half the text to send
+        order = [row.id, row.cents, row.at, period]  # a list, not a map: half the text to send
         if row.buyer_id in groups:
             groups[row.buyer_id].append(order)
         else:
@@ -373,32 +392,31 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], now: int, pl
     plan.order_flags = {"plan_version": engine.version if engine is not None else None, "settle": flags.get("settle"),
                         "closed_in": flags.get("closed_in"), "effects": True}
     if moves_member_counters(engine) and fresh:
-        plan.order_counters = order_counters(engine, network, fresh, cents)
+        plan.order_counters = order_counters(engine, network, fresh, amounts)
 
 
-def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow], cents: dict[Decimal, int]
+def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow], amounts: dict[int, Decimal]
                    ) -> dict[str, Row]:
     """The member counters the orders move when recorded live (graph.ledger.orders and the plan modules'
     on_order), computed for all of them at once: each counter either adds up or follows from totals that
-    do. By member: only the counters that move (deltas; status and identity: the new value)."""
+    do. By member: only the counters that move (deltas; status and identity: the new value).
+    `amounts` maps the orders' cents to their amounts."""
     nodes = network.nodes
-    purchases: dict[tuple[str, Decimal], int] = defaultdict(int)  # (buyer, amount) → orders
-    for row in rows:
-        purchases[row.buyer_id, row.amount] += 1
-    packages = {p.price: (to_cents(p.quota), int(p.dividend_shares * 1000))
+    purchases = Counter((row.buyer_id, row.cents) for row in rows)  # (buyer, cents) → orders
+    packages = {to_cents(p.price): (to_cents(p.quota), int(p.dividend_shares * 1000))
                 for p in (engine.packages if engine is not None else ())}
     own_orders: dict[str, int] = defaultdict(int)
     own_sales: dict[str, int] = defaultdict(int)
     quota: dict[str, int] = defaultdict(int)
     shares: dict[str, int] = defaultdict(int)
-    bought: dict[str, list[Decimal]] = defaultdict(list)
-    for (buyer_id, amount), count in purchases.items():
-        package_quota, package_shares = packages.get(amount, (0, 0))
+    bought: dict[str, list[int]] = defaultdict(list)
+    for (buyer_id, cents), count in purchases.items():
+        package_quota, package_shares = packages.get(cents, (0, 0))
         own_orders[buyer_id] += count
-        own_sales[buyer_id] += cents[amount] * count
+        own_sales[buyer_id] += cents * count
         quota[buyer_id] += package_quota * count
         shares[buyer_id] += package_shares * count
-        bought[buyer_id].append(amount)
+        bought[buyer_id].append(cents)
     agent_referrals: dict[str, int] = defaultdict(int)  # statuses and agent referrals (rules §3)
     touched = set(own_orders)
     if counts_agent_referrals(engine):
@@ -409,73 +427,55 @@ def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow], 
                 if buyer.packages == 0:  # its first package makes it an agent: one more agent referral
                     agent_referrals[buyer.sponsor_id] += 1
     counters: dict[str, Row] = {}
-
-    def of(member_id: str) -> Row:
-        row = counters.get(member_id)
-        if row is None:
-            row = counters[member_id] = {"id": member_id}
-        return row
-
-    standings: dict[Standing, Standing] = {}  # a plan's standing is a pure function of these values
+    standings: dict[tuple, Standing] = {}  # a plan's standing is a pure function of these values
+    no_purchase: list[int] = []
     for member_id in touched:
         node = nodes[member_id]
-        node.packages += own_orders.get(member_id, 0)
-        node.agent_referrals += agent_referrals.get(member_id, 0)
-        node.quota += quota.get(member_id, 0)
-        standing = Standing(node.packages, node.agent_referrals, node.status, node.identity,
-                            tuple(bought.get(member_id, ())))
-        derived = standings.get(standing)
-        if derived is None:
-            derived = standings[standing] = standing_of(engine, standing)
-        if member_id in own_orders:
-            of(member_id)["packages"] = own_orders[member_id]
+        row: Row = {"id": member_id}
+        orders = own_orders.get(member_id)
+        if orders:
+            node.packages += orders
+            row["packages"] = orders
             if quota[member_id]:
-                of(member_id)["quota"] = quota[member_id]
-        if member_id in agent_referrals:
-            of(member_id)["agent_referrals"] = agent_referrals[member_id]
+                node.quota += quota[member_id]
+                row["quota"] = quota[member_id]
+        referrals = agent_referrals.get(member_id)
+        if referrals:
+            node.agent_referrals += referrals
+            row["agent_referrals"] = referrals
+        purchased = bought.get(member_id, no_purchase)
+        key = (node.packages, node.agent_referrals, node.status, node.identity, *purchased)
+        derived = standings.get(key)
+        if derived is None:
+            derived = standings[key] = standing_of(engine, Standing(
+                node.packages, node.agent_referrals, node.status, node.identity,
+                tuple(amounts[cents] for cents in purchased)))
         if derived.status is not None and derived.status != node.status:
-            of(member_id)["status"] = node.status = derived.status
+            row["status"] = node.status = derived.status
         if derived.identity != node.identity:
             node.identity = derived.identity
             if derived.identity is not None:
-                of(member_id)["identity"] = derived.identity
+                row["identity"] = derived.identity
+        if len(row) > 1:
+            counters[member_id] = row
     if keeps_team_counters(engine):
         for member_id, total in shares.items():
             if total:
-                of(member_id)["shares_milli"] = total
-        for member_id, count in _subtree_sums(nodes, own_orders, "parent_id", "depth").items():
-            of(member_id)["team_orders"] = count
-        for member_id, total in _subtree_sums(nodes, own_sales, "sponsor_id", "sponsor_depth").items():
+                _counters_of(counters, member_id)["shares_milli"] = total
+        for member_id, count in network.subtree_sums(own_orders, "parent_id").items():
+            _counters_of(counters, member_id)["team_orders"] = count
+        for member_id, total in network.subtree_sums(own_sales, "sponsor_id").items():
             team = total - own_sales.get(member_id, 0)
             if team:
-                of(member_id)["team_sales"] = team
+                _counters_of(counters, member_id)["team_sales"] = team
     return counters
 
 
-def _subtree_sums(nodes: dict[str, Node], own: dict[str, int], up_field: str, depth_field: str) -> dict[str, int]:
-    """Σ `own` over each member's subtree (itself included) in the tree whose parent is the
-    node's `up_field`, for the members whose sum is not 0; children before parents, by depth."""
-    up, depth = attrgetter(up_field), attrgetter(depth_field)
-    members = set(own)
-    frontier = list(own)
-    while frontier:  # every ancestor of a member with something of its own
-        parents = []
-        for member_id in frontier:
-            parent = up(nodes[member_id])
-            if parent is not None and parent not in members:
-                members.add(parent)
-                parents.append(parent)
-        frontier = parents
-    levels: dict[int, list[str]] = defaultdict(list)
-    for member_id in members:
-        levels[depth(nodes[member_id])].append(member_id)
-    sums = dict(own)
-    for level in sorted(levels, reverse=True):
-        for member_id in levels[level]:
-            parent = up(nodes[member_id])
-            if parent is not None:
-                sums[parent] = sums.get(parent, 0) + sums.get(member_id, 0)
-    return {member_id: total for member_id, total in sums.items() if total}
+def _counters_of(counters: dict[str, Row], member_id: str) -> Row:
+    row = counters.get(member_id)
+    if row is None:
+        row = counters[member_id] = {"id": member_id}
+    return row
 
 
 def plan_balances(rn: Refnet, network: Network, rows: list[BalanceRow], now: int, plan: ImportPlan) -> None:
