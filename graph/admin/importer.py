@@ -82,6 +82,8 @@ class Node:
     created_at: int | None = None
     new: bool = False
     row: MemberRow | None = None
+    up: Node | None = None  # the placement parent and children as nodes: the walks up and the
+    kids: list[Node] = field(default_factory=list)  # first free positions follow them directly
 
 
 @dataclass
@@ -137,7 +139,10 @@ class Network:
         self._depths("sponsor_id", "sponsor_depth")
         for node in self.nodes.values():
             if node.parent_id is not None and node.slot is not None:
-                self.nodes[node.parent_id].children[node.slot] = node.id
+                parent = self.nodes[node.parent_id]
+                parent.children[node.slot] = node.id
+                parent.kids.append(node)
+                node.up = parent
 
     def _depths(self, up_field: str, depth_field: str) -> None:
         """Depths the read left out (-1), from the parent links: a parent's depth plus one."""
@@ -183,20 +188,22 @@ class Network:
     def attach(self, node: Node, parent: Node, slot: int) -> None:
         """Places `node` under `parent`: sizes up the path, first free positions while they change."""
         parent.children[slot] = node.id
+        parent.kids.append(node)
+        node.up = parent
         node.parent_id, node.slot, node.depth = parent.id, slot, parent.depth + 1
         node.free = (node.depth, node.seq, node.id)
         up: Node | None = parent
         while up is not None:
             up.size += 1
-            up = self.nodes[up.parent_id] if up.parent_id is not None else None
+            up = up.up
         up = parent
         while up is not None:
-            new = (up.depth, up.seq, up.id) if len(up.children) < 3 else min(
-                self.nodes[child].free for child in up.children.values())
+            kids = up.kids
+            new = (up.depth, up.seq, up.id) if len(kids) < 3 else min(kids[0].free, kids[1].free, kids[2].free)
             if new == up.free:
                 break
             up.free = new
-            up = self.nodes[up.parent_id] if up.parent_id is not None else None
+            up = up.up
 
 
 def _snapshot(rn: Refnet, placing: bool) -> tuple[int, list[Row]]:
@@ -224,13 +231,14 @@ def plan_members(network: Network, rows: list[MemberRow], first_seq: int, now: i
     before = {node_id: (node.size, len(node.children), node.referrals, node.free)
               for node_id, node in network.nodes.items()}
     seq = first_seq
+    dates = (FIRST_MS, min(END_MS - 1, now + clock_skew_ms()))  # dates inside need no check_date
     for row in rows:
         existing = network.nodes.get(row.id)
         if existing is not None:
             _check_same_member(existing, row, network)
             plan.skipped["members"] += 1
             continue
-        if row.registered_at is not None:
+        if row.registered_at is not None and not dates[0] <= row.registered_at <= dates[1]:
             _check_date(row.registered_at, now, "registered_at", row.where)
         if row.landing_slug is not None and row.landing_slug in network.slugs:
             raise _fail(row.where, Conflict, f"landing_slug: {row.landing_slug!r} is taken by "
@@ -275,11 +283,16 @@ def _member_row(node: Node, row: MemberRow, now: int) -> Row:
     values = {"id": node.id, "name": row.name, "seq": node.seq, "depth": node.depth,
               "sponsor_depth": node.sponsor_depth,
               "created_at": row.registered_at if row.registered_at is not None else now}
-    optional = {"kind": (row.kind, "PARTNER"), "referrals": (node.referrals, 0), "size": (node.size, 1),
-                "children": (len(node.children), 0), "landing_slug": (row.landing_slug, None),
-                "free_id": (node.free[2], node.id), "free_depth": (node.free[0], node.depth),
-                "free_seq": (node.free[1], node.seq)}
-    values.update({key: value for key, (value, default) in optional.items() if value != default})
+    if row.kind != "PARTNER":
+        values["kind"] = row.kind
+    if row.landing_slug is not None:
+        values["landing_slug"] = row.landing_slug
+    if node.size != 1:  # a member with children: its counters and first free position
+        values.update({"referrals": node.referrals, "size": node.size, "children": len(node.children)})
+        if node.free[2] != node.id:
+            values.update({"free_id": node.free[2], "free_depth": node.free[0], "free_seq": node.free[1]})
+    elif node.referrals:
+        values["referrals"] = node.referrals
     return values
 
 
