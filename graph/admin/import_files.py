@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -108,12 +109,31 @@ def relabel(error: DomainError, where: str) -> DomainError:
     return type(error)(f"{where}, {error.message}")
 
 
+JSON_LINES = (".jsonl", ".ndjson")
+
+
 def rows_of(
     text: str, name: str, columns: tuple[str, ...], required: tuple[str, ...],
     parse: Callable[[str, dict[str, str]], T],
 ) -> list[T]:
-    """The rows of one CSV file (UTF-8, header row) parsed by `parse(where, values)`; blank
-    lines are skipped, unknown or missing columns are refused."""
+    """The rows of one file parsed by `parse(where, values)`: CSV (UTF-8, header row), or JSON
+    Lines when the name ends in .jsonl/.ndjson (one object a line, keys as the CSV columns).
+    Blank lines are skipped, unknown or missing columns are refused."""
+    lines = _json_lines(text, name, columns) if name.endswith(JSON_LINES) else _csv_lines(text, name, columns, required)
+    result: list[T] = []
+    for where, values in lines:
+        try:
+            for column in required:
+                if not values[column] and column != "sponsor_id":
+                    raise BadInput(f"{column}: empty")
+            result.append(parse(where, values))
+        except DomainError as error:
+            raise relabel(error, where) from None
+    return result
+
+
+def _csv_lines(text: str, name: str, columns: tuple[str, ...], required: tuple[str, ...]
+               ) -> Iterator[tuple[str, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [column.strip() for column in next(reader, [])]
     if not any(header):
@@ -130,7 +150,6 @@ def rows_of(
         raise BadInput(f"{name} line 1, header: column {twice[0]!r} is named twice")
     absent = {column: "" for column in columns if column not in header}
     width = len(header)
-    result: list[T] = []
     for fields in reader:
         where = f"{name} line {reader.line_num}"
         if len(fields) != width:
@@ -142,14 +161,35 @@ def rows_of(
         values = dict(zip(header, map(str.strip, fields)))
         if absent:
             values.update(absent)
+        yield where, values
+
+
+def _json_lines(text: str, name: str, columns: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
+    """Each object's values as the CSV reader gives them: text, stripped; null or absent is
+    empty; a whole number is its digits. Other numbers are refused: an amount written as a JSON
+    number is a float, which money must never pass through."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{name} line {number}"
         try:
-            for column in required:
-                if not values[column] and column != "sponsor_id":
-                    raise BadInput(f"{column}: empty")
-            result.append(parse(where, values))
-        except DomainError as error:
-            raise relabel(error, where) from None
-    return result
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise BadInput(f"{where}, row: not JSON ({error.msg})") from None
+        if not isinstance(row, dict):
+            raise BadInput(f"{where}, row: expected an object like {{\"{columns[0]}\": ...}}")
+        values = dict.fromkeys(columns, "")
+        for key, value in row.items():
+            if key not in values:
+                raise BadInput(f"{where}, {key}: unknown field (fields: {', '.join(columns)})")
+            if isinstance(value, str):
+                values[key] = value.strip()
+            elif type(value) is int:
+                values[key] = str(value)
+            elif value is not None:
+                raise BadInput(f"{where}, {key}: must be text or a whole number, got {json.dumps(value)} "
+                               "(write amounts as text, like \"1000.00\")")
+        yield where, values
 
 
 def parse_member(where: str, values: dict[str, str]) -> MemberRow:

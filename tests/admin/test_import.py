@@ -3,6 +3,7 @@ that count but pay nothing, opening balances that the ledger explains; all or no
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -408,3 +409,29 @@ def test_order_amounts_carry_their_cents():
 def test_a_column_named_twice_is_refused():
     with pytest.raises(BadInput, match="members.csv line 1, header: column 'name' is named twice"):
         import_files.members_of("id,name,sponsor_id,name\nroot,Company,,Other\n")
+
+
+def test_json_lines_files_import_as_their_csv_twins(rn, tmp_path, capsys):
+    members_rows = [{"id": "root", "name": "Co", "sponsor_id": None},
+                    {"id": "a", "name": " A ", "sponsor_id": "root", "kind": "customer"},
+                    {"id": "b", "name": "B", "sponsor_id": "root", "placement_parent_id": "a", "slot": 1}]
+    as_csv = import_files.members_of("id,name,sponsor_id,kind,placement_parent_id,slot\nroot,Co,,,,\n"
+                                     "a, A ,root,customer,,\nb,B,root,,a,1\n")
+    as_json = import_files.members_of("\n".join(json.dumps(row) for row in members_rows) + "\n\n", "m.jsonl")
+    assert [(r.id, r.name, r.kind, r.sponsor_id, r.parent_id, r.slot) for r in as_json] == [
+        (r.id, r.name, r.kind, r.sponsor_id, r.parent_id, r.slot) for r in as_csv]
+    orders_text = json.dumps({"id": "o1", "buyer_id": "a", "amount": "1000.00", "at": "2025-01-01T10:00:00Z"})
+    assert importer.import_files(rn, as_json, import_files.orders_of(orders_text, "o.ndjson"), []).orders == 1
+    assert rn.store.run_text("MATCH (o:Order {id: 'o1'})-[:BOUGHT_BY]->(m:Member) RETURN m.id AS buyer, "
+                             "o.amount AS cents")[0] == {"buyer": "a", "cents": 100000}
+    for text, message in [
+        ('{"id": "x", "name": "X", "sponsor_id": "root"}\n{"id": "y", "name": "Y", "sponsor": "x"}',
+         "m.jsonl line 2, sponsor: unknown field"),
+        ('{"id": "x", "name": "X", "sponsor_id": "root"}\n\n{"id": "y", "name": ""}', "m.jsonl line 3, name: empty"),
+        ('["x"]', "m.jsonl line 1, row: expected an object"),
+        ('{"id": "x",', "m.jsonl line 1, row: not JSON"),
+    ]:
+        with pytest.raises(BadInput, match=message):
+            import_files.members_of(text, "m.jsonl")
+    with pytest.raises(BadInput, match=r"o.jsonl line 1, amount: must be text or a whole number, got 1000.5"):
+        import_files.orders_of('{"id": "o2", "buyer_id": "a", "amount": 1000.5, "at": "2025-01-01"}', "o.jsonl")
