@@ -18,7 +18,6 @@ files changes nothing; the same id with other content is a Conflict.
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from graph.admin.import_files import BalanceRow, MemberRow, OrderRow, iter_batches
+from graph.admin.import_files import BalanceRow, MemberRow, OrderRow, iter_batches, paused_gc
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import fmt_money, from_cents, to_cents, to_units
 from graph.core.periods import END_MS, FIRST_MS, check_date, clock_skew_ms
@@ -647,13 +646,6 @@ def _group_batches(groups: list[Row], size: int) -> Iterator[list[Row]]:
 def import_files(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], balances: list[BalanceRow],
                  progress: Progress | None = None) -> ImportResult:
     """`run_import` behind the write guard (a concurrent write between the read and the claim
-    makes it read and compute again). The cyclic garbage collector is paused meanwhile: the
-    import allocates millions of long-lived, acyclic rows, and each collection would walk them
-    all again."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    makes it read and compute again), with the cyclic garbage collector paused."""
+    with paused_gc():
         return rn.guard(lambda: run_import(rn, members, orders, balances, progress))
-    finally:
-        if paused:
-            gc.enable()
