@@ -184,7 +184,7 @@ def _json_lines(text: str, name: str, columns: tuple[str, ...]) -> Iterator[tupl
     """Each object's values as the CSV reader gives them: text, stripped; null or absent is
     empty; a whole number is its digits. Other numbers are refused: an amount written as a JSON
     number is a float, which money must never pass through."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: JSON text may hold U+2028
         if not line.strip():
             continue
         where = f"{name} line {number}"

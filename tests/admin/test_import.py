@@ -435,3 +435,9 @@ def test_json_lines_files_import_as_their_csv_twins(rn, tmp_path, capsys):
             import_files.members_of(text, "m.jsonl")
     with pytest.raises(BadInput, match=r"o.jsonl line 1, amount: must be text or a whole number, got 1000.5"):
         import_files.orders_of('{"id": "o2", "buyer_id": "a", "amount": 1000.5, "at": "2025-01-01"}', "o.jsonl")
+
+
+def test_a_json_lines_name_may_hold_a_line_separator():
+    rows = import_files.members_of(json.dumps({"id": "root", "name": "Co\u2028Ltd", "sponsor_id": None},
+                                              ensure_ascii=False) + "\r\n", "m.jsonl")
+    assert [row.name for row in rows] == ["Co\u2028Ltd"]
