@@ -3,18 +3,22 @@ read the graph, compute placements and counters, write in batches — for N memb
 a legacy placement, half placed by the slide-down rule) and M historical orders, against the
 same rows bulk-created with one bare statement per batch in a fresh graph (the floor: nothing
 checked, nothing computed). Prints rows/s and ratio = bare time / import time (1 = as fast as
-the bare statements).
+the bare statements), then the same runs in CPU seconds, the client's (this process) and the
+embedded database server's (read from /proc): on a shared machine wall times swing with the
+load, CPU seconds far less, and on a quiet one wall ≈ client + server (they take turns).
 
     python -m bench.import [N [M]]      (default: N = 100000, M = 200000)
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,6 +57,35 @@ def write_files(directory: Path, n: int, m: int) -> tuple[Path, Path]:
 
 
 STAGES: dict[str, float] = {}  # seconds per statement of the importer, and its parse and compute
+CPU: dict[str, tuple[float, float]] = {}  # run → (client, server) CPU seconds
+
+
+def server_cpu_s() -> float:
+    """CPU seconds used so far by this process's children (the embedded database server);
+    0 where /proc is missing."""
+    me, total = os.getpid(), 0
+    try:
+        pids = [pid for pid in os.listdir("/proc") if pid.isdigit()]
+    except OSError:
+        return 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me:
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def cpu(run: str) -> Iterator[None]:
+    client, server = time.process_time(), server_cpu_s()
+    try:
+        yield
+    finally:
+        CPU[run] = (time.process_time() - client, server_cpu_s() - server)
 
 
 def timed(name: str, run: Callable[..., T]) -> Callable[..., T]:
@@ -76,12 +109,14 @@ def timed_import(members_file: Path, orders_file: Path) -> tuple[float, float]:
         for step in ("plan_members", "plan_orders"):
             setattr(importer, step, timed(f"compute {step[5:]}", getattr(importer, step)))
         started = time.perf_counter()
-        rows = import_files.members_of(import_files.read_text(str(members_file)))
-        importer.import_files(rn, rows, [], [])
+        with cpu("import members"):
+            rows = import_files.members_of(import_files.read_text(str(members_file)))
+            importer.import_files(rn, rows, [], [])
         members_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        orders = import_files.orders_of(import_files.read_text(str(orders_file)))
-        importer.import_files(rn, [], orders, [])
+        with cpu("import orders"):
+            orders = import_files.orders_of(import_files.read_text(str(orders_file)))
+            importer.import_files(rn, [], orders, [])
         return members_seconds, time.perf_counter() - started
 
 
@@ -89,8 +124,9 @@ def timed_together(members_file: Path, orders_file: Path) -> float:
     """Both files in one run, as docs/migrating.md recommends."""
     with engine(load_plan("linkage-3plus1")) as rn:
         started = time.perf_counter()
-        importer.import_files(rn, import_files.members_of(import_files.read_text(str(members_file))),
-                              import_files.orders_of(import_files.read_text(str(orders_file))), [])
+        with cpu("import both"):
+            importer.import_files(rn, import_files.members_of(import_files.read_text(str(members_file))),
+                                  import_files.orders_of(import_files.read_text(str(orders_file))), [])
         return time.perf_counter() - started
 
 
@@ -102,22 +138,24 @@ def timed_bare(members_file: Path, orders_file: Path, n: int) -> tuple[float, fl
     parents = {row["id"]: row for row in plan_rows(n)}
     with engine(load_plan("linkage-3plus1")) as rn:
         started = time.perf_counter()
-        with open(members_file, encoding="utf-8") as handle:
-            members = list(csv.DictReader(handle))
-        for batch in iter_batches(members, importer.BATCH):
-            rn.store.run("import_bench_members", {"rows": [
-                {"id": row["id"], "name": row["name"], "kind": row["kind"], "created_at": 0} for row in batch]})
-        links = [parents[row["id"]] for row in members if row["sponsor_id"]]
-        for batch in iter_batches(links, importer.BATCH):
-            rn.store.run("import_bench_links", {"rows": batch})
+        with cpu("bare members"):
+            with open(members_file, encoding="utf-8") as handle:
+                members = list(csv.DictReader(handle))
+            for batch in iter_batches(members, importer.BATCH):
+                rn.store.run("import_bench_members", {"rows": [
+                    {"id": row["id"], "name": row["name"], "kind": row["kind"], "created_at": 0} for row in batch]})
+            links = [parents[row["id"]] for row in members if row["sponsor_id"]]
+            for batch in iter_batches(links, importer.BATCH):
+                rn.store.run("import_bench_links", {"rows": batch})
         members_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        with open(orders_file, encoding="utf-8") as handle:
-            orders = list(csv.DictReader(handle))
-        for batch in iter_batches(orders, importer.BATCH):
-            rn.store.run("import_bench_orders", {"rows": [
-                {"id": row["id"], "buyer_id": row["buyer_id"], "amount": int(row["amount"].replace(".", "")),
-                 "at": 0} for row in batch]})
+        with cpu("bare orders"):
+            with open(orders_file, encoding="utf-8") as handle:
+                orders = list(csv.DictReader(handle))
+            for batch in iter_batches(orders, importer.BATCH):
+                rn.store.run("import_bench_orders", {"rows": [
+                    {"id": row["id"], "buyer_id": row["buyer_id"], "amount": int(row["amount"].replace(".", "")),
+                     "at": 0} for row in batch]})
         return members_seconds, time.perf_counter() - started
 
 
@@ -145,6 +183,12 @@ def main(argv: list[str]) -> None:
     both = bare_members + bare_orders
     print(f"{'both':<8} {n + 1 + m:>9,} {together:>9.2f} {(n + 1 + m) / together:>9,.0f} {both:>8.2f} "
           f"{(n + 1 + m) / both:>12,.0f} {both / together:>6.2f}   (one run: members and orders files together)")
+    print("the same in CPU seconds, client + server (ratio = bare / import):")
+    bare_both = tuple(a + b for a, b in zip(CPU["bare members"], CPU["bare orders"]))
+    for name, bare_cpu in (("members", CPU["bare members"]), ("orders", CPU["bare orders"]), ("both", bare_both)):
+        mine = CPU[f"import {name}"]
+        print(f"  {name:<8} bare {bare_cpu[0]:.2f} + {bare_cpu[1]:.2f}   import {mine[0]:.2f} + {mine[1]:.2f}   "
+              f"ratio {sum(bare_cpu) / sum(mine):.2f}")
     print("where the two importer runs spent their time (s):")
     for name, seconds in sorted(STAGES.items(), key=lambda item: -item[1]):
         if seconds >= 0.05:

@@ -1,4 +1,5 @@
-"""`refnet import`: members, historical orders and opening balances from CSV (docs/migrating.md)."""
+"""`refnet import`: members, historical orders and opening balances from CSV or JSON Lines
+(docs/migrating.md)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from graph.admin import import_files, importer
 
 
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--members", help="members CSV: id, name, kind, sponsor_id, placement_parent_id, slot, "
+    parser.add_argument("--members", help="members CSV (or JSON Lines, .jsonl): id, name, kind, sponsor_id, placement_parent_id, slot, "
                                           "registered_at, landing_slug")
-    parser.add_argument("--orders", help="historical orders CSV: id, buyer_id, amount, at, referrer_id")
-    parser.add_argument("--balances", help="opening balances CSV: member_id, available, frozen, quota_used, points")
+    parser.add_argument("--orders", help="historical orders CSV (or .jsonl): id, buyer_id, amount, at, referrer_id")
+    parser.add_argument("--balances", help="opening balances CSV (or .jsonl): member_id, available, frozen, quota_used, points")
 
 
 def _counted(things: int | Sized, noun: str) -> str:
@@ -27,7 +28,8 @@ def _progress(stage: str, done: int, total: int) -> None:
     print(f"  {stage}: {done}/{total}", file=sys.stderr, flush=True)
 
 
-@command("import", "import members, historical orders and opening balances from CSV (all or nothing)",
+@command("import", "import members, historical orders and opening balances from CSV or JSON Lines "
+                   "(all or nothing)",
          _import_arguments)
 def import_command(args: argparse.Namespace) -> int:
     if not (args.members or args.orders or args.balances):

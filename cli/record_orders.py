@@ -18,6 +18,9 @@ from graph.ledger.order_batch import OrderItem
 
 # The fields of GraphQL's OrderInput, as the file spells them.
 FIELDS = {"id": "order_id", "buyerId": "buyer_id", "amount": "amount", "referrerId": "referrer_id", "at": "at"}
+# The same fields as `refnet import`'s orders file spells them: one file serves both.
+SNAKE_CASE = {"buyer_id": "buyerId", "referrer_id": "referrerId"}
+NAMES = {**FIELDS, **{snake: FIELDS[camel] for snake, camel in SNAKE_CASE.items()}}
 
 
 def amount_of(value: Any, number: int) -> Decimal:
@@ -41,10 +44,16 @@ def at_of(value: Any, number: int) -> int:
 
 
 def item_of(row: dict[str, Any], number: int) -> OrderItem:
-    unknown = sorted(set(row) - set(FIELDS))
+    row = dict(row)
+    for snake, camel in SNAKE_CASE.items():
+        if snake in row:
+            if camel in row:
+                raise BadInput(f"record {number}: {snake} is given twice (as {snake} and {camel}); give it once")
+            row[camel] = row.pop(snake)
+    unknown = sorted(set(row) - set(FIELDS), key=str)
     if unknown:
         raise BadInput(f"record {number}: unknown field(s) {', '.join(map(str, unknown))}; "
-                       f"the fields are {', '.join(FIELDS)}")
+                       f"the fields are {', '.join(FIELDS)} (or {', '.join(SNAKE_CASE)})")
     for name in ("id", "buyerId", "amount"):
         if row.get(name) in (None, ""):
             raise BadInput(f"record {number}: {name} is required")
@@ -70,7 +79,7 @@ def record_orders(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"refnet: {args.file}: no such file", file=sys.stderr)
         return 2
-    items = [item_of(row, number) for number, row in enumerate(read_rows(args.file, FIELDS), start=1)]
+    items = [item_of(row, number) for number, row in enumerate(read_rows(args.file, NAMES), start=1)]
     rn = open_engine(args)
     failed = 0
     try:

@@ -21,9 +21,12 @@ from graph.network.batch import RegisterItem
 # The fields of GraphQL's RegisterInput, as the file spells them, and RegisterItem's names.
 FIELDS = {"name": "name", "id": "member_id", "sponsorId": "sponsor_id", "kind": "kind",
           "landingSlug": "landing_slug", "actingPartnerId": "acting_partner_id"}
+# The same fields spelled as `refnet import`'s members file spells them: one file serves both.
+SNAKE_CASE = {"sponsor_id": "sponsor_id", "landing_slug": "landing_slug", "acting_partner_id": "acting_partner_id"}
+NAMES = {**FIELDS, **SNAKE_CASE}
 
 
-def read_rows(path: Path, fields: Mapping[str, str] = FIELDS) -> Iterator[dict[str, Any]]:
+def read_rows(path: Path, fields: Mapping[str, str] = NAMES) -> Iterator[dict[str, Any]]:
     """The file's records: JSON Lines (one object a line; `.jsonl`/`.ndjson`, or a first
     character `{`; numbers with a fraction read as Decimal, never float) or CSV with a header
     row whose columns are `fields`. Empty CSV cells mean absent."""
@@ -48,13 +51,16 @@ def read_rows(path: Path, fields: Mapping[str, str] = FIELDS) -> Iterator[dict[s
 
 
 def item_of(row: dict[str, Any], number: int) -> RegisterItem:
-    unknown = sorted(set(row) - set(FIELDS))
+    unknown = sorted(set(row) - set(NAMES), key=str)
     if unknown:
         raise BadInput(f"record {number}: unknown field(s) {', '.join(map(str, unknown))}; "
-                       f"the fields are {', '.join(FIELDS)}")
+                       f"the fields are {', '.join(FIELDS)} (or {', '.join(SNAKE_CASE)})")
     if not isinstance(row.get("name"), str):
         raise BadInput(f"record {number}: name is required (text)")
-    values = {FIELDS[key]: value for key, value in row.items()}
+    values = {NAMES[key]: value for key, value in row.items()}
+    if len(values) < len(row):
+        both = next(key for key in SNAKE_CASE if key in row and NAMES[key] in map(FIELDS.get, row))
+        raise BadInput(f"record {number}: {both} is given twice (as {both} and in camelCase); give it once")
     if any(value is not None and not isinstance(value, str) for value in values.values()):
         raise BadInput(f"record {number}: every field is text")
     return RegisterItem(**values)

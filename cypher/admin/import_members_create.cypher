@@ -3,7 +3,7 @@
 // sponsor_depth, referrals, size, children, free_id, free_depth, free_seq, landing_slug}]
 // (registered_via 'import'; a member full after the import gets its full_at in import_finish). A row leaves out what a leaf has: kind PARTNER,
 // referrals 0, size 1, children 0, itself as its first free position, no slug. A member with
-// historical orders also has the counters of import_orders_counters (packages, quota,
+// historical orders also has the counters of import_orders_create_counted (packages, quota,
 // agent_referrals, team_orders, team_sales, shares_milli, status, identity); left out = absent.
 // Returns created.
 UNWIND $rows AS row

@@ -2,7 +2,7 @@
 // buyer_id, amount (cents), at, period, referrer_id}], each with $plan_version, $settle, $closed_in, $effects:
 // no entries (the old system paid them); `imported` marks them. Under the differential plan
 // settle = 'differential' and closed_in = 'import' (they count for their month's group
-// volumes, no close pays them); otherwise effects = true (import_orders_counters sets what
+// volumes, no close pays them); otherwise effects = true (import_orders_create_counted sets what
 // they count for). Returns created.
 UNWIND $rows AS row
 MATCH (b:Member {id: row.buyer_id})

@@ -7,8 +7,12 @@ the graph or the other files live in `graph.importer`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
+import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -16,7 +20,8 @@ from functools import lru_cache
 from typing import TypeVar
 
 from graph.core.errors import BadInput, DomainError
-from graph.core.money import POINT, parse_money
+from graph.core.money import POINT, to_cents
+from graph.core.money import parse_money as parse_money_uncached
 from graph.core.periods import parse_time as parse_time_uncached
 from graph.network.members import KINDS, PARTNER, check_landing_slug, check_member_id, check_name
 
@@ -51,6 +56,7 @@ class OrderRow:
     amount: Decimal
     at: int
     referrer_id: str | None
+    cents: int  # the amount in cents: the import adds and compares these, not Decimals
 
 
 @dataclass(slots=True)
@@ -63,22 +69,87 @@ class BalanceRow:
     points: Decimal
 
 
-@lru_cache(maxsize=65_536)
+UTC_SECONDS = re.compile(r"(\d{4}-\d\d-\d\d)T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)Z")
+
+
 def parse_time(text: str, field: str = "at") -> int:
-    """`parse_time` of the family import, remembered: exports repeat dates and times a lot."""
+    """`parse_time` of the family import; the common export form `2024-01-31T18:05:00Z` is
+    read as its day (parsed once per day) plus the time of day, the same milliseconds."""
+    utc = UTC_SECONDS.fullmatch(text)
+    if utc is None:
+        return parse_time_remembered(text, field)
+    day, hours, minutes, seconds = utc.groups()
+    try:
+        midnight = parse_time_remembered(day, field)
+    except BadInput:  # no such day: the message names the whole text
+        return parse_time_remembered(text, field)
+    return midnight + int(hours) * 3_600_000 + int(minutes) * 60_000 + int(seconds) * 1000
+
+
+@lru_cache(maxsize=65_536)
+def parse_time_remembered(text: str, field: str) -> int:
+    """`parse_time`, remembered: exports repeat dates and times a lot."""
     return parse_time_uncached(text, field)
+
+
+@lru_cache(maxsize=4_096)
+def parse_money(text: str, field: str = "amount") -> Decimal:
+    """`parse_money`, remembered: an export's amounts are mostly a few package prices."""
+    return parse_money_uncached(text, field)
+
+
+@lru_cache(maxsize=4_096)
+def parse_order_amount(text: str) -> tuple[Decimal, int]:
+    """An order's amount and its cents, once per distinct text."""
+    amount = parse_money_uncached(text, "amount")
+    if amount <= 0:
+        raise BadInput(f"amount: must be positive, got {text!r}")
+    return amount, to_cents(amount)
 
 
 def relabel(error: DomainError, where: str) -> DomainError:
     return type(error)(f"{where}, {error.message}")
 
 
+JSON_LINES = (".jsonl", ".ndjson")
+
+
 def rows_of(
     text: str, name: str, columns: tuple[str, ...], required: tuple[str, ...],
     parse: Callable[[str, dict[str, str]], T],
 ) -> list[T]:
-    """The rows of one CSV file (UTF-8, header row) parsed by `parse(where, values)`; blank
-    lines are skipped, unknown or missing columns are refused."""
+    """The rows of one file parsed by `parse(where, values)`: CSV (UTF-8, header row), or JSON
+    Lines when the name ends in .jsonl/.ndjson (one object a line, keys as the CSV columns).
+    Blank lines are skipped, unknown or missing columns are refused."""
+    lines = _json_lines(text, name, columns) if name.endswith(JSON_LINES) else _csv_lines(text, name, columns, required)
+    result: list[T] = []
+    with paused_gc():
+        for where, values in lines:
+            try:
+                for column in required:
+                    if not values[column] and column != "sponsor_id":
+                        raise BadInput(f"{column}: empty")
+                result.append(parse(where, values))
+            except DomainError as error:
+                raise relabel(error, where) from None
+    return result
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: reading and importing allocate millions of
+    long-lived, acyclic rows, and each collection would walk them all again."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _csv_lines(text: str, name: str, columns: tuple[str, ...], required: tuple[str, ...]
+               ) -> Iterator[tuple[str, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [column.strip() for column in next(reader, [])]
     if not any(header):
@@ -90,26 +161,51 @@ def rows_of(
     missing = [column for column in required if column not in header]
     if missing:
         raise BadInput(f"{name} line 1, header: missing column {missing[0]!r}")
-    positions = [(column, header.index(column)) for column in columns if column in header]
+    twice = [column for index, column in enumerate(header) if column in header[:index]]
+    if twice:
+        raise BadInput(f"{name} line 1, header: column {twice[0]!r} is named twice")
     absent = {column: "" for column in columns if column not in header}
     width = len(header)
-    result: list[T] = []
     for fields in reader:
         where = f"{name} line {reader.line_num}"
-        if len(fields) > width:
-            raise BadInput(f"{where}, row: more fields than the header has columns")
-        if not any(field.strip() for field in fields):
+        if len(fields) != width:
+            if len(fields) > width:
+                raise BadInput(f"{where}, row: more fields than the header has columns")
+            fields += [""] * (width - len(fields))
+        if not "".join(fields).strip():
             continue
-        values = {column: fields[index].strip() if index < len(fields) else "" for column, index in positions}
-        values.update(absent)
+        values = dict(zip(header, map(str.strip, fields)))
+        if absent:
+            values.update(absent)
+        yield where, values
+
+
+def _json_lines(text: str, name: str, columns: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
+    """Each object's values as the CSV reader gives them: text, stripped; null or absent is
+    empty; a whole number is its digits. Other numbers are refused: an amount written as a JSON
+    number is a float, which money must never pass through."""
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: JSON text may hold U+2028
+        if not line.strip():
+            continue
+        where = f"{name} line {number}"
         try:
-            for column in required:
-                if not values[column] and column != "sponsor_id":
-                    raise BadInput(f"{column}: empty")
-            result.append(parse(where, values))
-        except DomainError as error:
-            raise relabel(error, where) from None
-    return result
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise BadInput(f"{where}, row: not JSON ({error.msg})") from None
+        if not isinstance(row, dict):
+            raise BadInput(f"{where}, row: expected an object like {{\"{columns[0]}\": ...}}")
+        values = dict.fromkeys(columns, "")
+        for key, value in row.items():
+            if key not in values:
+                raise BadInput(f"{where}, {key}: unknown field (fields: {', '.join(columns)})")
+            if isinstance(value, str):
+                values[key] = value.strip()
+            elif type(value) is int:
+                values[key] = str(value)
+            elif value is not None:
+                raise BadInput(f"{where}, {key}: must be text or a whole number, got {json.dumps(value)} "
+                               "(write amounts as text, like \"1000.00\")")
+        yield where, values
 
 
 def parse_member(where: str, values: dict[str, str]) -> MemberRow:
@@ -143,9 +239,7 @@ def parse_member(where: str, values: dict[str, str]) -> MemberRow:
 
 
 def parse_order(where: str, values: dict[str, str]) -> OrderRow:
-    amount = parse_money(values["amount"], "amount")
-    if amount <= 0:
-        raise BadInput(f"amount: must be positive, got {values['amount']!r}")
+    amount, cents = parse_order_amount(values["amount"])
     referrer = check_member_id(values["referrer_id"], "referrer_id") if values["referrer_id"] else None
     return OrderRow(
         where=where,
@@ -154,6 +248,7 @@ def parse_order(where: str, values: dict[str, str]) -> OrderRow:
         amount=amount,
         at=parse_time(values["at"], "at"),
         referrer_id=referrer,
+        cents=cents,
     )
 
 

@@ -18,19 +18,17 @@ files changes nothing; the same id with other content is a Conflict.
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from graph.admin.import_files import BalanceRow, MemberRow, OrderRow, iter_batches
+from graph.admin.import_files import BalanceRow, MemberRow, OrderRow, iter_batches, paused_gc
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import fmt_money, from_cents, to_cents, to_units
-from graph.core.periods import check_date
+from graph.core.periods import END_MS, FIRST_MS, check_date, clock_skew_ms
 from graph.core.plan import Plan
 from graph.core.plugin import (
     Standing,
@@ -51,6 +49,7 @@ if TYPE_CHECKING:  # the engine's type only: graph.service imports the features 
 log = logging.getLogger("refnet.importer")
 
 BATCH = 10_000
+DAY_MS = 86_400_000
 Progress = Callable[[str, int, int], None]
 Free = tuple[int, int, str]  # (depth, seq, id): a first free position, smallest first
 
@@ -82,6 +81,8 @@ class Node:
     created_at: int | None = None
     new: bool = False
     row: MemberRow | None = None
+    up: Node | None = None  # the placement parent and children as nodes: the walks up and the
+    kids: list[Node] = field(default_factory=list)  # first free positions follow them directly
 
 
 @dataclass
@@ -91,16 +92,18 @@ class ImportPlan:
     members: list[Row] = field(default_factory=list)
     links: list[Row] = field(default_factory=list)
     trees: list[Row] = field(default_factory=list)  # counters of members already in the graph
-    orders: list[Row] = field(default_factory=list)
+    order_groups: dict[str, Row] = field(default_factory=dict)  # by buyer: {id, orders: [[id, cents, at, period]]}
+    referred: list[Row] = field(default_factory=list)  # orders with a referrer, one row each
+    order_count: int = 0
     order_flags: Row = field(default_factory=dict)  # what every imported order carries
-    order_counters: list[Row] = field(default_factory=list)
+    order_counters: dict[str, Row] = field(default_factory=dict)  # by member: the deltas its orders move
     balances: list[Row] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=lambda: {"members": 0, "orders": 0, "balances": 0})
     counts: dict[str, int] = field(default_factory=lambda: {"orders": 0, "entries": 0})  # in the graph before
 
     @property
     def empty(self) -> bool:
-        return not (self.members or self.orders or self.balances)
+        return not (self.members or self.order_count or self.balances)
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,10 @@ class Network:
         self._depths("sponsor_id", "sponsor_depth")
         for node in self.nodes.values():
             if node.parent_id is not None and node.slot is not None:
-                self.nodes[node.parent_id].children[node.slot] = node.id
+                parent = self.nodes[node.parent_id]
+                parent.children[node.slot] = node.id
+                parent.kids.append(node)
+                node.up = parent
 
     def _depths(self, up_field: str, depth_field: str) -> None:
         """Depths the read left out (-1), from the parent links: a parent's depth plus one."""
@@ -151,6 +157,26 @@ class Network:
                 depth += 1
                 setattr(member, depth_field, depth)
 
+    def subtree_sums(self, own: dict[str, int], up_field: str) -> dict[str, int]:
+        """Σ `own` over each member's subtree (itself included) in the tree whose parent is the
+        node's `up_field` ("parent_id" or "sponsor_id"), for the members whose sum is not 0."""
+        sums = dict(own)
+        get = sums.get
+        for member_id, parent in self._upward(up_field):
+            value = get(member_id)
+            if value and parent is not None:
+                sums[parent] = get(parent, 0) + value
+        return {member_id: total for member_id, total in sums.items() if total}
+
+    def _upward(self, up_field: str) -> list[tuple[str, str | None]]:
+        """Every member with its parent in one tree, children before parents (deepest first):
+        one pass over the whole network, which the import reads anyway."""
+        depth_field = "depth" if up_field == "parent_id" else "sponsor_depth"
+        levels: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+        for node in self.nodes.values():
+            levels[getattr(node, depth_field)].append((node.id, getattr(node, up_field)))
+        return [pair for depth in sorted(levels, reverse=True) for pair in levels[depth]]
+
     def sponsor_view(self, sponsor: Node) -> SponsorView:
         lines = tuple(
             Line(slot, child, self.nodes[child].size, FreePosition(*self.nodes[child].free))
@@ -161,20 +187,22 @@ class Network:
     def attach(self, node: Node, parent: Node, slot: int) -> None:
         """Places `node` under `parent`: sizes up the path, first free positions while they change."""
         parent.children[slot] = node.id
+        parent.kids.append(node)
+        node.up = parent
         node.parent_id, node.slot, node.depth = parent.id, slot, parent.depth + 1
         node.free = (node.depth, node.seq, node.id)
         up: Node | None = parent
         while up is not None:
             up.size += 1
-            up = self.nodes[up.parent_id] if up.parent_id is not None else None
+            up = up.up
         up = parent
         while up is not None:
-            new = (up.depth, up.seq, up.id) if len(up.children) < 3 else min(
-                self.nodes[child].free for child in up.children.values())
+            kids = up.kids
+            new = (up.depth, up.seq, up.id) if len(kids) < 3 else min(kids[0].free, kids[1].free, kids[2].free)
             if new == up.free:
                 break
             up.free = new
-            up = self.nodes[up.parent_id] if up.parent_id is not None else None
+            up = up.up
 
 
 def _snapshot(rn: Refnet, placing: bool) -> tuple[int, list[Row]]:
@@ -202,13 +230,14 @@ def plan_members(network: Network, rows: list[MemberRow], first_seq: int, now: i
     before = {node_id: (node.size, len(node.children), node.referrals, node.free)
               for node_id, node in network.nodes.items()}
     seq = first_seq
+    dates = (FIRST_MS, min(END_MS - 1, now + clock_skew_ms()))  # dates inside need no check_date
     for row in rows:
         existing = network.nodes.get(row.id)
         if existing is not None:
             _check_same_member(existing, row, network)
             plan.skipped["members"] += 1
             continue
-        if row.registered_at is not None:
+        if row.registered_at is not None and not dates[0] <= row.registered_at <= dates[1]:
             _check_date(row.registered_at, now, "registered_at", row.where)
         if row.landing_slug is not None and row.landing_slug in network.slugs:
             raise _fail(row.where, Conflict, f"landing_slug: {row.landing_slug!r} is taken by "
@@ -253,11 +282,16 @@ def _member_row(node: Node, row: MemberRow, now: int) -> Row:
     values = {"id": node.id, "name": row.name, "seq": node.seq, "depth": node.depth,
               "sponsor_depth": node.sponsor_depth,
               "created_at": row.registered_at if row.registered_at is not None else now}
-    optional = {"kind": (row.kind, "PARTNER"), "referrals": (node.referrals, 0), "size": (node.size, 1),
-                "children": (len(node.children), 0), "landing_slug": (row.landing_slug, None),
-                "free_id": (node.free[2], node.id), "free_depth": (node.free[0], node.depth),
-                "free_seq": (node.free[1], node.seq)}
-    values.update({key: value for key, (value, default) in optional.items() if value != default})
+    if row.kind != "PARTNER":
+        values["kind"] = row.kind
+    if row.landing_slug is not None:
+        values["landing_slug"] = row.landing_slug
+    if node.size != 1:  # a member with children: its counters and first free position
+        values.update({"referrals": node.referrals, "size": node.size, "children": len(node.children)})
+        if node.free[2] != node.id:
+            values.update({"free_id": node.free[2], "free_depth": node.free[0], "free_seq": node.free[1]})
+    elif node.referrals:
+        values["referrals"] = node.referrals
     return values
 
 
@@ -314,129 +348,146 @@ def _check_same_member(node: Node, row: MemberRow, network: Network) -> None:
 
 
 def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], now: int, plan: ImportPlan) -> None:
-    """Historical orders: the order nodes, and the counters the live recording would have moved
-    — without entries, pools, points or quota use."""
+    """Historical orders: the order nodes, grouped by buyer, and the counters the live
+    recording would have moved — without entries, pools, points or quota use."""
     engine = rn.plan
+    nodes = network.nodes
     existing = {}
     for batch in iter_batches([row.id for row in rows] if plan.counts["orders"] else [], BATCH):
         existing.update({stored["id"]: stored for stored in rn.store.run("import_orders_existing", {"ids": batch})})
     fresh: list[OrderRow] = []
+    amounts: dict[int, Decimal] = {}  # cents → amount, checked once per distinct amount
+    periods: dict[int, str] = {}  # day → its period (a period is a whole number of UTC days)
+    checked_at = (FIRST_MS, min(END_MS - 1, now + clock_skew_ms()))  # dates inside need no check_date
     for row in rows:
-        stored = existing.get(row.id)
-        if stored is not None:
-            same = (stored["buyer_id"], stored["amount"], stored["at"], stored["referrer_id"]) == (
-                row.buyer_id, to_cents(row.amount), row.at, row.referrer_id)
-            if not same:
-                raise _fail(row.where, Conflict, f"id: order {row.id!r} was already recorded with other content")
-            plan.skipped["orders"] += 1
-            continue
-        _check_date(row.at, now, "at", row.where)
-        if row.buyer_id not in network.nodes:
+        if existing:
+            stored = existing.get(row.id)
+            if stored is not None:
+                same = (stored["buyer_id"], stored["amount"], stored["at"], stored["referrer_id"]) == (
+                    row.buyer_id, row.cents, row.at, row.referrer_id)
+                if not same:
+                    raise _fail(row.where, Conflict, f"id: order {row.id!r} was already recorded with other content")
+                plan.skipped["orders"] += 1
+                continue
+        if not checked_at[0] <= row.at <= checked_at[1]:
+            _check_date(row.at, now, "at", row.where)
+        if row.buyer_id not in nodes:
             raise _fail(row.where, NotFound, f"buyer_id: no member {row.buyer_id!r} in the graph or the members file")
-        if row.referrer_id is not None and row.referrer_id not in network.nodes:
+        if row.referrer_id is not None and row.referrer_id not in nodes:
             raise _fail(row.where, NotFound, f"referrer_id: no member {row.referrer_id!r} in the graph or the "
                                              "members file")
-        if engine is not None and engine.packages and engine.package(row.amount) is None:
-            prices = ", ".join(fmt_money(p.price) for p in engine.packages)
-            raise _fail(row.where, BadInput, f"amount: {fmt_money(row.amount)} is not a package price of plan "
-                                             f"{engine.name} ({prices})")
+        if row.cents not in amounts:
+            if engine is not None and engine.packages and engine.package(row.amount) is None:
+                prices = ", ".join(fmt_money(p.price) for p in engine.packages)
+                raise _fail(row.where, BadInput, f"amount: {fmt_money(row.amount)} is not a package price of plan "
+                                                 f"{engine.name} ({prices})")
+            amounts[row.cents] = row.amount
         fresh.append(row)
-    version = engine.version if engine is not None else None
+    groups: dict[str, list[list[object]]] = {}
     for row in fresh:
-        order = {"id": row.id, "buyer_id": row.buyer_id, "amount": to_cents(row.amount), "at": row.at,
-                 "period": period_of(row.at)}
+        day = row.at // DAY_MS
+        period = periods.get(day)
+        if period is None:
+            period = periods[day] = period_of(row.at)
         if row.referrer_id is not None:
-            order["referrer_id"] = row.referrer_id
-        plan.orders.append(order)
+            plan.referred.append({"id": row.id, "buyer_id": row.buyer_id, "amount": row.cents, "at": row.at,
+                                  "period": period, "referrer_id": row.referrer_id})
+            continue
+        order = [row.id, row.cents, row.at, period]  # a list, not a map: half the text to send
+        if row.buyer_id in groups:
+            groups[row.buyer_id].append(order)
+        else:
+            groups[row.buyer_id] = [order]
+    plan.order_groups = {buyer_id: {"id": buyer_id, "orders": orders} for buyer_id, orders in groups.items()}
+    plan.order_count = len(fresh)
     flags = imported_order_flags(engine)
-    plan.order_flags = {"plan_version": version, "settle": flags.get("settle"), "closed_in": flags.get("closed_in"),
-                        "effects": True}
+    plan.order_flags = {"plan_version": engine.version if engine is not None else None, "settle": flags.get("settle"),
+                        "closed_in": flags.get("closed_in"), "effects": True}
     if moves_member_counters(engine) and fresh:
-        plan.order_counters = order_counters(engine, network, fresh)
+        plan.order_counters = order_counters(engine, network, fresh, amounts)
 
 
-def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow]) -> list[Row]:
-    """The member counters the orders move when recorded live (graph.ledger.orders and the plan modules' on_order),
-    computed for all of them at once: each counter either adds up or follows from totals that do."""
+def order_counters(engine: Plan | None, network: Network, rows: list[OrderRow], amounts: dict[int, Decimal]
+                   ) -> dict[str, Row]:
+    """The member counters the orders move when recorded live (graph.ledger.orders and the plan modules'
+    on_order), computed for all of them at once: each counter either adds up or follows from totals that
+    do. By member: only the counters that move (deltas; status and identity: the new value).
+    `amounts` maps the orders' cents to their amounts."""
     nodes = network.nodes
-    deltas: dict[str, Row] = defaultdict(lambda: {
-        "packages": 0, "quota": 0, "agent_referrals": 0, "team_orders": 0, "team_sales": 0, "shares_milli": 0,
-        "status": None, "identity": None})
-    purchases: dict[tuple[str, Decimal], int] = defaultdict(int)  # (buyer, amount) → orders
-    for row in rows:
-        purchases[row.buyer_id, row.amount] += 1
-    packages = {p.price: (to_cents(p.quota), int(p.dividend_shares * 1000))
+    purchases = Counter((row.buyer_id, row.cents) for row in rows)  # (buyer, cents) → orders
+    packages = {to_cents(p.price): (to_cents(p.quota), int(p.dividend_shares * 1000))
                 for p in (engine.packages if engine is not None else ())}
     own_orders: dict[str, int] = defaultdict(int)
     own_sales: dict[str, int] = defaultdict(int)
-    bought: dict[str, list[Decimal]] = defaultdict(list)
-    for (buyer_id, amount), count in purchases.items():
-        delta = deltas[buyer_id]
-        quota, shares = packages.get(amount, (0, 0))
-        delta["packages"] += count
-        delta["quota"] += quota * count
-        delta["shares_milli"] += shares * count
+    quota: dict[str, int] = defaultdict(int)
+    shares: dict[str, int] = defaultdict(int)
+    bought: dict[str, list[int]] = defaultdict(list)
+    for (buyer_id, cents), count in purchases.items():
+        package_quota, package_shares = packages.get(cents, (0, 0))
         own_orders[buyer_id] += count
-        own_sales[buyer_id] += to_cents(amount) * count
-        bought[buyer_id].append(amount)
-    linkage = counts_agent_referrals(engine)  # statuses and agent referrals (rules §3)
-    touched: set[str] = set()
-    for buyer_id in own_orders:
-        buyer = nodes[buyer_id]
-        touched.add(buyer_id)
-        if buyer.sponsor_id is not None and linkage:
-            touched.add(buyer.sponsor_id)
-            if buyer.packages == 0:  # its first package makes it an agent: one more agent referral
-                deltas[buyer.sponsor_id]["agent_referrals"] += 1
+        own_sales[buyer_id] += cents * count
+        quota[buyer_id] += package_quota * count
+        shares[buyer_id] += package_shares * count
+        bought[buyer_id].append(cents)
+    agent_referrals: dict[str, int] = defaultdict(int)  # statuses and agent referrals (rules §3)
+    touched = set(own_orders)
+    if counts_agent_referrals(engine):
+        for buyer_id in own_orders:
+            buyer = nodes[buyer_id]
+            if buyer.sponsor_id is not None:
+                touched.add(buyer.sponsor_id)
+                if buyer.packages == 0:  # its first package makes it an agent: one more agent referral
+                    agent_referrals[buyer.sponsor_id] += 1
+    counters: dict[str, Row] = {}
+    standings: dict[tuple, Standing] = {}  # a plan's standing is a pure function of these values
+    no_purchase: list[int] = []
     for member_id in touched:
-        node, delta = nodes[member_id], deltas[member_id]
-        node.packages += delta["packages"]
-        node.agent_referrals += delta["agent_referrals"]
-        node.quota += delta["quota"]
-        derived = standing_of(engine, Standing(node.packages, node.agent_referrals, node.status, node.identity,
-                                               tuple(bought.get(member_id, []))))
+        node = nodes[member_id]
+        row: Row = {"id": member_id}
+        orders = own_orders.get(member_id)
+        if orders:
+            node.packages += orders
+            row["packages"] = orders
+            if quota[member_id]:
+                node.quota += quota[member_id]
+                row["quota"] = quota[member_id]
+        referrals = agent_referrals.get(member_id)
+        if referrals:
+            node.agent_referrals += referrals
+            row["agent_referrals"] = referrals
+        purchased = bought.get(member_id, no_purchase)
+        key = (node.packages, node.agent_referrals, node.status, node.identity, *purchased)
+        derived = standings.get(key)
+        if derived is None:
+            derived = standings[key] = standing_of(engine, Standing(
+                node.packages, node.agent_referrals, node.status, node.identity,
+                tuple(amounts[cents] for cents in purchased)))
         if derived.status is not None and derived.status != node.status:
-            delta["status"] = node.status = derived.status
+            row["status"] = node.status = derived.status
         if derived.identity != node.identity:
-            delta["identity"] = node.identity = derived.identity
+            node.identity = derived.identity
+            if derived.identity is not None:
+                row["identity"] = derived.identity
+        if len(row) > 1:
+            counters[member_id] = row
     if keeps_team_counters(engine):
-        for member_id, count in _subtree_sums(nodes, own_orders, "parent_id", "depth").items():
-            deltas[member_id]["team_orders"] += count
-        totals = _subtree_sums(nodes, own_sales, "sponsor_id", "sponsor_depth")
-        for member_id, total in totals.items():
-            if total - own_sales.get(member_id, 0):
-                deltas[member_id]["team_sales"] += total - own_sales.get(member_id, 0)
-    else:
-        for delta in deltas.values():
-            delta["shares_milli"] = 0
-    return [{"id": member_id, **{key: value for key, value in delta.items() if value}}
-            for member_id, delta in deltas.items()]
+        for member_id, total in shares.items():
+            if total:
+                _counters_of(counters, member_id)["shares_milli"] = total
+        for member_id, count in network.subtree_sums(own_orders, "parent_id").items():
+            _counters_of(counters, member_id)["team_orders"] = count
+        for member_id, total in network.subtree_sums(own_sales, "sponsor_id").items():
+            team = total - own_sales.get(member_id, 0)
+            if team:
+                _counters_of(counters, member_id)["team_sales"] = team
+    return counters
 
 
-def _subtree_sums(nodes: dict[str, Node], own: dict[str, int], up_field: str, depth_field: str) -> dict[str, int]:
-    """Σ `own` over each member's subtree (itself included) in the tree whose parent is the
-    node's `up_field`, for the members whose sum is not 0; children before parents, by depth."""
-    up, depth = attrgetter(up_field), attrgetter(depth_field)
-    members = set(own)
-    frontier = list(own)
-    while frontier:  # every ancestor of a member with something of its own
-        parents = []
-        for member_id in frontier:
-            parent = up(nodes[member_id])
-            if parent is not None and parent not in members:
-                members.add(parent)
-                parents.append(parent)
-        frontier = parents
-    levels: dict[int, list[str]] = defaultdict(list)
-    for member_id in members:
-        levels[depth(nodes[member_id])].append(member_id)
-    sums = dict(own)
-    for level in sorted(levels, reverse=True):
-        for member_id in levels[level]:
-            parent = up(nodes[member_id])
-            if parent is not None:
-                sums[parent] = sums.get(parent, 0) + sums.get(member_id, 0)
-    return {member_id: total for member_id, total in sums.items() if total}
+def _counters_of(counters: dict[str, Row], member_id: str) -> Row:
+    row = counters.get(member_id)
+    if row is None:
+        row = counters[member_id] = {"id": member_id}
+    return row
 
 
 def plan_balances(rn: Refnet, network: Network, rows: list[BalanceRow], now: int, plan: ImportPlan) -> None:
@@ -501,17 +552,21 @@ def plan_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], ba
 
 
 def _fold_counters(plan: ImportPlan) -> None:
-    """The order counters of members the import creates go into their creation rows: only
-    members already in the graph need the counters statement."""
-    created = {row["id"]: row for row in plan.members}
-    remaining = []
-    for counters in plan.order_counters:
-        row = created.get(counters["id"])
-        if row is None:
-            remaining.append(counters)
-        else:
+    """The order counters go into the rows already written for the member: the creation row of
+    a member the import creates, else the member's group of orders (one without orders for a
+    member that only sits above buyers)."""
+    created = {row["id"]: row for row in plan.members} if plan.members else {}
+    for member_id, counters in plan.order_counters.items():
+        row = created.get(member_id)
+        if row is not None:
             row.update({key: value for key, value in counters.items() if key != "id"})
-    plan.order_counters = remaining
+            continue
+        group = plan.order_groups.get(member_id)
+        if group is None:
+            plan.order_groups[member_id] = {**counters, "orders": []}
+        else:
+            group.update(counters)
+    plan.order_counters = {}
 
 
 def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], balances: list[BalanceRow],
@@ -528,11 +583,7 @@ def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], bal
     _write(rn, "import_members_create", plan.members, "members", report)
     _write(rn, "import_members_link", plan.links, "placements", report)
     _write(rn, "import_members_trees", plan.trees, "counters", report)
-    _write(rn, "import_orders_create", [o for o in plan.orders if "referrer_id" not in o], "orders", report,
-           plan.order_flags)
-    _write(rn, "import_orders_create_referred", [o for o in plan.orders if "referrer_id" in o], "referred orders",
-           report, plan.order_flags)
-    _write(rn, "import_orders_counters", plan.order_counters, "order counters", report)
+    _write_orders(rn, plan, report)
     done = 0
     for batch in iter_batches(plan.balances, BATCH):
         rn.store.run("import_balances_book", {
@@ -543,8 +594,8 @@ def run_import(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], bal
         report("balances", done, len(plan.balances))
     rn.store.run("import_finish")
     log.info("imported %d members, %d orders, %d opening balances (skipped %s)",
-             len(plan.members), len(plan.orders), len(plan.balances), plan.skipped)
-    return ImportResult(len(plan.members), len(plan.orders), len(plan.balances), plan.skipped)
+             len(plan.members), plan.order_count, len(plan.balances), plan.skipped)
+    return ImportResult(len(plan.members), plan.order_count, len(plan.balances), plan.skipped)
 
 
 def _write(rn: Refnet, query: str, rows: list[Row], stage: str, report: Progress, params: Row | None = None
@@ -556,16 +607,45 @@ def _write(rn: Refnet, query: str, rows: list[Row], stage: str, report: Progress
         report(stage, done, len(rows))
 
 
+def _write_orders(rn: Refnet, plan: ImportPlan, report: Progress) -> None:
+    """Orders by buyer (one match of the buyer for all its orders), the groups that carry
+    counters of members already in the graph with the statement that also moves them; then
+    the orders with a referrer."""
+    groups = plan.order_groups.values()
+    plain = len(("id", "orders"))
+    done = _write_groups(rn, "import_orders_create_counted", [g for g in groups if len(g) > plain], plan, 0, report)
+    done = _write_groups(rn, "import_orders_create", [g for g in groups if len(g) == plain], plan, done, report)
+    for batch in iter_batches(plan.referred, BATCH):
+        rn.store.run("import_orders_create_referred", {**plan.order_flags, "rows": batch})
+        done += len(batch)
+        report("orders", done, plan.order_count)
+
+
+def _write_groups(rn: Refnet, query: str, groups: list[Row], plan: ImportPlan, done: int, report: Progress) -> int:
+    for batch in _group_batches(groups, BATCH):
+        rn.store.run(query, {**plan.order_flags, "rows": batch})
+        done += sum(len(group["orders"]) for group in batch)
+        report("orders", done, plan.order_count)
+    return done
+
+
+def _group_batches(groups: list[Row], size: int) -> Iterator[list[Row]]:
+    """Batches of groups of about `size` rows (a group counts as itself plus its orders)."""
+    batch: list[Row] = []
+    rows = 0
+    for group in groups:
+        batch.append(group)
+        rows += 1 + len(group["orders"])
+        if rows >= size:
+            yield batch
+            batch, rows = [], 0
+    if batch:
+        yield batch
+
+
 def import_files(rn: Refnet, members: list[MemberRow], orders: list[OrderRow], balances: list[BalanceRow],
                  progress: Progress | None = None) -> ImportResult:
     """`run_import` behind the write guard (a concurrent write between the read and the claim
-    makes it read and compute again). The cyclic garbage collector is paused meanwhile: the
-    import allocates millions of long-lived, acyclic rows, and each collection would walk them
-    all again."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    makes it read and compute again), with the cyclic garbage collector paused."""
+    with paused_gc():
         return rn.guard(lambda: run_import(rn, members, orders, balances, progress))
-    finally:
-        if paused:
-            gc.enable()

@@ -15,6 +15,8 @@ REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 def refused_character(text: str, allow: str = "") -> str | None:
     """The first character of `text` a name may not hold (characters in `allow` excepted)."""
+    if text.isprintable():  # C code: no character of an "Other" category (nor a separator but space)
+        return None
     for char in text:
         if char not in allow and unicodedata.category(char) in REFUSED_CATEGORIES:
             return char

@@ -3,15 +3,19 @@ that count but pay nothing, opening balances that the ledger explains; all or no
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cli import main as cli
 from graph.admin import import_files, importer
-from graph.core.errors import DomainError
+from graph.core.errors import BadInput, DomainError
+from graph.core.periods import parse_time
 from graph.ledger import orders
 from graph.network import members
 from graph.service import Refnet
@@ -377,3 +381,63 @@ def test_members_the_import_fills_rotate_like_registered_ones(rn):
         placed = members.register(rn, "After", sponsor_id=sponsor, member_id=f"after{index}")
         model.register(f"after{index}", sponsor)
         assert (placed.parent_id, placed.slot) == (model.parent[f"after{index}"], model.slot[f"after{index}"])
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 12, 31, 23, 59, 59)),
+       st.sampled_from(["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S+02:00"]))
+def test_the_import_reads_times_as_the_api_does(moment, form):
+    text = moment.strftime(form)
+    assert import_files.parse_time(text) == parse_time(text)
+
+
+@pytest.mark.parametrize("text", ["2024-02-30T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T10:60:00Z",
+                                  "2024-01-01T10:00:60Z", "2024-13-01T00:00:00Z"])
+def test_an_impossible_time_is_refused_naming_the_whole_text(text):
+    with pytest.raises(BadInput, match=f"at: '{text}' is not an ISO 8601 time"):
+        import_files.parse_time(text)
+
+
+def test_order_amounts_carry_their_cents():
+    rows = import_files.orders_of("id,buyer_id,amount,at\no1,a,1000,2024-01-01\no2,a,12.5,2024-01-01\n"
+                                  "o3,a,0.07,2024-01-01\n")
+    assert [(row.amount, row.cents) for row in rows] == [(Decimal("1000.00"), 100000), (Decimal("12.50"), 1250),
+                                                          (Decimal("0.07"), 7)]
+    with pytest.raises(BadInput, match="orders.csv line 2, amount: must be positive"):
+        import_files.orders_of("id,buyer_id,amount,at\no1,a,0,2024-01-01\n")
+
+
+def test_a_column_named_twice_is_refused():
+    with pytest.raises(BadInput, match="members.csv line 1, header: column 'name' is named twice"):
+        import_files.members_of("id,name,sponsor_id,name\nroot,Company,,Other\n")
+
+
+def test_json_lines_files_import_as_their_csv_twins(rn, tmp_path, capsys):
+    members_rows = [{"id": "root", "name": "Co", "sponsor_id": None},
+                    {"id": "a", "name": " A ", "sponsor_id": "root", "kind": "customer"},
+                    {"id": "b", "name": "B", "sponsor_id": "root", "placement_parent_id": "a", "slot": 1}]
+    as_csv = import_files.members_of("id,name,sponsor_id,kind,placement_parent_id,slot\nroot,Co,,,,\n"
+                                     "a, A ,root,customer,,\nb,B,root,,a,1\n")
+    as_json = import_files.members_of("\n".join(json.dumps(row) for row in members_rows) + "\n\n", "m.jsonl")
+    assert [(r.id, r.name, r.kind, r.sponsor_id, r.parent_id, r.slot) for r in as_json] == [
+        (r.id, r.name, r.kind, r.sponsor_id, r.parent_id, r.slot) for r in as_csv]
+    orders_text = json.dumps({"id": "o1", "buyer_id": "a", "amount": "1000.00", "at": "2025-01-01T10:00:00Z"})
+    assert importer.import_files(rn, as_json, import_files.orders_of(orders_text, "o.ndjson"), []).orders == 1
+    assert rn.store.run_text("MATCH (o:Order {id: 'o1'})-[:BOUGHT_BY]->(m:Member) RETURN m.id AS buyer, "
+                             "o.amount AS cents")[0] == {"buyer": "a", "cents": 100000}
+    for text, message in [
+        ('{"id": "x", "name": "X", "sponsor_id": "root"}\n{"id": "y", "name": "Y", "sponsor": "x"}',
+         "m.jsonl line 2, sponsor: unknown field"),
+        ('{"id": "x", "name": "X", "sponsor_id": "root"}\n\n{"id": "y", "name": ""}', "m.jsonl line 3, name: empty"),
+        ('["x"]', "m.jsonl line 1, row: expected an object"),
+        ('{"id": "x",', "m.jsonl line 1, row: not JSON"),
+    ]:
+        with pytest.raises(BadInput, match=message):
+            import_files.members_of(text, "m.jsonl")
+    with pytest.raises(BadInput, match=r"o.jsonl line 1, amount: must be text or a whole number, got 1000.5"):
+        import_files.orders_of('{"id": "o2", "buyer_id": "a", "amount": 1000.5, "at": "2025-01-01"}', "o.jsonl")
+
+
+def test_a_json_lines_name_may_hold_a_line_separator():
+    rows = import_files.members_of(json.dumps({"id": "root", "name": "Co\u2028Ltd", "sponsor_id": None},
+                                              ensure_ascii=False) + "\r\n", "m.jsonl")
+    assert [row.name for row in rows] == ["Co\u2028Ltd"]

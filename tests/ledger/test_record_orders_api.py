@@ -106,3 +106,22 @@ def test_a_malformed_file_is_refused_before_anything_is_booked(tmp_path, capsys)
     float_amount.write_text('{"id": "o1", "buyerId": "S", "amount": 1000.5, "price": 1}\n', encoding="utf-8")
     assert main(["record-orders", str(float_amount), "--data", str(data)]) == 2
     assert "unknown field(s) price" in capsys.readouterr().err
+
+
+@pytest.mark.integration  # starts its own database
+def test_the_import_files_snake_case_names_work_too(tmp_path, capsys):
+    data = tmp_path / "data"
+    people = tmp_path / "people.csv"
+    people.write_text("id,name,sponsor_id\nS,Sam,\nA,Ann,S\n", encoding="utf-8")
+    assert main(["register", str(people), "--data", str(data)]) == 0
+    both = tmp_path / "both.jsonl"
+    both.write_text(json.dumps({"id": "o1", "buyer_id": "S", "buyerId": "A", "amount": "1000.00"}) + "\n",
+                    encoding="utf-8")
+    assert main(["record-orders", str(both), "--data", str(data)]) == 2
+    assert "record 1: buyer_id is given twice" in capsys.readouterr().err
+    sales = tmp_path / "orders.csv"  # the columns of `refnet import`'s orders file
+    sales.write_text("id,buyer_id,amount,at,referrer_id\no1,S,1000.00,2026-11-02T10:00:00Z,\n"
+                     "o2,A,1000.00,2026-11-03T10:00:00Z,S\n", encoding="utf-8")
+    assert main(["record-orders", str(sales), "--data", str(data)]) == 0
+    found = booked(data)
+    assert sorted(found) == ["o1", "o2"] and found["o2"][0] == "A"

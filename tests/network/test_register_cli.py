@@ -48,3 +48,31 @@ def test_an_unknown_column_is_refused_before_anything_is_booked(tmp_path, capsys
     bad.write_text("id,name,sponsor\nroot,Company,\n", encoding="utf-8")
     assert main(["register", str(bad), "--data", str(data)]) == 2
     assert "unknown column(s) sponsor" in capsys.readouterr().err
+
+
+def test_the_import_files_snake_case_names_work_too(tmp_path, capsys):
+    data = tmp_path / "data"
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text("id,name,sponsor_id,kind\nroot,Company,,\na,Ann,root,PARTNER\n", encoding="utf-8")
+    assert main(["register", str(csv_file), "--data", str(data)]) == 0
+    lines = tmp_path / "more.jsonl"
+    lines.write_text("\n".join(json.dumps(row) for row in [
+        {"id": "b", "name": "Bob", "sponsor_id": "a", "landing_slug": "bob"},
+        {"id": "c", "name": "Cid", "sponsorId": "a"},
+        {"id": "d", "name": "Dee", "sponsorId": "a", "sponsor_id": "root"},
+    ]) + "\n", encoding="utf-8")
+    assert main(["register", str(lines), "--data", str(data)]) == 2
+    assert "record 3: sponsor_id is given twice" in capsys.readouterr().err
+    assert registered(data) == {"root": (None, None, None), "a": ("root", "root", 1)}  # a bad record: nothing booked
+    lines.write_text("\n".join(json.dumps(row) for row in [
+        {"id": "b", "name": "Bob", "sponsor_id": "a", "landing_slug": "bob"},
+        {"id": "c", "name": "Cid", "sponsorId": "a"},
+    ]) + "\n", encoding="utf-8")
+    assert main(["register", str(lines), "--data", str(data)]) == 0
+    assert registered(data) == {"root": (None, None, None), "a": ("root", "root", 1), "b": ("a", "a", 1),
+                                "c": ("a", "a", 2)}
+    rn = open_engine(type("Args", (), {"data": str(data), "plan": None})())
+    try:
+        assert rn.store.run_text("MATCH (m:Member {id: 'b'}) RETURN m.landing_slug AS slug")[0]["slug"] == "bob"
+    finally:
+        rn.store.close()
