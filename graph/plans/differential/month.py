@@ -1,0 +1,201 @@
+"""A month of the differential plan computed in memory from one snapshot (issue 18): group
+volumes, ranks and every open order's bookings, in passes over plain data whose cost grows
+with the members and the orders, not with their product.
+
+`graph.plans.differential.close` reads the snapshot (`MonthSnapshot`) and books what
+`month_bookings` returns; `previewPeriod` shows the same list.
+
+- Group volumes: each buyer's own total, then added to its sponsor bottom-up (deepest first),
+  one pass over the sponsor tree instead of one walk per order.
+- The stair of a member: the members of its sponsor line (itself first) whose rate exceeds
+  every rate below them. The differential walk pays only such members, so walking a buyer's
+  stair pays exactly what walking its whole line pays; a stair is at most as long as the plan
+  has ranks and is computed once per member from its sponsor's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from graph.core.money import from_cents
+from graph.ledger.entries import Booking
+from graph.plans.differential.rules import (
+    CUSTOMER,
+    PARTNER,
+    DifferentialConfig,
+    OrderView,
+    Person,
+    Rank,
+    order_bookings,
+    qualify,
+)
+
+
+@dataclass(frozen=True)
+class MonthOrder:
+    """An order the close reads: one of the month's own (all of them count for its volumes)
+    or a late one of an earlier, closed month recorded for this close."""
+
+    id: str
+    buyer_id: str
+    cents: int  # net of refunds
+    period: str  # the order's own month
+    referrer_id: str | None
+    at: int
+    open: bool  # not closed yet and booked by this close: this close books it
+    counts: bool  # counts for the month's group volumes (an order of the month, not a late one)
+
+
+@dataclass
+class MonthSnapshot:
+    """What the close of `period` reads, at graph version `version`."""
+
+    period: str
+    version: int
+    sponsor_of: dict[str, str | None]
+    kind_of: dict[str, str | None]  # PARTNER / CUSTOMER
+    orders: list[MonthOrder]
+    earlier_ranks: dict[str, dict[str, str]] = field(default_factory=dict)  # month → partner → rank name
+
+    def late_months(self) -> set[str]:
+        """The earlier months whose late orders this close books."""
+        return {order.period for order in self.orders if order.open and order.period != self.period}
+
+
+def top_down(sponsor_of: Mapping[str, str | None]) -> list[str]:
+    """Every member, each sponsor before the members it sponsored (breadth first from the roots)."""
+    children: dict[str, list[str]] = {}
+    roots = []
+    for member_id, sponsor_id in sponsor_of.items():
+        if sponsor_id is None or sponsor_id not in sponsor_of:
+            roots.append(member_id)
+        else:
+            children.setdefault(sponsor_id, []).append(member_id)
+    order = roots
+    for member_id in order:  # grows while walked: a breadth-first pass
+        order.extend(children.get(member_id, ()))
+    return order
+
+
+def group_volumes(orders: Iterable[MonthOrder], sponsor_of: Mapping[str, str | None],
+                  members_top_down: list[str]) -> dict[str, int]:
+    """Per member (cents), its own orders plus its whole sponsor downline's; members without
+    volume are left out. Same sums as `rules.group_volumes`, in one bottom-up pass."""
+    volumes: dict[str, int] = {}
+    for order in orders:
+        volumes[order.buyer_id] = volumes.get(order.buyer_id, 0) + order.cents
+    for member_id in reversed(members_top_down):
+        volume = volumes.get(member_id)
+        sponsor_id = sponsor_of[member_id]
+        if volume is not None and sponsor_id is not None and sponsor_id in sponsor_of:
+            volumes[sponsor_id] = volumes.get(sponsor_id, 0) + volume
+    return volumes
+
+
+def month_ranks(volumes: Mapping[str, int], kind_of: Mapping[str, str | None], config: DifferentialConfig) -> dict[str, Rank]:
+    """Each partner's rank from its group volume (partners whose volume reaches no rank are left out)."""
+    steps = [(int(rank.threshold * 100), rank) for rank in config.ranks]
+    ranks: dict[str, Rank] = {}
+    for member_id, kind in kind_of.items():
+        if kind != PARTNER:
+            continue
+        volume = volumes.get(member_id, 0)
+        reached = None
+        for threshold, rank in steps:
+            if volume >= threshold:
+                reached = rank
+        if reached is not None:
+            ranks[member_id] = reached
+    return ranks
+
+
+def stairs(members_top_down: list[str], sponsor_of: Mapping[str, str | None],
+           rate_of: Mapping[str, Decimal]) -> dict[str, tuple[str, ...]]:
+    """Per member, its stair (module docstring): the members of its sponsor line, itself first,
+    each with a rate above every rate below it (members without a rate are not on it)."""
+    result: dict[str, tuple[str, ...]] = {}
+    empty: tuple[str, ...] = ()
+    for member_id in members_top_down:
+        sponsor_id = sponsor_of[member_id]
+        above = result.get(sponsor_id, empty) if sponsor_id is not None else empty
+        rate = rate_of.get(member_id)
+        if rate is None:
+            result[member_id] = above
+        else:
+            result[member_id] = (member_id, *(up for up in above if rate_of[up] > rate))
+    return result
+
+
+@dataclass
+class _Ranking:
+    """One month's ranks as the rule reads them, with the stairs they give."""
+
+    ranks: Mapping[str, Rank]
+    base: Rank | None
+    stair: dict[str, tuple[str, ...]]
+
+    def person(self, member_id: str, kind: str | None) -> Person:
+        return Person(member_id, kind or "", None if kind == CUSTOMER else self.ranks.get(member_id, self.base))
+
+
+def _ranking(snapshot: MonthSnapshot, members_top_down: list[str], ranks: Mapping[str, Rank],
+             base: Rank | None) -> _Ranking:
+    rate_of = {}
+    for member_id, kind in snapshot.kind_of.items():
+        rank = ranks.get(member_id, base) if kind == PARTNER else None
+        if rank is not None:
+            rate_of[member_id] = rank.rate
+    return _Ranking(ranks, base, stairs(members_top_down, snapshot.sponsor_of, rate_of))
+
+
+def order_view(order: MonthOrder, snapshot: MonthSnapshot, ranking: _Ranking) -> OrderView:
+    """The rule's view of one order: the buyer, its sponsor and then the sponsor's stair (all
+    the rule pays on the line, in line order; the sponsor first for the recommender rule)."""
+    kind_of = snapshot.kind_of
+    buyer_id = order.buyer_id
+    sponsor_id = snapshot.sponsor_of.get(buyer_id)
+    upline: list[Person] = []
+    if sponsor_id is not None:
+        stair = ranking.stair.get(sponsor_id, ())
+        if not stair or stair[0] != sponsor_id:
+            upline.append(ranking.person(sponsor_id, kind_of[sponsor_id]))
+        upline.extend(ranking.person(member_id, kind_of[member_id]) for member_id in stair)
+    return OrderView(order.id, from_cents(order.cents), ranking.person(buyer_id, kind_of[buyer_id]), tuple(upline),
+                     order.referrer_id)
+
+
+def closed_ranks(names: Mapping[str, str], config: DifferentialConfig) -> dict[str, Rank]:
+    """A closed month's stored ranks (rank history) by name; unknown names are left out."""
+    by_name = {rank.name: rank for rank in config.ranks}
+    return {member_id: by_name[name] for member_id, name in names.items() if name in by_name}
+
+
+@dataclass(frozen=True)
+class MonthPlan:
+    """The close computed: the month's ranks and, per open order in id order, its bookings."""
+
+    ranks: dict[str, Rank]
+    base: Rank | None
+    bookings: list[tuple[MonthOrder, list[Booking]]]
+
+
+def month_bookings(snapshot: MonthSnapshot, config: DifferentialConfig) -> MonthPlan:
+    """Ranks from the month's own orders, then every open order's bookings by the rule
+    (`rules.order_bookings`): a late order of an earlier, closed month by that month's stored
+    ranks (its volume counted there, not here; docs/periods.md)."""
+    period = snapshot.period
+    members_top_down = top_down(snapshot.sponsor_of)
+    own = [order for order in snapshot.orders if order.counts]
+    ranks = month_ranks(group_volumes(own, snapshot.sponsor_of, members_top_down), snapshot.kind_of, config)
+    base = qualify(Decimal("0.00"), config.ranks)
+    rankings = {period: _ranking(snapshot, members_top_down, ranks, base)}
+    for month in snapshot.late_months():
+        rankings[month] = _ranking(snapshot, members_top_down,
+                                   closed_ranks(snapshot.earlier_ranks.get(month, {}), config), base)
+    booked = []
+    for order in sorted((order for order in snapshot.orders if order.open), key=lambda order: order.id):
+        view = order_view(order, snapshot, rankings[order.period])
+        booked.append((order, order_bookings(view, config, order.period)))
+    return MonthPlan(ranks, base, booked)
