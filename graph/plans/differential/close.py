@@ -22,10 +22,12 @@ the same volumes and ranks. A DONE run is returned unchanged.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graph.core import periods
 from graph.core.money import from_cents
@@ -34,7 +36,7 @@ from graph.ledger import period_runs
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
-from graph.plans.differential.month import MonthOrder, MonthSnapshot, month_bookings
+from graph.plans.differential.month import MonthOrder, MonthPlan, MonthSnapshot, month_bookings, plan_month
 from graph.plans.differential.rules import config_of
 from graph.store.store import Conflicted, Row, record_from_row
 
@@ -45,7 +47,7 @@ if TYPE_CHECKING:  # the engine's type only: graph.service imports the features 
 log = logging.getLogger("refnet.differential")
 
 MODULE = "differential"
-BATCH = 1000
+BATCH = 10_000  # orders per booking statement (~32,000 entries in the bench)
 
 
 @dataclass(frozen=True)
@@ -141,51 +143,92 @@ def compact(rows: list[dict]) -> list[dict]:
     return [{key: value for key, value in row.items() if value is not None} for row in rows]
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """One booking statement's parameters, prepared from the snapshot."""
+
+    orders: list[str]
+    params: dict[str, Any]
+
+
 class _Close:
-    """One close of a month in this process: the snapshot's version, what is left to book."""
+    """One close of a month in this process: the snapshot's version and the batches left to
+    book. A thread prepares the next batches (the rule, the entry rows) while the database
+    books the current one; nothing but the booking statement writes."""
 
     def __init__(self, rn: Refnet, period: str, batch: int) -> None:
         self.rn, self.period, self.batch = rn, period, batch
         self.config = config_of(rn.plan)
         self.version = 0
-        self.pending: list[tuple[MonthOrder, list[Booking]]] | None = None
         self.ranks_written: dict[str, str] | None = None
+        self.batches: queue.Queue[_Batch | BaseException | None] | None = None
+        self.stopped = threading.Event()
 
     def load(self) -> None:
         snapshot = read_snapshot(self.rn, self.period)
-        computed = month_bookings(snapshot, self.config)
-        ranks = {member_id: rank.name for member_id, rank in computed.ranks.items() if rank != computed.base}
+        month = plan_month(snapshot, self.config)
+        ranks = {member_id: rank.name for member_id, rank in month.ranks.items() if rank != month.base}
         if ranks != self.ranks_written:
             self.rn.store.run("differential_set_ranks", {
-                "period": self.period, "base": computed.base.name if computed.base is not None else None,
+                "period": self.period, "base": month.base.name if month.base is not None else None,
                 "ranks": [{"id": member_id, "rank": name} for member_id, name in ranks.items()],
             })
             self.ranks_written = ranks
-        self.version, self.pending = snapshot.version, computed.bookings
+        self.version = snapshot.version
+        self.stopped = threading.Event()
+        self.batches = queue.Queue(maxsize=2)
+        threading.Thread(target=self._prepare, args=(month, self.batches, self.stopped), daemon=True,
+                         name=f"close {self.period}").start()
+
+    def _prepare(self, month: MonthPlan, batches: queue.Queue, stopped: threading.Event) -> None:
+        def put(item: _Batch | BaseException | None) -> bool:
+            while not stopped.is_set():
+                try:
+                    batches.put(item, timeout=0.5)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        try:
+            for start_at in range(0, len(month.open_orders), self.batch):
+                booked = month.bookings(month.open_orders[start_at:start_at + self.batch])
+                entries = entries_of(self.rn, self.period, booked)
+                if not put(_Batch([order.id for order, _ in booked], {
+                    "run_id": run_id(self.period), "period": self.period,
+                    "orders": [order.id for order, _ in booked],
+                    "members": member_deltas(booking for _, bookings in booked for booking in bookings),
+                    "entries": compact(entries), **period_runs.totals(entries),
+                })):
+                    return
+            put(None)
+        except BaseException as error:  # handed to the close, which raises it
+            put(error)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.batches = None
 
     def book_next(self) -> int | None:
         """Books the next batch with one guarded statement (run under the write guard): its
         number of orders, None when nothing is left; Conflicted (read again) when the graph
         changed since the snapshot."""
-        if self.pending is None:
+        if self.batches is None:
             self.load()
-        assert self.pending is not None
-        if not self.pending:
+        assert self.batches is not None
+        batch = self.batches.get()
+        if isinstance(batch, BaseException):
+            self.stop()
+            raise batch
+        if batch is None:
+            self.stop()
             return None
-        chunk = self.pending[:self.batch]
-        entries = entries_of(self.rn, self.period, chunk)
-        result = self.rn.store.run("differential_book", {
-            "version": self.version, "run_id": run_id(self.period), "period": self.period,
-            "orders": [order.id for order, _ in chunk],
-            "members": member_deltas(booking for _, bookings in chunk for booking in bookings),
-            "entries": compact(entries), **period_runs.totals(entries),
-        })
-        if not result or result[0]["entries"] != len(entries):
-            self.pending = None
+        result = self.rn.store.run("differential_book", {"version": self.version, **batch.params})
+        if not result or result[0]["entries"] != len(batch.params["entries"]):
+            self.stop()
             raise Conflicted()
         self.version += 1
-        self.pending = self.pending[self.batch:]
-        return len(chunk)
+        return len(batch.orders)
 
 
 def close_period(
@@ -218,12 +261,15 @@ def close_period(
     log.info("closing %s of plan %s", period, plan.name)
 
     work = _Close(rn, period, batch)
-    number = 0
-    while (booked := rn.guard(work.book_next)) is not None:
-        log.info("closing %s: %d orders booked in batch %d", period, booked, number + 1)
-        if after_batch is not None:
-            after_batch(number)
-        number += 1
+    try:
+        number = 0
+        while (booked := rn.guard(work.book_next)) is not None:
+            log.info("closing %s: %d orders booked in batch %d", period, booked, number + 1)
+            if after_batch is not None:
+                after_batch(number)
+            number += 1
+    finally:
+        work.stop()
 
     period_runs.finish(rn, key)
     run = get_run(rn, period)
@@ -239,5 +285,4 @@ def preview_period(rn: Refnet, period: str) -> list[dict]:
     run = get_run(rn, period)
     if run is not None and run.state == "DONE":
         return []
-    computed = month_bookings(read_snapshot(rn, period), config_of(rn.plan))
-    return entries_of(rn, period, computed.bookings)
+    return entries_of(rn, period, month_bookings(read_snapshot(rn, period), config_of(rn.plan)))

@@ -174,17 +174,26 @@ def closed_ranks(names: Mapping[str, str], config: DifferentialConfig) -> dict[s
 
 @dataclass(frozen=True)
 class MonthPlan:
-    """The close computed: the month's ranks and, per open order in id order, its bookings."""
+    """The close computed up to the orders: the month's ranks (and those of the closed months
+    whose late orders it books), and the open orders in id order, the order they are booked in."""
 
+    snapshot: MonthSnapshot
+    config: DifferentialConfig
     ranks: dict[str, Rank]
     base: Rank | None
-    bookings: list[tuple[MonthOrder, list[Booking]]]
+    rankings: dict[str, _Ranking]
+    open_orders: list[MonthOrder]
+
+    def bookings(self, orders: Iterable[MonthOrder]) -> list[tuple[MonthOrder, list[Booking]]]:
+        """Each order's bookings by the rule (`rules.order_bookings`), by its own month's ranks."""
+        return [(order, order_bookings(order_view(order, self.snapshot, self.rankings[order.period]), self.config,
+                                       order.period))
+                for order in orders]
 
 
-def month_bookings(snapshot: MonthSnapshot, config: DifferentialConfig) -> MonthPlan:
-    """Ranks from the month's own orders, then every open order's bookings by the rule
-    (`rules.order_bookings`): a late order of an earlier, closed month by that month's stored
-    ranks (its volume counted there, not here; docs/periods.md)."""
+def plan_month(snapshot: MonthSnapshot, config: DifferentialConfig) -> MonthPlan:
+    """Ranks from the month's own orders; a late order of an earlier, closed month is booked by
+    that month's stored ranks (its volume counted there, not here; docs/periods.md)."""
     period = snapshot.period
     members_top_down = top_down(snapshot.sponsor_of)
     own = [order for order in snapshot.orders if order.counts]
@@ -194,8 +203,11 @@ def month_bookings(snapshot: MonthSnapshot, config: DifferentialConfig) -> Month
     for month in snapshot.late_months():
         rankings[month] = _ranking(snapshot, members_top_down,
                                    closed_ranks(snapshot.earlier_ranks.get(month, {}), config), base)
-    booked = []
-    for order in sorted((order for order in snapshot.orders if order.open), key=lambda order: order.id):
-        view = order_view(order, snapshot, rankings[order.period])
-        booked.append((order, order_bookings(view, config, order.period)))
-    return MonthPlan(ranks, base, booked)
+    open_orders = sorted((order for order in snapshot.orders if order.open), key=lambda order: order.id)
+    return MonthPlan(snapshot, config, ranks, base, rankings, open_orders)
+
+
+def month_bookings(snapshot: MonthSnapshot, config: DifferentialConfig) -> list[tuple[MonthOrder, list[Booking]]]:
+    """Every open order's bookings, in id order: what the close books."""
+    month = plan_month(snapshot, config)
+    return month.bookings(month.open_orders)
