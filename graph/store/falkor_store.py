@@ -15,6 +15,7 @@ from typing import Any
 
 import redis
 from falkordb import FalkorDB
+from falkordb.helpers import stringify_param_value
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -103,6 +104,15 @@ class FalkorStore:
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self.run_text(query_text(name), params)
+
+    def prepare(self, name: str, params: Mapping[str, Any]) -> Any:
+        """The statement as the client would send it: the `CYPHER name=value …` header the
+        client builds (`falkordb.helpers.stringify_param_value`), then the query."""
+        header = "".join(f"`{key}`={stringify_param_value(value)} " for key, value in _plain(dict(params)).items())
+        return ("CYPHER " + header if header else "") + query_text(name)
+
+    def run_prepared(self, prepared: Any) -> list[Row]:
+        return self.run_text(prepared)
 
     def run_text(
         self,

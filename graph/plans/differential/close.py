@@ -145,21 +145,21 @@ def compact(rows: list[dict]) -> list[dict]:
 
 @dataclass(frozen=True)
 class _Batch:
-    """One booking statement's parameters, prepared from the snapshot."""
+    """One booking statement, prepared from the snapshot: the k-th is guarded by the
+    snapshot's version + k (each booked batch moves it by one)."""
 
-    orders: list[str]
-    params: dict[str, Any]
+    orders: int
+    entries: int
+    statement: Any
 
 
 class _Close:
-    """One close of a month in this process: the snapshot's version and the batches left to
-    book. A thread prepares the next batches (the rule, the entry rows) while the database
+    """One close of a month in this process: the batches left to book from its snapshot. A thread prepares the next batches (the rule, the entry rows) while the database
     books the current one; nothing but the booking statement writes."""
 
     def __init__(self, rn: Refnet, period: str, batch: int) -> None:
         self.rn, self.period, self.batch = rn, period, batch
         self.config = config_of(rn.plan)
-        self.version = 0
         self.ranks_written: dict[str, str] | None = None
         self.batches: queue.Queue[_Batch | BaseException | None] | None = None
         self.stopped = threading.Event()
@@ -167,6 +167,10 @@ class _Close:
     def load(self) -> None:
         snapshot = read_snapshot(self.rn, self.period)
         month = plan_month(snapshot, self.config)
+        self.stopped = threading.Event()
+        self.batches = queue.Queue(maxsize=2)
+        threading.Thread(target=self._prepare, args=(month, self.batches, self.stopped), daemon=True,
+                         name=f"close {self.period}").start()
         ranks = {member_id: rank.name for member_id, rank in month.ranks.items() if rank != month.base}
         if ranks != self.ranks_written:
             self.rn.store.run("differential_set_ranks", {
@@ -174,11 +178,6 @@ class _Close:
                 "ranks": [{"id": member_id, "rank": name} for member_id, name in ranks.items()],
             })
             self.ranks_written = ranks
-        self.version = snapshot.version
-        self.stopped = threading.Event()
-        self.batches = queue.Queue(maxsize=2)
-        threading.Thread(target=self._prepare, args=(month, self.batches, self.stopped), daemon=True,
-                         name=f"close {self.period}").start()
 
     def _prepare(self, month: MonthPlan, batches: queue.Queue, stopped: threading.Event) -> None:
         def put(item: _Batch | BaseException | None) -> bool:
@@ -191,15 +190,15 @@ class _Close:
             return False
 
         try:
-            for start_at in range(0, len(month.open_orders), self.batch):
+            for number, start_at in enumerate(range(0, len(month.open_orders), self.batch)):
                 booked = month.bookings(month.open_orders[start_at:start_at + self.batch])
                 entries = entries_of(self.rn, self.period, booked)
-                if not put(_Batch([order.id for order, _ in booked], {
-                    "run_id": run_id(self.period), "period": self.period,
-                    "orders": [order.id for order, _ in booked],
+                if not put(_Batch(len(booked), len(entries), self.rn.store.prepare("differential_book", {
+                    "version": month.snapshot.version + number, "run_id": run_id(self.period),
+                    "period": self.period, "orders": [order.id for order, _ in booked],
                     "members": member_deltas(booking for _, bookings in booked for booking in bookings),
                     "entries": compact(entries), **period_runs.totals(entries),
-                })):
+                }))):
                     return
             put(None)
         except BaseException as error:  # handed to the close, which raises it
@@ -223,12 +222,11 @@ class _Close:
         if batch is None:
             self.stop()
             return None
-        result = self.rn.store.run("differential_book", {"version": self.version, **batch.params})
-        if not result or result[0]["entries"] != len(batch.params["entries"]):
+        result = self.rn.store.run_prepared(batch.statement)
+        if not result or result[0]["entries"] != batch.entries:
             self.stop()
             raise Conflicted()
-        self.version += 1
-        return len(batch.orders)
+        return batch.orders
 
 
 def close_period(
