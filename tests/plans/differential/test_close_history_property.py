@@ -153,3 +153,28 @@ def test_the_close_books_what_the_reference_books(falkor, history):
             if status == "PAID":
                 earned[who] += cents
     assert paid == {member_id: earned[member_id] for member_id in history["kind"]}
+
+
+@settings(max_examples=300, deadline=None)
+@given(history=histories())
+def test_the_in_memory_month_equals_the_rule_walking_the_whole_line(history):
+    """Without the database: the close's computation (stairs of the sponsor line, volumes
+    bottom-up) books what the rule books walking each buyer's whole sponsor line."""
+    from graph.plans.differential.month import MonthOrder, MonthSnapshot, month_bookings
+    from graph.plans.differential.rules import OrderView, Person, order_bookings
+
+    sponsor, kind, config = history["sponsor"], history["kind"], PLANS[history["funding"]].section("differential")
+    month_orders = [MonthOrder(order_id, buyer, cents - refund, NOV, referrer, DATES[NOV], True, True)
+                    for order_id, buyer, cents, referrer, refund in history["november"]]
+    booked = month_bookings(MonthSnapshot(NOV, 1, sponsor, kind, month_orders), config)
+    rate = rates(sponsor, kind, [(order.buyer_id, order.cents) for order in month_orders])
+    by_rate = {r.rate * 100: r for r in config.ranks}
+
+    def person(member_id: str) -> Person:
+        return Person(member_id, kind[member_id], by_rate[rate[member_id]] if member_id in rate else None)
+
+    assert [order.id for order, _ in booked] == sorted(order.id for order in month_orders)
+    for order, bookings in booked:
+        whole_line = tuple(person(m) for m in line(sponsor, sponsor[order.buyer_id]))
+        view = OrderView(order.id, Decimal(order.cents) / 100, person(order.buyer_id), whole_line, order.referrer_id)
+        assert bookings == order_bookings(view, config, NOV)
