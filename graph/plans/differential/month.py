@@ -135,9 +135,14 @@ class _Ranking:
     ranks: Mapping[str, Rank]
     base: Rank | None
     stair: dict[str, tuple[str, ...]]
+    people: dict[str, Person] = field(default_factory=dict)
 
     def person(self, member_id: str, kind: str | None) -> Person:
-        return Person(member_id, kind or "", None if kind == CUSTOMER else self.ranks.get(member_id, self.base))
+        found = self.people.get(member_id)
+        if found is None:
+            found = Person(member_id, kind or "", None if kind == CUSTOMER else self.ranks.get(member_id, self.base))
+            self.people[member_id] = found
+        return found
 
 
 def _ranking(snapshot: MonthSnapshot, members_top_down: list[str], ranks: Mapping[str, Rank],
