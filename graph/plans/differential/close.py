@@ -106,19 +106,19 @@ def read_snapshot(rn: Refnet, period: str) -> MonthSnapshot:
     """What the close of `period` computes from (step 2 of the module docstring), read in a
     few statements; the version read first guards every batch booked from it."""
     version = rn.store.run("meta_version")[0]["version"]
-    sponsor_of: dict[str, str | None] = {}
-    kind_of: dict[str, str | None] = {}
-    for row in rn.store.run("differential_close_members"):
-        sponsor_of[row["id"]] = row["sponsor_id"]
-        kind_of[row["id"]] = row["kind"]
+    members = rn.store.run("differential_close_members")[0]
+    sponsor_of: dict[str, str | None] = dict(zip(members["ids"], (sponsor or None for sponsor in members["sponsor_ids"])))
+    kind_of: dict[str, str | None] = dict(zip(members["ids"], (kind or None for kind in members["kinds"])))
     orders = []
-    for row in rn.store.run("differential_close_orders", {"period": period}):
-        settles_in = row["settle_in"] or row["period"]
-        orders.append(MonthOrder(
-            id=row["id"], buyer_id=row["buyer_id"], cents=int(row["amount"]), period=row["period"],
-            referrer_id=row["referrer_id"], at=row["at"], open=not row["closed"] and settles_in == period,
-            counts=row["period"] == period and settles_in == period,
-        ))
+    for part in rn.store.run("differential_close_orders", {"period": period}):
+        for order_id, buyer_id, cents, month, referrer_id, at, closed, settle_in in zip(
+                part["ids"], part["buyer_ids"], part["amounts"], part["periods"], part["referrer_ids"], part["ats"],
+                part["closed"], part["settle_ins"]):
+            settles_in = settle_in or month
+            orders.append(MonthOrder(
+                id=order_id, buyer_id=buyer_id, cents=int(cents), period=month, referrer_id=referrer_id or None,
+                at=at, open=not closed and settles_in == period, counts=month == period and settles_in == period,
+            ))
     snapshot = MonthSnapshot(period, version, sponsor_of, kind_of, orders)
     for month in snapshot.late_months():
         snapshot.earlier_ranks[month] = {row["id"]: row["rank"] for row in rn.store.run(
