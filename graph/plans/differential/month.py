@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from graph.core.money import from_cents
-from graph.ledger.entries import Booking
+from graph.core.money import from_cents, percent
+from graph.ledger.entries import Booking, ConservationError
 from graph.plans.differential.rules import (
     CUSTOMER,
     PARTNER,
@@ -155,6 +155,119 @@ def _ranking(snapshot: MonthSnapshot, members_top_down: list[str], ranks: Mappin
     return _Ranking(ranks, base, stairs(members_top_down, snapshot.sponsor_of, rate_of))
 
 
+def _money(cents: int) -> str:
+    """`fmt_money(from_cents(cents))` for cents ≥ 0."""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _amount(cents: int) -> Decimal:
+    """`from_cents(cents)` for cents ≥ 0, without its type checks (a million per close)."""
+    return Decimal(f"{cents // 100}.{cents % 100:02d}")
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One payment of a buyer's walk, all but the amount: (rate − below) as a fraction, and the
+    explanation around the order's value and the amount."""
+
+    member_id: str
+    numerator: int
+    denominator: int
+    text: str  # "differential 15% - 5% already paid below = 10% of "
+    tail: str  # " to P (Manager, 2026-11)", plus " on its own order"
+
+
+class _CompiledRule:
+    """`rules.order_bookings` for the orders of one month, with each buyer's walk worked out
+    once: who is paid at which rate and the explanations' fixed parts; an order then costs its
+    integer shares and two strings. Books exactly what `order_bookings` books (property-tested);
+    a negative amount (never booked) goes to `order_bookings` itself."""
+
+    def __init__(self, snapshot: MonthSnapshot, ranking: _Ranking, config: DifferentialConfig, period: str) -> None:
+        self.snapshot, self.ranking, self.config, self.period = snapshot, ranking, config, period
+        self.recommender_rate = config.recommender_rate.as_integer_ratio()
+        self.top_rate = config.top_rate.as_integer_ratio()
+        self.company = config.funding == "company"
+        self.funded = "paid on top by the company" if self.company else "counts as paid below"
+        self.recommender_text = f"recommender {percent(config.recommender_rate)} of "
+        self.top_text = f"{percent(config.top_rate)} top rank"
+        self.walks: dict[tuple[str, bool], tuple[_Step, ...]] = {}
+        self.steps: dict[tuple[str, Decimal, bool], _Step] = {}
+
+    def walk(self, buyer_id: str, after_recommender: bool) -> tuple[_Step, ...]:
+        key = (buyer_id, after_recommender)
+        found = self.walks.get(key)
+        if found is not None:
+            return found
+        ranking = self.ranking
+        below = self.config.recommender_rate if after_recommender and not self.company else Decimal(0)
+        steps = []
+        for member_id in ranking.stair.get(buyer_id, ()):
+            rank = ranking.person(member_id, self.snapshot.kind_of[member_id]).rank
+            assert rank is not None
+            if rank.rate <= below:
+                continue
+            steps.append(self.step(member_id, rank, below, member_id == buyer_id))
+            below = rank.rate
+        found = self.walks[key] = tuple(steps)
+        return found
+
+    def step(self, member_id: str, rank: Rank, below: Decimal, own: bool) -> _Step:
+        key = (member_id, below, own)
+        found = self.steps.get(key)
+        if found is None:
+            numerator, denominator = (rank.rate - below).as_integer_ratio()
+            found = self.steps[key] = _Step(
+                member_id, numerator, denominator,
+                f"differential {percent(rank.rate)} - {percent(below)} already paid below = {percent(rank.rate - below)} of ",
+                f" to {member_id} ({rank.name}, {self.period}){' on its own order' if own else ''}")
+        return found
+
+    def bookings(self, order: MonthOrder) -> list[Booking]:
+        cents = order.cents
+        if cents < 0:
+            return order_bookings(order_view(order, self.snapshot, self.ranking), self.config, self.period)
+        v = _money(cents)
+        bookings = []
+        recommender = order.referrer_id
+        if recommender is None:
+            sponsor_id = self.snapshot.sponsor_of.get(order.buyer_id)
+            if sponsor_id is not None and self.snapshot.kind_of.get(sponsor_id) == CUSTOMER:
+                recommender = sponsor_id
+        total = cents * self.top_rate[0] // self.top_rate[1]
+        on_top = ""
+        bonus = 0
+        if recommender is not None:
+            bonus = cents * self.recommender_rate[0] // self.recommender_rate[1]
+            how = "referred the order" if order.referrer_id is not None else "is the buyer's sponsor"
+            if bonus > 0:
+                bookings.append(Booking(
+                    "recommender", "PAID", _amount(bonus),
+                    f"{self.recommender_text}{v} = {_money(bonus)} to {recommender} ({how}; {self.funded}; "
+                    f"{self.period})",
+                    recommender,
+                ))
+            if self.company and bonus > 0:
+                total += bonus
+                on_top = " + recommender on top"
+        paid = bonus if bookings else 0
+        for step in self.walk(order.buyer_id, recommender is not None):
+            value = cents * step.numerator // step.denominator
+            if value > 0:
+                bookings.append(Booking("differential", "PAID", _amount(value),
+                                        f"{step.text}{v} = {_money(value)}{step.tail}", step.member_id))
+                paid += value
+        if paid > total:
+            raise ConservationError(f"order {order.id}: entries sum to {from_cents(paid)}, expected {from_cents(total)}")
+        if total > paid:
+            bookings.append(Booking(
+                "differential", "RETAINED", _amount(total - paid),
+                f"differential budget {_money(total)} of {v} ({self.top_text}{on_top}) - {_money(paid)} paid = "
+                f"{_money(total - paid)} retained",
+            ))
+        return bookings
+
+
 def order_view(order: MonthOrder, snapshot: MonthSnapshot, ranking: _Ranking) -> OrderView:
     """The rule's view of one order: the buyer, its sponsor and then the sponsor's stair (all
     the rule pays on the line, in line order; the sponsor first for the recommender rule)."""
@@ -188,12 +301,18 @@ class MonthPlan:
     base: Rank | None
     rankings: dict[str, _Ranking]
     open_orders: list[MonthOrder]
+    rules: dict[str, _CompiledRule] = field(default_factory=dict)
 
     def bookings(self, orders: Iterable[MonthOrder]) -> list[tuple[MonthOrder, list[Booking]]]:
         """Each order's bookings by the rule (`rules.order_bookings`), by its own month's ranks."""
-        return [(order, order_bookings(order_view(order, self.snapshot, self.rankings[order.period]), self.config,
-                                       order.period))
-                for order in orders]
+        result = []
+        for order in orders:
+            rule = self.rules.get(order.period)
+            if rule is None:
+                rule = self.rules[order.period] = _CompiledRule(self.snapshot, self.rankings[order.period], self.config,
+                                                                order.period)
+            result.append((order, rule.bookings(order)))
+        return result
 
 
 def plan_month(snapshot: MonthSnapshot, config: DifferentialConfig) -> MonthPlan:

@@ -18,6 +18,7 @@ from graph.core.plan import load_plan
 from graph.ledger import orders, period_close, refunds
 from graph.network import members
 from graph.plans.differential import close as differential_close
+from graph.plans.differential.month import MonthOrder, MonthSnapshot, month_bookings
 from graph.service import Refnet
 from tests.support.refunds import ms
 
@@ -130,7 +131,18 @@ def test_the_close_books_what_the_reference_books(falkor, history):
     record(rn, history["late"], OCT)
     record(rn, history["november"], NOV)
     preview = period_close.preview_period(rn, NOV)
+    computed = month_bookings(differential_close.read_snapshot(rn, NOV), PLANS[history["funding"]].section("differential"))
+    assert differential_close.booking_rows(rn, NOV, computed) == [
+        {key: value for key, value in row.items() if value is not None}
+        for row in differential_close.entries_of(rn, NOV, computed)]
     differential_close.close_period(rn, NOV, batch=history["batch"])
+    stored = rn.store.run_text(
+        "MATCH (e:Entry) WHERE e.period = $period AND e.id STARTS WITH 'period:' RETURN e.id AS id, e.seq AS seq, "
+        "e.rule AS rule, e.status AS status, e.amount AS amount, e.explanation AS explanation, "
+        "e.beneficiary_id AS beneficiary_id, e.order_id AS order_id, e.period AS period, e.at AS at, "
+        "e.plan_version AS plan_version ORDER BY id", {"period": NOV})
+    assert stored == sorted(({key: row[key] for key in stored[0]} for row in preview), key=lambda row: row["id"]) \
+        if stored else preview == []
     rows = rn.store.run_text(
         "MATCH (e:Entry) WHERE e.id STARTS WITH 'period:' RETURN e.order_id AS o, e.rule AS rule, "
         "e.status AS status, e.beneficiary_id AS who, e.amount AS cents, e.period AS period")
@@ -160,7 +172,6 @@ def test_the_close_books_what_the_reference_books(falkor, history):
 def test_the_in_memory_month_equals_the_rule_walking_the_whole_line(history):
     """Without the database: the close's computation (stairs of the sponsor line, volumes
     bottom-up) books what the rule books walking each buyer's whole sponsor line."""
-    from graph.plans.differential.month import MonthOrder, MonthSnapshot, month_bookings
     from graph.plans.differential.rules import OrderView, Person, order_bookings
 
     sponsor, kind, config = history["sponsor"], history["kind"], PLANS[history["funding"]].section("differential")
