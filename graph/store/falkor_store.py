@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Mapping
+from json.encoder import encode_basestring as _quoted
 from typing import Any
 
 import redis
@@ -70,6 +71,26 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"parameter of type {type(value).__name__} cannot be sent to FalkorDB: {value!r}")
 
 
+def _cypher(value: Any) -> str:
+    """`stringify_param_value(_plain(value))`, faster for the values a batch is
+    made of (a printable string is quoted by the json module's C encoder: the same text, since
+    only `"` and `\\` need escaping); anything else goes the client's way."""
+    kind = type(value)
+    if kind is str:
+        if value.isprintable():
+            return _quoted(value)
+        return str(stringify_param_value(_plain(value)))
+    if kind is int:
+        return str(value)
+    if value is None:
+        return "null"
+    if kind is dict and not any(type(key) is not str or not key or "`" in key for key in value):
+        return "{" + ",".join([f"`{key}`:{_cypher(item)}" for key, item in value.items()]) + "}"
+    if kind is list:
+        return "[" + ",".join([_cypher(item) for item in value]) + "]"
+    return str(stringify_param_value(_plain(value)))
+
+
 class FalkorStore:
     backend = "falkordb"
 
@@ -107,8 +128,9 @@ class FalkorStore:
 
     def prepare(self, name: str, params: Mapping[str, Any]) -> Any:
         """The statement as the client would send it: the `CYPHER name=value …` header the
-        client builds (`falkordb.helpers.stringify_param_value`), then the query."""
-        header = "".join(f"`{key}`={stringify_param_value(value)} " for key, value in _plain(dict(params)).items())
+        client builds (`falkordb.helpers.stringify_param_value`, the same text from `_cypher`),
+        then the query."""
+        header = "".join(f"`{key}`={_cypher(value)} " for key, value in params.items())
         return ("CYPHER " + header if header else "") + query_text(name)
 
     def run_prepared(self, prepared: Any) -> list[Row]:

@@ -1,0 +1,52 @@
+"""A prepared statement (`Store.prepare`) renders its parameters exactly as the FalkorDB client
+does: the same text for every value, the same refusals (a NUL in a text), and it runs."""
+
+from __future__ import annotations
+
+import pytest
+from falkordb.helpers import stringify_param_value
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph.core.errors import BadInput
+from graph.store.falkor_store import _cypher, _plain
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+                    st.text(), st.text(alphabet='"\\`{},:\n\t\x7f\u2028 ab'))
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.tuples(inner, inner),
+    st.dictionaries(st.text(alphabet="ab_`", max_size=3), inner, max_size=3)), max_leaves=12)
+
+
+def client_text(value: object) -> object:
+    try:
+        return stringify_param_value(_plain(value))
+    except (ValueError, BadInput) as error:
+        return type(error)
+
+
+def prepared_text(value: object) -> object:
+    try:
+        return _cypher(value)
+    except (ValueError, BadInput) as error:
+        return type(error)
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=values)
+def test_parameters_are_rendered_as_the_client_renders_them(value):
+    assert prepared_text(value) == client_text(value)
+
+
+def test_a_nul_in_a_text_is_refused_as_the_client_path_refuses_it():
+    with pytest.raises(BadInput):
+        _cypher({"name": "a\x00b"})
+
+
+def test_a_prepared_statement_runs_with_its_parameters(falkor):
+    store = falkor.with_graph("prepared_statement")
+    store.run_text("CREATE (:Order {id: 'o1', buyer_id: 'b', amount: 500, period: '2026-11', at: 1, "
+                   "settle: 'differential', settle_in: '2026-11'})")
+    prepared = store.prepare("differential_close_orders", {"period": "2026-11"})
+    assert store.run_prepared(prepared) == store.run("differential_close_orders", {"period": "2026-11"})
+    assert store.run_prepared(prepared)[0]["ids"] == ["o1"]
