@@ -168,8 +168,9 @@ class _Batch:
 
 
 class _Close:
-    """One close of a month in this process: the batches left to book from its snapshot. A thread prepares the next batches (the rule, the entry rows) while the database
-    books the current one; nothing but the booking statement writes."""
+    """One close of a month in this process: the batches left to book from its snapshot. A
+    thread prepares the next batches (the rule, the entry rows, the statement's text) while the
+    database books the current one; it only computes, the booking statement alone writes."""
 
     def __init__(self, rn: Refnet, period: str, batch: int) -> None:
         self.rn, self.period, self.batch = rn, period, batch
@@ -253,7 +254,7 @@ def close_period(
     `after_batch(n)` is called after each booked batch (tests use it to kill a run)."""
     check_month(period)
     plan = rn.plan
-    config_of(plan)
+    config_of(plan)  # a plan without the differential module is refused before anything starts
     key = run_id(period)
 
     def start() -> DifferentialRun:
