@@ -6,6 +6,7 @@ touches a float.
 
 import re
 from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
 from numbers import Integral
 
 from graph.core.errors import BadInput
@@ -80,7 +81,9 @@ def from_units(units: int) -> Decimal:
     return (Decimal(units) / 10000).quantize(POINT)
 
 
+@lru_cache(maxsize=1024)
 def percent(rate: Decimal) -> str:
-    """A rate for explanations: Decimal('0.15') → '15%', Decimal('0.005') → '0.5%'."""
+    """A rate for explanations: Decimal('0.15') → '15%', Decimal('0.005') → '0.5%'. Cached: a
+    plan has a handful of rates and a month close writes them into a million explanations."""
     text = format((rate * 100).normalize(), "f")
     return f"{text}%"

@@ -226,6 +226,12 @@ class BatchStore:
         rows: list[Row] = self.store.run_text(text, params, **options)
         return rows
 
+    def prepare(self, name: str, params: Mapping[str, Any]) -> Any:
+        raise Unbatchable("prepare")  # prepared statements are a close's; an order hook never writes
+
+    def run_prepared(self, prepared: Any) -> list[Row]:
+        raise Unbatchable("run_prepared")
+
     def close(self) -> None:
         return None
 

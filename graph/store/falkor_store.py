@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Mapping
+from json.encoder import encode_basestring as _quoted
 from typing import Any
 
 import redis
@@ -99,7 +100,8 @@ def _literal(value: Any, parts: list[str]) -> None:
     if kind is str:
         if "\x00" in value:
             raise BadInput(f"{value[:40]!r}: text must not contain the NUL character (\\x00)")
-        parts.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' if value else '""')
+        # a printable string needs only `"` and `\` escaped: the json module's C encoder does it
+        parts.append(_quoted(value) if value.isprintable() else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
     elif kind is int or kind is float or kind is bool:
         parts.append(str(value))
     elif value is None:
@@ -163,6 +165,14 @@ class FalkorStore:
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self.run_text(query_text(name), params)
+
+    def prepare(self, name: str, params: Mapping[str, Any]) -> Any:
+        """The statement as the client would send it: the `CYPHER name=value …` header the
+        client builds (the same text from `params_header`), then the query."""
+        return params_header(params) + query_text(name)
+
+    def run_prepared(self, prepared: Any) -> list[Row]:
+        return self.run_text(prepared)
 
     def run_text(
         self,

@@ -21,6 +21,13 @@ class Neo4jStore:
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self.run_text(query_text(name), params)
 
+    def prepare(self, name: str, params: Mapping[str, Any]) -> Any:
+        return query_text(name), params
+
+    def run_prepared(self, prepared: Any) -> list[Row]:
+        text, params = prepared
+        return self.run_text(text, params)
+
     def run_text(
         self,
         text: str,

@@ -117,6 +117,15 @@ class Store(Protocol):
     ) -> list[Row]:
         """Run Cypher text that is not one of ours (schema set-up, people's read-only queries)."""
 
+    def prepare(self, name: str, params: Mapping[str, Any]) -> Any:
+        """The statement `run(name, params)` would send, built ahead of time (on FalkorDB its
+        parameters rendered as Cypher text, seconds for a batch of a million values), so a
+        thread can build the next batch while the database runs this one; `run_prepared`
+        sends it."""
+
+    def run_prepared(self, prepared: Any) -> list[Row]:
+        """Run a statement built by `prepare`."""
+
     def close(self) -> None: ...
 
 

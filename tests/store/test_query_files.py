@@ -1,6 +1,6 @@
 """Every query name the code uses has its file under `cypher/`, and every file there is used.
 
-Names are read from the source, not run: the first argument of `run`, `run_many` and
+Names are read from the source, not run: the first argument of `run`, `run_many`, `prepare` and
 `query_text`, and of any function that hands one of its parameters on to them (a wrapper such
 as `families._write`). An argument is followed through conditional expressions, subscripts of
 literal dicts and assignments in the same function or module; an f-string is a pattern
@@ -19,7 +19,7 @@ from graph.store.store import query_files, query_path
 from tests.support.paths import REPO
 
 SOURCES = ("graph", "api", "cli", "bench")
-QUERY_FUNCTIONS = {"run": 0, "run_many": 0, "query_text": 0}
+QUERY_FUNCTIONS = {"run": 0, "run_many": 0, "query_text": 0, "prepare": 0}
 
 
 def modules() -> Iterator[tuple[str, ast.Module]]:

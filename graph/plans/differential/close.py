@@ -2,44 +2,42 @@
 month close that books them.
 
 An order in a differential plan is only recorded (`graph.ledger.orders`, flagged `settle`); its bonuses depend on the
-ranks of its month, so `close_period("2026-11")` books them:
+ranks of its month, so `close_period("2026-11")` books them (issue 18: from one snapshot, in
+large batches):
 1. a `(:PeriodRun {id: 'differential:2026-11'})` is started (guarded); from then on no order
    of that month is recorded, so everything below reads a month that no longer changes;
-2. ranks: every partner's group volume (one aggregate query walking the sponsor tree), ranks
-   by `graph.differential.qualify`, stored on the partners (`rank`, `rank_period`);
-3. per batch of open orders: one query walks each buyer's sponsor upline, the pure rule
-   computes the bookings, and one guarded statement marks the batch's orders `closed_in` and
-   books their entries (ids `period:<month>:order:<id>#n`, refused if booked before);
+2. one snapshot is read (the graph version, every member's sponsor and kind, the month's
+   orders and the late ones this close books) and `graph.plans.differential.month` computes
+   in memory the ranks and every open order's bookings; the ranks are stored on the partners
+   (`rank`, `rank_period`) and in their rank history;
+3. the bookings are written in batches of `batch` orders, each one guarded statement that
+   marks its orders `closed_in` and books their entries (ids `period:<month>:order:<id>#n`);
+   if anything else wrote to the graph in between, the batch is refused and the snapshot is
+   read again (orders closed meanwhile are no longer open in it);
 4. the run is marked DONE.
-A run killed half-way is finished by running it again: steps 1–2 repeat to the same result,
-step 3 only sees orders not closed yet. A DONE run is returned unchanged.
+A run killed half-way is finished by running it again: it reads the orders not closed yet and
+the same volumes and ranks. A DONE run is returned unchanged.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graph.core import periods
-from graph.core.money import from_cents
-from graph.core.periods import mark_late, parse_period
+from graph.core.money import from_cents, to_cents
+from graph.core.periods import late_note, mark_late, parse_period
 from graph.ledger import period_runs
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
-from graph.plans.differential.rules import (
-    CUSTOMER,
-    DifferentialConfig,
-    OrderView,
-    Person,
-    Rank,
-    config_of,
-    order_bookings,
-    qualify,
-)
+from graph.plans.differential.month import MonthOrder, MonthPlan, MonthSnapshot, month_bookings, plan_month
+from graph.plans.differential.rules import config_of
 from graph.store.store import Conflicted, Row, record_from_row
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
@@ -49,7 +47,7 @@ if TYPE_CHECKING:  # the engine's type only: graph.service imports the features 
 log = logging.getLogger("refnet.differential")
 
 MODULE = "differential"
-BATCH = 1000
+BATCH = 10_000  # orders per booking statement (~32,000 entries in the bench)
 
 
 @dataclass(frozen=True)
@@ -104,31 +102,146 @@ def get_run(rn: Refnet, period: str) -> DifferentialRun | None:
     return DifferentialRun.from_row(run) if run is not None else None
 
 
-def month_ranks(rn: Refnet, period: str, config: DifferentialConfig) -> dict[str, Rank]:
-    """Each partner's rank in `period` from its group volume; partners without volume are
-    left out (they have the rank of volume 0, if the plan has one)."""
-    ranks: dict[str, Rank] = {}
-    for row in rn.store.run("differential_group_volumes", {"period": period}):
-        rank = qualify(from_cents(int(row["volume"])), config.ranks)
-        if rank is not None:
-            ranks[row["id"]] = rank
-    return ranks
+def read_snapshot(rn: Refnet, period: str) -> MonthSnapshot:
+    """What the close of `period` computes from (step 2 of the module docstring), read in a
+    few statements; the version read first guards every batch booked from it."""
+    version = rn.store.run("meta_version")[0]["version"]
+    members = rn.store.run("differential_close_members")[0]
+    sponsor_of: dict[str, str | None] = dict(zip(members["ids"], (sponsor or None for sponsor in members["sponsor_ids"])))
+    kind_of: dict[str, str | None] = dict(zip(members["ids"], (kind or None for kind in members["kinds"])))
+    orders = []
+    for part in rn.store.run("differential_close_orders", {"period": period}):
+        for order_id, buyer_id, cents, month, referrer_id, at, closed, settle_in in zip(
+                part["ids"], part["buyer_ids"], part["amounts"], part["periods"], part["referrer_ids"], part["ats"],
+                part["closed"], part["settle_ins"]):
+            settles_in = settle_in or month
+            orders.append(MonthOrder(
+                id=order_id, buyer_id=buyer_id, cents=int(cents), period=month, referrer_id=referrer_id or None,
+                at=at, open=not closed and settles_in == period, counts=month == period and settles_in == period,
+            ))
+    snapshot = MonthSnapshot(period, version, sponsor_of, kind_of, orders)
+    for month in snapshot.late_months():
+        snapshot.earlier_ranks[month] = {row["id"]: row["rank"] for row in rn.store.run(
+            "differential_month_ranks", {"period": month})}
+    return snapshot
 
 
-def order_view(row: Row, ranks: dict[str, Rank], base: Rank | None) -> OrderView:
-    """A row of `differential_order_lines` as the rule's plain data (upline sponsor first)."""
+def entries_of(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]]) -> list[dict]:
+    """The entry rows of computed orders; a late order's name the month it belongs to (docs/periods.md)."""
+    plan_version = rn.plan.version
+    rows: list[dict] = []
+    for order, bookings in booked:
+        rows.extend(mark_late(entry_rows(bookings, source=order_source(period, order.id), at=order.at,
+                                         order_id=order.id, period=period, plan_version=plan_version),
+                              order.period, period))
+    return rows
 
-    def person(member_id: str, kind: str) -> Person:
-        return Person(member_id, kind, None if kind == CUSTOMER else ranks.get(member_id, base))
 
-    upline = sorted(zip(row["up_depths"], row["up_ids"], row["up_kinds"]), reverse=True)
-    return OrderView(
-        order_id=row["id"],
-        amount=from_cents(row["amount"]),
-        buyer=person(row["buyer_id"], row["buyer_kind"]),
-        upline=tuple(person(member_id, kind) for _, member_id, kind in upline),
-        referrer_id=row["referrer_id"],
-    )
+def booking_rows(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]]) -> list[dict]:
+    """`entries_of`'s rows without the keys that have no value, built directly (a million per
+    close): the ledger writer reads a missing key as null, and a batch is sent as Cypher text."""
+    plan_version = rn.plan.version
+    rows: list[dict] = []
+    for order, bookings in booked:
+        source = f"{order_source(period, order.id)}#"
+        note = late_note(order.period, period) if order.period != period else ""
+        for seq, booking in enumerate(bookings):
+            row = {"id": f"{source}{seq}", "seq": seq, "rule": booking.rule, "status": booking.status,
+                   "amount": to_cents(booking.amount), "explanation": booking.explanation + note,
+                   "order_id": order.id, "period": period, "at": order.at, "plan_version": plan_version}
+            if booking.beneficiary_id is not None:
+                row["beneficiary_id"] = booking.beneficiary_id
+            if booking.pool is not None:
+                row["pool"] = booking.pool
+            rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One booking statement, prepared from the snapshot: the k-th is guarded by the
+    snapshot's version + k (each booked batch moves it by one)."""
+
+    orders: int
+    entries: int
+    statement: Any
+
+
+class _Close:
+    """One close of a month in this process: the batches left to book from its snapshot. A
+    thread prepares the next batches (the rule, the entry rows, the statement's text) while the
+    database books the current one; it only computes, the booking statement alone writes."""
+
+    def __init__(self, rn: Refnet, period: str, batch: int) -> None:
+        self.rn, self.period, self.batch = rn, period, batch
+        self.config = config_of(rn.plan)
+        self.ranks_written: dict[str, str] | None = None
+        self.batches: queue.Queue[_Batch | BaseException | None] | None = None
+        self.stopped = threading.Event()
+
+    def load(self) -> None:
+        snapshot = read_snapshot(self.rn, self.period)
+        month = plan_month(snapshot, self.config)
+        self.stopped = threading.Event()
+        self.batches = queue.Queue(maxsize=2)
+        threading.Thread(target=self._prepare, args=(month, self.batches, self.stopped), daemon=True,
+                         name=f"close {self.period}").start()
+        ranks = {member_id: rank.name for member_id, rank in month.ranks.items() if rank != month.base}
+        if ranks != self.ranks_written:
+            self.rn.store.run("differential_set_ranks", {
+                "period": self.period, "base": month.base.name if month.base is not None else None,
+                "ranks": [{"id": member_id, "rank": name} for member_id, name in ranks.items()],
+            })
+            self.ranks_written = ranks
+
+    def _prepare(self, month: MonthPlan, batches: queue.Queue, stopped: threading.Event) -> None:
+        def put(item: _Batch | BaseException | None) -> bool:
+            while not stopped.is_set():
+                try:
+                    batches.put(item, timeout=0.5)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        try:
+            for number, start_at in enumerate(range(0, len(month.open_orders), self.batch)):
+                booked = month.bookings(month.open_orders[start_at:start_at + self.batch])
+                entries = booking_rows(self.rn, self.period, booked)
+                if not put(_Batch(len(booked), len(entries), self.rn.store.prepare("differential_book", {
+                    "version": month.snapshot.version + number, "run_id": run_id(self.period),
+                    "period": self.period, "orders": [order.id for order, _ in booked],
+                    "members": member_deltas(booking for _, bookings in booked for booking in bookings),
+                    "entries": entries, **period_runs.totals(entries),
+                }))):
+                    return
+            put(None)
+        except BaseException as error:  # handed to the close, which raises it
+            put(error)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.batches = None
+
+    def book_next(self) -> int | None:
+        """Books the next batch with one guarded statement (run under the write guard): its
+        number of orders, None when nothing is left; Conflicted (read again) when the graph
+        changed since the snapshot."""
+        if self.batches is None:
+            self.load()
+        assert self.batches is not None
+        batch = self.batches.get()
+        if isinstance(batch, BaseException):
+            self.stop()
+            raise batch
+        if batch is None:
+            self.stop()
+            return None
+        result = self.rn.store.run_prepared(batch.statement)
+        if not result or result[0]["entries"] != batch.entries:
+            self.stop()
+            raise Conflicted()
+        return batch.orders
 
 
 def close_period(
@@ -141,7 +254,7 @@ def close_period(
     `after_batch(n)` is called after each booked batch (tests use it to kill a run)."""
     check_month(period)
     plan = rn.plan
-    config = config_of(plan)
+    config_of(plan)  # a plan without the differential module is refused before anything starts
     key = run_id(period)
 
     def start() -> DifferentialRun:
@@ -160,79 +273,22 @@ def close_period(
         return started
     log.info("closing %s of plan %s", period, plan.name)
 
-    ranks = month_ranks(rn, period, config)
-    base = qualify(Decimal("0.00"), config.ranks)
-    rn.store.run("differential_set_ranks", {
-        "period": period, "base": base.name if base is not None else None,
-        "ranks": [{"id": member_id, "rank": rank.name} for member_id, rank in ranks.items() if rank != base],
-    })
-
-    ids = open_orders(rn, period)
-    for number, start_at in enumerate(range(0, len(ids), batch)):
-        chunk = ids[start_at:start_at + batch]
-        rn.guard(lambda: _book_batch(rn, period, key, chunk, config, ranks, base))
-        log.info("closing %s: %d of %d orders booked", period, min(start_at + batch, len(ids)), len(ids))
-        if after_batch is not None:
-            after_batch(number)
+    work = _Close(rn, period, batch)
+    try:
+        number = 0
+        while (booked := rn.guard(work.book_next)) is not None:
+            log.info("closing %s: %d orders booked in batch %d", period, booked, number + 1)
+            if after_batch is not None:
+                after_batch(number)
+            number += 1
+    finally:
+        work.stop()
 
     period_runs.finish(rn, key)
     run = get_run(rn, period)
     assert run is not None
     log.info("closed %s: %d orders, %d entries, %s paid", period, run.orders, run.entries, run.total)
     return run
-
-
-def _book_batch(rn: Refnet, period: str, key: str, ids: list[str], config: DifferentialConfig,
-                ranks: dict[str, Rank], base: Rank | None) -> int:
-    """Books the still open orders among `ids` with one guarded statement; returns entries."""
-    rows = rn.store.run("differential_order_lines", {"ids": ids})
-    if not rows:
-        return 0  # all closed already (a previous run got this far)
-    version = rows[0]["version"]
-    bookings, entries = batch_entries(rn, period, rows, config, ranks, base)
-    orders = [row["id"] for row in rows]
-    result = rn.store.run("differential_book", {
-        "version": version, "run_id": key, "period": period, "orders": orders,
-        "members": member_deltas(bookings), "entries": entries, **period_runs.totals(entries),
-    })
-    if not result or result[0]["entries"] != len(entries):
-        raise Conflicted()
-    booked = len(entries)
-    return booked
-
-
-def open_orders(rn: Refnet, period: str) -> list[str]:
-    """Ids of the orders the close of `period` books, in id order: its own and late ones."""
-    return sorted({row["id"] for row in rn.store.run("differential_open_orders", {"period": period})})
-
-
-def closed_month_ranks(rn: Refnet, month: str, config: DifferentialConfig) -> dict[str, Rank]:
-    """The ranks closed month `month` gave (its rank history): a late order of that month earns
-    by them, since the closed month's volumes and ranks stay as they were closed."""
-    by_name = {rank.name: rank for rank in config.ranks}
-    return {row["id"]: by_name[row["rank"]] for row in rn.store.run("differential_month_ranks", {"period": month})
-            if row["rank"] in by_name}
-
-
-def batch_entries(rn: Refnet, period: str, rows: list[Row], config: DifferentialConfig, ranks: dict[str, Rank],
-                  base: Rank | None) -> tuple[list[Booking], list[dict]]:
-    """The bookings and entry rows of a batch of open orders (rows of `differential_order_lines`).
-    A late order of an earlier, closed month is booked here by that month's ranks, its entries
-    naming the month it belongs to (docs/periods.md)."""
-    plan_version = rn.plan.version
-    entries: list[dict] = []
-    bookings: list[Booking] = []
-    earlier: dict[str, dict[str, Rank]] = {}
-    for row in rows:
-        month = row["period"] or period
-        if month != period and month not in earlier:
-            earlier[month] = closed_month_ranks(rn, month, config)
-        of_order = order_bookings(order_view(row, earlier.get(month, ranks), base), config, month)
-        bookings.extend(of_order)
-        entries.extend(mark_late(entry_rows(of_order, source=order_source(period, row["id"]), at=row["at"],
-                                            order_id=row["id"], period=period, plan_version=plan_version),
-                                 month, period))
-    return bookings, entries
 
 
 def preview_period(rn: Refnet, period: str) -> list[dict]:
@@ -242,12 +298,4 @@ def preview_period(rn: Refnet, period: str) -> list[dict]:
     run = get_run(rn, period)
     if run is not None and run.state == "DONE":
         return []
-    config = config_of(rn.plan)
-    ranks = month_ranks(rn, period, config)
-    base = qualify(Decimal("0.00"), config.ranks)
-    ids = open_orders(rn, period)
-    entries: list[dict] = []
-    for start_at in range(0, len(ids), BATCH):
-        rows = rn.store.run("differential_order_lines", {"ids": ids[start_at:start_at + BATCH]})
-        entries.extend(batch_entries(rn, period, rows, config, ranks, base)[1])
-    return entries
+    return entries_of(rn, period, month_bookings(read_snapshot(rn, period), config_of(rn.plan)))
