@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from graph.core.errors import NotFound
 from graph.core.money import from_cents
 from graph.ledger.entries import EntryRecord
+from graph.ledger.history import history, member_entries
 from graph.ledger.payouts import MoneyEntry, check_period, column_of, month_of, signed
 from graph.network.members import check_member_id, get_member
 
@@ -86,7 +87,9 @@ def statement(rn: Refnet, member_id: str, period: str) -> Statement:
     member = get_member(rn, member_id)
     if member is None:
         raise NotFound(f"memberId: no member with id {member_id!r}")
-    rows = [(EntryRecord.from_row(row), row["release"]) for row in rn.store.run("statement_entries", {"id": member_id})]
+    h = history(rn)
+    rows = [(EntryRecord.from_row(row), bool(row["release"])) for row in
+            [*rn.store.run("statement_entries", {"id": member_id, "archived": h.removing}), *member_entries(h, member_id)]]
     return build(member_id, member.name, period, rows)
 
 
