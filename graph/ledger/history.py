@@ -74,13 +74,20 @@ def history(rn: "Refnet") -> History:
 
 
 _local = threading.local()
+# DuckDB without threads of its own: refnet forks (the embedded database's supervisor, commands),
+# and a child forked while DuckDB's threads hold locks can crash before it runs its program.
+CONFIG = {"threads": 1, "async_threads": 0}
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(":memory:", config=CONFIG)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
     """One in-memory DuckDB per thread (opening one costs ~20 ms; a cursor is cheap)."""
     con = getattr(_local, "con", None)
     if con is None:
-        con = _local.con = duckdb.connect(":memory:")
+        con = _local.con = connect()
     return con.cursor()
 
 
@@ -203,7 +210,7 @@ def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], li
         kinds = ", ".join(statement.type.name for statement in statements) or "nothing"
         raise BadInput(f"sql: only one read (SELECT) is allowed over the history, got {kinds}")
     h = history(rn)
-    con = duckdb.connect(":memory:")
+    con = connect()
     try:
         columns = ", ".join(f"NULL::{kind} AS {name}" for name, kind in ENTRY_COLUMNS.items())
         if h:
@@ -227,10 +234,13 @@ def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], li
 def _parse(sql: str) -> list[Any]:
     if not isinstance(sql, str) or not sql.strip():
         raise BadInput("sql: must not be empty")
+    con = connect()
     try:
-        return list(duckdb.connect(":memory:").extract_statements(sql))
+        return list(con.extract_statements(sql))
     except duckdb.Error as error:
         raise BadInput(f"sql: {error}") from error
+    finally:
+        con.close()
 
 
 def _quote(text: str) -> str:
