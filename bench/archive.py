@@ -20,6 +20,7 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -45,6 +46,10 @@ def months(count: int) -> list[tuple[str, int, int]]:
         nxt = (year + (month == 12), month % 12 + 1)
         found.append((f"{year}-{month:02d}", ms(year, month), ms(*nxt)))
     return found
+
+
+def clock(at: int) -> Callable[[], int]:
+    return lambda: at
 
 
 def used_memory(rn: Refnet) -> int:
@@ -89,7 +94,7 @@ def main(argv: list[str]) -> None:
             order_number = 0
             curve = []
             for period, start, end in months(k):
-                rn.clock = lambda end=end: end - 1
+                rn.clock = clock(end - 1)
                 before = used_memory(rn)
                 started = time.perf_counter()
                 for _ in range(m):
@@ -99,7 +104,7 @@ def main(argv: list[str]) -> None:
                 recorded = time.perf_counter() - started
                 open_month = used_memory(rn)
                 floor = read_month(rn, period)
-                rn.clock = lambda end=end: end + 3_600_000
+                rn.clock = clock(end + 3_600_000)
                 archived_root, rn.archive = rn.archive, None  # the close alone, then the move alone
                 started = time.perf_counter()
                 period_close.close_period(rn, period)

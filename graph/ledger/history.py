@@ -76,7 +76,7 @@ def history(rn: "Refnet") -> History:
 _local = threading.local()
 # DuckDB without threads of its own: refnet forks (the embedded database's supervisor, commands),
 # and a child forked while DuckDB's threads hold locks can crash before it runs its program.
-CONFIG = {"threads": 1, "async_threads": 0}
+CONFIG: dict[str, str | bool | int | float | list[str]] = {"threads": 1, "async_threads": 0}
 
 
 def connect() -> duckdb.DuckDBPyConnection:
