@@ -14,10 +14,10 @@ one constant per read with what it returns, as the Cypher does in `cypher/`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
@@ -25,6 +25,8 @@ from graph.core.errors import BadInput, Unavailable
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
+
+T = TypeVar("T")
 
 # The columns of entries.parquet: every property the ledger writer sets (cypher/ledger/entries.fragment).
 ENTRY_COLUMNS: dict[str, str] = {
@@ -71,6 +73,20 @@ def history(rn: "Refnet") -> History:
     rows = recorded(rn)
     return History([str(period_file(root, row["period"])) for row in rows],
                    [row["period"] for row in rows if not row["removed"]])
+
+
+def consistent(rn: "Refnet", read: Callable[[History], T]) -> T:
+    """`read(h)` over the graph and the archive as of one moment: read again when a move was
+    recorded or finished meanwhile (between the archived periods read and the hot rows, the
+    entries of a just-recorded period could be removed from the graph: neither read would see
+    them). While the periods are unchanged, no entry the hot query may see is removed."""
+    h = history(rn)
+    while True:
+        result = read(h)
+        again = history(rn)
+        if again == h:
+            return result
+        h = again
 
 
 _local = threading.local()

@@ -18,7 +18,7 @@ from graph.core.money import from_cents
 from graph.core.plugin import plugins
 from graph.ledger.entries import EntryRecord
 from graph.ledger.entry_ids import PERIOD, TRAILING, EntrySource
-from graph.ledger.history import history
+from graph.ledger.history import History, consistent
 from graph.ledger.history import run_rules as archived_run_rules
 from graph.ledger.period_runs import totals
 
@@ -112,10 +112,12 @@ def run_prefixes(period: str) -> list[str]:
 def run_rules(rn: Refnet, period: str) -> list[RuleTotal]:
     """What the close of `period` booked, by rule and status, read from the ledger: the same
     totals as its preview (`PeriodPreview.by_rule`)."""
-    h = history(rn)
-    rows = [*rn.store.run("period_run_rules", {"period": period, "prefixes": run_prefixes(period),
-                                               "archived": h.removing}),
-            *archived_run_rules(h, period, run_prefixes(period))]
+    def read(h: History) -> list[dict[str, Any]]:
+        return [*rn.store.run("period_run_rules", {"period": period, "prefixes": run_prefixes(period),
+                                                   "archived": h.removing}),
+                *archived_run_rules(h, period, run_prefixes(period))]
+
+    rows = consistent(rn, read)
     sums: dict[tuple[str, str], tuple[int, int]] = {}
     for row in rows:
         cents, count = sums.get((row["rule"], row["status"]), (0, 0))

@@ -39,7 +39,7 @@ from graph.core.plugin import plugins
 from graph.ledger.drafts import RefundDraft
 from graph.ledger.entries import Booking, member_deltas
 from graph.ledger.entry_ids import EntrySource
-from graph.ledger.history import history, order_entries, reversed_of, split_entries
+from graph.ledger.history import History, consistent, order_entries, reversed_of, split_entries
 from graph.ledger.period_close import closed_periods
 from graph.network.members import check_member_id
 from graph.store.store import Conflicted, Row, record_from_row
@@ -262,15 +262,20 @@ SPLIT_BATCH = 1000
 
 def order_rows(rn: Refnet, order_id: str) -> list[Row]:
     """Every entry of the order, hot and archived (its allocation and earlier reversals)."""
-    h = history(rn)
-    return [*rn.store.run("refund_entries", {"order_id": order_id, "archived": h.removing}),
-            *order_entries(h, [order_id])]
+    def read(h: History) -> list[Row]:
+        return [*rn.store.run("refund_entries", {"order_id": order_id, "archived": h.removing}),
+                *order_entries(h, [order_id])]
+
+    return consistent(rn, read)
 
 
 def read_split(rn: Refnet, source: str) -> list[BookedEntry]:
     """The entries `<source>#0`, `#1`, … of a closed period's split, with what was reversed of
     each: the split's entries hot or archived, their reversals hot and archived."""
-    h = history(rn)
+    return consistent(rn, lambda h: _read_split(rn, source, h))
+
+
+def _read_split(rn: Refnet, source: str, h: History) -> list[BookedEntry]:
     fields = [name for name in BookedEntry.__dataclass_fields__]
     found: list[BookedEntry] = []
     start = 0

@@ -158,3 +158,21 @@ def test_every_order_conserves_its_money_over_hot_and_archived_entries(falkor, t
     for row in history.recorded(rn):
         assert row["removed"] and hot_entries(rn, row["period"]) == 0
     rn.store.run_text("MATCH (n) DETACH DELETE n")
+
+
+@pytest.mark.parametrize("query", ["ledger_all", "payouts_entries", "entries_by_orders", "statement_entries"])
+def test_a_read_overtaken_by_a_move_reads_again(rn, tmp_path, monkeypatch, query):
+    """The move is recorded and removes the month between a read's look at the archive and its
+    hot query: the read notices and reads again, so it still sees every entry once."""
+    order_ids, before, _ = closed_october(rn, tmp_path)
+    real = rn.store.run
+    moved: list[archive.ArchiveResult] = []
+
+    def run(name, params=None):
+        if name == query and not moved:
+            moved.append(archive.archive_period(rn, "2026-10"))
+        return real(name, params)
+
+    monkeypatch.setattr(rn.store, "run", run)
+    assert reads(rn, order_ids, MONTHS) == before
+    assert moved and moved[0].removed > 0
