@@ -116,3 +116,41 @@ def test_history_queries_read_and_refuse_anything_else(rn, tmp_path):
         with pytest.raises(BadInput):
             history.query(rn, sql)
     assert path.stat().st_size == size and not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("plan_name", ["differential", "differential-sponsor-funded"])
+def test_the_differential_plans_read_the_same_after_their_month_moves(store, tmp_path, plan_name):
+    from graph.core.plan import load_plan
+    from graph.ledger import payout, payouts, statements
+    from graph.network import members
+    from graph.service import Refnet
+
+    rn = Refnet.start(store, load_plan(plan_name))
+    rn.clock = lambda: ms("2026-10-01T00:00:00")
+    members.register(rn, "R", member_id="R", kind="PARTNER")
+    members.register(rn, "A", sponsor_id="R", member_id="A", kind="PARTNER")
+    members.register(rn, "B", sponsor_id="A", member_id="B")
+    rn.clock = lambda: ms("2026-10-25T00:00:00")
+    for order_id, buyer, amount, day in [("d1", "A", "5000.00", "02"), ("d2", "B", "1000.00", "05"),
+                                         ("d3", "B", "800.00", "19")]:
+        orders.record_order(rn, order_id, buyer, D(amount), at=ms(f"2026-10-{day}T08:00:00"))
+    refunds.refund_order(rn, "d3", D("300.00"), "part returned", "dr1")
+    rn.clock = lambda: ms("2026-11-02T00:00:00")
+    period_close.close_period(rn, "2026-10")
+
+    def everything() -> tuple:
+        return (ledger.ledger(rn, first=1000), ledger.entries_of_orders(rn, ["d1", "d2", "d3"]),
+                [statements.statement(rn, m, "2026-10") for m in ("R", "A", "B")], payouts.payouts(rn, "2026-10"),
+                payout.payout_report(rn, ms("2026-10-01T00:00:00"), ms("2026-12-01T00:00:00")))
+
+    before = everything()
+    assert any(e.rule == "differential" for e in before[0])
+    rn.archive = tmp_path
+    assert archive.archive_period(rn, "2026-10").removed > 0
+    assert everything() == before
+    rn.clock = lambda: ms("2026-11-03T00:00:00")
+    refunds.refund_order(rn, "d2", D("1000.00"), "all returned", "dr2")  # its differential entries, archived
+    net: dict[str, Decimal] = {}
+    for e in ledger.entries_of_orders(rn, ["d2"])["d2"]:
+        net[e.reverses or e.id] = net.get(e.reverses or e.id, D(0)) + e.amount
+    assert net and set(net.values()) == {D("0.00")}
