@@ -68,14 +68,12 @@ class Manifest:
         count = cents = 0
         rules: dict[str, int] = defaultdict(int)
         members: dict[tuple[str, str], int] = defaultdict(int)
-        ids: set[str] = set()
         for row in rows:
             count += 1
             cents += int(row["amount"])
             rules[row["rule"]] += int(row["amount"])
             members[(row["rule"], row["beneficiary_id"] or "")] += int(row["amount"])
-            ids.add(row["id"])
-        return cls(period, count, cents, dict(rules), dict(members), len(ids))
+        return cls(period, count, cents, dict(rules), dict(members), count)  # the graph's ids are unique
 
     def json(self, sha256: str) -> dict[str, Any]:
         return {"period": self.period, "rows": self.rows, "cents": self.cents, "sha256": sha256,
@@ -170,16 +168,18 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / ENTRIES_FILE
     partial = folder / (ENTRIES_FILE + ".partial")
-    rows: list[dict[str, Any]] = []
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=folder, delete=False, encoding="utf-8") as lines:
+    lines = tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=folder, delete=False, encoding="utf-8")  # noqa: SIM115 -- removed below
+
+    def written() -> Iterator[dict[str, Any]]:
         for page in entry_pages(rn, period):
             for row in page:
                 row = {name: row.get(name) for name in ENTRY_COLUMNS}
-                rows.append({"id": row["id"], "rule": row["rule"], "amount": row["amount"],
-                             "beneficiary_id": row["beneficiary_id"]})
                 lines.write(json.dumps(row, separators=(",", ":")) + "\n")
+                yield row
+
     try:
-        expected = Manifest.of(period, rows)
+        with lines:
+            expected = Manifest.of(period, written())
         columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in ENTRY_COLUMNS.items()) + "}"
         cursor = connection()
         try:

@@ -154,3 +154,15 @@ def test_the_differential_plans_read_the_same_after_their_month_moves(store, tmp
     for e in ledger.entries_of_orders(rn, ["d2"])["d2"]:
         net[e.reverses or e.id] = net.get(e.reverses or e.id, D(0)) + e.amount
     assert net and set(net.values()) == {D("0.00")}
+
+
+def test_a_closed_month_without_entries_moves_as_an_empty_file(rn, tmp_path):
+    rn.archive = tmp_path
+    october(rn)
+    rn.clock = lambda: ms("2026-12-02T00:00:00")
+    period_close.close_period(rn, "2026-10")
+    before = ledger.ledger(rn, first=1000)
+    period_close.close_period(rn, "2026-11")  # nothing happened in November
+    assert [(row["period"], row["rows"], row["removed"]) for row in history.recorded(rn)][1] == ("2026-11", 0, True)
+    assert ledger.ledger(rn, first=1000) == before
+    assert history.query(rn, "SELECT count(*) FROM entries WHERE period = '2026-11'")[1] == [(0,)]
