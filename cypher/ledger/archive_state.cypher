@@ -6,5 +6,5 @@ WITH collect(r.state) AS states
 OPTIONAL MATCH (a:ArchivedPeriod {period: $period})
 RETURN size([s IN states WHERE s = 'DONE']) > 0 AS done, size([s IN states WHERE s <> 'DONE']) > 0 AS running,
        CASE WHEN a IS NULL THEN NULL ELSE
-         {period: a.period, rows: a.rows, cents: a.cents, sha256: a.sha256, removed: coalesce(a.removed, false)}
+         {period: a.period, rows: a.rows, ranks: coalesce(a.ranks, 0), cents: a.cents, sha256: a.sha256, removed: coalesce(a.removed, false)}
        END AS archived

@@ -30,7 +30,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +38,15 @@ import duckdb
 
 from graph.core.errors import BadInput, Conflict, Unavailable
 from graph.core.periods import parse_period
-from graph.ledger.history import ENTRIES_FILE, ENTRY_COLUMNS, MANIFEST_FILE, connection, period_file
+from graph.ledger.history import (
+    ENTRIES_FILE,
+    ENTRY_COLUMNS,
+    MANIFEST_FILE,
+    RANK_COLUMNS,
+    RANKS_FILE,
+    connection,
+    period_file,
+)
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -62,6 +70,7 @@ class Manifest:
     rules: dict[str, int]  # rule → cents
     members: dict[tuple[str, str], int]  # (rule, beneficiary or '') → cents
     ids: int  # distinct entry ids
+    ranks: int = 0  # rank history records (ranks.parquet)
 
     @classmethod
     def of(cls, period: str, rows: Iterable[dict[str, Any]]) -> "Manifest":
@@ -76,7 +85,7 @@ class Manifest:
         return cls(period, count, cents, dict(rules), dict(members), count)  # the graph's ids are unique
 
     def json(self, sha256: str) -> dict[str, Any]:
-        return {"period": self.period, "rows": self.rows, "cents": self.cents, "sha256": sha256,
+        return {"period": self.period, "rows": self.rows, "ranks": self.ranks, "cents": self.cents, "sha256": sha256,
                 "rules": dict(sorted(self.rules.items())),
                 "members": [[rule, member, cents] for (rule, member), cents in sorted(self.members.items())]}
 
@@ -107,7 +116,8 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
             written = True
             step("files")
             rn.store.run("archive_record", {
-                "period": period, "rows": manifest.rows, "cents": manifest.cents, "rules": sorted(manifest.rules),
+                "period": period, "rows": manifest.rows, "ranks": manifest.ranks, "cents": manifest.cents,
+                "rules": sorted(manifest.rules),
                 "rule_cents": [manifest.rules[rule] for rule in sorted(manifest.rules)], "sha256": sha256,
                 "at": rn.clock()})
             state = rn.store.run("archive_state", {"period": period})[0]
@@ -118,9 +128,14 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
         path = period_file(root, period)
         if not written:
             check_file(path, archived["sha256"])
+        if not written:
+            check_ranks(path.with_name(RANKS_FILE), archived["ranks"])
         removed = 0
         for ids in _id_batches(path):
             removed += int(rn.store.run("archive_remove", {"ids": ids})[0]["removed"])
+            step("remove")
+        for keys in _id_batches(path.with_name(RANKS_FILE), "key"):
+            rn.store.run("archive_remove_ranks", {"keys": keys})
             step("remove")
         hot = int(rn.store.run("archive_removed", {"period": period})[0]["hot"])
         if hot:
@@ -199,6 +214,7 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
                           f"({found.rows} rows, {found.cents} cents; expected {expected.rows}, {expected.cents})")
     sha256 = file_sha256(partial)
     os.replace(partial, target)
+    expected = replace(expected, ranks=write_ranks(rn, folder, period))
     manifest_partial = folder / (MANIFEST_FILE + ".partial")
     manifest_partial.write_text(json.dumps(expected.json(sha256), indent=1) + "\n", encoding="utf-8")
     _fsync(manifest_partial)
@@ -206,6 +222,54 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
     _fsync_dir(folder)
     _fsync_dir(root)
     return expected, sha256
+
+
+def rank_pages(rn: "Refnet", period: str) -> Iterator[list[dict[str, Any]]]:
+    after = ""
+    while True:
+        rows = rn.store.run("archive_ranks_page", {"period": period, "after": after, "limit": PAGE})
+        if rows:
+            yield rows
+        if len(rows) < PAGE:
+            return
+        after = rows[-1]["key"]
+
+
+def write_ranks(rn: "Refnet", folder: Path, period: str) -> int:
+    """Writes and checks `ranks.parquet`, the period's rank history; returns its rows."""
+    partial = folder / (RANKS_FILE + ".partial")
+    rows = [{name: row.get(name) for name in RANK_COLUMNS} for page in rank_pages(rn, period) for row in page]
+    lines = tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=folder, delete=False, encoding="utf-8")  # noqa: SIM115 -- removed below
+    try:
+        with lines:
+            lines.writelines(json.dumps(row, separators=(",", ":")) + "\n" for row in rows)
+        columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in RANK_COLUMNS.items()) + "}"
+        cursor = connection()
+        try:
+            cursor.execute(
+                f"COPY (SELECT * FROM read_json(?, format = 'newline_delimited', columns = {columns}) "
+                f"ORDER BY member_id, key) TO '{_sql_path(partial)}' (FORMAT parquet, COMPRESSION zstd)", [lines.name])
+        finally:
+            cursor.close()
+    finally:
+        os.unlink(lines.name)
+    _fsync(partial)
+    check_ranks(partial, len(rows))
+    os.replace(partial, folder / RANKS_FILE)
+    return len(rows)
+
+
+def check_ranks(path: Path, rows: int) -> None:
+    """A rank history file holds `rows` records, each key once."""
+    cursor = connection()
+    try:
+        found = cursor.execute("SELECT count(*), count(DISTINCT key) FROM read_parquet(?)", [str(path)]).fetchone()
+    except duckdb.Error as error:
+        raise Unavailable(f"archive: {path} cannot be read: {error}") from error
+    finally:
+        cursor.close()
+    if found is None or (int(found[0]), int(found[1])) != (rows, rows):
+        raise Unavailable(f"archive: {path} does not hold the {rows} rank records of its period")
 
 
 def read_manifest(path: Path, period: str) -> Manifest:
@@ -244,10 +308,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _id_batches(path: Path) -> Iterator[list[str]]:
+def _id_batches(path: Path, column: str = "id") -> Iterator[list[str]]:
     cursor = connection()
     try:
-        result = cursor.execute("SELECT id FROM read_parquet(?) ORDER BY id", [str(path)])
+        result = cursor.execute(f"SELECT {column} FROM read_parquet(?) ORDER BY {column}", [str(path)])
         while batch := result.fetchmany(REMOVE_BATCH):
             yield [row[0] for row in batch]
     finally:

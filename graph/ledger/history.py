@@ -24,6 +24,7 @@ import duckdb
 from graph.core.errors import BadInput, Unavailable
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.network.rank_history import RankMonth
     from graph.service import Refnet
 
 T = TypeVar("T")
@@ -35,6 +36,12 @@ ENTRY_COLUMNS: dict[str, str] = {
     "period": "VARCHAR", "at": "BIGINT", "plan_version": "VARCHAR", "points": "BIGINT", "reverses": "VARCHAR",
     "refund_id": "VARCHAR", "quota_used": "BIGINT",
 }
+# The columns of ranks.parquet: a closed period's rank history (graph/network/rank_history.py).
+RANK_COLUMNS: dict[str, str] = {
+    "key": "VARCHAR", "member_id": "VARCHAR", "period": "VARCHAR", "rank": "VARCHAR", "level": "VARCHAR",
+    "identity": "VARCHAR",
+}
+RANKS_FILE = "ranks.parquet"
 ENTRIES_FILE = "entries.parquet"
 MANIFEST_FILE = "manifest.json"
 FIELDS = ", ".join(f'"{name}"' for name in ENTRY_COLUMNS if name != "quota_used")  # `at` is a keyword
@@ -48,6 +55,10 @@ class History:
 
     files: list[str]
     removing: list[str]
+
+    @property
+    def rank_files(self) -> list[str]:
+        return [str(Path(name).with_name(RANKS_FILE)) for name in self.files]
 
     def __bool__(self) -> bool:
         return bool(self.files)
@@ -212,14 +223,27 @@ def reversed_of(h: History, ids: list[str]) -> dict[str, int]:
     return {row["id"]: int(row["reversed"]) for row in _rows(REVERSED, [h.files, ids])} if h and ids else {}
 
 
+# The rank history of members in the archived periods.
+RANKS = """SELECT member_id, period, rank, level, identity FROM read_parquet(?)
+WHERE member_id IN (SELECT unnest(?::VARCHAR[]))"""
+
+
+def rank_months(rn: "Refnet", ids: list[str]) -> dict[str, list[RankMonth]]:
+    """Each member's rank history, hot and archived alike, oldest period first."""
+    from graph.network.rank_history import of_members
+
+    return consistent(rn, lambda h: of_members(rn, ids, h.removing,
+                                               _rows(RANKS, [h.rank_files, list(ids)]) if h and ids else []))
+
+
 # --- people's own SQL: `refnet query --history` -----------------------------------------------
 
 READS = {"SELECT"}
 
 
 def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """A read-only SQL statement over the archive: the view `entries` (every archived entry) and
-    `periods` (the recorded periods). Anything but one SELECT is refused before it runs, and the
+    """A read-only SQL statement over the archive: the views `entries` (every archived entry),
+    `ranks` (the archived rank history) and `periods` (the recorded periods). Anything but one SELECT is refused before it runs, and the
     connection is locked against changing its settings."""
     statements = _parse(sql)
     if len(statements) != 1 or statements[0].type.name not in READS:
@@ -229,10 +253,13 @@ def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], li
     con = connect()
     try:
         columns = ", ".join(f"NULL::{kind} AS {name}" for name, kind in ENTRY_COLUMNS.items())
+        ranks = ", ".join(f"NULL::{kind} AS {name}" for name, kind in RANK_COLUMNS.items())
         if h:
             con.execute(f"CREATE VIEW entries AS SELECT * FROM read_parquet({_literal(h.files)})")
+            con.execute(f"CREATE VIEW ranks AS SELECT * FROM read_parquet({_literal(h.rank_files)})")
         else:
             con.execute(f"CREATE VIEW entries AS SELECT {columns} WHERE false")
+            con.execute(f"CREATE VIEW ranks AS SELECT {ranks} WHERE false")
         periods = ", ".join(f"({_quote(period)})" for period in (row["period"] for row in recorded(rn)))
         con.execute("CREATE VIEW periods AS SELECT * FROM (VALUES " + (periods or "(NULL)") + ") t(period)"
                     + ("" if periods else " WHERE false"))

@@ -12,7 +12,7 @@ import pytest
 from graph.core.errors import BadInput
 from graph.ledger import archive, history, orders, period_close, period_runs, refunds
 from graph.ledger import entries as ledger
-from tests.support.archive import hot_entries, october, reads
+from tests.support.archive import hot_entries, hot_ranks, october, reads
 from tests.support.refunds import ms
 
 D = Decimal
@@ -32,8 +32,10 @@ def test_archiving_a_closed_month_changes_no_read_and_empties_the_graph_of_it(rn
     rn.archive = tmp_path / "archive"
     moved = archive.archive_period(rn, "2026-10")
 
+    october_ranks = sum(len(months) for months in before["ranks"].values())
+    assert october_ranks > 0  # the close recorded the rank history of October
     assert (moved.rows, moved.removed, moved.written) == (october_entries, october_entries, True)
-    assert hot_entries(rn, "2026-10") == 0
+    assert hot_entries(rn, "2026-10") == 0 and hot_ranks(rn, "2026-10") == 0
     after = reads(rn, order_ids, ["2026-10", "2026-11"])
     for name in before:
         assert after[name] == before[name], name
@@ -42,7 +44,8 @@ def test_archiving_a_closed_month_changes_no_read_and_empties_the_graph_of_it(rn
                                 "WHERE starts_with(id, 'period:2026-10:')")
     assert (D(rows[0][0]) / 100, rows[0][1]) == (run.booked, run.entries)
     manifest = json.loads((tmp_path / "archive" / "2026-10" / "manifest.json").read_text())
-    assert manifest["rows"] == october_entries
+    assert manifest["rows"] == october_entries and manifest["ranks"] == october_ranks
+    assert history.query(rn, "SELECT count(*) FROM ranks WHERE period = '2026-10'")[1] == [(october_ranks,)]
     assert manifest["cents"] == sum(cents for *_, cents in manifest["members"]) == sum(manifest["rules"].values())
     assert manifest["sha256"] == archive.file_sha256(tmp_path / "archive" / "2026-10" / "entries.parquet")
     again = archive.archive_period(rn, "2026-10")  # idempotent

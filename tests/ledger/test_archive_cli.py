@@ -65,7 +65,8 @@ def test_archive_while_serving_then_history_queries_backup_and_restore(tmp_path)
     finally:
         served.stop()
     with tarfile.open(tmp_path / "snap.tar") as bundle:
-        assert {"graph.rdb", "archive/2026-10/entries.parquet", "archive/2026-10/manifest.json"} <= \
+        assert {"graph.rdb", "archive/2026-10/entries.parquet", "archive/2026-10/ranks.parquet",
+                "archive/2026-10/manifest.json"} <= \
             set(bundle.getnames())
     restored = tmp_path / "restored"
     done = refnet("restore", str(tmp_path / "snap.tar"), "--data", str(restored))

@@ -22,7 +22,7 @@ from graph.ledger import entries as ledger
 from graph.network import members
 from graph.plans.linkage import close as linkage_close
 from graph.service import Refnet
-from tests.support.archive import hot_entries, october, reads
+from tests.support.archive import hot_entries, hot_ranks, october, reads
 from tests.support.refunds import ms
 
 MONTHS = ["2026-10", "2026-11"]
@@ -76,7 +76,7 @@ def test_a_move_killed_at_any_step_is_finished_by_its_rerun(rn, tmp_path, monkey
     result = archive.archive_period(rn, "2026-10")
     assert result.rows == sum(1 for row in before["ledger"] if row.period == "2026-10")
     assert sorted(all_ids(rn)) == ids  # exactly one copy of every entry
-    assert hot_entries(rn, "2026-10") == 0
+    assert hot_entries(rn, "2026-10") == 0 and hot_ranks(rn, "2026-10") == 0
     assert reads(rn, order_ids, MONTHS) == before
 
 
@@ -160,7 +160,8 @@ def test_every_order_conserves_its_money_over_hot_and_archived_entries(falkor, t
     rn.store.run_text("MATCH (n) DETACH DELETE n")
 
 
-@pytest.mark.parametrize("query", ["ledger_all", "payouts_entries", "entries_by_orders", "statement_entries"])
+@pytest.mark.parametrize("query", ["ledger_all", "payouts_entries", "entries_by_orders", "statement_entries",
+                                   "rank_months_of_members"])
 def test_a_read_overtaken_by_a_move_reads_again(rn, tmp_path, monkeypatch, query):
     """The move is recorded and removes the month between a read's look at the archive and its
     hot query: the read notices and reads again, so it still sees every entry once."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from graph.analytics import export, report
 from graph.ledger import entries as ledger
-from graph.ledger import orders, payout, payouts, preview, refunds, statements
+from graph.ledger import history, orders, payout, payouts, preview, refunds, statements
 from graph.network import members
 from graph.plans.linkage import withdrawals_store
 from graph.service import Refnet
@@ -68,6 +68,7 @@ def reads(rn: Refnet, order_ids: list[str], months: list[str]) -> dict[str, Any]
         "payout_report_oct": payout.payout_report(rn, ms("2026-10-01T00:00:00"), ms("2026-10-10T00:00:00")),
         "run_rules": {p: preview.run_rules(rn, p) for p in months},
         "balances": ledger.balances(rn, ids),
+        "ranks": history.rank_months(rn, ids),
         "report": replace(report.network_report(rn), snapshot_ms=0.0, compute_ms=0.0),
     }
     for fmt in ("csv", "graphml"):
@@ -80,3 +81,7 @@ def reads(rn: Refnet, order_ids: list[str], months: list[str]) -> dict[str, Any]
 
 def hot_entries(rn: Refnet, period: str) -> int:
     return int(rn.store.run_text("MATCH (e:Entry {period: $p}) RETURN count(e) AS n", {"p": period})[0]["n"])
+
+
+def hot_ranks(rn: Refnet, period: str) -> int:
+    return int(rn.store.run_text("MATCH (h:RankMonth {period: $p}) RETURN count(h) AS n", {"p": period})[0]["n"])
