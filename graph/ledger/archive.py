@@ -1,8 +1,9 @@
 """The move of a closed period's entries from the graph to the archive (issue 19).
 
 `<root>/<period>/entries.parquet` holds every entry of the period (all the properties the
-ledger writer sets), sorted by order and id; `manifest.json` beside it its row count, its sum,
-its sums per rule and per (rule, member), and the file's sha256. The move, step by step, each
+ledger writer sets), sorted by order and id; `ranks.parquet` the period's rank history
+(`RankMonth`); `manifest.json` beside them the row counts, the entries' sum, their sums per
+rule and per (rule, member), and the entries file's sha256. The move, step by step, each
 step safe to be killed after:
 
 1. **files** — the period's entries are read from the graph in pages, written by DuckDB to
@@ -10,8 +11,9 @@ step safe to be killed after:
    sum, sums per rule and member, distinct ids), then renamed into place; the manifest likewise.
 2. **record** — `(:ArchivedPeriod {period})` with rows, sum, sums per rule and the checksum.
    From here on reads take the period from the file (graph.ledger.history).
-3. **remove** — the entries are deleted from the graph in batches of the ids read back from
-   the file (never "everything of the period": nothing that is not in the file is removed).
+3. **remove** — the entries (then the rank records) are deleted from the graph in batches of
+   the ids read back from the files (never "everything of the period": nothing that is not in
+   a file is removed).
 4. **done** — the record is marked `removed`.
 
 A re-run finishes: recorded → (check the file's checksum) remove what is left; not recorded →
@@ -126,9 +128,8 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
         if archived["removed"]:
             return ArchiveResult(period, archived["rows"], archived["cents"], 0, written)
         path = period_file(root, period)
-        if not written:
+        if not written:  # files of an earlier run: still the ones recorded?
             check_file(path, archived["sha256"])
-        if not written:
             check_ranks(path.with_name(RANKS_FILE), archived["ranks"])
         removed = 0
         for ids in _id_batches(path):
