@@ -2,8 +2,9 @@
 
 Loads N members (in bulk, like the placement bench), then for each of K months records M
 orders through the write path (`orders.record_order`), closes the month (`close_period`,
-which moves it to the Parquet archive by itself) and prints the database's memory after the close (`GRAPH.MEMORY USAGE`, the graph's
-own size in MB, and the server's `INFO memory` used_memory): flat month over month means the graph holds only the
+which moves it to the Parquet archive by itself) and prints the database's memory after the close (`INFO memory`: used_memory, read once the
+server's background collection has freed what the move deleted, and used_memory_dataset;
+`GRAPH.MEMORY USAGE` is not used: it crashed the server once, SIGSEGV, at 100k members): flat month over month means the graph holds only the
 network, the counters and the open month. Also: bytes per member and per open order, and
 timings against floors measured in the same run:
 
@@ -74,12 +75,6 @@ def dataset(rn: Refnet) -> int:
     return int(rn.store.command("INFO", "memory")["used_memory_dataset"])  # type: ignore[attr-defined]
 
 
-def graph_mb(rn: Refnet) -> int:
-    """The graph's own size (GRAPH.MEMORY USAGE, whole MB): nodes, edges, attributes, indexes."""
-    usage = rn.store.command("GRAPH.MEMORY", "USAGE", rn.store.graph_name)  # type: ignore[attr-defined]
-    return int(dict(zip(usage[::2], usage[1::2], strict=True))["total_graph_sz_mb"])
-
-
 def read_month(rn: Refnet, period: str) -> float:
     started = time.perf_counter()
     rows = sum(len(page) for page in archive.entry_pages(rn, period))
@@ -101,7 +96,7 @@ def main(argv: list[str]) -> None:
             ids = bulk_network(rn, n)
             network = used_memory(rn)
             print(f"members {n:,}: {network - empty:,} bytes, {(network - empty) / n:,.0f} bytes per member")
-            print("month    | orders | graph MB after close | used_memory after close | used_memory open month | "
+            print("month    | orders | used_memory after close | used_memory open month | "
                   "dataset after close | per open order | record s | close s | move s | floor s | close/floor | move/floor")
             order_number = 0
             curve = []
@@ -128,7 +123,7 @@ def main(argv: list[str]) -> None:
                 moved = time.perf_counter() - started
                 after = settled_memory(rn)
                 curve.append(after)
-                print(f"{period}  | {m:>6,} | {graph_mb(rn):>20,} | {after:>23,} | {open_month:>22,} | "
+                print(f"{period}  | {m:>6,} | {after:>23,} | {open_month:>22,} | "
                       f"{dataset(rn):>19,} | {(open_month - before) / m:>14,.0f} | "
                       f"{recorded:>8.2f} | {closed:>7.2f} | {moved:>6.2f} | {floor:>7.3f} | {closed / floor:>11.1f} | "
                       f"{moved / floor:>10.1f}")
