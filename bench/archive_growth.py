@@ -42,6 +42,7 @@ def main(argv: list[str]) -> None:
         try:
             rn = Refnet.start(store, load_plan("linkage-3plus1"), archive=data / "archive")
             ids = bulk_network(rn, n)
+            network = settled_memory(rn, SETTLE_S)
             number = 0
             curve = []
             for period, start, end in months(k):
@@ -78,6 +79,9 @@ def main(argv: list[str]) -> None:
             bare = settled_memory(rn, SETTLE_S)
             print(f"every Order and Holding deleted: {rebuilt - bare:,} bytes freed, {(rebuilt - bare) / archived:,.0f} "
                   "per archived order (node, properties, BOUGHT_BY, its Holding)")
+            print(f"left above the network alone: {bare - network:,} bytes, {(bare - network) / archived:,.0f} per "
+                  "archived order (no entry, order or holding left: the graph's capacity for the deleted ones, "
+                  "and the archive record and period runs)")
         finally:
             store.close()
 
