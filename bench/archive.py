@@ -142,7 +142,7 @@ def main(argv: list[str]) -> None:
                   f"summing every archived entry) {floor:.3f} s; ratio {read / floor:.1f}; paid {report.total.paid}")
             growth = (curve[-1] - curve[0]) / max(1, len(curve) - 1)
             print(f"memory after each close: first {curve[0]:,}, last {curve[-1]:,}, {growth:,.0f} bytes per month "
-                  f"({growth / m:,.0f} per order of a closed month: the Order and its Holding stay in the graph)")
+                  f"({growth / m:,.0f} per order of a closed month; bench.archive_growth takes it apart)")
         finally:
             store.close()
 
