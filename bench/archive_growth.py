@@ -74,8 +74,7 @@ def main(argv: list[str]) -> None:
             print(f"server restarted (graph reloaded from disk): {rebuilt - reloaded:,} bytes freed, "
                   f"{(rebuilt - reloaded) / archived:,.0f} per archived order (garbage no reload keeps)")
             rebuilt = reloaded
-            store.run_text("MATCH (h:Holding) DELETE h")
-            store.run_text("MATCH (o:Order) DETACH DELETE o")
+            store.run("archive_growth_delete_orders")
             bare = settled_memory(rn, SETTLE_S)
             print(f"every Order and Holding deleted: {rebuilt - bare:,} bytes freed, {(rebuilt - bare) / archived:,.0f} "
                   "per archived order (node, properties, BOUGHT_BY, its Holding)")
