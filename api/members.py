@@ -15,7 +15,8 @@ from api.orders import Balance, load_balance
 from api.permissions import MemberInScope, OwnMemberId, Public, SignedIn, SourceInScope, SourceIsSelf
 from api.pools import Identity
 from graph.core.errors import Forbidden
-from graph.network import members, rank_history
+from graph.ledger.history import rank_months
+from graph.network import members
 from graph.network.batch import RegisterItem, RegisterOutcome
 from graph.network.members import LineRecord, MemberRecord, TreeNodeRecord
 from graph.plans.linkage import withdrawals_store
@@ -89,7 +90,7 @@ class Member:
                                   "(differential), or the level v1–v7 and identity (linkage).",
                       permission_classes=IN_SCOPE)
     async def rank_history(self, info: Info) -> list[RankMonth]:
-        found = await call(rank_history.of_members, info.context.rn, [self.record.id])
+        found = await call(rank_months, info.context.rn, [self.record.id])
         return [RankMonth(period=month.period, rank=month.rank, level=month.level, identity=month.identity)
                 for month in found[self.record.id]]
 

@@ -26,6 +26,9 @@ def _query_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.add_argument("--max-rows", type=int, default=exploring.DEFAULT_MAX_ROWS)
     parser.add_argument("--timeout-ms", type=int, default=exploring.DEFAULT_TIMEOUT_MS)
+    parser.add_argument("--history", action="store_true",
+                        help="the statement is read-only SQL (DuckDB) over the archive of closed periods: views "
+                             "`entries` and `periods` (docs/graph-model.md)")
 
 
 @command("query", "run one read-only Cypher statement (writes are refused)", _query_arguments)
@@ -36,13 +39,29 @@ def query_command(args: argparse.Namespace) -> int:
     params = dict(exploring.parse_param(item) for item in args.param)
     rn = open_engine(args)
     try:
-        result = exploring.explore(rn, text, params, args.max_rows, args.timeout_ms)
+        result = history_result(rn, text, args.max_rows) if args.history else \
+            exploring.explore(rn, text, params, args.max_rows, args.timeout_ms)
     finally:
         rn.store.close()
     sys.stdout.write(format_result(result, args.format))
     if result.truncated:
         print(f"refnet: more than {args.max_rows} rows; only the first {args.max_rows} shown", file=sys.stderr)
     return 0
+
+
+def history_result(rn: Any, sql: str, max_rows: int) -> exploring.ExploreResult:
+    from graph.ledger.history import query
+
+    columns, rows = query(rn, sql, max_rows + 1)
+    return exploring.ExploreResult(columns, [[_plain(v) for v in row] for row in rows[:max_rows]],
+                                   len(rows) > max_rows)
+
+
+def _plain(value: Any) -> Any:
+    """A DuckDB value as JSON: exact numbers stay exact (a Decimal as its text)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
 def _cell(value: Any) -> str:

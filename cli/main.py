@@ -38,6 +38,11 @@ def data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data or os.environ.get("REFNET_DATA") or "./refnet-data")
 
 
+def archive_dir(args: argparse.Namespace) -> Path:
+    """Where closed periods are archived: REFNET_ARCHIVE, or `archive` in the data dir (issue 19)."""
+    return Path(os.environ.get("REFNET_ARCHIVE") or data_dir(args) / "archive")
+
+
 def requested_plan(args: argparse.Namespace) -> str | None:
     """The plan of --plan / REFNET_PLAN; None: the one the data dir runs (graph/core/plan_pin.py)."""
     return args.plan or os.environ.get("REFNET_PLAN") or None
@@ -62,7 +67,7 @@ def open_engine(args: argparse.Namespace, attach: bool = True) -> Refnet:
     store = open_store(directory, attach=attach)
     try:
         plan = resolve_plan(store, requested_plan(args), getattr(args, "change_plan", False), now_ms())
-        return Refnet.start(store, plan)
+        return Refnet.start(store, plan, archive=archive_dir(args))
     except BaseException:
         store.close()
         raise
@@ -127,7 +132,8 @@ def print_schema(args: argparse.Namespace) -> int:
 
 # Modules that add sub-commands with @command (imported before parsing).
 COMMAND_MODULES: tuple[str, ...] = ("cli.rotation", "cli.periods", "cli.explore", "cli.ledger", "cli.operations",
-                                   "cli.register", "cli.importer", "cli.payouts", "cli.statements", "cli.record_orders")
+                                   "cli.register", "cli.importer", "cli.payouts", "cli.statements", "cli.record_orders",
+                                   "cli.archive")
 
 
 def command_modules() -> list[str]:

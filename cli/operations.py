@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from cli.main import command, data_dir
+from cli.main import archive_dir, command, data_dir
 from graph.store.backup import BackupError, backup, restore
 from graph.store.embedded import socket_path_for
 from graph.store.store import open_store
@@ -36,7 +36,8 @@ def backup_command(args: argparse.Namespace) -> int:
     store = open_store(directory, attach=True)
     try:
         print(f"backup: taking a snapshot of {directory.resolve()} …", file=sys.stderr, flush=True)
-        result = backup(socket_path_for(directory), directory.resolve() / "falkordb", Path(args.file), _progress)
+        result = backup(socket_path_for(directory), directory.resolve() / "falkordb", Path(args.file), _progress,
+                        archive_dir(args))
     except BackupError as error:
         print(f"refnet: {error}", file=sys.stderr)
         return 2

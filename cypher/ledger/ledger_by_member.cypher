@@ -2,9 +2,11 @@
 // $rule (each null = any), in the ledger's stable order (at, source, seq) after the cursor
 // ($after_at, $after_source, $after_seq; null = from the start), at most $first rows.
 // Returns the entries' fields (amount in cents, at in epoch ms) and source (the id before '#').
+// $archived: periods whose entries are read from the archive (left out here).
 MATCH (e:Entry {beneficiary_id: $member_id})
 WITH e, split(e.id, '#')[0] AS source
-WHERE ($member_id IS NULL OR e.beneficiary_id = $member_id)
+WHERE NOT coalesce(e.period, '') IN $archived
+  AND ($member_id IS NULL OR e.beneficiary_id = $member_id)
   AND ($order_id IS NULL OR e.order_id = $order_id)
   AND ($period IS NULL OR e.period = $period)
   AND ($rule IS NULL OR e.rule = $rule)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from graph.core.errors import BadInput
 from graph.core.money import from_cents, from_units, to_cents
 from graph.ledger.entry_ids import EntryId, EntrySource
+from graph.ledger.history import History, consistent, ledger_page, order_entries
 from graph.store.store import record_from_row
 
 if TYPE_CHECKING:
@@ -176,18 +177,30 @@ def ledger(
         raise BadInput(f"first: must be between 1 and {LEDGER_PAGE_MAX}")
     after_at, after_source, after_seq = _decode_cursor(after) if after else (None, None, None)
     name = "ledger_by_order" if order_id is not None else "ledger_by_member" if member_id is not None else "ledger_all"
-    rows = rn.store.run(name, {
-        "member_id": member_id, "order_id": order_id, "period": period, "rule": rule, "first": first,
-        "after_at": after_at, "after_source": after_source, "after_seq": after_seq,
-    })
-    return [EntryRecord.from_row(row) for row in rows]
+
+    def read(h: History) -> list[dict[str, Any]]:
+        rows = rn.store.run(name, {
+            "member_id": member_id, "order_id": order_id, "period": period, "rule": rule, "first": first,
+            "after_at": after_at, "after_source": after_source, "after_seq": after_seq, "archived": h.removing,
+        })
+        if h:  # one page of each, merged in the ledger's order: archived and hot entries never overlap
+            rows = sorted([*rows, *ledger_page(h, member_id, order_id, period, rule, first,
+                                               (after_at, after_source, after_seq))],
+                          key=lambda row: (row["at"], row["source"], row["seq"]))[:first]
+        return rows
+
+    return [EntryRecord.from_row(row) for row in consistent(rn, read)]
 
 
 def entries_of_orders(rn: "Refnet", order_ids: list[str]) -> dict[str, list[EntryRecord]]:
     """Each order's entries in booking order, its refunds' reversals after them (a DataLoader
     batch: one query)."""
     result: dict[str, list[EntryRecord]] = {order_id: [] for order_id in order_ids}
-    for row in rn.store.run("entries_by_orders", {"ids": list(order_ids)}):
+    def read(h: History) -> list[dict[str, Any]]:
+        return [*rn.store.run("entries_by_orders", {"ids": list(order_ids), "archived": h.removing}),
+                *order_entries(h, list(order_ids))]
+
+    for row in consistent(rn, read):
         result[row["order_id"]].append(EntryRecord.from_row(row))
     for entries in result.values():  # the allocation first, then reversals as they were booked
         entries.sort(key=lambda entry: (entry.reverses is not None, entry.at, entry.source, entry.seq))

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from graph.core.errors import BadInput
 from graph.core.money import from_cents
 from graph.ledger.entry_ids import revenue_prefixes
+from graph.ledger.history import History, consistent, payout_rows
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -93,5 +94,10 @@ def payout_report(rn: Refnet, from_ms: int, to_ms: int) -> PayoutReport:
     if to_ms <= from_ms:
         raise BadInput("to: must be after from")
     sales = rn.store.run("payout_sales", {"from": from_ms, "to": to_ms})[0]
-    return aggregate(rn.store.run("payout_rows", {"from": from_ms, "to": to_ms, "revenue": revenue_prefixes()}),
-                     from_ms, to_ms, int(sales["sold"]), int(sales["refunded"]))
+
+    def read(h: History) -> list[dict[str, Any]]:
+        return [*rn.store.run("payout_rows", {"from": from_ms, "to": to_ms, "revenue": revenue_prefixes(),
+                                              "archived": h.removing}),
+                *payout_rows(h, from_ms, to_ms, revenue_prefixes())]
+
+    return aggregate(consistent(rn, read), from_ms, to_ms, int(sales["sold"]), int(sales["refunded"]))

@@ -149,8 +149,16 @@ def compute(period: str, entries: Iterable[MoneyEntry], names: dict[str, str]) -
 
 
 def money_entries(rn: Refnet) -> list[MoneyEntry]:
-    return [MoneyEntry(row["member_id"], row["rule"], row["status"], row["amount"], row["period"], row["at"],
-                       row["reverses"], row["release"]) for row in rn.store.run("payouts_entries")]
+    """The hot money entries one by one, and the archived ones summed per member, rule, status,
+    month and kind by DuckDB (`graph.ledger.history.money_entries`): `compute` adds them alike."""
+    from graph.ledger.history import History, consistent
+    from graph.ledger.history import money_entries as archived
+
+    def read(h: History) -> list[Row]:
+        return [*rn.store.run("payouts_entries", {"archived": h.removing}), *archived(h)]
+
+    return [MoneyEntry(row["member_id"], row["rule"], row["status"], int(row["amount"]), row["period"], row["at"],
+                       row["reverses"], bool(row["release"])) for row in consistent(rn, read)]
 
 
 def payouts(rn: Refnet, period: str) -> Payouts:

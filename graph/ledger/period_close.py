@@ -40,9 +40,13 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
 
     _check(rn, period)
     finish_half_done(rn)
+    from graph.ledger.archive import after_close
+
     for module in plugins(rn):
         record = module.on_close(rn, period)
         if record is not None:
+            if record.done:
+                after_close(rn, period)  # the closed period's entries move to the archive (issue 19)
             return record
     raise _no_close(period)
 

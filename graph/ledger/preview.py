@@ -18,6 +18,8 @@ from graph.core.money import from_cents
 from graph.core.plugin import plugins
 from graph.ledger.entries import EntryRecord
 from graph.ledger.entry_ids import PERIOD, TRAILING, EntrySource
+from graph.ledger.history import History, consistent
+from graph.ledger.history import run_rules as archived_run_rules
 from graph.ledger.period_runs import totals
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
@@ -110,5 +112,14 @@ def run_prefixes(period: str) -> list[str]:
 def run_rules(rn: Refnet, period: str) -> list[RuleTotal]:
     """What the close of `period` booked, by rule and status, read from the ledger: the same
     totals as its preview (`PeriodPreview.by_rule`)."""
-    rows = rn.store.run("period_run_rules", {"period": period, "prefixes": run_prefixes(period)})
-    return rule_totals({(row["rule"], row["status"]): (int(row["cents"]), int(row["entries"])) for row in rows})
+    def read(h: History) -> list[dict[str, Any]]:
+        return [*rn.store.run("period_run_rules", {"period": period, "prefixes": run_prefixes(period),
+                                                   "archived": h.removing}),
+                *archived_run_rules(h, period, run_prefixes(period))]
+
+    rows = consistent(rn, read)
+    sums: dict[tuple[str, str], tuple[int, int]] = {}
+    for row in rows:
+        cents, count = sums.get((row["rule"], row["status"]), (0, 0))
+        sums[(row["rule"], row["status"])] = (cents + int(row["cents"]), count + int(row["entries"]))
+    return rule_totals(sums)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,7 @@ from graph.core.plugin import plugins
 from graph.ledger.drafts import RefundDraft
 from graph.ledger.entries import Booking, member_deltas
 from graph.ledger.entry_ids import EntrySource
+from graph.ledger.history import History, consistent, order_entries, reversed_of, split_entries
 from graph.ledger.period_close import closed_periods
 from graph.network.members import check_member_id
 from graph.store.store import Conflicted, Row, record_from_row
@@ -222,7 +223,7 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
                        None)
         whole = sources is None  # the default: the order's allocation booked its whole amount
         prefixes = [source.prefix for source in sources] if sources is not None else [EntrySource.order(order_id).prefix]
-        booked = booked_entries(rn.store.run("refund_entries", {"order_id": order_id}), prefixes) if prefixes else []
+        booked = booked_entries(order_rows(rn, order_id), prefixes) if prefixes else []
         booked_left = sum(e.amount + e.reversed for e in booked)
         if whole and booked_left != left:
             raise Conflicted()  # another engine's refund landed between the two reads: read again
@@ -259,20 +260,44 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
 SPLIT_BATCH = 1000
 
 
+def order_rows(rn: Refnet, order_id: str) -> list[Row]:
+    """Every entry of the order, hot and archived (its allocation and earlier reversals)."""
+    def read(h: History) -> list[Row]:
+        return [*rn.store.run("refund_entries", {"order_id": order_id, "archived": h.removing}),
+                *order_entries(h, [order_id])]
+
+    return consistent(rn, read)
+
+
 def read_split(rn: Refnet, source: str) -> list[BookedEntry]:
-    """The entries `<source>#0`, `#1`, … of a closed period's split, with what was reversed of each."""
+    """The entries `<source>#0`, `#1`, … of a closed period's split, with what was reversed of
+    each: the split's entries hot or archived, their reversals hot and archived."""
+    return consistent(rn, lambda h: _read_split(rn, source, h))
+
+
+def _read_split(rn: Refnet, source: str, h: History) -> list[BookedEntry]:
+    fields = [name for name in BookedEntry.__dataclass_fields__]
     found: list[BookedEntry] = []
     start = 0
     while True:
         ids = [f"{source}#{n}" for n in range(start, start + SPLIT_BATCH)]
-        rows = rn.store.run("refund_closed_entries", {"ids": ids})
-        fields = [name for name in BookedEntry.__dataclass_fields__]
+        rows = rn.store.run("refund_closed_entries", {"ids": ids, "archived": h.removing})
         # FalkorDB's sum() answers a float: cents are whole numbers
         found.extend(BookedEntry(**{name: row[name] for name in fields} | {"reversed": int(row["reversed"])})
                      for row in rows)
         if len(rows) < SPLIT_BATCH:
-            return found
+            break
         start += SPLIT_BATCH
+    if not h:
+        return found
+    archived = [BookedEntry(**{name: row[name] for name in fields}) for row in split_entries(h, source)]
+    ids = [entry.id for entry in archived]
+    more = {row["id"]: int(row["reversed"]) for row in
+            rn.store.run("reversed_sums", {"ids": ids, "archived": h.removing})} if ids else {}
+    archived_reversals = reversed_of(h, [entry.id for entry in found])
+    found = [replace(entry, reversed=entry.reversed + archived_reversals.get(entry.id, 0)) for entry in found]
+    found.extend(replace(entry, reversed=entry.reversed + more.get(entry.id, 0)) for entry in archived)
+    return sorted(found, key=lambda entry: entry.id)
 
 
 def book_reversal(draft: RefundDraft, reversal: Reversal, order_id: str | None = None) -> None:

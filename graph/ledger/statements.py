@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING
 from graph.core.errors import NotFound
 from graph.core.money import from_cents
 from graph.ledger.entries import EntryRecord
+from graph.ledger.history import History, consistent, member_entries
 from graph.ledger.payouts import MoneyEntry, check_period, column_of, month_of, signed
 from graph.network.members import check_member_id, get_member
+from graph.store.store import Row
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -86,7 +88,11 @@ def statement(rn: Refnet, member_id: str, period: str) -> Statement:
     member = get_member(rn, member_id)
     if member is None:
         raise NotFound(f"memberId: no member with id {member_id!r}")
-    rows = [(EntryRecord.from_row(row), row["release"]) for row in rn.store.run("statement_entries", {"id": member_id})]
+    def read(h: History) -> list[Row]:
+        return [*rn.store.run("statement_entries", {"id": member_id, "archived": h.removing}),
+                *member_entries(h, member_id)]
+
+    rows = [(EntryRecord.from_row(row), bool(row["release"])) for row in consistent(rn, read)]
     return build(member_id, member.name, period, rows)
 
 

@@ -31,9 +31,13 @@ def record(rn: Refnet, period: str, members: list[dict[str, Any]]) -> int:
     return int(rn.store.run("rank_months_record", {"period": period, "members": members})[0]["recorded"])
 
 
-def of_members(rn: Refnet, ids: list[str]) -> dict[str, list[RankMonth]]:
-    """Each member's rank history, oldest period first (one query for a batch of members)."""
+def of_members(rn: Refnet, ids: list[str], archived: list[str] | None = None,
+               more: list[dict[str, Any]] | None = None) -> dict[str, list[RankMonth]]:
+    """Each member's rank history, oldest period first (one query for a batch of members): the
+    graph's, leaving out the `archived` periods, with `more` rows (the archive's, issue 19:
+    `graph.ledger.history.rank_months`)."""
     found: dict[str, list[RankMonth]] = defaultdict(list)
-    for row in rn.store.run("rank_months_of_members", {"ids": list(ids)}):
+    rows = [*rn.store.run("rank_months_of_members", {"ids": list(ids), "archived": archived or []}), *(more or [])]
+    for row in sorted(rows, key=lambda row: (row["member_id"], row["period"])):
         found[row["member_id"]].append(RankMonth(row["period"], row["rank"], row["level"], row["identity"]))
     return {member_id: found.get(member_id, []) for member_id in ids}

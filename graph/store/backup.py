@@ -5,6 +5,12 @@ A backup asks the server for a background save (`BGSAVE`: the server forks, and 
 writes the graph as it was at that instant while the parent keeps serving) and copies the
 finished image. A restore loads the image into a fresh data dir and converts it to the
 append-only file the embedded server runs with.
+
+With an archive of closed periods (issue 19) the backup is a tar file: `graph.rdb` (the image)
+and `archive/<period>/…` (the archived periods' files, copied after the image was taken: every
+period the image records as archived is complete in it; a period archived later is not recorded
+in the image, so the restored graph still holds its entries and its file is not read). A
+restore unpacks both; a backup without archive stays a plain image, as before.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import logging
 import os
 import shutil
 import subprocess
+import tarfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,9 +46,22 @@ class BackupResult:
     seconds: float
 
 
-def backup(socket_path: str, db_dir: Path, target: Path, progress: Progress = lambda line: None) -> BackupResult:
+ARCHIVE_FILES = ("entries.parquet", "ranks.parquet", "manifest.json")
+IMAGE = "graph.rdb"
+
+
+def archived_files(archive: Path | None) -> list[Path]:
+    """The finished files of an archive (no partial file of a move under way)."""
+    if archive is None or not archive.is_dir():
+        return []
+    return sorted(path for name in ARCHIVE_FILES for path in archive.glob(f"*/{name}") if path.is_file())
+
+
+def backup(socket_path: str, db_dir: Path, target: Path, progress: Progress = lambda line: None,
+           archive: Path | None = None) -> BackupResult:
     """Writes a consistent image of the server behind `socket_path` (whose files are in `db_dir`)
-    to `target` (replaced atomically, never left half-written)."""
+    to `target` (replaced atomically, never left half-written), with the archive's files when
+    there are any."""
     started = time.monotonic()
     client = redis.Redis(unix_socket_path=socket_path, decode_responses=True, socket_timeout=60)
     with open(db_dir / "backup.lock", "a+") as lock:
@@ -65,7 +85,15 @@ def backup(socket_path: str, db_dir: Path, target: Path, progress: Progress = la
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
-        shutil.copyfile(db_dir / "dump.rdb", partial)
+        files = archived_files(archive)
+        if files and archive is not None:
+            with tarfile.open(partial, "w") as bundle:
+                bundle.add(db_dir / "dump.rdb", IMAGE)
+                for path in files:
+                    progress(f"copying the archive… {path.parent.name}")
+                    bundle.add(path, f"archive/{path.relative_to(archive)}")
+        else:
+            shutil.copyfile(db_dir / "dump.rdb", partial)
         with open(partial, "rb") as written:
             os.fsync(written.fileno())
         os.replace(partial, target)
@@ -77,20 +105,50 @@ def restore(image: Path, data_dir: Path, progress: Progress = lambda line: None)
     image, data_dir = Path(image), Path(data_dir)
     if not image.is_file():
         raise BackupError(f"{image}: no such backup file")
-    with open(image, "rb") as head:
-        if head.read(5) != b"REDIS":
-            raise BackupError(f"{image}: not a refnet backup (a database image starts with REDIS)")
+    bundled = tarfile.is_tarfile(image)
+    if not bundled:
+        with open(image, "rb") as head:
+            if head.read(5) != b"REDIS":
+                raise BackupError(f"{image}: not a refnet backup (a database image starts with REDIS)")
     if data_dir.exists() and any(data_dir.iterdir()):
         raise BackupError(f"{data_dir} is not empty; restore into a new or empty data dir")
     db_dir = data_dir.resolve() / "falkordb"
     db_dir.mkdir(parents=True)
     try:
-        shutil.copyfile(image, db_dir / "dump.rdb")
+        if bundled:
+            _unpack(image, data_dir.resolve(), db_dir)
+        else:
+            shutil.copyfile(image, db_dir / "dump.rdb")
         _convert(db_dir, socket_path_for(data_dir), progress)
         (db_dir / "dump.rdb").unlink()
     except BaseException:
         shutil.rmtree(data_dir.resolve() / "falkordb", ignore_errors=True)
+        shutil.rmtree(data_dir.resolve() / "archive", ignore_errors=True)
         raise
+
+
+def _unpack(bundle_path: Path, data_dir: Path, db_dir: Path) -> None:
+    """The image and the archive's files of a tar backup, into a new data dir (only the names a
+    backup writes: nothing lands outside the data dir)."""
+    with tarfile.open(bundle_path) as bundle:
+        names = bundle.getnames()
+        if IMAGE not in names:
+            raise BackupError(f"{bundle_path}: not a refnet backup (no {IMAGE} in it)")
+        for member in bundle.getmembers():
+            parts = Path(member.name).parts
+            if member.name == IMAGE:
+                target = db_dir / "dump.rdb"
+            elif member.isfile() and len(parts) == 3 and parts[0] == "archive" and parts[2] in ARCHIVE_FILES \
+                    and parts[1] not in ("", ".", ".."):
+                target = data_dir.joinpath(*parts)
+            else:
+                raise BackupError(f"{bundle_path}: unexpected {member.name!r} in a refnet backup")
+            source = bundle.extractfile(member)
+            if source is None:
+                raise BackupError(f"{bundle_path}: {member.name!r} cannot be read")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with source, open(target, "wb") as out:
+                shutil.copyfileobj(source, out)
 
 
 def _convert(db_dir: Path, socket_path: str, progress: Progress) -> None:

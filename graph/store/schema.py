@@ -51,6 +51,7 @@ INDEXES: list[tuple[str, str]] = [
     ("RankMonth", "key"),  # rank history: one per member and closed month (issue 14)
     ("RankMonth", "period"),
     ("RankMonth", "member_id"),
+    ("Entry", "period"),  # the archive move reads and checks a closed period's entries (issue 19)
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [

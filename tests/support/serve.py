@@ -94,19 +94,27 @@ class Served:
         self.process.wait()
 
 
-def ledger_state(store: Any) -> tuple[dict[str, int], dict[str, list[tuple[str, int]]]]:
-    """Orders (id → amount in cents) and each order's own entries (id, cents)."""
+def ledger_state(store: Any, archive: Path | None = None) -> tuple[dict[str, int], dict[str, list[tuple[str, int]]]]:
+    """Orders (id → amount in cents) and each order's own entries (id, cents): in the graph and,
+    with `archive` (the archive root), in the files of the periods moved there (issue 19)."""
     orders = {row["id"]: int(row["amount"]) for row in store.run_text("MATCH (o:Order) RETURN o.id AS id, o.amount AS amount")}
     entries: dict[str, list[tuple[str, int]]] = {}
-    for row in store.run_text("MATCH (e:Entry) WHERE e.id STARTS WITH 'order:' "
-                              "RETURN e.order_id AS order_id, e.id AS id, e.amount AS amount"):
+    removing = [row["period"] for row in store.run("archived_periods") if not row["removed"]]
+    rows = store.run_text("MATCH (e:Entry) WHERE e.id STARTS WITH 'order:' AND NOT coalesce(e.period, '') IN $removing "
+                          "RETURN e.order_id AS order_id, e.id AS id, e.amount AS amount", {"removing": removing})
+    if archive is not None:
+        from graph.ledger.history import History, order_entries
+
+        files = [str(archive / row["period"] / "entries.parquet") for row in store.run("archived_periods")]
+        rows += [row for row in order_entries(History(files, removing), sorted(orders)) if row["id"].startswith("order:")]
+    for row in rows:
         entries.setdefault(row["order_id"], []).append((row["id"], int(row["amount"])))
     return orders, entries
 
 
-def check_conservation(store: Any) -> int:
+def check_conservation(store: Any, archive: Path | None = None) -> int:
     """Every order's own entries add up to its amount, none is booked twice; returns the orders."""
-    orders, entries = ledger_state(store)
+    orders, entries = ledger_state(store, archive)
     order_ids = [row["id"] for row in store.run_text("MATCH (o:Order) RETURN o.id AS id")]
     assert len(order_ids) == len(set(order_ids)), "an order recorded twice"
     for order_id, amount in orders.items():

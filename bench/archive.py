@@ -1,0 +1,151 @@
+"""Memory of the graph with monthly closes that move each closed month to the archive (issue 19).
+
+Loads N members (in bulk, like the placement bench), then for each of K months records M
+orders through the write path (`orders.record_order`), closes the month (`close_period`,
+which moves it to the Parquet archive by itself) and prints the database's memory after the close (`INFO memory`: used_memory, read once the
+server's background collection has freed what the move deleted, and used_memory_dataset;
+`GRAPH.MEMORY USAGE` is not used: it crashed the server once, SIGSEGV, at 100k members): flat month over month means the graph holds only the
+network, the counters and the open month. Also: bytes per member and per open order, and
+timings against floors measured in the same run:
+
+- the close and the archive move vs. reading the month's entries once from the graph;
+- a year-long history read (payouts of the last month: every archived month, grouped by
+  DuckDB; payoutReport over the year) vs. one DuckDB scan summing every archived entry.
+
+    python -m bench.archive [N [M [K]]]    (default: N = 10000, M = 1000, K = 12)
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from bench.common import bulk_network
+from graph.core.plan import load_plan
+from graph.ledger import archive, history, orders, payout, payouts, period_close
+from graph.service import Refnet
+from graph.store.store import open_store
+
+PRICES = [Decimal("1000.00"), Decimal("5000.00"), Decimal("10000.00")]
+SETTLE_S = 8.0  # how long the memory after a close is watched for the database's garbage collection
+
+
+def ms(year: int, month: int, day: int = 1) -> int:
+    return int(datetime(year, month, day, tzinfo=timezone.utc).timestamp() * 1000)
+
+
+def months(count: int) -> list[tuple[str, int, int]]:
+    """(period, first ms, next month's first ms) from January 2025."""
+    found = []
+    for index in range(count):
+        year, month = 2025 + index // 12, index % 12 + 1
+        nxt = (year + (month == 12), month % 12 + 1)
+        found.append((f"{year}-{month:02d}", ms(year, month), ms(*nxt)))
+    return found
+
+
+def clock(at: int) -> Callable[[], int]:
+    return lambda: at
+
+
+def used_memory(rn: Refnet) -> int:
+    """The server's allocated bytes (INFO memory): every graph, caches, deleted data not yet collected."""
+    return int(rn.store.command("INFO", "memory")["used_memory"])  # type: ignore[attr-defined]
+
+
+def settled_memory(rn: Refnet, seconds: float = SETTLE_S) -> int:
+    """used_memory once the database has collected what the move deleted: its index garbage
+    collector runs in the background, so the figure right after a delete still counts it."""
+    lowest = used_memory(rn)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        lowest = min(lowest, used_memory(rn))
+    return lowest
+
+
+def dataset(rn: Refnet) -> int:
+    """The server's data bytes (used_memory_dataset: used_memory less its own overhead)."""
+    return int(rn.store.command("INFO", "memory")["used_memory_dataset"])  # type: ignore[attr-defined]
+
+
+def read_month(rn: Refnet, period: str) -> float:
+    started = time.perf_counter()
+    rows = sum(len(page) for page in archive.entry_pages(rn, period))
+    assert rows > 0
+    return time.perf_counter() - started
+
+
+def main(argv: list[str]) -> None:
+    n = int(argv[0]) if argv else 10_000
+    m = int(argv[1]) if len(argv) > 1 else 1_000
+    k = int(argv[2]) if len(argv) > 2 else 12
+    rng = random.Random(19)
+    with tempfile.TemporaryDirectory(prefix="refnet-bench-archive-") as directory:
+        data = Path(directory)
+        store = open_store(data, url="")
+        try:
+            rn = Refnet.start(store, load_plan("linkage-3plus1"), archive=data / "archive")
+            empty = used_memory(rn)
+            ids = bulk_network(rn, n)
+            network = used_memory(rn)
+            print(f"members {n:,}: {network - empty:,} bytes, {(network - empty) / n:,.0f} bytes per member")
+            print("month    | orders | used_memory after close | used_memory open month | "
+                  "dataset after close | per open order | record s | close s | move s | floor s | close/floor | move/floor")
+            order_number = 0
+            curve = []
+            for period, start, end in months(k):
+                rn.clock = clock(end - 1)
+                before = used_memory(rn)
+                started = time.perf_counter()
+                for _ in range(m):
+                    orders.record_order(rn, f"o{order_number}", rng.choice(ids), rng.choice(PRICES),
+                                        at=start + rng.randrange(end - start - 1))
+                    order_number += 1
+                recorded = time.perf_counter() - started
+                open_month = used_memory(rn)
+                floor = read_month(rn, period)
+                rn.clock = clock(end + 3_600_000)
+                archived_root, rn.archive = rn.archive, None  # the close alone, then the move alone
+                started = time.perf_counter()
+                period_close.close_period(rn, period)
+                closed = time.perf_counter() - started
+                rn.archive = archived_root
+                floor = min(floor, read_month(rn, period))
+                started = time.perf_counter()
+                archive.archive_period(rn, period)
+                moved = time.perf_counter() - started
+                after = settled_memory(rn)
+                curve.append(after)
+                print(f"{period}  | {m:>6,} | {after:>23,} | {open_month:>22,} | "
+                      f"{dataset(rn):>19,} | {(open_month - before) / m:>14,.0f} | "
+                      f"{recorded:>8.2f} | {closed:>7.2f} | {moved:>6.2f} | {floor:>7.3f} | {closed / floor:>11.1f} | "
+                      f"{moved / floor:>10.1f}")
+            last = months(k)[-1][0]
+            h = history.history(rn)
+            started = time.perf_counter()
+            scanned = history._rows("SELECT count(*) AS n, sum(amount)::BIGINT AS cents FROM read_parquet(?)",
+                                    [h.files])[0]
+            floor = time.perf_counter() - started
+            started = time.perf_counter()
+            paid = payouts.payouts(rn, last)
+            report = payout.payout_report(rn, months(k)[0][1], months(k)[-1][2])
+            read = time.perf_counter() - started
+            print(f"history read ({k} months, {scanned['n']:,} archived entries): payouts of {last} "
+                  f"({len(paid.lines):,} lines) + payoutReport over the range {read:.3f} s; floor (one DuckDB scan "
+                  f"summing every archived entry) {floor:.3f} s; ratio {read / floor:.1f}; paid {report.total.paid}")
+            growth = (curve[-1] - curve[0]) / max(1, len(curve) - 1)
+            print(f"memory after each close: first {curve[0]:,}, last {curve[-1]:,}, {growth:,.0f} bytes per month "
+                  f"({growth / m:,.0f} per order of a closed month; bench.archive_growth takes it apart)")
+        finally:
+            store.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

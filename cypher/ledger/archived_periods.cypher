@@ -1,0 +1,6 @@
+// The closed periods moved to the archive (graph/ledger/history.py), oldest first: period,
+// removed (true once the period's entries are gone from the graph), rows, cents, sha256.
+MATCH (a:ArchivedPeriod)
+RETURN a.period AS period, coalesce(a.removed, false) AS removed, a.rows AS rows, a.cents AS cents,
+       a.sha256 AS sha256
+ORDER BY period

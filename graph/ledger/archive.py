@@ -1,0 +1,351 @@
+"""The move of a closed period's entries from the graph to the archive (issue 19).
+
+`<root>/<period>/entries.parquet` holds every entry of the period (all the properties the
+ledger writer sets), sorted by order and id; `ranks.parquet` the period's rank history
+(`RankMonth`); `manifest.json` beside them the row counts, the entries' sum, their sums per
+rule and per (rule, member), and the entries file's sha256. The move, step by step, each
+step safe to be killed after:
+
+1. **files** — the period's entries are read from the graph in pages, written by DuckDB to
+   `entries.parquet.partial`, fsynced, read back and checked against what the graph gave (rows,
+   sum, sums per rule and member, distinct ids), then renamed into place; the manifest likewise.
+2. **record** — `(:ArchivedPeriod {period})` with rows, sum, sums per rule and the checksum.
+   From here on reads take the period from the file (graph.ledger.history).
+3. **remove** — the entries (then the rank records) are deleted from the graph in batches of
+   the ids read back from the files (never "everything of the period": nothing that is not in
+   a file is removed).
+4. **done** — the record is marked `removed`.
+
+A re-run finishes: recorded → (check the file's checksum) remove what is left; not recorded →
+the graph still holds every entry, so the files are written again (replacing any left by a
+killed run) and checked. Only periods whose close is DONE move: a closed period never changes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from graph.core.errors import BadInput, Conflict, Unavailable
+from graph.core.periods import parse_period
+from graph.ledger.history import (
+    ENTRIES_FILE,
+    ENTRY_COLUMNS,
+    MANIFEST_FILE,
+    RANK_COLUMNS,
+    RANKS_FILE,
+    connection,
+    period_file,
+)
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
+log = logging.getLogger("refnet.archive")
+
+PAGE = 20_000  # entries read from the graph per query
+REMOVE_BATCH = 5_000  # entries deleted from the graph per statement
+STEPS = ("files", "record", "remove", "done")
+
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a period's archive holds, computed from entry rows (pure): the check of a written file."""
+
+    period: str
+    rows: int
+    cents: int
+    rules: dict[str, int]  # rule → cents
+    members: dict[tuple[str, str], int]  # (rule, beneficiary or '') → cents
+    ids: int  # distinct entry ids
+    ranks: int = 0  # rank history records (ranks.parquet)
+
+    @classmethod
+    def of(cls, period: str, rows: Iterable[dict[str, Any]]) -> "Manifest":
+        count = cents = 0
+        rules: dict[str, int] = defaultdict(int)
+        members: dict[tuple[str, str], int] = defaultdict(int)
+        for row in rows:
+            count += 1
+            cents += int(row["amount"])
+            rules[row["rule"]] += int(row["amount"])
+            members[(row["rule"], row["beneficiary_id"] or "")] += int(row["amount"])
+        return cls(period, count, cents, dict(rules), dict(members), count)  # the graph's ids are unique
+
+    def json(self, sha256: str) -> dict[str, Any]:
+        return {"period": self.period, "rows": self.rows, "ranks": self.ranks, "cents": self.cents, "sha256": sha256,
+                "rules": dict(sorted(self.rules.items())),
+                "members": [[rule, member, cents] for (rule, member), cents in sorted(self.members.items())]}
+
+
+@dataclass(frozen=True)
+class ArchiveResult:
+    period: str
+    rows: int  # entries in the archive file
+    cents: int
+    removed: int  # entries this run removed from the graph
+    written: bool  # this run wrote the files
+
+
+def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) -> ArchiveResult:
+    """Moves (or finishes moving) closed period `period` to the archive; idempotent. `step` is
+    called after each step with its name (tests kill the move there)."""
+    root = _root(rn)
+    parse_period(period)
+    state = rn.store.run("archive_state", {"period": period})[0]
+    if state["archived"] is None and (not state["done"] or state["running"]):
+        raise BadInput(f"period: {period} is not closed (its close has not finished): only closed periods move to "
+                       "the archive")
+    with _locked(root, period):
+        state = rn.store.run("archive_state", {"period": period})[0]
+        written = False
+        if state["archived"] is None:
+            manifest, sha256 = write_files(rn, root, period)
+            written = True
+            step("files")
+            rn.store.run("archive_record", {
+                "period": period, "rows": manifest.rows, "ranks": manifest.ranks, "cents": manifest.cents,
+                "rules": sorted(manifest.rules),
+                "rule_cents": [manifest.rules[rule] for rule in sorted(manifest.rules)], "sha256": sha256,
+                "at": rn.clock()})
+            state = rn.store.run("archive_state", {"period": period})[0]
+            step("record")
+        archived = state["archived"]
+        if archived["removed"]:
+            return ArchiveResult(period, archived["rows"], archived["cents"], 0, written)
+        path = period_file(root, period)
+        if not written:  # files of an earlier run: still the ones recorded?
+            check_file(path, archived["sha256"])
+            check_ranks(path.with_name(RANKS_FILE), archived["ranks"])
+        removed = 0
+        for ids in _id_batches(path):
+            removed += int(rn.store.run("archive_remove", {"ids": ids})[0]["removed"])
+            step("remove")
+        for keys in _id_batches(path.with_name(RANKS_FILE), "key"):
+            rn.store.run("archive_remove_ranks", {"keys": keys})
+            step("remove")
+        hot = int(rn.store.run("archive_removed", {"period": period})[0]["hot"])
+        if hot:
+            log.warning("archive %s: %d entries of the period are still in the graph (booked after its close?)",
+                        period, hot)
+        step("done")
+    log.info("archived %s: %d entries, %d removed from the graph", period, archived["rows"], removed)
+    return ArchiveResult(period, archived["rows"], archived["cents"], removed, written)
+
+
+def archive_closed(rn: "Refnet", step: Step = lambda name: None) -> list[ArchiveResult]:
+    """Moves every closed period not archived yet, oldest first (after a close; `refnet archive`)."""
+    return [archive_period(rn, row["period"], step) for row in rn.store.run("archive_pending")]
+
+
+def after_close(rn: "Refnet", period: str) -> None:
+    """The move that runs by itself after a close finished; a failed move is logged and left
+    for `refnet archive` to finish (the close itself is done and stays done)."""
+    if rn.archive is None:
+        return
+    try:
+        archive_period(rn, period)
+    except Exception:  # noqa: BLE001 -- the close succeeded; the move is finished by a re-run
+        log.exception("archive of %s did not finish; `refnet archive %s` finishes it", period, period)
+
+
+# --- the files ----------------------------------------------------------------------------
+
+
+def entry_pages(rn: "Refnet", period: str) -> Iterator[list[dict[str, Any]]]:
+    after = ""
+    while True:
+        rows = rn.store.run("archive_entries_page", {"period": period, "after": after, "limit": PAGE})
+        if rows:
+            yield rows
+        if len(rows) < PAGE:
+            return
+        after = rows[-1]["id"]
+
+
+def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
+    """Writes and checks `<root>/<period>/entries.parquet` and its manifest from the graph's
+    entries of the period; returns the manifest and the file's sha256."""
+    folder = root / period
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / ENTRIES_FILE
+    partial = folder / (ENTRIES_FILE + ".partial")
+    lines = tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=folder, delete=False, encoding="utf-8")  # noqa: SIM115 -- removed below
+
+    def written() -> Iterator[dict[str, Any]]:
+        for page in entry_pages(rn, period):
+            for row in page:
+                row = {name: row.get(name) for name in ENTRY_COLUMNS}
+                lines.write(json.dumps(row, separators=(",", ":")) + "\n")
+                yield row
+
+    try:
+        with lines:
+            expected = Manifest.of(period, written())
+        columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in ENTRY_COLUMNS.items()) + "}"
+        cursor = connection()
+        try:
+            cursor.execute(
+                f"COPY (SELECT * FROM read_json(?, format = 'newline_delimited', columns = {columns}) "
+                f"ORDER BY order_id, id) TO '{_sql_path(partial)}' (FORMAT parquet, COMPRESSION zstd)",
+                [lines.name])
+        finally:
+            cursor.close()
+    finally:
+        os.unlink(lines.name)
+    _fsync(partial)
+    found = read_manifest(partial, period)
+    if found != expected:
+        partial.unlink()
+        raise Unavailable(f"archive {period}: the written file does not read back as the graph's entries "
+                          f"({found.rows} rows, {found.cents} cents; expected {expected.rows}, {expected.cents})")
+    sha256 = file_sha256(partial)
+    os.replace(partial, target)
+    expected = replace(expected, ranks=write_ranks(rn, folder, period))
+    manifest_partial = folder / (MANIFEST_FILE + ".partial")
+    manifest_partial.write_text(json.dumps(expected.json(sha256), indent=1) + "\n", encoding="utf-8")
+    _fsync(manifest_partial)
+    os.replace(manifest_partial, folder / MANIFEST_FILE)
+    _fsync_dir(folder)
+    _fsync_dir(root)
+    return expected, sha256
+
+
+def rank_pages(rn: "Refnet", period: str) -> Iterator[list[dict[str, Any]]]:
+    after = ""
+    while True:
+        rows = rn.store.run("archive_ranks_page", {"period": period, "after": after, "limit": PAGE})
+        if rows:
+            yield rows
+        if len(rows) < PAGE:
+            return
+        after = rows[-1]["key"]
+
+
+def write_ranks(rn: "Refnet", folder: Path, period: str) -> int:
+    """Writes and checks `ranks.parquet`, the period's rank history; returns its rows."""
+    partial = folder / (RANKS_FILE + ".partial")
+    rows = [{name: row.get(name) for name in RANK_COLUMNS} for page in rank_pages(rn, period) for row in page]
+    lines = tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=folder, delete=False, encoding="utf-8")  # noqa: SIM115 -- removed below
+    try:
+        with lines:
+            lines.writelines(json.dumps(row, separators=(",", ":")) + "\n" for row in rows)
+        columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in RANK_COLUMNS.items()) + "}"
+        cursor = connection()
+        try:
+            cursor.execute(
+                f"COPY (SELECT * FROM read_json(?, format = 'newline_delimited', columns = {columns}) "
+                f"ORDER BY member_id, key) TO '{_sql_path(partial)}' (FORMAT parquet, COMPRESSION zstd)", [lines.name])
+        finally:
+            cursor.close()
+    finally:
+        os.unlink(lines.name)
+    _fsync(partial)
+    check_ranks(partial, len(rows))
+    os.replace(partial, folder / RANKS_FILE)
+    return len(rows)
+
+
+def check_ranks(path: Path, rows: int) -> None:
+    """A rank history file holds `rows` records, each key once."""
+    cursor = connection()
+    try:
+        found = cursor.execute("SELECT count(*), count(DISTINCT key) FROM read_parquet(?)", [str(path)]).fetchone()
+    except duckdb.Error as error:
+        raise Unavailable(f"archive: {path} cannot be read: {error}") from error
+    finally:
+        cursor.close()
+    if found is None or (int(found[0]), int(found[1])) != (rows, rows):
+        raise Unavailable(f"archive: {path} does not hold the {rows} rank records of its period")
+
+
+def read_manifest(path: Path, period: str) -> Manifest:
+    """The manifest of a written file, recounted by DuckDB (rows, sums per rule and member)."""
+    cursor = connection()
+    try:
+        groups = cursor.execute(
+            "SELECT rule, coalesce(beneficiary_id, '') AS member, sum(amount)::BIGINT, count(*)::BIGINT "
+            "FROM read_parquet(?) GROUP BY ALL", [str(path)]).fetchall()
+        ids = cursor.execute("SELECT count(DISTINCT id)::BIGINT FROM read_parquet(?)", [str(path)]).fetchone()
+    except duckdb.Error as error:
+        raise Unavailable(f"archive {period}: {path} cannot be read: {error}") from error
+    finally:
+        cursor.close()
+    rules: dict[str, int] = defaultdict(int)
+    members: dict[tuple[str, str], int] = {}
+    for rule, member, cents, _count in groups:
+        rules[rule] += int(cents)
+        members[(rule, member)] = int(cents)
+    return Manifest(period, sum(int(count) for *_, count in groups), sum(rules.values()), dict(rules), members,
+                    int(ids[0]) if ids else 0)
+
+
+def check_file(path: Path, sha256: str) -> None:
+    if not path.is_file():
+        raise Unavailable(f"archive: {path} is missing; restore it from a backup before the move can finish")
+    if file_sha256(path) != sha256:
+        raise Conflict(f"archive: {path} does not match the checksum recorded in the graph")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _id_batches(path: Path, column: str = "id") -> Iterator[list[str]]:
+    cursor = connection()
+    try:
+        result = cursor.execute(f"SELECT {column} FROM read_parquet(?) ORDER BY {column}", [str(path)])
+        while batch := result.fetchmany(REMOVE_BATCH):
+            yield [row[0] for row in batch]
+    finally:
+        cursor.close()
+
+
+def _root(rn: "Refnet") -> Path:
+    if rn.archive is None:
+        raise Unavailable("archive: no archive location is configured for this engine")
+    rn.archive.mkdir(parents=True, exist_ok=True)
+    return rn.archive
+
+
+@contextmanager
+def _locked(root: Path, period: str) -> Iterator[None]:
+    """One move of a period at a time on this machine (two refnet processes on one data dir)."""
+    with open(root / f".{period}.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as written:
+        os.fsync(written.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,294 @@
+"""The read side of the archive (issue 19): closed periods' entries in Parquet files, read with DuckDB.
+
+Which periods are archived is recorded in the graph (`(:ArchivedPeriod)`, written by
+`graph.ledger.archive` only once its files are written and checked): a file that is not recorded
+is never read. A recorded period whose entries are still being removed from the graph is read
+from its file only; every hot ledger query leaves out the entries of those periods
+(`$archived`), so a read sees each entry exactly once at every step of a move.
+
+Aggregates (payouts, payoutReport, a close's totals) are grouped by DuckDB over the files; only
+row reads (a ledger page, an order's entries, a member's statement) return rows. SQL lives here,
+one constant per read with what it returns, as the Cypher does in `cypher/`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import duckdb
+
+from graph.core.errors import BadInput, Unavailable
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.network.rank_history import RankMonth
+    from graph.service import Refnet
+
+T = TypeVar("T")
+
+# The columns of entries.parquet: every property the ledger writer sets (cypher/ledger/entries.fragment).
+ENTRY_COLUMNS: dict[str, str] = {
+    "id": "VARCHAR", "seq": "BIGINT", "rule": "VARCHAR", "status": "VARCHAR", "amount": "BIGINT",
+    "explanation": "VARCHAR", "beneficiary_id": "VARCHAR", "pool": "VARCHAR", "order_id": "VARCHAR",
+    "period": "VARCHAR", "at": "BIGINT", "plan_version": "VARCHAR", "points": "BIGINT", "reverses": "VARCHAR",
+    "refund_id": "VARCHAR", "quota_used": "BIGINT",
+}
+# The columns of ranks.parquet: a closed period's rank history (graph/network/rank_history.py).
+RANK_COLUMNS: dict[str, str] = {
+    "key": "VARCHAR", "member_id": "VARCHAR", "period": "VARCHAR", "rank": "VARCHAR", "level": "VARCHAR",
+    "identity": "VARCHAR",
+}
+RANKS_FILE = "ranks.parquet"
+ENTRIES_FILE = "entries.parquet"
+MANIFEST_FILE = "manifest.json"
+FIELDS = ", ".join(f'"{name}"' for name in ENTRY_COLUMNS if name != "quota_used")  # `at` is a keyword
+RELEASE = "(rule = 'withdrawal' AND starts_with(explanation, 'released '))"
+
+
+@dataclass(frozen=True)
+class History:
+    """The archived periods a read sees: `files` to read, `removing` the periods whose hot
+    entries must be left out (recorded, still being removed from the graph)."""
+
+    files: list[str]
+    removing: list[str]
+
+    @property
+    def rank_files(self) -> list[str]:
+        return [str(Path(name).with_name(RANKS_FILE)) for name in self.files]
+
+    def __bool__(self) -> bool:
+        return bool(self.files)
+
+
+def archive_root(rn: "Refnet") -> Path | None:
+    return rn.archive
+
+
+def period_file(root: Path, period: str) -> Path:
+    return root / period / ENTRIES_FILE
+
+
+def recorded(rn: "Refnet") -> list[dict[str, Any]]:
+    """The archived periods recorded in the graph (`cypher/ledger/archived_periods.cypher`)."""
+    return rn.store.run("archived_periods")
+
+
+def history(rn: "Refnet") -> History:
+    root = archive_root(rn)
+    if root is None:
+        return History([], [])
+    rows = recorded(rn)
+    return History([str(period_file(root, row["period"])) for row in rows],
+                   [row["period"] for row in rows if not row["removed"]])
+
+
+def consistent(rn: "Refnet", read: Callable[[History], T]) -> T:
+    """`read(h)` over the graph and the archive as of one moment: read again when a move was
+    recorded or finished meanwhile (between the archived periods read and the hot rows, the
+    entries of a just-recorded period could be removed from the graph: neither read would see
+    them). While the periods are unchanged, no entry the hot query may see is removed."""
+    h = history(rn)
+    while True:
+        result = read(h)
+        again = history(rn)
+        if again == h:
+            return result
+        h = again
+
+
+_local = threading.local()
+# DuckDB without threads of its own: refnet forks (the embedded database's supervisor, commands),
+# and a child forked while DuckDB's threads hold locks can crash before it runs its program.
+CONFIG: dict[str, str | bool | int | float | list[str]] = {"threads": 1, "async_threads": 0}
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(":memory:", config=CONFIG)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per thread (opening one costs ~20 ms; a cursor is cheap)."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = connect()
+    return con.cursor()
+
+
+def _rows(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    cursor = connection()
+    try:
+        result = cursor.execute(sql, list(params))
+        names = [column[0] for column in result.description]
+        return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+    except duckdb.IOException as error:
+        raise Unavailable(f"the archive cannot be read: {error}") from error
+    finally:
+        cursor.close()
+
+
+# Rows of one ledger page (graph.ledger.entries.ledger): filters as ledger_all.cypher, same order.
+LEDGER_PAGE = f"""
+SELECT {FIELDS}, split_part(id, '#', 1) AS source FROM read_parquet(?)
+WHERE (?::VARCHAR IS NULL OR beneficiary_id = ?) AND (?::VARCHAR IS NULL OR order_id = ?)
+  AND (?::VARCHAR IS NULL OR period = ?) AND (?::VARCHAR IS NULL OR rule = ?)
+  AND (?::BIGINT IS NULL OR "at" > ? OR ("at" = ? AND (split_part(id, '#', 1) > ?
+       OR (split_part(id, '#', 1) = ? AND seq > ?))))
+ORDER BY "at", source, seq LIMIT ?"""
+
+
+def ledger_page(h: History, member_id: str | None, order_id: str | None, period: str | None, rule: str | None,
+                first: int, after: tuple[int | None, str | None, int | None]) -> list[dict[str, Any]]:
+    if not h:
+        return []
+    at, source, seq = after
+    return _rows(LEDGER_PAGE, [h.files, member_id, member_id, order_id, order_id, period, period, rule, rule,
+                               at, at, at, source, source, seq, first])
+
+
+# Every entry of the orders (the allocation and refund reversals naming the order).
+ORDERS = f"SELECT {FIELDS} FROM read_parquet(?) WHERE order_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY order_id, seq"
+
+
+def order_entries(h: History, order_ids: list[str]) -> list[dict[str, Any]]:
+    return _rows(ORDERS, [h.files, order_ids]) if h and order_ids else []
+
+
+# Every entry credited to one member, with whether it releases the mutual fund (statements).
+MEMBER = f"SELECT {FIELDS}, {RELEASE} AS release FROM read_parquet(?) WHERE beneficiary_id = ?"
+
+
+def member_entries(h: History, member_id: str) -> list[dict[str, Any]]:
+    return _rows(MEMBER, [h.files, member_id]) if h else []
+
+
+# The payouts' money entries, grouped: one row per member, rule, status, month, reversal and
+# release (the payouts add amounts per column and month, so a group's sum answers the same).
+MONEY = f"""
+SELECT beneficiary_id AS member_id, rule, status, sum(amount)::BIGINT AS amount,
+       CASE WHEN regexp_full_match(coalesce(period, ''), '\\d{{4}}-(0[1-9]|1[0-2])') THEN period
+            ELSE strftime(make_timestamp("at" * 1000), '%Y-%m') END AS period,
+       0::BIGINT AS at, CASE WHEN reverses IS NULL THEN NULL ELSE 'reversal' END AS reverses, {RELEASE} AS release
+FROM read_parquet(?)
+WHERE beneficiary_id IS NOT NULL AND status IN ('PAID', 'FROZEN')
+GROUP BY ALL"""
+
+
+def money_entries(h: History) -> list[dict[str, Any]]:
+    return _rows(MONEY, [h.files]) if h else []
+
+
+# payoutReport's groups (as payout_rows.cypher): entries with `at` in [from, to).
+PAYOUT_ROWS = """
+SELECT rule, status, (order_id IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(?::VARCHAR[]) t(p) WHERE starts_with(id, p)))
+       AS revenue, sum(amount)::BIGINT AS cents, count(*)::BIGINT AS entries
+FROM read_parquet(?) WHERE "at" >= ? AND "at" < ? GROUP BY ALL"""
+
+
+def payout_rows(h: History, from_ms: int, to_ms: int, revenue: list[str]) -> list[dict[str, Any]]:
+    return _rows(PAYOUT_ROWS, [revenue, h.files, from_ms, to_ms]) if h else []
+
+
+# A close's totals read back (as period_run_rules.cypher).
+RUN_RULES = """
+SELECT rule, status, sum(amount)::BIGINT AS cents, count(*)::BIGINT AS entries FROM read_parquet(?)
+WHERE period = ? AND EXISTS (SELECT 1 FROM unnest(?::VARCHAR[]) t(p) WHERE starts_with(id, p)) GROUP BY ALL"""
+
+
+def run_rules(h: History, period: str, prefixes: list[str]) -> list[dict[str, Any]]:
+    return _rows(RUN_RULES, [h.files, period, prefixes]) if h else []
+
+
+# A closed split's entries `<source>#n` with what archived reversals took of each (refunds).
+SPLIT = """
+SELECT e.id, e.seq, e.rule, e.status, e.amount, e.beneficiary_id, e.pool, e.plan_version, e.period,
+       coalesce((SELECT sum(r.amount) FROM read_parquet(?) r WHERE r.reverses = e.id), 0)::BIGINT AS reversed
+FROM read_parquet(?) e WHERE starts_with(e.id, ?) ORDER BY e.id"""
+
+
+def split_entries(h: History, source: str) -> list[dict[str, Any]]:
+    return _rows(SPLIT, [h.files, h.files, f"{source}#"]) if h else []
+
+
+# What archived reversals took of the given (hot) entries.
+REVERSED = """
+SELECT reverses AS id, sum(amount)::BIGINT AS reversed FROM read_parquet(?)
+WHERE reverses IN (SELECT unnest(?::VARCHAR[])) GROUP BY reverses"""
+
+
+def reversed_of(h: History, ids: list[str]) -> dict[str, int]:
+    return {row["id"]: int(row["reversed"]) for row in _rows(REVERSED, [h.files, ids])} if h and ids else {}
+
+
+# The rank history of members in the archived periods.
+RANKS = """SELECT member_id, period, rank, level, identity FROM read_parquet(?)
+WHERE member_id IN (SELECT unnest(?::VARCHAR[]))"""
+
+
+def rank_months(rn: "Refnet", ids: list[str]) -> dict[str, list[RankMonth]]:
+    """Each member's rank history, hot and archived alike, oldest period first."""
+    from graph.network.rank_history import of_members
+
+    return consistent(rn, lambda h: of_members(rn, ids, h.removing,
+                                               _rows(RANKS, [h.rank_files, list(ids)]) if h and ids else []))
+
+
+# --- people's own SQL: `refnet query --history` -----------------------------------------------
+
+READS = {"SELECT"}
+
+
+def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """A read-only SQL statement over the archive: the views `entries` (every archived entry),
+    `ranks` (the archived rank history) and `periods` (the recorded periods). Anything but one SELECT is refused before it runs, and the
+    connection is locked against changing its settings."""
+    statements = _parse(sql)
+    if len(statements) != 1 or statements[0].type.name not in READS:
+        kinds = ", ".join(statement.type.name for statement in statements) or "nothing"
+        raise BadInput(f"sql: only one read (SELECT) is allowed over the history, got {kinds}")
+    h = history(rn)
+    con = connect()
+    try:
+        columns = ", ".join(f"NULL::{kind} AS {name}" for name, kind in ENTRY_COLUMNS.items())
+        ranks = ", ".join(f"NULL::{kind} AS {name}" for name, kind in RANK_COLUMNS.items())
+        if h:
+            con.execute(f"CREATE VIEW entries AS SELECT * FROM read_parquet({_literal(h.files)})")
+            con.execute(f"CREATE VIEW ranks AS SELECT * FROM read_parquet({_literal(h.rank_files)})")
+        else:
+            con.execute(f"CREATE VIEW entries AS SELECT {columns} WHERE false")
+            con.execute(f"CREATE VIEW ranks AS SELECT {ranks} WHERE false")
+        periods = ", ".join(f"({_quote(period)})" for period in (row["period"] for row in recorded(rn)))
+        con.execute("CREATE VIEW periods AS SELECT * FROM (VALUES " + (periods or "(NULL)") + ") t(period)"
+                    + ("" if periods else " WHERE false"))
+        con.execute("SET lock_configuration = true")
+        try:
+            result = con.execute(sql)
+        except duckdb.Error as error:
+            raise BadInput(f"sql: {error}") from error
+        names = [column[0] for column in result.description] if result.description else []
+        return names, result.fetchmany(max_rows)
+    finally:
+        con.close()
+
+
+def _parse(sql: str) -> list[Any]:
+    if not isinstance(sql, str) or not sql.strip():
+        raise BadInput("sql: must not be empty")
+    con = connect()
+    try:
+        return list(con.extract_statements(sql))
+    except duckdb.Error as error:
+        raise BadInput(f"sql: {error}") from error
+    finally:
+        con.close()
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _literal(files: list[str]) -> str:
+    return "[" + ", ".join(_quote(name) for name in files) + "]"

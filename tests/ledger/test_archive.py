@@ -1,0 +1,171 @@
+"""The archive of closed periods (issue 19): a closed month moves to Parquet and every read of
+the ledger answers as before; a refund of an archived order reverses its archived entries in
+the open month; `refnet query --history` reads only."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from graph.core.errors import BadInput
+from graph.ledger import archive, history, orders, period_close, period_runs, refunds
+from graph.ledger import entries as ledger
+from tests.support.archive import hot_entries, hot_ranks, october, reads
+from tests.support.refunds import ms
+
+D = Decimal
+
+
+def test_archiving_a_closed_month_changes_no_read_and_empties_the_graph_of_it(rn, tmp_path):
+    order_ids = october(rn)
+    rn.clock = lambda: ms("2026-11-02T00:00:00")
+    run = period_close.close_period(rn, "2026-10")  # no archive configured: nothing moves
+    orders.record_order(rn, "o6", "C", D("1000.00"), at=ms("2026-11-01T09:00:00"))
+    refunds.refund_order(rn, "o4", D("1000.00"), "one returned", "r2")  # reverses October's entries in November
+    order_ids.append("o6")
+    before = reads(rn, order_ids, ["2026-10", "2026-11"])
+    october_entries = hot_entries(rn, "2026-10")
+    assert october_entries > 20 and hot_entries(rn, "2026-11") > 0
+
+    rn.archive = tmp_path / "archive"
+    moved = archive.archive_period(rn, "2026-10")
+
+    october_ranks = sum(len(months) for months in before["ranks"].values())
+    assert october_ranks > 0  # the close recorded the rank history of October
+    assert (moved.rows, moved.removed, moved.written) == (october_entries, october_entries, True)
+    assert hot_entries(rn, "2026-10") == 0 and hot_ranks(rn, "2026-10") == 0
+    after = reads(rn, order_ids, ["2026-10", "2026-11"])
+    for name in before:
+        assert after[name] == before[name], name
+    # the archive's sums are the run's totals and the manifest's
+    _, rows = history.query(rn, "SELECT sum(amount)::BIGINT, count(*) FROM entries "
+                                "WHERE starts_with(id, 'period:2026-10:')")
+    assert (D(rows[0][0]) / 100, rows[0][1]) == (run.booked, run.entries)
+    manifest = json.loads((tmp_path / "archive" / "2026-10" / "manifest.json").read_text())
+    assert manifest["rows"] == october_entries and manifest["ranks"] == october_ranks
+    assert history.query(rn, "SELECT count(*) FROM ranks WHERE period = '2026-10'")[1] == [(october_ranks,)]
+    assert manifest["cents"] == sum(cents for *_, cents in manifest["members"]) == sum(manifest["rules"].values())
+    assert manifest["sha256"] == archive.file_sha256(tmp_path / "archive" / "2026-10" / "entries.parquet")
+    again = archive.archive_period(rn, "2026-10")  # idempotent
+    assert (again.rows, again.removed, again.written) == (october_entries, 0, False)
+    assert reads(rn, order_ids, ["2026-10", "2026-11"]) == before
+
+
+def test_a_close_moves_its_month_by_itself_and_runs_agree(rn, tmp_path):
+    rn.archive = tmp_path
+    october(rn)
+    rn.clock = lambda: ms("2026-11-02T00:00:00")
+    run = period_close.close_period(rn, "2026-10")
+    assert hot_entries(rn, "2026-10") == 0
+    assert [row["period"] for row in history.recorded(rn)] == ["2026-10"]
+    stored = period_runs.all_runs(rn)[0]
+    assert (stored.entries, stored.booked, stored.paid, stored.retained, stored.done) == \
+        (run.entries, run.booked, run.paid, run.retained, True)
+    assert archive.archive_closed(rn) == []  # nothing left to move
+
+
+def test_an_open_month_is_refused(rn, tmp_path):
+    rn.archive = tmp_path
+    october(rn)
+    with pytest.raises(BadInput, match="not closed"):
+        archive.archive_period(rn, "2026-10")
+    assert hot_entries(rn, "2026-10") > 0 and history.recorded(rn) == []
+
+
+def test_a_refund_of_an_archived_order_mirrors_its_archived_entries_in_the_open_month(rn, tmp_path):
+    october(rn)
+    rn.clock = lambda: ms("2026-11-02T00:00:00")
+    period_close.close_period(rn, "2026-10")
+    rn.archive = tmp_path
+    archive.archive_period(rn, "2026-10")
+    booked = [e for e in ledger.entries_of_orders(rn, ["o4"])["o4"] if e.reverses is None]
+    assert booked and hot_entries(rn, "2026-10") == 0
+
+    refund = refunds.refund_order(rn, "o4", D("2500.00"), "a quarter returned", "r9")
+
+    assert refund.period == "2026-11"
+    reversals = [e for e in ledger.ledger(rn, period="2026-11", first=1000) if e.refund_id == "r9"]
+    assert all(e.period == "2026-11" and e.amount < 0 for e in reversals)
+    of_order = {e.reverses: e.amount for e in reversals if e.order_id == "o4"}
+    assert set(of_order) == {e.id for e in booked}  # every archived entry of the order, pro rata
+    for entry in booked:
+        assert abs(of_order[entry.id] + entry.amount / 4) < D("0.01")
+    assert sum(of_order.values()) == D("-2500.00")
+    closed = [e for e in reversals if e.order_id is None]  # the closed month's pool splits, archived too
+    assert closed and all(e.reverses.startswith("period:2026-10:") for e in closed)
+    refunds.refund_order(rn, "o4", D("7500.00"), "the rest", "r10")  # the rest reverses every entry to zero
+    net: dict[str, Decimal] = {}
+    for e in ledger.entries_of_orders(rn, ["o4"])["o4"]:
+        key = e.reverses or e.id
+        net[key] = net.get(key, D(0)) + e.amount
+    assert set(net.values()) == {D("0.00")}
+
+
+def test_history_queries_read_and_refuse_anything_else(rn, tmp_path):
+    rn.archive = tmp_path
+    october(rn)
+    rn.clock = lambda: ms("2026-11-02T00:00:00")
+    period_close.close_period(rn, "2026-10")
+    columns, rows = history.query(rn, "SELECT period, count(*) AS n FROM entries GROUP BY period")
+    assert columns == ["period", "n"] and rows[0][0] == "2026-10" and rows[0][1] > 0
+    assert history.query(rn, "SELECT period FROM periods")[1] == [("2026-10",)]
+    path = tmp_path / "2026-10" / "entries.parquet"
+    size = path.stat().st_size
+    for sql in ("DELETE FROM entries", "CREATE TABLE t AS SELECT 1", f"COPY (SELECT 1) TO '{tmp_path}/x.csv'",
+                "INSERT INTO entries VALUES (1)", "SET threads = 1", "ATTACH 'x.db'", "SELECT 1; DROP VIEW entries",
+                "INSTALL httpfs", "PRAGMA enable_profiling", "", "DROP VIEW entries"):
+        with pytest.raises(BadInput):
+            history.query(rn, sql)
+    assert path.stat().st_size == size and not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("plan_name", ["differential", "differential-sponsor-funded"])
+def test_the_differential_plans_read_the_same_after_their_month_moves(store, tmp_path, plan_name):
+    from graph.core.plan import load_plan
+    from graph.ledger import payout, payouts, statements
+    from graph.network import members
+    from graph.service import Refnet
+
+    rn = Refnet.start(store, load_plan(plan_name))
+    rn.clock = lambda: ms("2026-10-01T00:00:00")
+    members.register(rn, "R", member_id="R", kind="PARTNER")
+    members.register(rn, "A", sponsor_id="R", member_id="A", kind="PARTNER")
+    members.register(rn, "B", sponsor_id="A", member_id="B")
+    rn.clock = lambda: ms("2026-10-25T00:00:00")
+    for order_id, buyer, amount, day in [("d1", "A", "5000.00", "02"), ("d2", "B", "1000.00", "05"),
+                                         ("d3", "B", "800.00", "19")]:
+        orders.record_order(rn, order_id, buyer, D(amount), at=ms(f"2026-10-{day}T08:00:00"))
+    refunds.refund_order(rn, "d3", D("300.00"), "part returned", "dr1")
+    rn.clock = lambda: ms("2026-11-02T00:00:00")
+    period_close.close_period(rn, "2026-10")
+
+    def everything() -> tuple:
+        return (ledger.ledger(rn, first=1000), ledger.entries_of_orders(rn, ["d1", "d2", "d3"]),
+                [statements.statement(rn, m, "2026-10") for m in ("R", "A", "B")], payouts.payouts(rn, "2026-10"),
+                payout.payout_report(rn, ms("2026-10-01T00:00:00"), ms("2026-12-01T00:00:00")))
+
+    before = everything()
+    assert any(e.rule == "differential" for e in before[0])
+    rn.archive = tmp_path
+    assert archive.archive_period(rn, "2026-10").removed > 0
+    assert everything() == before
+    rn.clock = lambda: ms("2026-11-03T00:00:00")
+    refunds.refund_order(rn, "d2", D("1000.00"), "all returned", "dr2")  # its differential entries, archived
+    net: dict[str, Decimal] = {}
+    for e in ledger.entries_of_orders(rn, ["d2"])["d2"]:
+        net[e.reverses or e.id] = net.get(e.reverses or e.id, D(0)) + e.amount
+    assert net and set(net.values()) == {D("0.00")}
+
+
+def test_a_closed_month_without_entries_moves_as_an_empty_file(rn, tmp_path):
+    rn.archive = tmp_path
+    october(rn)
+    rn.clock = lambda: ms("2026-12-02T00:00:00")
+    period_close.close_period(rn, "2026-10")
+    before = ledger.ledger(rn, first=1000)
+    period_close.close_period(rn, "2026-11")  # nothing happened in November
+    assert [(row["period"], row["rows"], row["removed"]) for row in history.recorded(rn)][1] == ("2026-11", 0, True)
+    assert ledger.ledger(rn, first=1000) == before
+    assert history.query(rn, "SELECT count(*) FROM entries WHERE period = '2026-11'")[1] == [(0,)]

@@ -1,0 +1,179 @@
+"""The move of a closed month to the archive, killed at every step (issue 19): a read in
+between answers as before, the re-run finishes, and every entry ends with exactly one copy —
+in the archive, none in the graph. Random histories of orders, refunds, closes and (killed)
+moves conserve every order's money over hot and archived entries together."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from graph.core.errors import Conflict
+from graph.core.money import from_cents
+from graph.core.plan import load_plan
+from graph.ledger import archive, history, orders, period_close, refunds
+from graph.ledger import entries as ledger
+from graph.network import members
+from graph.plans.linkage import close as linkage_close
+from graph.service import Refnet
+from tests.support.archive import hot_entries, hot_ranks, october, reads
+from tests.support.refunds import ms
+
+MONTHS = ["2026-10", "2026-11"]
+
+
+class Killed(Exception):
+    """The process dies here."""
+
+
+def kill_at(name: str, after: int = 1):
+    seen: Counter[str] = Counter()
+
+    def step(now: str) -> None:
+        seen[now] += 1
+        if now == name and seen[now] == after:
+            raise Killed(name)
+
+    return step
+
+
+def all_ids(rn: Refnet) -> list[str]:
+    """Every entry id of the ledger as reads see it, with repeats if an entry had two copies: the
+    files of recorded periods (a file a killed move left unrecorded is not part of the ledger)
+    and the graph's entries except those of periods recorded but still being removed."""
+    h = history.history(rn)
+    hot = [row["id"] for row in rn.store.run_text(
+        "MATCH (e:Entry) WHERE NOT coalesce(e.period, '') IN $removing RETURN e.id AS id", {"removing": h.removing})]
+    files = h.files
+    cold = [row[0] for row in history.connection().execute("SELECT id FROM read_parquet(?)", [files]).fetchall()] \
+        if files else []
+    return hot + cold
+
+
+def closed_october(rn: Refnet, tmp_path: Path) -> tuple[list[str], dict, list[str]]:
+    order_ids = october(rn)
+    rn.clock = lambda: ms("2026-11-02T00:00:00")
+    period_close.close_period(rn, "2026-10")
+    before = reads(rn, order_ids, MONTHS)
+    ids = sorted(all_ids(rn))
+    rn.archive = tmp_path / "archive"
+    return order_ids, before, ids
+
+
+@pytest.mark.parametrize("where", [("files", 1), ("record", 1), ("remove", 1), ("remove", 2), ("done", 1)])
+def test_a_move_killed_at_any_step_is_finished_by_its_rerun(rn, tmp_path, monkeypatch, where):
+    monkeypatch.setattr(archive, "REMOVE_BATCH", 7)  # several removal batches: a kill between two of them
+    order_ids, before, ids = closed_october(rn, tmp_path)
+    with pytest.raises(Killed):
+        archive.archive_period(rn, "2026-10", kill_at(*where))
+    assert reads(rn, order_ids, MONTHS) == before  # a read in between sees one ledger
+    result = archive.archive_period(rn, "2026-10")
+    assert result.rows == sum(1 for row in before["ledger"] if row.period == "2026-10")
+    assert sorted(all_ids(rn)) == ids  # exactly one copy of every entry
+    assert hot_entries(rn, "2026-10") == 0 and hot_ranks(rn, "2026-10") == 0
+    assert reads(rn, order_ids, MONTHS) == before
+
+
+def test_files_left_by_a_killed_write_are_written_again(rn, tmp_path):
+    order_ids, before, ids = closed_october(rn, tmp_path)
+    folder = rn.archive / "2026-10"
+    folder.mkdir(parents=True)
+    (folder / "entries.parquet.partial").write_bytes(b"half a file")
+    (folder / "entries.parquet").write_bytes(b"PAR1 not a whole file")  # renamed, never recorded
+    assert reads(rn, order_ids, MONTHS) == before  # an unrecorded file is never read
+    archive.archive_period(rn, "2026-10")
+    assert sorted(all_ids(rn)) == ids and reads(rn, order_ids, MONTHS) == before
+
+
+def test_a_recorded_file_that_changed_stops_the_move_before_anything_is_removed(rn, tmp_path):
+    order_ids, before, ids = closed_october(rn, tmp_path)
+    with pytest.raises(Killed):
+        archive.archive_period(rn, "2026-10", kill_at("record"))
+    path = rn.archive / "2026-10" / "entries.parquet"
+    path.write_bytes(path.read_bytes() + b"x")
+    with pytest.raises(Conflict, match="checksum"):
+        archive.archive_period(rn, "2026-10")
+    assert hot_entries(rn, "2026-10") == sum(1 for row in before["ledger"] if row.period == "2026-10")
+    assert sorted(row["id"] for row in rn.store.run_text("MATCH (e:Entry) RETURN e.id AS id")) == ids
+
+
+_graphs = itertools.count()
+PLAN = load_plan("linkage-3plus1")
+PRICES = [100000, 500000, 1000000]
+YEAR = [f"2026-{month:02d}" for month in range(1, 13)]
+steps = st.lists(st.one_of(
+    st.tuples(st.just("buy"), st.integers(0, 1000), st.sampled_from([0, 0, 1, 2])),
+    st.tuples(st.just("refund"), st.integers(0, 1000), st.integers(1, 1000)),
+    st.tuples(st.just("close"), st.just(0), st.just(0)),
+    st.tuples(st.just("archive"), st.integers(0, 4), st.integers(1, 3)),
+), min_size=4, max_size=20)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(stream=steps)
+def test_every_order_conserves_its_money_over_hot_and_archived_entries(falkor, tmp_path_factory, stream):
+    rn = Refnet.start(falkor.with_graph(f"archive_{next(_graphs)}"), PLAN, archive=tmp_path_factory.mktemp("a"))
+    month = [0]
+    rn.clock = lambda: ms(f"{YEAR[month[0]]}-15T12:00:00") + len(amounts)
+    amounts: dict[str, int] = {}
+    refunded: dict[str, int] = defaultdict(int)
+    ids = ["root"] + [f"m{n}" for n in range(6)]
+    members.register(rn, "root", member_id="root")
+    for number, member_id in enumerate(ids[1:]):
+        members.register(rn, member_id, sponsor_id=ids[number // 2], member_id=member_id)
+    for number, (kind, pick, value) in enumerate(stream):
+        if kind == "close":
+            linkage_close.close_period(rn, YEAR[month[0]])  # the plan's close: no move by itself
+            month[0] += 1
+        elif kind == "archive":  # a move, killed at some step (pick) or not; the next one finishes it
+            step = ["files", "record", "remove", "done", "never"][pick]
+            with contextlib.suppress(Killed):
+                archive.archive_closed(rn, kill_at(step, value))
+        elif kind == "buy":
+            order_id = f"o{number}"
+            orders.record_order(rn, order_id, ids[pick % len(ids)], from_cents(PRICES[value]))
+            amounts[order_id] = PRICES[value]
+        elif amounts:
+            order_id = sorted(amounts)[pick % len(amounts)]
+            left = amounts[order_id] - refunded[order_id]
+            if left:
+                cents = left if value > 900 else max(1, left * value // 1000)
+                refunds.refund_order(rn, order_id, from_cents(cents), "property", f"r{number}")
+                refunded[order_id] += cents
+    every = all_ids(rn)
+    event(f"{len(history.recorded(rn))} periods archived before the end")
+    if any(row["removed"] for row in history.recorded(rn)) and refunded:
+        event("refunds with archived history")
+    assert len(every) == len(set(every))  # never two copies of an entry
+    for order_id, entries in ledger.entries_of_orders(rn, sorted(amounts)).items():
+        assert sum(int(e.amount * 100) for e in entries) == amounts[order_id] - refunded[order_id], order_id
+    archive.archive_closed(rn)
+    assert sorted(all_ids(rn)) == sorted(every)
+    for row in history.recorded(rn):
+        assert row["removed"] and hot_entries(rn, row["period"]) == 0
+    rn.store.run_text("MATCH (n) DETACH DELETE n")
+
+
+@pytest.mark.parametrize("query", ["ledger_all", "payouts_entries", "entries_by_orders", "statement_entries",
+                                   "rank_months_of_members"])
+def test_a_read_overtaken_by_a_move_reads_again(rn, tmp_path, monkeypatch, query):
+    """The move is recorded and removes the month between a read's look at the archive and its
+    hot query: the read notices and reads again, so it still sees every entry once."""
+    order_ids, before, _ = closed_october(rn, tmp_path)
+    real = rn.store.run
+    moved: list[archive.ArchiveResult] = []
+
+    def run(name, params=None):
+        if name == query and not moved:
+            moved.append(archive.archive_period(rn, "2026-10"))
+        return real(name, params)
+
+    monkeypatch.setattr(rn.store, "run", run)
+    assert reads(rn, order_ids, MONTHS) == before
+    assert moved and moved[0].removed > 0
