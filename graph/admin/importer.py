@@ -38,6 +38,7 @@ from graph.core.plugin import (
     moves_member_counters,
     standing_of,
 )
+from graph.ledger.history import History, consistent, entries_by_ids, history
 from graph.ledger.orders import period_of
 from graph.network.placement import FreePosition, Line, SponsorView, choose_target
 from graph.store.store import Conflicted, Row
@@ -496,9 +497,18 @@ def plan_balances(rn: Refnet, network: Network, rows: list[BalanceRow], now: int
     `#1` FROZEN the frozen money."""
     period = period_of(now)
     version = rn.plan.version if rn.plan is not None else None
-    existing: dict[str, Row] = {}
-    for batch in iter_batches([f"opening:{row.member_id}#0" for row in rows] if plan.counts["entries"] else [], BATCH):
-        existing.update({entry["id"]: entry for entry in rn.store.run("import_opening_existing", {"ids": batch})})
+    anything_booked = plan.counts["entries"] or history(rn)  # an empty graph may have archived months
+    wanted = [f"opening:{row.member_id}#0" for row in rows] if anything_booked else []
+
+    def booked(h: History) -> dict[str, Row]:
+        """The opening balances booked already, in the graph or, once their month moved, the archive."""
+        found: dict[str, Row] = {}
+        for batch in iter_batches(wanted, BATCH):
+            found.update({entry["id"]: entry for entry in rn.store.run("import_opening_existing", {"ids": batch})})
+        found.update({entry["id"]: entry for entry in entries_by_ids(h, [i for i in wanted if i not in found])})
+        return found
+
+    existing = consistent(rn, booked)
     for row in rows:
         node = network.nodes.get(row.member_id)
         if node is None:

@@ -223,6 +223,14 @@ def reversed_of(h: History, ids: list[str]) -> dict[str, int]:
     return {row["id"]: int(row["reversed"]) for row in _rows(REVERSED, [h.files, ids])} if h and ids else {}
 
 
+# Entries by id (what an import re-run looks for: its opening balances, wherever they are now).
+BY_IDS = f"SELECT {FIELDS} FROM read_parquet(?) WHERE id IN (SELECT unnest(?::VARCHAR[]))"
+
+
+def entries_by_ids(h: History, ids: list[str]) -> list[dict[str, Any]]:
+    return _rows(BY_IDS, [h.files, ids]) if h and ids else []
+
+
 # The rank history of members in the archived periods.
 RANKS = """SELECT member_id, period, rank, level, identity FROM read_parquet(?)
 WHERE member_id IN (SELECT unnest(?::VARCHAR[]))"""

@@ -441,3 +441,29 @@ def test_a_json_lines_name_may_hold_a_line_separator():
     rows = import_files.members_of(json.dumps({"id": "root", "name": "Co\u2028Ltd", "sponsor_id": None},
                                               ensure_ascii=False) + "\r\n", "m.jsonl")
     assert [row.name for row in rows] == ["Co\u2028Ltd"]
+
+
+def test_re_running_balances_after_their_month_moved_to_the_archive_changes_nothing(rn, tmp_path):
+    from graph.ledger import archive, period_close
+    from tests.support.refunds import ms
+
+    members_csv = "id,name,sponsor_id,registered_at\nroot,Co,,2020-01-01\na,A,root,2020-02-01\n"
+    balances_csv = "member_id,available,frozen\na,12.34,1.00\n"
+
+    def run():
+        return importer.import_files(rn, import_files.members_of(members_csv), [],
+                                     import_files.balances_of(balances_csv))
+
+    rn.clock = lambda: ms("2026-10-15T00:00:00")
+    assert run().balances == 1
+    rn.clock = lambda: ms("2026-11-02T00:00:00")
+    rn.archive = tmp_path / "archive"
+    period_close.close_period(rn, "2026-10")
+    archive.archive_period(rn, "2026-10")  # done already by the close: finishes nothing, moves nothing
+    assert rn.store.run_text("MATCH (e:Entry) RETURN count(e) AS n")[0]["n"] == 0  # the balances are archived
+    before = counters(rn)
+    again = run()
+    assert (again.balances, again.skipped["balances"]) == (0, 1)
+    assert counters(rn) == before
+    with pytest.raises(DomainError, match="balances.csv line 2, member_id"):
+        importer.import_files(rn, [], [], import_files.balances_of("member_id,available\na,99.00\n"))
