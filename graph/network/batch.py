@@ -87,9 +87,10 @@ class _Node:
 class _Placements:
     """The placement state of the members a batch touches, read lazily and at most once."""
 
-    def __init__(self, rn: Refnet, runs: int) -> None:
+    def __init__(self, rn: Refnet, runs: int, version: int) -> None:
         self.rn = rn
         self.runs = runs
+        self.version = version  # every read must see the graph at this version
         self.nodes: dict[str, _Node] = {}
         self.changed: set[str] = set()
         self.newly_full = 0
@@ -99,7 +100,10 @@ class _Placements:
         missing = sorted({member_id for member_id in ids if member_id not in self.nodes})
         if not missing:
             return []
-        read = [_Node.from_row(row) for row in self.rn.store.run("batch_members_read", {"ids": missing})]
+        rows = self.rn.store.run("batch_members_read", {"ids": missing})
+        if any(row["version"] != self.version for row in rows):
+            raise Conflicted()  # another process wrote since the batch began: what was read may not fit together
+        read = [_Node.from_row(row) for row in rows]
         for node in read:
             self.nodes[node.id] = node
         return read
@@ -242,7 +246,7 @@ def _book(rn: Refnet, checked: list[RegisterItem | DomainError]) -> list[Registe
     })[0]
     version, now = taken["version"], rn.clock()
     taken_ids, taken_slugs = set(taken["taken_ids"]), set(taken["taken_slugs"])
-    state = _Placements(rn, taken["runs"])
+    state = _Placements(rn, taken["runs"], version)
     state.prefetch(sorted({item.sponsor_id for item in valid if item.sponsor_id is not None}))
     outcomes: list[RegisterOutcome] = []
     new: list[dict[str, Any]] = []
