@@ -47,6 +47,12 @@ def backup_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _archived(periods: int, entries: int) -> str:
+    if not periods:
+        return ""
+    return f" (and {entries:,} in {periods:,} archived period{'' if periods == 1 else 's'})"
+
+
 @command("restore", "make a new data dir (--data) from a backup FILE", _file_argument)
 def restore_command(args: argparse.Namespace) -> int:
     if not args.data:
@@ -66,5 +72,6 @@ def restore_command(args: argparse.Namespace) -> int:
         store.close()
     row = counts[0] if counts else {}
     print(f"restore: {target} ready: {int(row.get('members') or 0):,} members, {int(row.get('orders') or 0):,} orders, "
-          f"{int(row.get('entries') or 0):,} entries")
+          f"{int(row.get('entries') or 0):,} entries"
+          + _archived(int(row.get("archived_periods") or 0), int(row.get("archived_entries") or 0)))
     return 0

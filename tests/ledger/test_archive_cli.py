@@ -71,6 +71,7 @@ def test_archive_while_serving_then_history_queries_backup_and_restore(tmp_path)
     restored = tmp_path / "restored"
     done = refnet("restore", str(tmp_path / "snap.tar"), "--data", str(restored))
     assert done.returncode == 0, done.stderr
+    assert f"(and {october_entries:,} in 1 archived period)" in done.stdout  # the summary counts them too
     assert (restored / "archive" / "2026-10" / "entries.parquet").read_bytes() == \
         (data / "archive" / "2026-10" / "entries.parquet").read_bytes()
     assert history_count(restored) == october_entries
