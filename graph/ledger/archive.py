@@ -166,15 +166,20 @@ def after_close(rn: "Refnet", period: str) -> None:
 # --- the files ----------------------------------------------------------------------------
 
 
-def entry_pages(rn: "Refnet", period: str) -> Iterator[list[dict[str, Any]]]:
+def pages(rn: "Refnet", query: str, period: str, key: str) -> Iterator[list[dict[str, Any]]]:
+    """The rows of `query` for `period`, a page of PAGE at a time, ordered and resumed by `key`."""
     after = ""
     while True:
-        rows = rn.store.run("archive_entries_page", {"period": period, "after": after, "limit": PAGE})
+        rows = rn.store.run(query, {"period": period, "after": after, "limit": PAGE})
         if rows:
             yield rows
         if len(rows) < PAGE:
             return
-        after = rows[-1]["id"]
+        after = rows[-1][key]
+
+
+def entry_pages(rn: "Refnet", period: str) -> Iterator[list[dict[str, Any]]]:
+    return pages(rn, "archive_entries_page", period, "id")
 
 
 def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
@@ -226,14 +231,7 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
 
 
 def rank_pages(rn: "Refnet", period: str) -> Iterator[list[dict[str, Any]]]:
-    after = ""
-    while True:
-        rows = rn.store.run("archive_ranks_page", {"period": period, "after": after, "limit": PAGE})
-        if rows:
-            yield rows
-        if len(rows) < PAGE:
-            return
-        after = rows[-1]["key"]
+    return pages(rn, "archive_ranks_page", period, "key")
 
 
 def write_ranks(rn: "Refnet", folder: Path, period: str) -> int:
