@@ -157,6 +157,14 @@ class FalkorStore:
         store.socket_path = path
         return store
 
+    def compaction_paused(self) -> contextlib.AbstractContextManager[None]:
+        """See `graph.store.store.bulk_job`: the embedded server's own setting; an external
+        server's configuration is its operator's."""
+        if self.server is None:
+            return contextlib.nullcontext()
+        paused: contextlib.AbstractContextManager[None] = self.server.compaction_paused()
+        return paused
+
     def with_graph(self, graph_name: str) -> "FalkorStore":
         """Another graph on the same server (tests use one graph per test)."""
         store = FalkorStore(self._db, graph_name, owns_connection=False)

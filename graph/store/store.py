@@ -9,6 +9,7 @@ never act on a stale read.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -127,6 +128,14 @@ class Store(Protocol):
         """Run a statement built by `prepare`."""
 
     def close(self) -> None: ...
+
+
+def bulk_job(store: Store) -> contextlib.AbstractContextManager[None]:
+    """Around a job that writes large statements one after another (a month close): the
+    embedded server keeps its append-only file's compaction for the end of the job
+    (`EmbeddedFalkor.compaction_paused`); other stores change nothing."""
+    paused = getattr(store, "compaction_paused", None)
+    return paused() if paused is not None else contextlib.nullcontext()
 
 
 class Conflicted(Exception):

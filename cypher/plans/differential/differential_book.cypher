@@ -1,7 +1,8 @@
-// Guarded: closes the orders $orders (ids) in $period and books their entries ($entries from
-// graph.ledger.entries.entry_rows), the member counters ($members from graph.ledger.entries.member_deltas) and
-// the run's totals (period run $run_id: + the orders closed, + size($entries) entries,
-// + $paid cents as its total, + $booked / $paid / $retained). Entry ids are deterministic, so booking an order twice is refused.
+// Guarded: closes the orders of $orders in $period and books their entries, grouped by order
+// (ledger/order_entries: $orders, $source, $plan_version), moves the beneficiaries' counters
+// (ledger/members_paid: $members) and adds to period run $run_id size($orders) orders,
+// $entry_count entries, $paid as its total and $booked / $paid / $retained. Entry ids are
+// deterministic, so booking an order twice is refused.
 // Returns entries: the number created; no row when the graph changed since $version.
 MATCH (v:Meta {key: 'version'})
 SET v.lock = true
@@ -9,16 +10,17 @@ WITH v
 WHERE v.value = $version
 SET v.value = $version + 1
 WITH v
-UNWIND $orders AS wanted
-MATCH (o:Order {id: wanted})
-WHERE o.closed_in IS NULL
-SET o.closed_in = $period
-WITH v, count(o) AS closed
 MATCH (r:PeriodRun {id: $run_id})
-SET r.orders = r.orders + closed, r.entries = r.entries + size($entries), r.total = r.total + $paid,
+SET r.entries = r.entries + $entry_count, r.total = r.total + $paid,
     r.booked = coalesce(r.booked, 0) + $booked, r.paid = coalesce(r.paid, 0) + $paid,
-    r.retained = coalesce(r.retained, 0) + $retained
-WITH DISTINCT v
-// include: ledger/members
-// include: ledger/entries
+    r.retained = coalesce(r.retained, 0) + $retained, r.orders = r.orders + size($orders)
+// include: ledger/members_paid
+CALL {
+  WITH v
+  UNWIND $orders AS wanted
+  MATCH (o:Order {id: wanted.id})
+  WHERE o.closed_in IS NULL
+  SET o.closed_in = $period
+// include: ledger/order_entries
+}
 RETURN entries

@@ -30,15 +30,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from graph.core import periods
-from graph.core.money import from_cents, to_cents
+from graph.core.money import from_cents
 from graph.core.periods import late_note, mark_late, parse_period
-from graph.ledger import period_runs
-from graph.ledger.entries import Booking, entry_rows, member_deltas
+from graph.ledger import bulk_entries, period_runs
+from graph.ledger.bulk_entries import OrderEntries
+from graph.ledger.entries import Booking, entry_rows
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
 from graph.plans.differential.month import MonthOrder, MonthPlan, MonthSnapshot, month_bookings, plan_month
 from graph.plans.differential.rules import config_of
-from graph.store.store import Conflicted, Row, record_from_row
+from graph.store.store import Conflicted, Row, bulk_job, record_from_row
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -137,24 +138,24 @@ def entries_of(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Book
     return rows
 
 
-def booking_rows(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]]) -> list[dict]:
-    """`entries_of`'s rows without the keys that have no value, built directly (a million per
-    close): the ledger writer reads a missing key as null, and a batch is sent as Cypher text."""
-    plan_version = rn.plan.version
-    rows: list[dict] = []
+def order_entries(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]]) -> OrderEntries:
+    """Computed orders as the booking statement takes them (`graph.ledger.bulk_entries`); a late
+    order's entries name the month it belongs to (docs/periods.md)."""
+    batch = OrderEntries()
     for order, bookings in booked:
-        source = f"{order_source(period, order.id)}#"
-        note = late_note(order.period, period) if order.period != period else ""
-        for seq, booking in enumerate(bookings):
-            row = {"id": f"{source}{seq}", "seq": seq, "rule": booking.rule, "status": booking.status,
-                   "amount": to_cents(booking.amount), "explanation": booking.explanation + note,
-                   "order_id": order.id, "period": period, "at": order.at, "plan_version": plan_version}
-            if booking.beneficiary_id is not None:
-                row["beneficiary_id"] = booking.beneficiary_id
-            if booking.pool is not None:
-                row["pool"] = booking.pool
-            rows.append(row)
-    return rows
+        batch.add(order.id, order.at, bookings, late_note(order.period, period) if order.period != period else "")
+    return batch
+
+
+def entry_prefix(period: str) -> str:
+    """What every entry id of the close's orders starts with (`period:<month>:order:`)."""
+    return bulk_entries.entry_prefix(order_source(period, "-"))
+
+
+def booking_rows(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]]) -> list[dict]:
+    """The entry rows the booking statement stores for computed orders: `entries_of`'s rows
+    without the keys that have no value."""
+    return order_entries(rn, period, booked).rows(entry_prefix(period), period, rn.plan.version)
 
 
 @dataclass(frozen=True)
@@ -204,15 +205,15 @@ class _Close:
                     continue
             return False
 
+        prefix = entry_prefix(self.period)
         try:
             for number, start_at in enumerate(range(0, len(month.open_orders), self.batch)):
                 booked = month.bookings(month.open_orders[start_at:start_at + self.batch])
-                entries = booking_rows(self.rn, self.period, booked)
-                if not put(_Batch(len(booked), len(entries), self.rn.store.prepare("differential_book", {
+                entries = order_entries(self.rn, self.period, booked)
+                if not put(_Batch(len(booked), entries.count, self.rn.store.prepare("differential_book", {
                     "version": month.snapshot.version + number, "run_id": run_id(self.period),
-                    "period": self.period, "orders": [order.id for order, _ in booked],
-                    "members": member_deltas(booking for _, bookings in booked for booking in bookings),
-                    "entries": entries, **period_runs.totals(entries),
+                    "period": self.period, "source": prefix, "plan_version": self.rn.plan.version,
+                    **entries.params(),
                 }))):
                     return
             put(None)
@@ -274,15 +275,16 @@ def close_period(
     log.info("closing %s of plan %s", period, plan.name)
 
     work = _Close(rn, period, batch)
-    try:
-        number = 0
-        while (booked := rn.guard(work.book_next)) is not None:
-            log.info("closing %s: %d orders booked in batch %d", period, booked, number + 1)
-            if after_batch is not None:
-                after_batch(number)
-            number += 1
-    finally:
-        work.stop()
+    with bulk_job(rn.store):
+        try:
+            number = 0
+            while (booked := rn.guard(work.book_next)) is not None:
+                log.info("closing %s: %d orders booked in batch %d", period, booked, number + 1)
+                if after_batch is not None:
+                    after_batch(number)
+                number += 1
+        finally:
+            work.stop()
 
     period_runs.finish(rn, key)
     run = get_run(rn, period)
