@@ -25,9 +25,10 @@ class OrderEntries:
     retained: int = 0
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def add(self, order_id: str, at: int, bookings: Sequence[Booking], note: str = "") -> None:
+    def add(self, order_id: str, at: int, bookings: Sequence[Booking], note: str = "", linked: bool = True) -> None:
         """An order's bookings, seq from 0 in their order; `note` ends every explanation (a
-        late order's, `graph.core.periods.late_note`)."""
+        late order's, `graph.core.periods.late_note`); `linked`: the entries name their order
+        (`order_id`, `FOR_ORDER`), as an order's own bookings do."""
         rows = []
         for seq, booking in enumerate(bookings):
             cents = to_cents(booking.amount)
@@ -50,7 +51,10 @@ class OrderEntries:
                         deltas = self.members[member_id] = {"id": member_id, "paid": 0, "frozen": 0, "burned": 0}
                     deltas[counter] += cents
             rows.append(row)
-        self.orders.append({"id": order_id, "at": at, "entries": rows})
+        order: dict[str, Any] = {"id": order_id, "at": at, "entries": rows}
+        if linked:
+            order["order_id"] = order_id
+        self.orders.append(order)
         self.count += len(rows)
 
     def params(self) -> dict[str, Any]:
@@ -61,14 +65,15 @@ class OrderEntries:
 
     def rows(self, prefix: str, period: str, plan_version: str | None) -> list[dict[str, Any]]:
         """The entries as the statement stores them, as rows of `graph.ledger.entries.entry_rows`
-        without the keys that have no value (tests compare the two writers)."""
-        result = []
-        for order in self.orders:
-            for entry in order["entries"]:
-                row = {"id": f"{prefix}{order['id']}#{entry['seq']}", **entry, "order_id": order["id"],
-                       "period": period, "at": order["at"], "plan_version": plan_version}
-                result.append({key: value for key, value in row.items() if value is not None})
-        return result
+        (a preview shows them)."""
+        return [
+            {"id": f"{prefix}{order['id']}#{entry['seq']}", "seq": entry["seq"], "rule": entry["rule"],
+             "status": entry["status"], "amount": entry["amount"], "explanation": entry["explanation"],
+             "beneficiary_id": entry.get("beneficiary_id"), "pool": entry.get("pool"),
+             "order_id": order.get("order_id"), "period": period, "at": order["at"], "plan_version": plan_version,
+             "points": None, "reverses": None, "refund_id": None}
+            for order in self.orders for entry in order["entries"]
+        ]
 
 
 # the member counter an entry's status moves (graph.ledger.entries.member_deltas)

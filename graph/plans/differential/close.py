@@ -155,7 +155,8 @@ def entry_prefix(period: str) -> str:
 def booking_rows(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]]) -> list[dict]:
     """The entry rows the booking statement stores for computed orders: `entries_of`'s rows
     without the keys that have no value."""
-    return order_entries(rn, period, booked).rows(entry_prefix(period), period, rn.plan.version)
+    rows = order_entries(rn, period, booked).rows(entry_prefix(period), period, rn.plan.version)
+    return [{key: value for key, value in row.items() if value is not None} for row in rows]
 
 
 @dataclass(frozen=True)

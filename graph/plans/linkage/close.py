@@ -26,8 +26,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from graph.core.money import from_cents, to_cents
-from graph.core.periods import MONTH, mark_late, parse_period
-from graph.ledger import period_runs
+from graph.core.periods import MONTH, late_note, parse_period
+from graph.ledger import bulk_entries, period_runs
+from graph.ledger.bulk_entries import OrderEntries
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord, closed_periods
@@ -35,6 +36,8 @@ from graph.network import rank_history
 from graph.plans.linkage.pools import (
     IDENTITIES,
     DividendSplit,
+    Level,
+    LevelConfig,
     dividend_config_of,
     level_bookings,
     level_config_of,
@@ -42,7 +45,7 @@ from graph.plans.linkage.pools import (
     split_dividend,
     split_shareholder,
 )
-from graph.store.store import Conflicted
+from graph.store.store import Conflicted, bulk_job
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -51,8 +54,7 @@ if TYPE_CHECKING:  # the engine's type only: graph.service imports the features 
 log = logging.getLogger("refnet.linkage_close")
 
 MODULE = "linkage"  # its runs are `linkage:<month>`
-LEVEL_BATCH = 200
-PREVIEW_LIMIT = 1_000_000_000  # a preview computes every open order at once
+LEVEL_BATCH = 10_000  # orders per booking statement of the level step
 ZERO = Decimal("0.00")
 
 
@@ -80,10 +82,13 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     if "pools" not in run["steps"]:
         rn.guard(lambda: _close_pools(rn, run_id, period, at))
     if plan is not None and plan.has("level"):
+        work = _LevelClose(rn, run_id, period, at)
         batches = 0
-        while rn.guard(lambda: _close_level_batch(rn, run_id, period, at)):
-            batches += 1
-            log.info("closing %s: level differential, %d batches of %d orders booked", period, batches, LEVEL_BATCH)
+        with bulk_job(rn.store):
+            while rn.guard(lambda: _close_level_batch(work)):
+                batches += 1
+                log.info("closing %s: level differential, %d batches of up to %d orders booked", period, batches,
+                         LEVEL_BATCH)
     record = _record(period_runs.finish(rn, run_id))
     log.info("closed %s: %d entries, %s", period, record.entries, record.total)
     return record
@@ -180,48 +185,141 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
     return Step(bookings, entries, pools, order_ids)
 
 
-def _close_level_batch(rn: Refnet, run_id: str, period: str, at: int) -> bool:
+@dataclass
+class LevelSnapshot:
+    """What the level step computes from (read at graph version `version`): every member's
+    sponsor and all-time downline sales, and the orders whose level pool is still open."""
+
+    version: int
+    sponsor_of: dict[str, str | None]
+    team_sales: dict[str, int]  # cents
+    orders: list[dict]  # {id, buyer_id, period, amount, level}: cents; by id
+
+
+def read_level_snapshot(rn: Refnet, period: str) -> LevelSnapshot:
+    """One snapshot for the whole level step, in three reads (the version first: it guards
+    every batch booked from it)."""
+    version = _version(rn)
+    members = rn.store.run("linkage_close_members")[0]
+    sponsor_of = {member_id: sponsor or None for member_id, sponsor in zip(members["ids"], members["sponsor_ids"])}
+    team_sales = {member_id: int(sales) for member_id, sales in zip(members["ids"], members["team_sales"])}
+    part = rn.store.run("linkage_close_level_orders", {"period": period})[0]
+    orders = sorted(({"id": order_id, "buyer_id": buyer_id, "period": month, "amount": int(amount),
+                      "level": int(level)}  # FalkorDB's sum() answers a float: cents are whole
+                     for order_id, buyer_id, month, amount, level in zip(
+                         part["ids"], part["buyer_ids"], part["periods"], part["amounts"], part["levels"])),
+                    key=lambda order: order["id"])
+    return LevelSnapshot(version, sponsor_of, team_sales, orders)
+
+
+class LevelPlan:
+    """The level step computed in memory from one snapshot by the pure rule
+    (`pools.level_bookings`): each buyer's sponsor upline with its levels is worked out once,
+    from its sponsor's (nearest first, as `sponsor_uplines` reads it)."""
+
+    def __init__(self, snapshot: LevelSnapshot, config: LevelConfig, period: str, at: int,
+                 plan_version: str | None, closed: set[str]) -> None:
+        self.snapshot, self.config, self.period, self.at = snapshot, config, period, at
+        self.plan_version, self.closed = plan_version, closed
+        self.uplines: dict[str, tuple[tuple[str, Level | None], ...]] = {}
+        self.levels: dict[str, Level | None] = {}
+
+    def level(self, member_id: str) -> Level | None:
+        if member_id not in self.levels:
+            self.levels[member_id] = level_of(from_cents(self.snapshot.team_sales.get(member_id, 0)), self.config)
+        return self.levels[member_id]
+
+    def upline(self, member_id: str) -> tuple[tuple[str, Level | None], ...]:
+        """The sponsor line above `member_id`, nearest first, each with its level."""
+        found = self.uplines.get(member_id)
+        if found is not None:
+            return found
+        line = []
+        cursor = member_id
+        while cursor not in self.uplines:  # up to the first member already worked out (or the root)
+            sponsor_id = self.snapshot.sponsor_of.get(cursor)
+            if sponsor_id is None:
+                self.uplines[cursor] = ()
+                break
+            line.append(cursor)
+            cursor = sponsor_id
+        above = self.uplines[cursor]
+        for below in reversed(line):
+            sponsor_id = self.snapshot.sponsor_of[below]
+            assert sponsor_id is not None
+            above = ((sponsor_id, self.level(sponsor_id)), *above)
+            self.uplines[below] = above
+        return self.uplines[member_id]
+
+    def bookings(self, order: dict) -> list[Booking]:
+        """One order's level bookings (none when its level share is 0)."""
+        if order["level"] <= 0:
+            return []
+        return level_bookings(order["id"], from_cents(order["amount"]), from_cents(order["level"]),
+                              self.upline(order["buyer_id"]), self.config)
+
+    def note(self, order: dict) -> str:
+        """A late order's explanation tail (docs/periods.md)."""
+        late = order["period"] != self.period and order["period"] in self.closed
+        return late_note(order["period"], self.period) if late else ""
+
+    def entries(self, orders: Sequence[dict]) -> OrderEntries:
+        """The orders' level entries; like the steps before them they name no order (a refund
+        of the order does not reverse a close's level pay: rules §7)."""
+        batch = OrderEntries()
+        for order in orders:
+            batch.add(order["id"], self.at, self.bookings(order), self.note(order), linked=False)
+        return batch
+
+
+def level_prefix(period: str) -> str:
+    """What every level entry id of the close starts with (`period:<month>:level:`)."""
+    return bulk_entries.entry_prefix(EntrySource.period_step(period, "level", "-"))
+
+
+class _LevelClose:
+    """The level step of one close in this process: the batches left to book from its snapshot
+    (read again when another write moved the graph; orders booked meanwhile are no longer open)."""
+
+    def __init__(self, rn: Refnet, run_id: str, period: str, at: int) -> None:
+        self.rn, self.run_id, self.period, self.at = rn, run_id, period, at
+        self.plan: LevelPlan | None = None
+        self.next = 0
+        self.booked = 0
+
+    def load(self) -> LevelPlan:
+        plan = self.rn.plan
+        self.plan = LevelPlan(read_level_snapshot(self.rn, self.period), level_config_of(plan), self.period, self.at,
+                              plan.version if plan is not None else None, closed_periods(self.rn))
+        self.next = self.booked = 0
+        return self.plan
+
+    def book_next(self) -> bool:
+        """Books the next batch of LEVEL_BATCH orders with one guarded statement (run under the
+        write guard); False when no order is left, Conflicted (read again) when the graph moved."""
+        plan = self.plan if self.plan is not None else self.load()
+        orders = plan.snapshot.orders[self.next:self.next + LEVEL_BATCH]
+        if not orders:
+            return False
+        batch = plan.entries(orders)
+        pool = sum(order["level"] for order in orders if order["level"] > 0)
+        rows = self.rn.store.run("linkage_level_book", {
+            "version": plan.snapshot.version + self.booked, "run_id": self.run_id, "period": self.period,
+            "source": level_prefix(self.period), "plan_version": plan.plan_version,
+            "pools": [{"name": "level", "balance": -pool, "set": {}}] if pool else [], **batch.params(),
+        })
+        if not rows or rows[0]["entries"] != batch.count:
+            self.plan = None
+            raise Conflicted()
+        self.next += len(orders)
+        self.booked += 1
+        return True
+
+
+def _close_level_batch(work: _LevelClose) -> bool:
     """Step 2, one batch: each order's level pool up its buyer's sponsor upline (§7).
     Returns False when no order is left."""
-    version = _version(rn)
-    step = compute_level(rn, period, at, LEVEL_BATCH)
-    if not step.orders:
-        return False
-    _book(rn, version, run_id, period, None, step.bookings, step.entries, step.pools, level_orders=step.orders)
-    return True
-
-
-def compute_level(rn: Refnet, period: str, at: int, limit: int) -> Step:
-    """What step 2 books for up to `limit` open orders of `period` or earlier (reads only)."""
-    plan = rn.plan
-    orders = rn.store.run("period_level_orders", {"period": period, "limit": limit})
-    if not orders:
-        return Step()
-    config = level_config_of(plan)
-    buyers = sorted({row["buyer_id"] for row in orders})
-    closed = closed_periods(rn)
-    uplines: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
-    for row in rn.store.run("sponsor_uplines", {"ids": buyers}):
-        uplines[row["member_id"]].append((row["depth"], row["id"], row["team_sales"]))
-    bookings: list[Booking] = []
-    entries: list[dict] = []
-    pool_total = 0
-    for row in orders:
-        pool = int(row["level"] or 0)  # FalkorDB's sum() answers a float: cents are whole
-        if pool <= 0:
-            continue
-        pool_total += pool
-        chain = [(member_id, level_of(from_cents(sales), config))
-                 for _, member_id, sales in sorted(uplines[row["buyer_id"]])]
-        booked = level_bookings(row["id"], from_cents(row["amount"]), from_cents(pool), chain, config)
-        bookings.extend(booked)
-        rows = entry_rows(booked, EntrySource.period_step(period, "level", row["id"]), at, period=period,
-                          plan_version=plan.version if plan is not None else None)
-        if row["period"] != period and row["period"] in closed:  # a late order (docs/periods.md)
-            mark_late(rows, row["period"], period)
-        entries.extend(rows)
-    pools = [{"name": "level", "balance": -pool_total, "set": {}}] if pool_total else []
-    return Step(bookings, entries, pools, [row["id"] for row in orders])
+    return work.book_next()
 
 
 def preview_period(rn: Refnet, period: str) -> list[dict]:
@@ -237,7 +335,9 @@ def preview_period(rn: Refnet, period: str) -> list[dict]:
     if run is None or "pools" not in run["steps"]:
         entries.extend(compute_pools(rn, period, at).entries)
     if plan is not None and plan.has("level"):
-        entries.extend(compute_level(rn, period, at, PREVIEW_LIMIT).entries)
+        level = LevelPlan(read_level_snapshot(rn, period), level_config_of(plan), period, at, plan.version,
+                          closed_periods(rn))
+        entries.extend(level.entries(level.snapshot.orders).rows(level_prefix(period), period, plan.version))
     return entries
 
 
