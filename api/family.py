@@ -16,7 +16,7 @@ from starlette.routing import Route
 from strawberry.types import Info
 
 from api.auth import principal_of, refusal
-from api.context import call, require_admin
+from api.context import call, require_admin, write
 from api.members import Member, datetime_of, load_member
 from api.permissions import LeaderOfFamily
 from api.scalars import Money, Points
@@ -446,7 +446,10 @@ class Mutation:
     async def record_activity(self, info: Info, family_id: strawberry.ID, events: list[ActivityInput]) -> int:
         require_admin(info)
         rn = info.context.rn
-        return await call(activity.record_activity, rn, family_plan(rn), _events(str(family_id), events))
+        item = activity.ActivityItem(_events(str(family_id), events))
+        outcome = await write(info, "activity", item, lambda: activity.ActivityOutcome(
+            recorded=activity.record_activity(rn, family_plan(rn), item.events)))
+        return int(outcome.recorded)
 
 
 async def family_chart(request: Request) -> Response:

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.tools import merge_types
 from strawberry.types import Info
 
-from api.context import call, require_admin
+from api.context import call, require_admin, write
 from api.orders import EntryStatus, LedgerEntry, datetime_of, ms_of
 from api.permissions import Public
 from api.scalars import Money, Points
@@ -76,9 +76,10 @@ class Mutation:
     async def refund_order(self, info: Info, order_id: strawberry.ID, amount: Money, reason: str,
                            id: Optional[strawberry.ID] = None) -> Refund:
         require_admin(info)
-        record = await call(refunds.refund_order, info.context.rn, str(order_id), amount, reason,
-                            str(id) if id is not None else None)
-        return Refund(record=record)
+        item = refunds.RefundItem(str(order_id), amount, reason, str(id) if id is not None else None)
+        outcome = await write(info, "refund", item, lambda: refunds.RefundOutcome(refund=refunds.refund_order(
+            info.context.rn, item.order_id, item.amount, item.reason, item.refund_id)))
+        return Refund(record=outcome.refund)
 
 
 @strawberry.type(description="Money of one rule and status in a period preview.")

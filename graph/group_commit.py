@@ -25,12 +25,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.core.errors import DomainError
+from graph.ledger import refunds
 from graph.ledger.order_batch import MAX_BATCH as MAX_ORDERS
 from graph.ledger.order_batch import OrderItem, OrderOutcome, record_many
 from graph.ledger.orders import record_order
 from graph.network import members
 from graph.network.batch import MAX_BATCH as MAX_REGISTRATIONS
 from graph.network.batch import RegisterItem, RegisterOutcome, register_many
+from graph.plans.family import activity
 from graph.service import Refnet
 
 log = logging.getLogger("refnet.writer")
@@ -68,6 +70,10 @@ def _order_alone(rn: Refnet, item: OrderItem) -> OrderOutcome:
 KINDS: dict[str, WriteKind] = {
     "register": WriteKind(register_many, MAX_REGISTRATIONS, _register_alone),
     "order": WriteKind(record_many, MAX_ORDERS, _order_alone),
+    # refunds and activity queue in the same order as the writes around them; each is booked
+    # by its own statement (issue 18: jobs)
+    "refund": WriteKind(refunds.refund_queued, refunds.MAX_QUEUED, refunds.refund_alone),
+    "activity": WriteKind(activity.activity_queued, activity.MAX_QUEUED, activity.activity_alone),
 }
 
 

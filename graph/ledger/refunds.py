@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from graph.core.errors import BadInput, Conflict, NotFound
+from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import CENT, fmt_money, from_cents, to_cents
 from graph.core.periods import first_open, mark_late
 from graph.core.plugin import plugins
@@ -335,3 +335,39 @@ def refunds_of_orders(rn: Refnet, order_ids: list[str]) -> dict[str, list[Refund
     for row in rn.store.run("refunds_by_orders", {"ids": list(order_ids)}):
         result[row["order_id"]].append(RefundRecord.from_row(row))
     return result
+
+
+# --- through the engine's one writer (graph.group_commit) -------------------------------------
+
+MAX_QUEUED = 100  # refunds the writer books in one turn (each its own statement)
+
+
+@dataclass(frozen=True)
+class RefundItem:
+    """One `refund_order` call queued for the writer."""
+
+    order_id: str
+    amount: Decimal
+    reason: str
+    refund_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RefundOutcome:
+    """A queued refund's own outcome: the refund, or the coded error that refused it alone."""
+
+    refund: RefundRecord | None = None
+    error: DomainError | None = None
+
+
+def refund_alone(rn: Refnet, item: RefundItem) -> RefundOutcome:
+    try:
+        return RefundOutcome(refund=refund_order(rn, item.order_id, item.amount, item.reason, item.refund_id))
+    except DomainError as error:
+        return RefundOutcome(error=error)
+
+
+def refund_queued(rn: Refnet, items: list[RefundItem]) -> list[RefundOutcome]:
+    """Queued refunds in queue order, each by `refund_order` (one guarded statement each: a
+    refund reads what the ones before it booked, so they are not merged into one statement)."""
+    return [refund_alone(rn, item) for item in items]

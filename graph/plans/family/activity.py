@@ -21,7 +21,7 @@ from graph.core.money import from_cents, parse_positive_money, to_cents
 from graph.core.periods import parse_time
 from graph.network.members import check_member_id
 from graph.plans.family import periods
-from graph.plans.family.plan import ACTIVITY_TYPES, FamilyPlan
+from graph.plans.family.plan import ACTIVITY_TYPES, FamilyPlan, plan_of
 from graph.store.store import Conflicted
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
@@ -234,3 +234,40 @@ def parse_csv(text: str, family_id: str | None = None) -> tuple[list[ActivityEve
             raise _relabel(error, label) from None
         labels.append(label)
     return events, labels
+
+
+# --- through the engine's one writer (graph.group_commit) -------------------------------------
+
+MAX_QUEUED = 100  # activity calls the writer books in one turn (each its own statement)
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    """One `record_activity` call queued for the writer (all its events or none)."""
+
+    events: list[ActivityEvent]
+
+
+@dataclass(frozen=True)
+class ActivityOutcome:
+    """A queued call's own outcome: how many events it recorded, or the coded error that
+    refused it alone."""
+
+    recorded: int | None = None
+    error: DomainError | None = None
+
+
+def activity_alone(rn: Refnet, item: ActivityItem) -> ActivityOutcome:
+    try:
+        plan = plan_of(rn)
+        if plan is None:
+            raise BadInput("plan: families need the `family` plan (refnet serve --plan family)")
+        return ActivityOutcome(recorded=record_activity(rn, plan, item.events))
+    except DomainError as error:
+        return ActivityOutcome(error=error)
+
+
+def activity_queued(rn: Refnet, items: list[ActivityItem]) -> list[ActivityOutcome]:
+    """Queued calls in queue order, each by `record_activity` (one statement each: a call
+    is all or nothing, and a later one may repeat an earlier one's event ids)."""
+    return [activity_alone(rn, item) for item in items]
