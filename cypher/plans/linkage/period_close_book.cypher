@@ -18,12 +18,21 @@ SET r.steps = CASE WHEN $step IS NULL THEN r.steps ELSE r.steps + [$step] END,
     r.orders = coalesce(r.orders, 0) + size($pool_orders),
     r.booked = coalesce(r.booked, 0) + $booked, r.paid = coalesce(r.paid, 0) + $paid,
     r.retained = coalesce(r.retained, 0) + $retained
-FOREACH (oid IN $pool_orders |
-  MERGE (o:Order {id: oid})
-  SET o.pools_closed = $period, o.pools_open = null)
-FOREACH (oid IN $level_orders |
-  MERGE (o:Order {id: oid})
-  SET o.level_closed = $period, o.level_open = null)
+WITH DISTINCT v
+CALL {
+  WITH v
+  UNWIND $pool_orders AS oid
+  MATCH (o:Order {id: oid})
+  SET o.pools_closed = $period, o.pools_open = null
+  RETURN count(o) AS pools_marked
+}
+CALL {
+  WITH v
+  UNWIND $level_orders AS oid
+  MATCH (o:Order {id: oid})
+  SET o.level_closed = $period, o.level_open = null
+  RETURN count(o) AS level_marked
+}
 WITH DISTINCT v
 // include: ledger/pools
 // include: ledger/members

@@ -22,9 +22,7 @@ the same volumes and ranks. A DONE run is returned unchanged.
 from __future__ import annotations
 
 import logging
-import queue
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -37,6 +35,7 @@ from graph.ledger.bulk_entries import OrderEntries
 from graph.ledger.entries import Booking, entry_rows
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
+from graph.ledger.prepared import Ahead
 from graph.plans.differential.month import MonthOrder, MonthPlan, MonthSnapshot, month_bookings, plan_month
 from graph.plans.differential.rules import config_of
 from graph.store.store import Conflicted, Row, bulk_job, record_from_row
@@ -178,16 +177,12 @@ class _Close:
         self.rn, self.period, self.batch = rn, period, batch
         self.config = config_of(rn.plan)
         self.ranks_written: dict[str, str] | None = None
-        self.batches: queue.Queue[_Batch | BaseException | None] | None = None
-        self.stopped = threading.Event()
+        self.batches: Ahead[_Batch] | None = None
 
-    def load(self) -> None:
+    def load(self) -> Ahead[_Batch]:
         snapshot = read_snapshot(self.rn, self.period)
         month = plan_month(snapshot, self.config)
-        self.stopped = threading.Event()
-        self.batches = queue.Queue(maxsize=2)
-        threading.Thread(target=self._prepare, args=(month, self.batches, self.stopped), daemon=True,
-                         name=f"close {self.period}").start()
+        self.batches = Ahead(self._prepare(month), name=f"close {self.period}")
         ranks = {member_id: rank.name for member_id, rank in month.ranks.items() if rank != month.base}
         if ranks != self.ranks_written:
             self.rn.store.run("differential_set_ranks", {
@@ -195,49 +190,32 @@ class _Close:
                 "ranks": [{"id": member_id, "rank": name} for member_id, name in ranks.items()],
             })
             self.ranks_written = ranks
+        return self.batches
 
-    def _prepare(self, month: MonthPlan, batches: queue.Queue, stopped: threading.Event) -> None:
-        def put(item: _Batch | BaseException | None) -> bool:
-            while not stopped.is_set():
-                try:
-                    batches.put(item, timeout=0.5)
-                    return True
-                except queue.Full:
-                    continue
-            return False
-
+    def _prepare(self, month: MonthPlan) -> Iterator[_Batch]:
         prefix = entry_prefix(self.period)
-        try:
-            for number, start_at in enumerate(range(0, len(month.open_orders), self.batch)):
-                booked = month.bookings(month.open_orders[start_at:start_at + self.batch])
-                entries = order_entries(self.rn, self.period, booked)
-                if not put(_Batch(len(booked), entries.count, self.rn.store.prepare("differential_book", {
-                    "version": month.snapshot.version + number, "run_id": run_id(self.period),
-                    "period": self.period, "source": prefix, "plan_version": self.rn.plan.version,
-                    **entries.params(),
-                }))):
-                    return
-            put(None)
-        except BaseException as error:  # handed to the close, which raises it
-            put(error)
+        for number, start_at in enumerate(range(0, len(month.open_orders), self.batch)):
+            booked = month.bookings(month.open_orders[start_at:start_at + self.batch])
+            entries = order_entries(self.rn, self.period, booked)
+            yield _Batch(len(booked), entries.count, self.rn.store.prepare("differential_book", {
+                "version": month.snapshot.version + number, "run_id": run_id(self.period),
+                "period": self.period, "source": prefix, "plan_version": self.rn.plan.version,
+                **entries.params(),
+            }))
 
     def stop(self) -> None:
-        self.stopped.set()
-        self.batches = None
+        if self.batches is not None:
+            self.batches.stop()
+            self.batches = None
 
     def book_next(self) -> int | None:
         """Books the next batch with one guarded statement (run under the write guard): its
         number of orders, None when nothing is left; Conflicted (read again) when the graph
         changed since the snapshot."""
-        if self.batches is None:
-            self.load()
-        assert self.batches is not None
-        batch = self.batches.get()
-        if isinstance(batch, BaseException):
-            self.stop()
-            raise batch
+        batches = self.batches if self.batches is not None else self.load()
+        batch = batches.take()
         if batch is None:
-            self.stop()
+            self.batches = None
             return None
         result = self.rn.store.run_prepared(batch.statement)
         if not result or result[0]["entries"] != batch.entries:

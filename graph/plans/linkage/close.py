@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graph.core.money import from_cents, to_cents
 from graph.core.periods import MONTH, late_note, parse_period
@@ -32,6 +32,7 @@ from graph.ledger.bulk_entries import OrderEntries
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord, closed_periods
+from graph.ledger.prepared import Ahead
 from graph.network import rank_history
 from graph.plans.linkage.pools import (
     IDENTITIES,
@@ -85,10 +86,13 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
         work = _LevelClose(rn, run_id, period, at)
         batches = 0
         with bulk_job(rn.store):
-            while rn.guard(lambda: _close_level_batch(work)):
-                batches += 1
-                log.info("closing %s: level differential, %d batches of up to %d orders booked", period, batches,
-                         LEVEL_BATCH)
+            try:
+                while rn.guard(lambda: _close_level_batch(work)):
+                    batches += 1
+                    log.info("closing %s: level differential, %d batches of up to %d orders booked", period,
+                             batches, LEVEL_BATCH)
+            finally:
+                work.stop()
     record = _record(period_runs.finish(rn, run_id))
     log.info("closed %s: %d entries, %s", period, record.entries, record.total)
     return record
@@ -150,12 +154,10 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
     """What step 1 books for `period`, from the graph as it stands (reads only)."""
     plan = rn.plan
     accrued: dict[str, int] = defaultdict(int)
-    order_ids: list[str] = []
-    for row in rn.store.run("period_pool_orders", {"period": period}):
-        order_ids.append(row["id"])
-        for pooled in row["pooled"]:
-            if pooled["pool"] is not None and pooled["amount"] is not None:
-                accrued[pooled["pool"]] += pooled["amount"]
+    read = rn.store.run("period_pool_orders", {"period": period})[0]
+    order_ids: list[str] = sorted(read["ids"])
+    for pool, amount in zip(read["pools"], read["amounts"], strict=True):
+        accrued[pool] += amount
     pools: list[dict] = []
     plan_version = plan.version if plan is not None else None
 
@@ -277,43 +279,61 @@ def level_prefix(period: str) -> str:
     return bulk_entries.entry_prefix(EntrySource.period_step(period, "level", "-"))
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """One booking statement of the level step, prepared from the snapshot: the k-th is guarded
+    by the snapshot's version + k (each booked batch moves it by one)."""
+
+    entries: int
+    statement: Any
+
+
 class _LevelClose:
     """The level step of one close in this process: the batches left to book from its snapshot
-    (read again when another write moved the graph; orders booked meanwhile are no longer open)."""
+    (read again when another write moved the graph; orders booked meanwhile are no longer open).
+    A thread prepares the next batches while the database books the current one."""
 
     def __init__(self, rn: Refnet, run_id: str, period: str, at: int) -> None:
         self.rn, self.run_id, self.period, self.at = rn, run_id, period, at
-        self.plan: LevelPlan | None = None
-        self.next = 0
-        self.booked = 0
+        self.batches: Ahead[_Batch] | None = None
 
-    def load(self) -> LevelPlan:
+    def load(self) -> Ahead[_Batch]:
         plan = self.rn.plan
-        self.plan = LevelPlan(read_level_snapshot(self.rn, self.period), level_config_of(plan), self.period, self.at,
-                              plan.version if plan is not None else None, closed_periods(self.rn))
-        self.next = self.booked = 0
-        return self.plan
+        level = LevelPlan(read_level_snapshot(self.rn, self.period), level_config_of(plan), self.period, self.at,
+                          plan.version if plan is not None else None, closed_periods(self.rn))
+        self.batches = Ahead(self._prepare(level, LEVEL_BATCH), name=f"close {self.period}")
+        return self.batches
+
+    def _prepare(self, level: LevelPlan, size: int) -> Iterator[_Batch]:
+        orders = level.snapshot.orders
+        for number, start in enumerate(range(0, len(orders), size)):
+            part = orders[start:start + size]
+            batch = level.entries(part)
+            pool = sum(order["level"] for order in part if order["level"] > 0)
+            yield _Batch(batch.count, self.rn.store.prepare("linkage_level_book", {
+                "version": level.snapshot.version + number, "run_id": self.run_id, "period": self.period,
+                "source": level_prefix(self.period), "plan_version": level.plan_version,
+                "pools": [{"name": "level", "balance": -pool, "set": {}}] if pool else [], **batch.params(),
+            }))
 
     def book_next(self) -> bool:
         """Books the next batch of LEVEL_BATCH orders with one guarded statement (run under the
         write guard); False when no order is left, Conflicted (read again) when the graph moved."""
-        plan = self.plan if self.plan is not None else self.load()
-        orders = plan.snapshot.orders[self.next:self.next + LEVEL_BATCH]
-        if not orders:
+        batches = self.batches if self.batches is not None else self.load()
+        batch = batches.take()
+        if batch is None:
+            self.batches = None
             return False
-        batch = plan.entries(orders)
-        pool = sum(order["level"] for order in orders if order["level"] > 0)
-        rows = self.rn.store.run("linkage_level_book", {
-            "version": plan.snapshot.version + self.booked, "run_id": self.run_id, "period": self.period,
-            "source": level_prefix(self.period), "plan_version": plan.plan_version,
-            "pools": [{"name": "level", "balance": -pool, "set": {}}] if pool else [], **batch.params(),
-        })
-        if not rows or rows[0]["entries"] != batch.count:
-            self.plan = None
+        rows = self.rn.store.run_prepared(batch.statement)
+        if not rows or rows[0]["entries"] != batch.entries:
+            self.stop()
             raise Conflicted()
-        self.next += len(orders)
-        self.booked += 1
         return True
+
+    def stop(self) -> None:
+        if self.batches is not None:
+            self.batches.stop()
+            self.batches = None
 
 
 def _close_level_batch(work: _LevelClose) -> bool:
