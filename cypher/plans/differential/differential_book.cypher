@@ -1,6 +1,6 @@
-// Guarded: closes the orders of $orders in $period and books their entries, grouped by order
-// (ledger/order_entries: $orders, $source, $plan_version), moves the beneficiaries' counters
-// (ledger/members_paid: $members) and adds to period run $run_id size($orders) orders,
+// Guarded: closes the orders $orders (ids) in $period and books their entries ($entries, rows of
+// graph.ledger.entries.entry_rows), moves the beneficiaries' counters (ledger/members_paid:
+// $members) and adds to period run $run_id size($orders) orders,
 // $entry_count entries, $paid as its total and $booked / $paid / $retained. Entry ids are
 // deterministic, so booking an order twice is refused.
 // Returns entries: the number created; no row when the graph changed since $version.
@@ -18,9 +18,10 @@ SET r.entries = r.entries + $entry_count, r.total = r.total + $paid,
 CALL {
   WITH v
   UNWIND $orders AS wanted
-  MATCH (o:Order {id: wanted.id})
+  MATCH (o:Order {id: wanted})
   WHERE o.closed_in IS NULL
   SET o.closed_in = $period
-// include: ledger/order_entries
+  RETURN count(o) AS closed
 }
+// include: ledger/entries
 RETURN entries

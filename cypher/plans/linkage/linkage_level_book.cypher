@@ -1,6 +1,6 @@
 // Guarded: books one batch of the linkage close's level step (run $run_id): marks the orders of
-// $orders level_closed = $period (no longer level_open) and books their entries grouped by
-// order (ledger/order_entries: $orders, $source, $plan_version), moves the level pool
+// $orders (ids) level_closed = $period (no longer level_open) and books their entries ($entries,
+// rows of graph.ledger.entries.entry_rows), moves the level pool
 // ($pools) and the beneficiaries' counters (ledger/members_paid: $members), and adds
 // $entry_count entries, $booked as its total and $booked / $paid / $retained to the run.
 // Returns entries (created); no row when the graph changed since $version.
@@ -20,9 +20,10 @@ WITH DISTINCT v
 CALL {
   WITH v
   UNWIND $orders AS wanted
-  MATCH (o:Order {id: wanted.id})
+  MATCH (o:Order {id: wanted})
   WHERE o.level_open IS NOT NULL
   SET o.level_closed = $period, o.level_open = null
-// include: ledger/order_entries
+  RETURN count(o) AS marked
 }
+// include: ledger/entries
 RETURN entries

@@ -31,7 +31,7 @@ from graph.core import periods
 from graph.core.money import from_cents
 from graph.core.periods import late_note, mark_late, parse_period
 from graph.ledger import bulk_entries, period_runs
-from graph.ledger.bulk_entries import OrderEntries
+from graph.ledger.bulk_entries import CloseEntries
 from graph.ledger.entries import Booking, entry_rows
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
@@ -137,10 +137,10 @@ def entries_of(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Book
     return rows
 
 
-def order_entries(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]]) -> OrderEntries:
+def order_entries(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]]) -> CloseEntries:
     """Computed orders as the booking statement takes them (`graph.ledger.bulk_entries`); a late
     order's entries name the month it belongs to (docs/periods.md)."""
-    batch = OrderEntries()
+    batch = CloseEntries(entry_prefix(period), period, rn.plan.version)
     for order, bookings in booked:
         batch.add(order.id, order.at, bookings, late_note(order.period, period) if order.period != period else "")
     return batch
@@ -152,10 +152,9 @@ def entry_prefix(period: str) -> str:
 
 
 def booking_rows(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]]) -> list[dict]:
-    """The entry rows the booking statement stores for computed orders: `entries_of`'s rows
-    without the keys that have no value."""
-    rows = order_entries(rn, period, booked).rows(entry_prefix(period), period, rn.plan.version)
-    return [{key: value for key, value in row.items() if value is not None} for row in rows]
+    """`entries_of`'s rows without the keys that have no value, built directly (a million per
+    close): the ledger writer reads a missing key as null, and a batch is sent as Cypher text."""
+    return order_entries(rn, period, booked).rows
 
 
 @dataclass(frozen=True)
@@ -193,14 +192,12 @@ class _Close:
         return self.batches
 
     def _prepare(self, month: MonthPlan) -> Iterator[_Batch]:
-        prefix = entry_prefix(self.period)
         for number, start_at in enumerate(range(0, len(month.open_orders), self.batch)):
             booked = month.bookings(month.open_orders[start_at:start_at + self.batch])
             entries = order_entries(self.rn, self.period, booked)
             yield _Batch(len(booked), entries.count, self.rn.store.prepare("differential_book", {
                 "version": month.snapshot.version + number, "run_id": run_id(self.period),
-                "period": self.period, "source": prefix, "plan_version": self.rn.plan.version,
-                **entries.params(),
+                "period": self.period, **entries.params(),
             }))
 
     def stop(self) -> None:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from graph.core.money import from_cents, to_cents
 from graph.core.periods import MONTH, late_note, parse_period
 from graph.ledger import bulk_entries, period_runs
-from graph.ledger.bulk_entries import OrderEntries
+from graph.ledger.bulk_entries import CloseEntries
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord, closed_periods
@@ -265,10 +265,10 @@ class LevelPlan:
         late = order["period"] != self.period and order["period"] in self.closed
         return late_note(order["period"], self.period) if late else ""
 
-    def entries(self, orders: Sequence[dict]) -> OrderEntries:
-        """The orders' level entries; like the steps before them they name no order (a refund
-        of the order does not reverse a close's level pay: rules §7)."""
-        batch = OrderEntries()
+    def entries(self, orders: Sequence[dict]) -> CloseEntries:
+        """The orders' level entries; as before issue 18 they name no order (`order_id` null,
+        no `FOR_ORDER`): a read by order or a refund of it does not find them."""
+        batch = CloseEntries(level_prefix(self.period), self.period, self.plan_version)
         for order in orders:
             batch.add(order["id"], self.at, self.bookings(order), self.note(order), linked=False)
         return batch
@@ -312,7 +312,6 @@ class _LevelClose:
             pool = sum(order["level"] for order in part if order["level"] > 0)
             yield _Batch(batch.count, self.rn.store.prepare("linkage_level_book", {
                 "version": level.snapshot.version + number, "run_id": self.run_id, "period": self.period,
-                "source": level_prefix(self.period), "plan_version": level.plan_version,
                 "pools": [{"name": "level", "balance": -pool, "set": {}}] if pool else [], **batch.params(),
             }))
 
@@ -357,7 +356,7 @@ def preview_period(rn: Refnet, period: str) -> list[dict]:
     if plan is not None and plan.has("level"):
         level = LevelPlan(read_level_snapshot(rn, period), level_config_of(plan), period, at, plan.version,
                           closed_periods(rn))
-        entries.extend(level.entries(level.snapshot.orders).rows(level_prefix(period), period, plan.version))
+        entries.extend(level.entries(level.snapshot.orders).full_rows())
     return entries
 
 
