@@ -17,18 +17,37 @@ from graph.plans.linkage import close as linkage_close
 from graph.plans.linkage.pools import level_bookings, level_config_of, level_of
 from graph.service import Refnet
 
+# Up to $limit orders of period $period or earlier whose level pool is still open, by id.
+LEVEL_ORDERS = """
+MATCH (o:Order)
+WHERE o.level_open <= $period
+OPTIONAL MATCH (e:Entry)-[:FOR_ORDER]->(o)
+WHERE e.status = 'POOLED' AND e.pool = 'level'
+RETURN o.id AS id, o.buyer_id AS buyer_id, o.period AS period, o.amount - coalesce(o.refunded, 0) AS amount, sum(e.amount) AS level
+ORDER BY id
+LIMIT $limit
+"""
+# The sponsor uplines of members $ids (nearest first per member) with each one's team_sales.
+SPONSOR_UPLINES = """
+UNWIND $ids AS wanted
+MATCH (m:Member {id: wanted})-[:SPONSORED_BY*1..100000]->(u:Member)
+RETURN m.id AS member_id, u.id AS id, m.sponsor_depth - u.sponsor_depth AS depth,
+       coalesce(u.team_sales, 0) AS team_sales
+ORDER BY member_id, depth
+"""
+
 
 def compute_level(rn: Refnet, period: str, at: int, limit: int) -> linkage_close.Step:
     """What one old level batch booked for up to `limit` open orders (reads only)."""
     plan = rn.plan
-    orders = rn.store.run("period_level_orders", {"period": period, "limit": limit})
+    orders = rn.store.run_text(LEVEL_ORDERS, {"period": period, "limit": limit})
     if not orders:
         return linkage_close.Step()
     config = level_config_of(plan)
     buyers = sorted({row["buyer_id"] for row in orders})
     closed = closed_periods(rn)
     uplines: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
-    for row in rn.store.run("sponsor_uplines", {"ids": buyers}):
+    for row in rn.store.run_text(SPONSOR_UPLINES, {"ids": buyers}):
         uplines[row["member_id"]].append((row["depth"], row["id"], row["team_sales"]))
     bookings: list[Booking] = []
     entries: list[dict] = []

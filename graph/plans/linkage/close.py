@@ -217,7 +217,7 @@ def read_level_snapshot(rn: Refnet, period: str) -> LevelSnapshot:
 class LevelPlan:
     """The level step computed in memory from one snapshot by the pure rule
     (`pools.level_bookings`): each buyer's sponsor upline with its levels is worked out once,
-    from its sponsor's (nearest first, as `sponsor_uplines` reads it)."""
+    from its sponsor's (nearest first, the buyer left out)."""
 
     def __init__(self, snapshot: LevelSnapshot, config: LevelConfig, period: str, at: int,
                  plan_version: str | None, closed: set[str]) -> None:
