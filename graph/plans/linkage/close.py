@@ -267,7 +267,8 @@ class LevelPlan:
 
     def entries(self, orders: Sequence[dict]) -> CloseEntries:
         """The orders' level entries; as before issue 18 they name no order (`order_id` null,
-        no `FOR_ORDER`): a read by order or a refund of it does not find them."""
+        no `FOR_ORDER`): reads by order do not list them, a refund finds them by their source
+        (`period:<month>:level:<order>`)."""
         batch = CloseEntries(level_prefix(self.period), self.period, self.plan_version)
         for order in orders:
             batch.add(order["id"], self.at, self.bookings(order), self.note(order), linked=False)
