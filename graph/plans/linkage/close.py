@@ -5,8 +5,12 @@ A run node `(:PeriodRun {id: 'linkage:<period>'})` records progress. Steps, each
 statement that books its entries, moves its pools and marks what it consumed:
 1. `pools`: the dividend and shareholder shares of every order of the period (or earlier)
    not yet split — one statement, marked on the run and on the orders (`pools_closed`);
-2. level batches: per order not yet paid (`level_closed`), its level share up the sponsor
-   upline — batches of `LEVEL_BATCH` orders, each one statement;
+2. level batches (issue 18): one snapshot (every member's sponsor and downline sales, the
+   orders whose level share is still open) is read and every order's level share paid up its
+   buyer's sponsor upline in memory (`LevelPlan`); the result is booked in batches of
+   `LEVEL_BATCH` orders, each one statement guarded by the snapshot's version (+ one per
+   batch booked; when anything else wrote in between, the snapshot is read again) that marks
+   its orders `level_closed`;
 3. finish: the run is marked done. Re-running a done run returns it unchanged; re-running a
    run killed half-way does the steps still missing. Entry ids are deterministic
    (`period:<period>:dividend#n`, `period:<period>:level:<order>#n`) and unique, so nothing is
