@@ -446,9 +446,10 @@ class Mutation:
     async def record_activity(self, info: Info, family_id: strawberry.ID, events: list[ActivityInput]) -> int:
         require_admin(info)
         rn = info.context.rn
+        plan = family_plan(rn)  # refused before anything queues
         item = activity.ActivityItem(_events(str(family_id), events))
         outcome = await write(info, "activity", item, lambda: activity.ActivityOutcome(
-            recorded=activity.record_activity(rn, family_plan(rn), item.events)))
+            recorded=activity.record_activity(rn, plan, item.events)))
         return int(outcome.recorded)
 
 

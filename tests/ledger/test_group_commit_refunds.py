@@ -214,3 +214,14 @@ def test_the_api_books_refunds_through_the_writer(rn):
         assert error["extensions"]["code"] == "NOT_FOUND"
         assert http.app.state.writer.batches == 2
     assert [record.id for record in refunds.refunds_of_orders(rn, ["o1"])["o1"]] == ["r1"]
+
+
+def test_activity_under_a_plan_without_families_fails_alone(falkor):
+    rn = engine(falkor)  # the linkage plan: no family module
+    writer = GroupCommit(rn)
+    futures = [writer.submit("activity", ActivityItem([ActivityEvent("F", "m1", "LIVE_GIFT", NOW, 10)])),
+               writer.submit("order", OrderItem("o1", "m1", PRICES[0]))]
+    writer.start().stop()
+    failed, booked = (future.result() for future in futures)
+    assert failed.error.code == "BAD_INPUT" and "family" in failed.error.message
+    assert booked.error is None and orders.get_order(rn, "o1") is not None

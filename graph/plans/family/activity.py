@@ -261,7 +261,9 @@ def activity_alone(rn: Refnet, item: ActivityItem) -> ActivityOutcome:
     try:
         plan = plan_of(rn)
         if plan is None:
-            raise BadInput("plan: families need the `family` plan (refnet serve --plan family)")
+            name = rn.plan.name if rn.plan is not None else "(none)"
+            raise BadInput(f"plan: families need the `family` plan (refnet serve --plan family); plan {name} "
+                           "runs no family module")
         return ActivityOutcome(recorded=record_activity(rn, plan, item.events))
     except DomainError as error:
         return ActivityOutcome(error=error)
