@@ -130,3 +130,37 @@ def test_level_walk_with_a_same_level_peer_in_the_graph(rn: Refnet) -> None:
     level = [e for e in closing(rn, "2026-11") if e.rule in ("level", "level_peer")]
     assert rows(level) == [("level", "PAID", "q", D("50.00")), ("level", "RETAINED", None, D("245.00")),
                            ("level_peer", "PAID", "p", D("5.00"))]
+
+
+def test_a_write_between_level_batches_makes_the_close_read_again(rn: Refnet, store, plan,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process moves the graph's version between two level batches: the next batch is
+    refused, the close reads a new snapshot (the orders booked so far no longer open in it) and
+    books the rest: the same entries as a close nobody disturbed."""
+    setup(rn)
+    quiet = Refnet.start(store.with_graph(f"{store.graph_name}_quiet"), plan)
+    quiet.clock = rn.clock
+    setup(quiet)
+    linkage_close.close_period(quiet, "2026-11")
+    monkeypatch.setattr(linkage_close, "LEVEL_BATCH", 1)
+    real = linkage_close._close_level_batch
+    calls = {"n": 0, "reads": 0}
+    read = linkage_close.read_level_snapshot
+
+    def counted_read(*args):
+        calls["reads"] += 1
+        return read(*args)
+
+    def another_process_writes(*args):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            rn.store.run_text("MATCH (v:Meta {key: 'version'}) SET v.value = v.value + 1")
+        return real(*args)
+
+    monkeypatch.setattr(linkage_close, "_close_level_batch", another_process_writes)
+    monkeypatch.setattr(linkage_close, "read_level_snapshot", counted_read)
+    run = linkage_close.close_period(rn, "2026-11")
+    assert calls["reads"] == 2
+    assert rows(closing(rn, "2026-11")) == rows(closing(quiet, "2026-11"))
+    assert (run.entries, run.total) == (linkage_close.runs(quiet)[0].entries, linkage_close.runs(quiet)[0].total)
+    assert pool(rn, "level") == 0
