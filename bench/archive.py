@@ -33,7 +33,11 @@ from graph.service import Refnet
 from graph.store.store import open_store
 
 PRICES = [Decimal("1000.00"), Decimal("5000.00"), Decimal("10000.00")]
-SETTLE_S = 8.0  # how long the memory after a close is watched for the database's garbage collection
+# FalkorDB's indexes (RediSearch inside it) keep a deleted entity's entries until their garbage
+# collector runs, on a timer of 30 s (its fork GC's default, not settable in the FalkorDB we ship):
+# memory after a move is read over more than one interval, so that the collection has run.
+GC_INTERVAL_S = 30.0
+SETTLE_S = GC_INTERVAL_S + 8.0
 
 
 def ms(year: int, month: int, day: int = 1) -> int:
@@ -60,8 +64,9 @@ def used_memory(rn: Refnet) -> int:
 
 
 def settled_memory(rn: Refnet, seconds: float = SETTLE_S) -> int:
-    """used_memory once the database has collected what the move deleted: its index garbage
-    collector runs in the background, so the figure right after a delete still counts it."""
+    """used_memory once the database has collected what the move deleted: the lowest reading
+    over `seconds` (more than one index GC interval), since the figure right after a delete
+    still counts the deleted entities' index entries until the collector has run."""
     lowest = used_memory(rn)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

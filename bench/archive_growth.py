@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.archive import PRICES, clock, months, settled_memory
+from bench.archive import PRICES, SETTLE_S, clock, months, settled_memory
 from bench.common import bulk_network
 from graph.core.plan import load_plan
 from graph.ledger import archive, orders, period_close
@@ -28,7 +28,6 @@ from graph.service import Refnet
 from graph.store.store import open_store
 
 ENTRY_INDEXES = ("beneficiary_id", "order_id", "at", "reverses", "period")  # not backing a unique constraint
-SETTLE_S = 12.0
 
 
 def main(argv: list[str]) -> None:

@@ -41,7 +41,22 @@ RANK_COLUMNS: dict[str, str] = {
     "key": "VARCHAR", "member_id": "VARCHAR", "period": "VARCHAR", "rank": "VARCHAR", "level": "VARCHAR",
     "identity": "VARCHAR",
 }
+# The columns of orders.parquet: an order that no open period needs (its pool shares split, its
+# differential close booked), as recorded; `refunded` is not kept: refunds move to refunds.parquet,
+# and what was refunded of an archived order is the sum of its refunds, hot and archived.
+ORDER_COLUMNS: dict[str, str] = {
+    "id": "VARCHAR", "buyer_id": "VARCHAR", "amount": "BIGINT", "referrer_id": "VARCHAR", "at": "BIGINT",
+    "period": "VARCHAR", "plan_version": "VARCHAR", "effects": "BOOLEAN", "settle": "VARCHAR",
+    "settle_in": "VARCHAR", "closed_in": "VARCHAR", "level_closed": "VARCHAR", "pools_closed": "VARCHAR",
+}
+# The columns of refunds.parquet: the refunds booked in closed periods.
+REFUND_COLUMNS: dict[str, str] = {
+    "id": "VARCHAR", "order_id": "VARCHAR", "amount": "BIGINT", "reason": "VARCHAR", "at": "BIGINT",
+    "period": "VARCHAR", "plan_version": "VARCHAR", "entries": "BIGINT",
+}
 RANKS_FILE = "ranks.parquet"
+ORDERS_FILE = "orders.parquet"
+REFUNDS_FILE = "refunds.parquet"
 ENTRIES_FILE = "entries.parquet"
 MANIFEST_FILE = "manifest.json"
 FIELDS = ", ".join(f'"{name}"' for name in ENTRY_COLUMNS if name != "quota_used")  # `at` is a keyword
@@ -55,10 +70,19 @@ class History:
 
     files: list[str]
     removing: list[str]
+    with_orders: tuple[str, ...] = ()  # the files of periods whose move took orders and refunds too
 
     @property
     def rank_files(self) -> list[str]:
         return [str(Path(name).with_name(RANKS_FILE)) for name in self.files]
+
+    @property
+    def order_files(self) -> list[str]:
+        return [str(Path(name).with_name(ORDERS_FILE)) for name in self.with_orders]
+
+    @property
+    def refund_files(self) -> list[str]:
+        return [str(Path(name).with_name(REFUNDS_FILE)) for name in self.with_orders]
 
     def __bool__(self) -> bool:
         return bool(self.files)
@@ -83,7 +107,8 @@ def history(rn: "Refnet") -> History:
         return History([], [])
     rows = recorded(rn)
     return History([str(period_file(root, row["period"])) for row in rows],
-                   [row["period"] for row in rows if not row["removed"]])
+                   [row["period"] for row in rows if not row["removed"]],
+                   tuple(str(period_file(root, row["period"])) for row in rows if row.get("orders") is not None))
 
 
 def consistent(rn: "Refnet", read: Callable[[History], T]) -> T:
@@ -229,6 +254,73 @@ BY_IDS = f"SELECT {FIELDS} FROM read_parquet(?) WHERE id IN (SELECT unnest(?::VA
 
 def entries_by_ids(h: History, ids: list[str]) -> list[dict[str, Any]]:
     return _rows(BY_IDS, [h.files, ids]) if h and ids else []
+
+
+ORDER_FIELDS = ", ".join(f'"{name}"' for name in ORDER_COLUMNS)
+REFUND_FIELDS = ", ".join(f'"{name}"' for name in REFUND_COLUMNS)
+
+# Archived orders by id, with what their archived refunds took (cents).
+ORDERS_BY_IDS = f"""
+SELECT {ORDER_FIELDS}, coalesce((SELECT sum(r.amount) FROM read_parquet(?) r WHERE r.order_id = o.id), 0)::BIGINT
+       AS archived_refunded
+FROM read_parquet(?) o WHERE o.id IN (SELECT unnest(?::VARCHAR[]))"""
+
+
+def orders_by_ids(h: History, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The archived orders among `ids` (one file read per period, pruned by the files' id order)."""
+    if not h.with_orders or not ids:
+        return {}
+    return {row["id"]: row for row in _rows(ORDERS_BY_IDS, [h.refund_files, h.order_files, list(ids)])}
+
+
+# Archived refunds of the given orders, oldest first.
+REFUNDS_OF = f"""SELECT {REFUND_FIELDS} FROM read_parquet(?) WHERE order_id IN (SELECT unnest(?::VARCHAR[]))
+ORDER BY "at", id"""
+
+
+def refunds_of(h: History, order_ids: list[str]) -> list[dict[str, Any]]:
+    return _rows(REFUNDS_OF, [h.refund_files, list(order_ids)]) if h.with_orders and order_ids else []
+
+
+# An archived refund by id (a refund repeated after its month moved).
+REFUND_BY_ID = f"SELECT {REFUND_FIELDS} FROM read_parquet(?) WHERE id = ?"
+
+
+def refund_by_id(h: History, refund_id: str) -> dict[str, Any] | None:
+    rows = _rows(REFUND_BY_ID, [h.refund_files, refund_id]) if h.with_orders else []
+    return rows[0] if rows else None
+
+
+# What was sold in [from, to) among archived orders, and refunded among archived refunds (cents).
+SALES = """SELECT coalesce((SELECT sum(amount) FROM read_parquet(?) WHERE "at" >= ? AND "at" < ?), 0)::BIGINT AS sold,
+       coalesce((SELECT sum(amount) FROM read_parquet(?) WHERE "at" >= ? AND "at" < ?), 0)::BIGINT AS refunded"""
+
+
+def sales(h: History, from_ms: int, to_ms: int) -> tuple[int, int]:
+    if not h.with_orders:
+        return 0, 0
+    row = _rows(SALES, [h.order_files, from_ms, to_ms, h.refund_files, from_ms, to_ms])[0]
+    return int(row["sold"]), int(row["refunded"])
+
+
+# A member's archived orders with effects (what a tree move carries as its own sales): id, amount
+# and what archived refunds took of each (cents).
+OWN_ORDERS = """
+SELECT o.id, o.amount, coalesce((SELECT sum(r.amount) FROM read_parquet(?) r WHERE r.order_id = o.id), 0)::BIGINT
+       AS archived_refunded
+FROM read_parquet(?) o WHERE o.buyer_id = ? AND o.effects"""
+
+
+def own_orders(h: History, member_id: str) -> list[dict[str, Any]]:
+    return _rows(OWN_ORDERS, [h.refund_files, h.order_files, member_id]) if h.with_orders else []
+
+
+# How many orders the archive holds (an import's check whether any row can be a repeat).
+ORDER_COUNT = "SELECT count(*)::BIGINT AS n FROM read_parquet(?)"
+
+
+def order_count(h: History) -> int:
+    return int(_rows(ORDER_COUNT, [h.order_files])[0]["n"]) if h.with_orders else 0
 
 
 # The rank history of members in the archived periods.
