@@ -102,9 +102,11 @@ def main(argv: list[str]) -> None:
             network = used_memory(rn)
             print(f"members {n:,}: {network - empty:,} bytes, {(network - empty) / n:,.0f} bytes per member")
             print("month    | orders | used_memory after close | used_memory open month | "
-                  "dataset after close | per open order | record s | close s | move s | floor s | close/floor | move/floor")
+                  "dataset after close | per open order | record s | close s | move s | floor s | close/floor | move/floor"
+                  " | left in graph: orders, refunds, entries, holdings (holding points)")
             order_number = 0
-            curve = []
+            curve: list[int] = []
+            holdings: list[int] = []
             for period, start, end in months(k):
                 rn.clock = clock(end - 1)
                 before = used_memory(rn)
@@ -128,10 +130,13 @@ def main(argv: list[str]) -> None:
                 moved = time.perf_counter() - started
                 after = settled_memory(rn)
                 curve.append(after)
+                left = rn.store.run("archive_bench_counts")[0]
+                holdings.append(int(left["holdings"]))
                 print(f"{period}  | {m:>6,} | {after:>23,} | {open_month:>22,} | "
                       f"{dataset(rn):>19,} | {(open_month - before) / m:>14,.0f} | "
                       f"{recorded:>8.2f} | {closed:>7.2f} | {moved:>6.2f} | {floor:>7.3f} | {closed / floor:>11.1f} | "
-                      f"{moved / floor:>10.1f}")
+                      f"{moved / floor:>10.1f} | {left['orders']}, {left['refunds']}, {left['entries']}, "
+                      f"{left['holdings']} ({left['holding_points']})", flush=True)
             last = months(k)[-1][0]
             h = history.history(rn)
             started = time.perf_counter()
@@ -146,8 +151,11 @@ def main(argv: list[str]) -> None:
                   f"({len(paid.lines):,} lines) + payoutReport over the range {read:.3f} s; floor (one DuckDB scan "
                   f"summing every archived entry) {floor:.3f} s; ratio {read / floor:.1f}; paid {report.total.paid}")
             growth = (curve[-1] - curve[0]) / max(1, len(curve) - 1)
+            held = (holdings[-1] - holdings[0]) / max(1, len(holdings) - 1)
             print(f"memory after each close: first {curve[0]:,}, last {curve[-1]:,}, {growth:,.0f} bytes per month "
-                  f"({growth / m:,.0f} per order of a closed month; bench.archive_growth takes it apart)")
+                  f"({growth / m:,.0f} per order of a closed month); holdings still holding points (live state, "
+                  f"like balances) grew by {held:,.0f} a month: {growth / max(1.0, held):,.0f} bytes per month per "
+                  "holding added (bench.archive_growth takes it apart)")
         finally:
             store.close()
 

@@ -343,8 +343,9 @@ READS = {"SELECT"}
 
 def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], list[tuple[Any, ...]]]:
     """A read-only SQL statement over the archive: the views `entries` (every archived entry),
-    `ranks` (the archived rank history) and `periods` (the recorded periods). Anything but one SELECT is refused before it runs, and the
-    connection is locked against changing its settings."""
+    `ranks` (the archived rank history), `orders` and `refunds` (the archived orders and
+    refunds) and `periods` (the recorded periods). Anything but one SELECT is refused before it
+    runs, and the connection is locked against changing its settings."""
     statements = _parse(sql)
     if len(statements) != 1 or statements[0].type.name not in READS:
         kinds = ", ".join(statement.type.name for statement in statements) or "nothing"
@@ -360,6 +361,13 @@ def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], li
         else:
             con.execute(f"CREATE VIEW entries AS SELECT {columns} WHERE false")
             con.execute(f"CREATE VIEW ranks AS SELECT {ranks} WHERE false")
+        for view, files, spelled in (("orders", h.order_files, ORDER_COLUMNS),
+                                     ("refunds", h.refund_files, REFUND_COLUMNS)):
+            if files:
+                con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet({_literal(files)})")
+            else:
+                empty = ", ".join(f"NULL::{kind} AS {name}" for name, kind in spelled.items())
+                con.execute(f"CREATE VIEW {view} AS SELECT {empty} WHERE false")
         periods = ", ".join(f"({_quote(period)})" for period in (row["period"] for row in recorded(rn)))
         con.execute("CREATE VIEW periods AS SELECT * FROM (VALUES " + (periods or "(NULL)") + ") t(period)"
                     + ("" if periods else " WHERE false"))

@@ -49,6 +49,9 @@ def test_archiving_a_closed_month_changes_no_read_and_empties_the_graph_of_it(rn
     manifest = json.loads((tmp_path / "archive" / "2026-10" / "manifest.json").read_text())
     assert manifest["rows"] == october_entries and manifest["ranks"] == october_ranks
     assert (manifest["orders"], manifest["refunds"]) == (5, 1)
+    assert history.query(rn, "SELECT id, amount FROM orders ORDER BY id")[1] == \
+        [("o1", 500000), ("o2", 100000), ("o3", 100000), ("o4", 1000000), ("o5", 100000)]
+    assert history.query(rn, "SELECT id, order_id, amount FROM refunds")[1] == [("r1", "o3", 25000)]
     assert history.query(rn, "SELECT count(*) FROM ranks WHERE period = '2026-10'")[1] == [(october_ranks,)]
     assert manifest["cents"] == sum(cents for *_, cents in manifest["members"]) == sum(manifest["rules"].values())
     assert manifest["sha256"] == archive.file_sha256(tmp_path / "archive" / "2026-10" / "entries.parquet")
