@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import duckdb
 
 from graph.core.errors import BadInput, Unavailable
+from graph.ledger.id_filter import filter_of, key_hash
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.network.rank_history import RankMonth
@@ -259,18 +260,41 @@ def entries_by_ids(h: History, ids: list[str]) -> list[dict[str, Any]]:
 ORDER_FIELDS = ", ".join(f'"{name}"' for name in ORDER_COLUMNS)
 REFUND_FIELDS = ", ".join(f'"{name}"' for name in REFUND_COLUMNS)
 
-# Archived orders by id, with what their archived refunds took (cents).
-ORDERS_BY_IDS = f"""
-SELECT {ORDER_FIELDS}, coalesce((SELECT sum(r.amount) FROM read_parquet(?) r WHERE r.order_id = o.id), 0)::BIGINT
-       AS archived_refunded
-FROM read_parquet(?) o WHERE o.id IN (SELECT unnest(?::VARCHAR[]))"""
+# Archived orders by id (one file or a few: those whose id filter may hold the ids).
+ORDERS_BY_IDS = f"SELECT {ORDER_FIELDS} FROM read_parquet(?) WHERE id IN (SELECT unnest(?::VARCHAR[]))"
+# What archived refunds took of the given orders (cents).
+ARCHIVED_REFUNDED = """SELECT order_id AS id, sum(amount)::BIGINT AS refunded FROM read_parquet(?)
+WHERE order_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY order_id"""
+# Every archived order id's hash (graph.ledger.id_filter.key_hash), to build a file's id filter.
+ID_HASHES = "SELECT md5_number_lower(id) AS h FROM read_parquet(?)"
+
+
+def _id_hashes(path: str) -> Any:
+    cursor = connection()
+    try:
+        return cursor.execute(ID_HASHES, [path]).fetchnumpy()["h"]
+    except duckdb.IOException as error:
+        raise Unavailable(f"the archive cannot be read: {error}") from error
+    finally:
+        cursor.close()
 
 
 def orders_by_ids(h: History, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The archived orders among `ids` (one file read per period, pruned by the files' id order)."""
+    """The archived orders among `ids`: only the files whose id filter may hold one of them are
+    read (graph.ledger.id_filter), so a new order's id costs no file read in most cases."""
     if not h.with_orders or not ids:
         return {}
-    return {row["id"]: row for row in _rows(ORDERS_BY_IDS, [h.refund_files, h.order_files, list(ids)])}
+    hashes = [key_hash(order_id) for order_id in ids]
+    files = [name for name in h.order_files
+             if any(filter_of(name, _id_hashes).may_hold_hash(hashed) for hashed in hashes)]
+    return {row["id"]: row for row in _rows(ORDERS_BY_IDS, [files, list(ids)])} if files else {}
+
+
+def archived_refunded(h: History, order_ids: list[str]) -> dict[str, int]:
+    """What the archived refunds of each order took (cents); orders without any are left out."""
+    if not h.with_orders or not order_ids:
+        return {}
+    return {row["id"]: int(row["refunded"]) for row in _rows(ARCHIVED_REFUNDED, [h.refund_files, list(order_ids)])}
 
 
 # Archived refunds of the given orders, oldest first.
@@ -304,15 +328,12 @@ def sales(h: History, from_ms: int, to_ms: int) -> tuple[int, int]:
 
 
 # A member's archived orders with effects (what a tree move carries as its own sales): id, amount
-# and what archived refunds took of each (cents).
-OWN_ORDERS = """
-SELECT o.id, o.amount, coalesce((SELECT sum(r.amount) FROM read_parquet(?) r WHERE r.order_id = o.id), 0)::BIGINT
-       AS archived_refunded
-FROM read_parquet(?) o WHERE o.buyer_id = ? AND o.effects"""
+# (cents).
+OWN_ORDERS = """SELECT id, amount FROM read_parquet(?) WHERE buyer_id = ? AND effects"""
 
 
 def own_orders(h: History, member_id: str) -> list[dict[str, Any]]:
-    return _rows(OWN_ORDERS, [h.refund_files, h.order_files, member_id]) if h.with_orders else []
+    return _rows(OWN_ORDERS, [h.order_files, member_id]) if h.with_orders else []
 
 
 # How many orders the archive holds (an import's check whether any row can be a repeat).

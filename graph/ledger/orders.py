@@ -27,7 +27,7 @@ from graph.core.plugin import plugins
 from graph.ledger.allocation import ALLOCATED, book_core_allocation
 from graph.ledger.drafts import OrderDraft
 from graph.ledger.entries import EntryRecord, entries_of_orders
-from graph.ledger.history import History, consistent, history, orders_by_ids, own_orders
+from graph.ledger.history import History, archived_refunded, consistent, history, orders_by_ids, own_orders
 from graph.ledger.period_close import booking_period
 from graph.network.members import check_member_id
 from graph.store.store import Conflicted, Row, record_from_row
@@ -240,10 +240,11 @@ def archived_orders(rn: Refnet, ids: list[str], refunded: bool = False) -> dict[
     def read(h: History) -> dict[str, Row]:
         found = orders_by_ids(h, ids)
         if found and refunded:
+            cold = archived_refunded(h, sorted(found))
             hot = {row["id"]: int(row["refunded"]) for row in
                    rn.store.run("refunds_sums", {"ids": sorted(found), "archived": h.removing})}
             for order_id, row in found.items():
-                row["refunded"] = int(row["archived_refunded"]) + hot.get(order_id, 0)
+                row["refunded"] = cold.get(order_id, 0) + hot.get(order_id, 0)
         for row in found.values():
             row["half_done"] = False
         return found
@@ -257,9 +258,10 @@ def archived_own_sales(rn: Refnet, h: History, member_id: str) -> list[int]:
     found = own_orders(h, member_id)
     if not found:
         return []
-    hot = {row["id"]: int(row["refunded"]) for row in
-           rn.store.run("refunds_sums", {"ids": [row["id"] for row in found], "archived": h.removing})}
-    return [int(row["amount"]) - int(row["archived_refunded"]) - hot.get(row["id"], 0) for row in found]
+    ids = [row["id"] for row in found]
+    cold = archived_refunded(h, ids)
+    hot = {row["id"]: int(row["refunded"]) for row in rn.store.run("refunds_sums", {"ids": ids, "archived": h.removing})}
+    return [int(row["amount"]) - cold.get(row["id"], 0) - hot.get(row["id"], 0) for row in found]
 
 
 def get_order(rn: Refnet, order_id: str) -> OrderRecord | None:
