@@ -49,6 +49,7 @@ ORDER_COLUMNS: dict[str, str] = {
     "id": "VARCHAR", "buyer_id": "VARCHAR", "amount": "BIGINT", "referrer_id": "VARCHAR", "at": "BIGINT",
     "period": "VARCHAR", "plan_version": "VARCHAR", "effects": "BOOLEAN", "settle": "VARCHAR",
     "settle_in": "VARCHAR", "closed_in": "VARCHAR", "level_closed": "VARCHAR", "pools_closed": "VARCHAR",
+    "imported": "BOOLEAN",
 }
 # The columns of refunds.parquet: the refunds booked in closed periods.
 REFUND_COLUMNS: dict[str, str] = {
