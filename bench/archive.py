@@ -130,13 +130,13 @@ def main(argv: list[str]) -> None:
                 moved = time.perf_counter() - started
                 after = settled_memory(rn)
                 curve.append(after)
-                left = rn.store.run("archive_bench_counts")[0]
-                holdings.append(int(left["holdings"]))
+                left = {name: int(value) for name, value in rn.store.run("archive_bench_counts")[0].items()}
+                holdings.append(left["holdings"])
                 print(f"{period}  | {m:>6,} | {after:>23,} | {open_month:>22,} | "
                       f"{dataset(rn):>19,} | {(open_month - before) / m:>14,.0f} | "
                       f"{recorded:>8.2f} | {closed:>7.2f} | {moved:>6.2f} | {floor:>7.3f} | {closed / floor:>11.1f} | "
-                      f"{moved / floor:>10.1f} | {left['orders']}, {left['refunds']}, {left['entries']}, "
-                      f"{left['holdings']} ({left['holding_points']})", flush=True)
+                      f"{moved / floor:>10.1f} | {left['orders']:,}, {left['refunds']:,}, {left['entries']:,}, "
+                      f"{left['holdings']:,} ({left['holding_points']:,})", flush=True)
             last = months(k)[-1][0]
             h = history.history(rn)
             started = time.perf_counter()

@@ -74,7 +74,7 @@ def main(argv: list[str]) -> None:
             print(f"server restarted (graph reloaded from disk): {rebuilt - reloaded:,} bytes freed, "
                   f"{(rebuilt - reloaded) / archived:,.0f} per archived order (garbage no reload keeps)")
             rebuilt = reloaded
-            left = store.run("archive_bench_counts")[0]
+            left = {name: int(value) for name, value in store.run("archive_bench_counts")[0].items()}
             store.run("archive_growth_delete_orders")
             bare = settled_memory(rn, SETTLE_S)
             print(f"every Holding and Order left deleted: {rebuilt - bare:,} bytes freed, "
