@@ -281,3 +281,34 @@ def test_moving_a_member_carries_its_archived_sales(rn, tmp_path):
     after = team_sales()
     assert after["C"] - before["C"] == 1_200_000
     assert (after["A"], after["R"]) == (before["A"], before["R"])  # C is under A: A and R keep it
+
+
+ORDERS_READ = """{ o1: order(id: "o1") { ...o } o3: order(id: "o3") { ...o } o4: order(id: "o4") { ...o } }
+fragment o on Order { id buyerId amount referrerId at period planVersion refunded
+                      entries { id rule status amount beneficiaryId period reverses } }"""
+RECORD = """mutation($id: ID!, $buyer: ID!, $amount: Money!, $at: DateTime) {
+  recordOrder(input: {id: $id, buyerId: $buyer, amount: $amount, at: $at}) { id amount period refunded } }"""
+
+
+def test_the_api_reads_and_answers_archived_orders_as_before(rn, gql, tmp_path):
+    october(rn)
+    rn.clock = lambda: ms("2026-11-02T00:00:00")
+    period_close.close_period(rn, "2026-10")
+    before = gql.ok(ORDERS_READ)
+    repeated = gql.ok(RECORD, id="o3", buyer="C", amount="1000.00", at="2026-10-09T08:00:00Z")
+    assert {key: repeated["recordOrder"][key] for key in ("id", "amount", "period")} == \
+        {"id": "o3", "amount": "1000.00", "period": "2026-10"}
+    rn.archive = tmp_path
+    archive.archive_period(rn, "2026-10")
+    assert hot_orders(rn, ["o1", "o3", "o4"]) == []
+    assert gql.ok(ORDERS_READ) == before
+    assert gql.ok(RECORD, id="o3", buyer="C", amount="1000.00", at="2026-10-09T08:00:00Z") == repeated
+    error = gql.error(RECORD, id="o3", buyer="C", amount="5000.00", at=None)
+    assert error["extensions"]["code"] == "CONFLICT" and "already recorded" in error["message"]
+    refund = gql.ok('mutation { refundOrder(orderId: "o3", amount: "750.00", reason: "the rest", id: "r7") '
+                    "{ id orderId amount period } }")
+    assert refund["refundOrder"] == {"id": "r7", "orderId": "o3", "amount": "750.00", "period": "2026-11"}
+    after = gql.ok(ORDERS_READ)["o3"]
+    assert after["refunded"] == "1000.00" and sum(D(e["amount"]) for e in after["entries"]) == D("0.00")
+    error = gql.error('mutation { refundOrder(orderId: "o3", amount: "0.01", reason: "again", id: "r8") { id } }')
+    assert error["extensions"]["code"] == "BAD_INPUT"
