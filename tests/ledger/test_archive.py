@@ -312,3 +312,36 @@ def test_the_api_reads_and_answers_archived_orders_as_before(rn, gql, tmp_path):
     assert after["refunded"] == "1000.00" and sum(D(e["amount"]) for e in after["entries"]) == D("0.00")
     error = gql.error('mutation { refundOrder(orderId: "o3", amount: "0.01", reason: "again", id: "r8") { id } }')
     assert error["extensions"]["code"] == "BAD_INPUT"
+
+
+def test_an_order_an_open_close_still_needs_stays_until_a_later_move(store, tmp_path):
+    from graph.core.plan import load_plan
+    from graph.network import members
+    from graph.service import Refnet
+
+    rn = Refnet.start(store, load_plan("differential"))
+    rn.clock = lambda: ms("2026-10-01T00:00:00")
+    members.register(rn, "R", member_id="R", kind="PARTNER")
+    members.register(rn, "A", sponsor_id="R", member_id="A", kind="PARTNER")
+    rn.clock = lambda: ms("2026-10-25T00:00:00")
+    orders.record_order(rn, "d1", "A", D("5000.00"), at=ms("2026-10-02T08:00:00"))
+    rn.clock = lambda: ms("2026-11-02T00:00:00")
+    period_close.close_period(rn, "2026-10")  # no archive yet
+    late = orders.record_order(rn, "d2", "A", D("1000.00"), at=ms("2026-10-20T08:00:00"))  # booked at November's close
+    assert late.period == "2026-10"
+    rn.archive = tmp_path
+    moved = archive.archive_period(rn, "2026-10")
+    assert hot_orders(rn, ["d1", "d2"]) == ["d2"]  # November's close has still to book it
+    assert json.loads((tmp_path / "2026-10" / "manifest.json").read_text())["orders"] == 1 and moved.removed > 0
+    rn.clock = lambda: ms("2026-12-02T00:00:00")
+    rn.archive = None
+    period_close.close_period(rn, "2026-11")  # books d2 (and does not move November by itself)
+    rn.archive = tmp_path
+    before = ledger.entries_of_orders(rn, ["d1", "d2"])
+    assert before["d1"] and any(e.period == "2026-11" for e in before["d2"])
+    assert [result.period for result in archive.archive_closed(rn)] == ["2026-11"]  # with d2, of October
+    assert hot_orders(rn, ["d1", "d2"]) == []
+    assert history.query(rn, "SELECT id, period, closed_in FROM orders ORDER BY id")[1] == \
+        [("d1", "2026-10", "2026-10"), ("d2", "2026-10", "2026-11")]
+    assert ledger.entries_of_orders(rn, ["d1", "d2"]) == before
+    assert orders.get_order(rn, "d2") == late
