@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from graph.core.errors import Conflict
+from graph.core.errors import BadInput, Conflict
 from graph.core.money import from_cents
 from graph.core.plan import load_plan
 from graph.ledger import archive, history, orders, period_close, refunds
@@ -219,3 +219,30 @@ def test_a_read_overtaken_by_a_move_reads_again(rn, tmp_path, monkeypatch, query
     monkeypatch.setattr(rn.store, "run", run)
     assert reads(rn, order_ids, MONTHS) == before
     assert moved and moved[0].removed > 0
+
+
+def test_a_refund_during_the_removal_counts_once(rn, tmp_path, monkeypatch):
+    """October is recorded and half removed when a refund of one of its orders (still a node,
+    or already gone) lands: what was refunded of each order is the same on every side."""
+    monkeypatch.setattr(archive, "REMOVE_BATCH", 2)
+    order_ids, _, _ = closed_october(rn, tmp_path)
+
+    def orders_half_removed(name: str) -> None:
+        if name == "remove" and 0 < len(hot_orders(rn, order_ids)) < len(order_ids):
+            raise Killed(name)
+
+    with pytest.raises(Killed):
+        archive.archive_period(rn, "2026-10", orders_half_removed)
+    assert 0 < len(hot_orders(rn, order_ids)) < len(order_ids)
+    assert hot_orders(rn, ["o1", "o2"]) == [] and hot_orders(rn, ["o3", "o4"]) == ["o3", "o4"]
+    refunds.refund_order(rn, "o2", from_cents(10_000), "part returned", "r7")  # gone from the graph already
+    refunds.refund_order(rn, "o3", from_cents(10_000), "more returned", "r8")  # o3 already had r1: 250.00
+    refunds.refund_order(rn, "o4", from_cents(50_000), "part returned", "r9")
+    expected = {"o2": from_cents(10_000), "o3": from_cents(35_000), "o4": from_cents(50_000)}
+    assert {o: orders.get_order(rn, o).refunded for o in expected} == expected
+    archive.archive_period(rn, "2026-10")
+    assert hot_orders(rn, order_ids) == [] and hot_refunds(rn) == ["r7", "r8", "r9"]  # November's refunds stay
+    assert {o: orders.get_order(rn, o).refunded for o in expected} == expected
+    with pytest.raises(BadInput, match="more than what is left"):
+        refunds.refund_order(rn, "o3", from_cents(65_001), "too much", "r10")
+    assert sorted(all_orders(rn)) == sorted([*order_ids, "r1", "r7", "r8", "r9"])
