@@ -110,6 +110,8 @@ class ArchiveResult:
     cents: int
     removed: int  # entries this run removed from the graph
     written: bool  # this run wrote the files
+    orders: int = 0  # orders in the archive's orders.parquet (0 for a period moved before orders moved too)
+    refunds: int = 0  # refunds in refunds.parquet
 
 
 def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) -> ArchiveResult:
@@ -137,7 +139,8 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
             step("record")
         archived = state["archived"]
         if archived["removed"]:
-            return ArchiveResult(period, archived["rows"], archived["cents"], 0, written)
+            return ArchiveResult(period, archived["rows"], archived["cents"], 0, written, archived["orders"] or 0,
+                                 archived["refunds"] or 0)
         path = period_file(root, period)
         moved_orders = archived["orders"] is not None  # recorded by a version that moved orders too
         if not written:  # files of an earlier run: still the ones recorded?
@@ -166,7 +169,8 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
                         period, hot)
         step("done")
     log.info("archived %s: %d entries, %d removed from the graph", period, archived["rows"], removed)
-    return ArchiveResult(period, archived["rows"], archived["cents"], removed, written)
+    return ArchiveResult(period, archived["rows"], archived["cents"], removed, written, archived["orders"] or 0,
+                         archived["refunds"] or 0)
 
 
 def archive_closed(rn: "Refnet", step: Step = lambda name: None) -> list[ArchiveResult]:

@@ -51,6 +51,7 @@ def test_archive_while_serving_then_history_queries_backup_and_restore(tmp_path)
         moved = refnet("archive", "--data", str(data))
         assert moved.returncode == 0, moved.stderr
         assert f"2026-10: {october_entries} entries in the archive, {october_entries} removed" in moved.stdout
+        assert "5 orders, 1 refunds in the archive" in moved.stdout
         assert served.ok(LEDGER) == before  # the running service reads the archive at once
         again = refnet("archive", "2026-10", "--data", str(data))
         assert again.returncode == 0 and f"{october_entries} entries in the archive, 0 removed" in again.stdout
