@@ -38,6 +38,7 @@ PRICES = [Decimal("1000.00"), Decimal("5000.00"), Decimal("10000.00")]
 # memory after a move is read over more than one interval, so that the collection has run.
 GC_INTERVAL_S = 30.0
 SETTLE_S = GC_INTERVAL_S + 8.0
+DROP = 256 << 10  # a fall of used_memory this large is a collection, not the readings' noise
 
 
 def ms(year: int, month: int, day: int = 1) -> int:
@@ -65,14 +66,20 @@ def used_memory(rn: Refnet) -> int:
 
 def settled_memory(rn: Refnet, seconds: float = SETTLE_S) -> int:
     """used_memory once the database has collected what the move deleted: the lowest reading
-    over `seconds` (more than one index GC interval), since the figure right after a delete
-    still counts the deleted entities' index entries until the collector has run."""
+    over at least `seconds` (more than one index GC interval) and until it has not dropped for
+    a whole interval (a collection may take more than one run), at most three intervals. Right
+    after a delete the figure still counts the deleted entities' index entries."""
+    started = last_drop = time.monotonic()
     lowest = used_memory(rn)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while True:
+        now = time.monotonic()
+        if now - started >= 3 * GC_INTERVAL_S or (now - started >= seconds and now - last_drop >= GC_INTERVAL_S + 2):
+            return lowest
         time.sleep(0.5)
-        lowest = min(lowest, used_memory(rn))
-    return lowest
+        found = used_memory(rn)
+        if found < lowest - DROP:
+            last_drop = time.monotonic()
+        lowest = min(lowest, found)
 
 
 def dataset(rn: Refnet) -> int:
