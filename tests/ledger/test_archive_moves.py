@@ -246,3 +246,17 @@ def test_a_refund_during_the_removal_counts_once(rn, tmp_path, monkeypatch):
     with pytest.raises(BadInput, match="more than what is left"):
         refunds.refund_order(rn, "o3", from_cents(65_001), "too much", "r10")
     assert sorted(all_orders(rn)) == sorted([*order_ids, "r1", "r7", "r8", "r9"])
+
+
+def test_a_move_after_the_graph_grew_leaves_no_label_without_its_node(rn, tmp_path):
+    """FalkorDB 4.16 deletes a node without taking it out of its label's matrix when the graph
+    grew past that matrix since the label was last read (its issue 2103): a label scan then
+    fails with 'Attempted to access undefined attribute'. Every removal reads its label first."""
+    order_ids, before, _ = closed_october(rn, tmp_path)
+    rn.store.run_text("UNWIND range(1, 40000) AS i CREATE (:Scratch {i: i})")  # past the matrices' size
+    archive.archive_period(rn, "2026-10")
+    for label in ("Order", "Refund", "Entry", "RankMonth"):
+        rows = rn.store.run_text(f"MATCH (n:{label}) RETURN n.id AS id, labels(n) AS labels")
+        assert all(row["labels"] == [label] for row in rows), label
+    assert hot_orders(rn, order_ids) == [] and reads(rn, order_ids, MONTHS) == before
+    rn.store.run_text("MATCH (n:Scratch) DELETE n")
