@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.core.money import to_cents
+from graph.ledger.orders import get_orders
 from graph.service import Refnet
 from graph.store.store import open_store
 from tests.support.serve import ORDER_AT, REGISTER, Served, check_conservation, last_month, member_ids
@@ -156,11 +158,11 @@ def trial(data: Path, kills: int, seed: int, log: Path | None = None) -> Tally:
         served.stop()
     store = open_store(data, url="")
     try:
-        Refnet.start(store)
+        rn = Refnet.start(store, archive=data / "archive")
         present = member_ids(store)
         tally.lost_members = len(set(tally.members) - present)
-        stored = {row["id"]: (row["buyer"], int(row["amount"])) for row in store.run_text(
-            "MATCH (o:Order)-[:BOUGHT_BY]->(b:Member) RETURN o.id AS id, b.id AS buyer, o.amount AS amount")}
+        stored = {order.id: (order.buyer_id, to_cents(order.amount))  # in the graph or, closed, archived
+                  for order in get_orders(rn, sorted(tally.orders)).values()}
         tally.lost_orders = sum(1 for order, content in tally.orders.items() if stored.get(order) != content)
         sponsors = {row["id"]: row["sponsor"] for row in store.run_text(
             "MATCH (m:Member)-[:SPONSORED_BY]->(s:Member) RETURN m.id AS id, s.id AS sponsor")}

@@ -12,7 +12,8 @@ def _archive_arguments(parser: argparse.ArgumentParser) -> None:
                                                   "archived yet")
 
 
-@command("archive", "move closed periods' entries to the archive (Parquet), or finish a move; idempotent",
+@command("archive", "move closed periods' entries, orders and refunds to the archive (Parquet), or finish a "
+         "move; idempotent",
          _archive_arguments)
 def archive_command(args: argparse.Namespace) -> int:
     from graph.ledger.archive import archive_closed, archive_period
@@ -23,7 +24,8 @@ def archive_command(args: argparse.Namespace) -> int:
     finally:
         rn.store.close()
     for result in results:
-        print(f"{result.period}: {result.rows} entries in the archive, {result.removed} removed from the graph now")
+        print(f"{result.period}: {result.rows} entries in the archive, {result.removed} removed from the graph now; "
+              f"{result.orders} orders, {result.refunds} refunds in the archive")
     if not results:
         print("nothing to archive: every closed period is in the archive")
     return 0

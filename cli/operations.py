@@ -73,5 +73,6 @@ def restore_command(args: argparse.Namespace) -> int:
     row = counts[0] if counts else {}
     print(f"restore: {target} ready: {int(row.get('members') or 0):,} members, {int(row.get('orders') or 0):,} orders, "
           f"{int(row.get('entries') or 0):,} entries"
-          + _archived(int(row.get("archived_periods") or 0), int(row.get("archived_entries") or 0)))
+          + _archived(int(row.get("archived_periods") or 0), int(row.get("archived_entries") or 0))
+          + (f"; {archived:,} orders archived" if (archived := int(row.get("archived_orders") or 0)) else ""))
     return 0

@@ -1,7 +1,9 @@
 // What moving member $id under $to reads: the graph version; the member with its sponsor,
 // placement parent and slot, depths, subtree counters and first free position; its old
 // sponsor and old placement parent; the target; the member's own sales (amount − refunded
-// of each of its orders with effects, cents); and how many period closes are running.
+// of each of its orders with effects, cents, leaving out the orders of the periods $archived:
+// recorded in the archive, still being removed, read from the files); and how many period
+// closes are running.
 // Returns version, member, old_sponsor, old_parent, target (null when unknown), own_sales,
 // running_closes.
 MATCH (v:Meta {key: 'version'})
@@ -11,7 +13,7 @@ OPTIONAL MATCH (m)-[l:PLACED_UNDER]->(p:Member)
 OPTIONAL MATCH (t:Member {id: $to})
 WITH v, m, s, l, p, t
 OPTIONAL MATCH (o:Order)-[:BOUGHT_BY]->(m)
-WHERE o.effects = true
+WHERE o.effects = true AND NOT coalesce(o.archive, '') IN $archived
 WITH v, m, s, l, p, t, collect(o.amount - coalesce(o.refunded, 0)) AS own_sales
 OPTIONAL MATCH (r:PeriodRun)
 WHERE r.state = 'RUNNING' OR r.done = false

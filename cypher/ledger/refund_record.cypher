@@ -1,5 +1,6 @@
 // Guarded: books refund $id of $amount cents of order $order_id ($reason, at $at epoch ms, month
-// $period, under plan $plan_version): the Refund node and the order's `refunded` counter, with
+// $period, under plan $plan_version): the Refund node and the order's `refunded` counter (an
+// order moved to the archive has no node: what was refunded of it is the sum of its refunds), with
 // everything the refund takes back (graph.ledger.refunds.refund_order): its reversal entries
 // $entries (with reverses and refund_id), member counters $members, pools $pools (balances
 // lowered, the points price, the dividend carry-over) and holdings $holdings.
@@ -10,11 +11,13 @@ WITH v
 WHERE v.value = $version
 SET v.value = $version + 1
 WITH v
-MATCH (o:Order {id: $order_id})
-SET o.refunded = coalesce(o.refunded, 0) + $amount
 CREATE (r:Refund {id: $id, order_id: $order_id, amount: $amount, reason: $reason, at: $at, period: $period,
                   plan_version: $plan_version, entries: size($entries)})
-CREATE (r)-[:REFUNDS]->(o)
+WITH v, r
+OPTIONAL MATCH (o:Order {id: $order_id})
+FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END |
+  SET o.refunded = coalesce(o.refunded, 0) + $amount
+  CREATE (r)-[:REFUNDS]->(o))
 WITH DISTINCT v
 // include: ledger/pools
 // include: ledger/holdings

@@ -39,7 +39,7 @@ from graph.core.plugin import (
     standing_of,
 )
 from graph.ledger.history import History, consistent, entries_by_ids, history
-from graph.ledger.orders import period_of
+from graph.ledger.orders import archived_orders, period_of
 from graph.network.placement import FreePosition, Line, SponsorView, choose_target
 from graph.store.store import Conflicted, Row
 
@@ -354,8 +354,11 @@ def plan_orders(rn: Refnet, network: Network, rows: list[OrderRow], now: int, pl
     engine = rn.plan
     nodes = network.nodes
     existing = {}
-    for batch in iter_batches([row.id for row in rows] if plan.counts["orders"] else [], BATCH):
+    archived = bool(history(rn).with_orders)  # orders of archived months are repeats too
+    for batch in iter_batches([row.id for row in rows] if plan.counts["orders"] or archived else [], BATCH):
         existing.update({stored["id"]: stored for stored in rn.store.run("import_orders_existing", {"ids": batch})})
+        if archived:
+            existing.update(archived_orders(rn, [order_id for order_id in batch if order_id not in existing]))
     fresh: list[OrderRow] = []
     amounts: dict[int, Decimal] = {}  # cents → amount, checked once per distinct amount
     periods: dict[int, str] = {}  # day → its period (a period is a whole number of UTC days)

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 from graph.core.errors import BadInput, Conflict, NotFound
 from graph.core.periods import iso_utc, period_of
 from graph.core.plugin import Standing, keeps_team_counters, plugins, standing_of
+from graph.ledger.history import History, consistent
+from graph.ledger.orders import archived_own_sales
 from graph.ledger.period_close import closed_periods
 from graph.network.members import KINDS, MemberRecord, check_member_id, check_name, require_member
 from graph.store.store import Conflicted, Row, record_from_row
@@ -138,7 +140,13 @@ def move_member(rn: Refnet, member_id: str, new_sponsor_id: str | None = None,
                              "newSponsorId" if new_sponsor_id is not None else "newPlacementParentId")
 
     def attempt() -> TreeMoveRecord:
-        context = rn.store.run("member_admin_move_context", {"id": member_id, "to": target})[0]
+        def read(h: History) -> Row:
+            found = rn.store.run("member_admin_move_context", {"id": member_id, "to": target,
+                                                               "archived": h.removing})[0]
+            found["own_sales"] = [*found["own_sales"], *archived_own_sales(rn, h, member_id)]
+            return found
+
+        context = consistent(rn, read)
         if context["member"] is None:
             raise NotFound(f"id: no member with id {member_id!r}")
         if context["target"] is None:

@@ -2,18 +2,22 @@
 
 `<root>/<period>/entries.parquet` holds every entry of the period (all the properties the
 ledger writer sets), sorted by order and id; `ranks.parquet` the period's rank history
-(`RankMonth`); `manifest.json` beside them the row counts, the entries' sum, their sums per
-rule and per (rule, member), and the entries file's sha256. The move, step by step, each
-step safe to be killed after:
+(`RankMonth`); `orders.parquet` the orders of the period or earlier that no open period needs
+any more and `refunds.parquet` the refunds booked in it or earlier (both sorted by id);
+`manifest.json` beside them the row counts, the entries' sum, their sums per rule and per
+(rule, member), and the entries file's sha256. The move, step by step, each step safe to be
+killed after:
 
 1. **files** — the period's entries are read from the graph in pages, written by DuckDB to
    `entries.parquet.partial`, fsynced, read back and checked against what the graph gave (rows,
-   sum, sums per rule and member, distinct ids), then renamed into place; the manifest likewise.
+   sum, sums per rule and member, distinct ids), then renamed into place; the orders and refunds
+   that move are marked (`archive = period`, idempotent) and written and checked likewise (rows,
+   distinct ids, sum); the manifest last.
 2. **record** — `(:ArchivedPeriod {period})` with rows, sum, sums per rule and the checksum.
    From here on reads take the period from the file (graph.ledger.history).
-3. **remove** — the entries (then the rank records) are deleted from the graph in batches of
-   the ids read back from the files (never "everything of the period": nothing that is not in
-   a file is removed).
+3. **remove** — the entries (then the rank records, the orders and the refunds) are deleted from
+   the graph in batches of the ids read back from the files (never "everything of the period":
+   nothing that is not in a file is removed).
 4. **done** — the record is marked `removed`.
 
 A re-run finishes: recorded → (check the file's checksum) remove what is left; not recorded →
@@ -44,8 +48,12 @@ from graph.ledger.history import (
     ENTRIES_FILE,
     ENTRY_COLUMNS,
     MANIFEST_FILE,
+    ORDER_COLUMNS,
+    ORDERS_FILE,
     RANK_COLUMNS,
     RANKS_FILE,
+    REFUND_COLUMNS,
+    REFUNDS_FILE,
     connection,
     period_file,
 )
@@ -73,6 +81,8 @@ class Manifest:
     members: dict[tuple[str, str], int]  # (rule, beneficiary or '') → cents
     ids: int  # distinct entry ids
     ranks: int = 0  # rank history records (ranks.parquet)
+    orders: int = 0  # orders.parquet rows
+    refunds: int = 0  # refunds.parquet rows
 
     @classmethod
     def of(cls, period: str, rows: Iterable[dict[str, Any]]) -> "Manifest":
@@ -87,7 +97,8 @@ class Manifest:
         return cls(period, count, cents, dict(rules), dict(members), count)  # the graph's ids are unique
 
     def json(self, sha256: str) -> dict[str, Any]:
-        return {"period": self.period, "rows": self.rows, "ranks": self.ranks, "cents": self.cents, "sha256": sha256,
+        return {"period": self.period, "rows": self.rows, "ranks": self.ranks, "orders": self.orders,
+                "refunds": self.refunds, "cents": self.cents, "sha256": sha256,
                 "rules": dict(sorted(self.rules.items())),
                 "members": [[rule, member, cents] for (rule, member), cents in sorted(self.members.items())]}
 
@@ -99,6 +110,8 @@ class ArchiveResult:
     cents: int
     removed: int  # entries this run removed from the graph
     written: bool  # this run wrote the files
+    orders: int = 0  # orders in the archive's orders.parquet (0 for a period moved before orders moved too)
+    refunds: int = 0  # refunds in refunds.parquet
 
 
 def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) -> ArchiveResult:
@@ -110,7 +123,7 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
     if state["archived"] is None and (not state["done"] or state["running"]):
         raise BadInput(f"period: {period} is not closed (its close has not finished): only closed periods move to "
                        "the archive")
-    with _locked(root, period):
+    with _locked(root):
         state = rn.store.run("archive_state", {"period": period})[0]
         written = False
         if state["archived"] is None:
@@ -121,16 +134,21 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
                 "period": period, "rows": manifest.rows, "ranks": manifest.ranks, "cents": manifest.cents,
                 "rules": sorted(manifest.rules),
                 "rule_cents": [manifest.rules[rule] for rule in sorted(manifest.rules)], "sha256": sha256,
-                "at": rn.clock()})
+                "orders": manifest.orders, "refunds": manifest.refunds, "at": rn.clock()})
             state = rn.store.run("archive_state", {"period": period})[0]
             step("record")
         archived = state["archived"]
         if archived["removed"]:
-            return ArchiveResult(period, archived["rows"], archived["cents"], 0, written)
+            return ArchiveResult(period, archived["rows"], archived["cents"], 0, written, archived["orders"] or 0,
+                                 archived["refunds"] or 0)
         path = period_file(root, period)
+        moved_orders = archived["orders"] is not None  # recorded by a version that moved orders too
         if not written:  # files of an earlier run: still the ones recorded?
             check_file(path, archived["sha256"])
             check_ranks(path.with_name(RANKS_FILE), archived["ranks"])
+            if moved_orders:
+                check_rows(path.with_name(ORDERS_FILE), archived["orders"])
+                check_rows(path.with_name(REFUNDS_FILE), archived["refunds"])
         removed = 0
         for ids in _id_batches(path):
             removed += int(rn.store.run("archive_remove", {"ids": ids})[0]["removed"])
@@ -138,13 +156,21 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
         for keys in _id_batches(path.with_name(RANKS_FILE), "key"):
             rn.store.run("archive_remove_ranks", {"keys": keys})
             step("remove")
+        if moved_orders:
+            for ids in _id_batches(path.with_name(ORDERS_FILE)):
+                rn.store.run("archive_remove_orders", {"ids": ids})
+                step("remove")
+            for ids in _id_batches(path.with_name(REFUNDS_FILE)):
+                rn.store.run("archive_remove_refunds", {"ids": ids})
+                step("remove")
         hot = int(rn.store.run("archive_removed", {"period": period})[0]["hot"])
         if hot:
             log.warning("archive %s: %d entries of the period are still in the graph (booked after its close?)",
                         period, hot)
         step("done")
     log.info("archived %s: %d entries, %d removed from the graph", period, archived["rows"], removed)
-    return ArchiveResult(period, archived["rows"], archived["cents"], removed, written)
+    return ArchiveResult(period, archived["rows"], archived["cents"], removed, written, archived["orders"] or 0,
+                         archived["refunds"] or 0)
 
 
 def archive_closed(rn: "Refnet", step: Step = lambda name: None) -> list[ArchiveResult]:
@@ -220,7 +246,8 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
                           f"({found.rows} rows, {found.cents} cents; expected {expected.rows}, {expected.cents})")
     sha256 = file_sha256(partial)
     os.replace(partial, target)
-    expected = replace(expected, ranks=write_ranks(rn, folder, period))
+    expected = replace(expected, ranks=write_ranks(rn, folder, period), orders=write_orders(rn, folder, period),
+                       refunds=write_refunds(rn, folder, period))
     manifest_partial = folder / (MANIFEST_FILE + ".partial")
     manifest_partial.write_text(json.dumps(expected.json(sha256), indent=1) + "\n", encoding="utf-8")
     _fsync(manifest_partial)
@@ -228,6 +255,67 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
     _fsync_dir(folder)
     _fsync_dir(root)
     return expected, sha256
+
+
+MARK_BATCH = 5_000  # orders or refunds marked for the move per statement
+
+
+def write_orders(rn: "Refnet", folder: Path, period: str) -> int:
+    """Marks the orders that move with `period` and writes and checks `orders.parquet`; returns its rows."""
+    while rn.store.run("archive_mark_orders", {"period": period, "limit": MARK_BATCH})[0]["marked"] == MARK_BATCH:
+        pass
+    rows = (row for page in pages(rn, "archive_orders_page", period, "id") for row in page)
+    return write_table(folder, ORDERS_FILE, ORDER_COLUMNS, rows)
+
+
+def write_refunds(rn: "Refnet", folder: Path, period: str) -> int:
+    """Marks the refunds that move with `period` and writes and checks `refunds.parquet`; returns its rows."""
+    while rn.store.run("archive_mark_refunds", {"period": period, "limit": MARK_BATCH})[0]["marked"] == MARK_BATCH:
+        pass
+    rows = (row for page in pages(rn, "archive_refunds_page", period, "id") for row in page)
+    return write_table(folder, REFUNDS_FILE, REFUND_COLUMNS, rows)
+
+
+def write_table(folder: Path, name: str, columns: dict[str, str], rows: Iterable[dict[str, Any]]) -> int:
+    """Writes `rows` (each with an `id` and an `amount`) to `<folder>/<name>` sorted by id,
+    fsynced, read back and checked (rows, distinct ids, sum); returns how many."""
+    partial = folder / (name + ".partial")
+    count = cents = 0
+    lines = tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=folder, delete=False, encoding="utf-8")  # noqa: SIM115 -- removed below
+    try:
+        with lines:
+            for row in rows:
+                count += 1
+                cents += int(row["amount"])
+                lines.write(json.dumps({key: row.get(key) for key in columns}, separators=(",", ":")) + "\n")
+        spelled = "{" + ", ".join(f"'{key}': '{kind}'" for key, kind in columns.items()) + "}"
+        cursor = connection()
+        try:
+            cursor.execute(
+                f"COPY (SELECT * FROM read_json(?, format = 'newline_delimited', columns = {spelled}) "
+                f"ORDER BY id) TO '{_sql_path(partial)}' (FORMAT parquet, COMPRESSION zstd)", [lines.name])
+        finally:
+            cursor.close()
+    finally:
+        os.unlink(lines.name)
+    _fsync(partial)
+    check_rows(partial, count, cents)
+    os.replace(partial, folder / name)
+    return count
+
+
+def check_rows(path: Path, rows: int, cents: int | None = None) -> None:
+    """An orders or refunds file holds `rows` rows, each id once (and amounts summing to `cents`)."""
+    cursor = connection()
+    try:
+        found = cursor.execute("SELECT count(*), count(DISTINCT id), coalesce(sum(amount), 0)::BIGINT "
+                               "FROM read_parquet(?)", [str(path)]).fetchone()
+    except duckdb.Error as error:
+        raise Unavailable(f"archive: {path} cannot be read: {error}") from error
+    finally:
+        cursor.close()
+    if found is None or (int(found[0]), int(found[1])) != (rows, rows) or (cents is not None and found[2] != cents):
+        raise Unavailable(f"archive: {path} does not hold the {rows} rows of its period")
 
 
 def rank_pages(rn: "Refnet", period: str) -> Iterator[list[dict[str, Any]]]:
@@ -325,9 +413,10 @@ def _root(rn: "Refnet") -> Path:
 
 
 @contextmanager
-def _locked(root: Path, period: str) -> Iterator[None]:
-    """One move of a period at a time on this machine (two refnet processes on one data dir)."""
-    with open(root / f".{period}.lock", "a+") as lock:
+def _locked(root: Path) -> Iterator[None]:
+    """One move at a time on this machine (two refnet processes on one data dir): the orders a
+    move takes are those of its period or earlier, so two periods' moves must not overlap."""
+    with open(root / ".move.lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import duckdb
 
 from graph.core.errors import BadInput, Unavailable
+from graph.ledger.id_filter import filter_of, key_hash
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.network.rank_history import RankMonth
@@ -41,7 +42,23 @@ RANK_COLUMNS: dict[str, str] = {
     "key": "VARCHAR", "member_id": "VARCHAR", "period": "VARCHAR", "rank": "VARCHAR", "level": "VARCHAR",
     "identity": "VARCHAR",
 }
+# The columns of orders.parquet: an order that no open period needs (its pool shares split, its
+# differential close booked), as recorded; `refunded` is not kept: refunds move to refunds.parquet,
+# and what was refunded of an archived order is the sum of its refunds, hot and archived.
+ORDER_COLUMNS: dict[str, str] = {
+    "id": "VARCHAR", "buyer_id": "VARCHAR", "amount": "BIGINT", "referrer_id": "VARCHAR", "at": "BIGINT",
+    "period": "VARCHAR", "plan_version": "VARCHAR", "effects": "BOOLEAN", "settle": "VARCHAR",
+    "settle_in": "VARCHAR", "closed_in": "VARCHAR", "level_closed": "VARCHAR", "pools_closed": "VARCHAR",
+    "imported": "BOOLEAN",
+}
+# The columns of refunds.parquet: the refunds booked in closed periods.
+REFUND_COLUMNS: dict[str, str] = {
+    "id": "VARCHAR", "order_id": "VARCHAR", "amount": "BIGINT", "reason": "VARCHAR", "at": "BIGINT",
+    "period": "VARCHAR", "plan_version": "VARCHAR", "entries": "BIGINT",
+}
 RANKS_FILE = "ranks.parquet"
+ORDERS_FILE = "orders.parquet"
+REFUNDS_FILE = "refunds.parquet"
 ENTRIES_FILE = "entries.parquet"
 MANIFEST_FILE = "manifest.json"
 FIELDS = ", ".join(f'"{name}"' for name in ENTRY_COLUMNS if name != "quota_used")  # `at` is a keyword
@@ -55,10 +72,19 @@ class History:
 
     files: list[str]
     removing: list[str]
+    with_orders: tuple[str, ...] = ()  # the files of periods whose move took orders and refunds too
 
     @property
     def rank_files(self) -> list[str]:
         return [str(Path(name).with_name(RANKS_FILE)) for name in self.files]
+
+    @property
+    def order_files(self) -> list[str]:
+        return [str(Path(name).with_name(ORDERS_FILE)) for name in self.with_orders]
+
+    @property
+    def refund_files(self) -> list[str]:
+        return [str(Path(name).with_name(REFUNDS_FILE)) for name in self.with_orders]
 
     def __bool__(self) -> bool:
         return bool(self.files)
@@ -83,7 +109,8 @@ def history(rn: "Refnet") -> History:
         return History([], [])
     rows = recorded(rn)
     return History([str(period_file(root, row["period"])) for row in rows],
-                   [row["period"] for row in rows if not row["removed"]])
+                   [row["period"] for row in rows if not row["removed"]],
+                   tuple(str(period_file(root, row["period"])) for row in rows if row.get("orders") is not None))
 
 
 def consistent(rn: "Refnet", read: Callable[[History], T]) -> T:
@@ -231,6 +258,93 @@ def entries_by_ids(h: History, ids: list[str]) -> list[dict[str, Any]]:
     return _rows(BY_IDS, [h.files, ids]) if h and ids else []
 
 
+ORDER_FIELDS = ", ".join(f'"{name}"' for name in ORDER_COLUMNS)
+REFUND_FIELDS = ", ".join(f'"{name}"' for name in REFUND_COLUMNS)
+
+# Archived orders by id (one file or a few: those whose id filter may hold the ids).
+ORDERS_BY_IDS = f"SELECT {ORDER_FIELDS} FROM read_parquet(?) WHERE id IN (SELECT unnest(?::VARCHAR[]))"
+# What archived refunds took of the given orders (cents).
+ARCHIVED_REFUNDED = """SELECT order_id AS id, sum(amount)::BIGINT AS refunded FROM read_parquet(?)
+WHERE order_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY order_id"""
+# Every archived order id's hash (graph.ledger.id_filter.key_hash), to build a file's id filter.
+ID_HASHES = "SELECT md5_number_lower(id) AS h FROM read_parquet(?)"
+
+
+def _id_hashes(path: str) -> Any:
+    cursor = connection()
+    try:
+        return cursor.execute(ID_HASHES, [path]).fetchnumpy()["h"]
+    except duckdb.IOException as error:
+        raise Unavailable(f"the archive cannot be read: {error}") from error
+    finally:
+        cursor.close()
+
+
+def orders_by_ids(h: History, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The archived orders among `ids`: only the files whose id filter may hold one of them are
+    read (graph.ledger.id_filter), so a new order's id costs no file read in most cases."""
+    if not h.with_orders or not ids:
+        return {}
+    hashes = [key_hash(order_id) for order_id in ids]
+    files = [name for name in h.order_files
+             if any(filter_of(name, _id_hashes).may_hold_hash(hashed) for hashed in hashes)]
+    return {row["id"]: row for row in _rows(ORDERS_BY_IDS, [files, list(ids)])} if files else {}
+
+
+def archived_refunded(h: History, order_ids: list[str]) -> dict[str, int]:
+    """What the archived refunds of each order took (cents); orders without any are left out."""
+    if not h.with_orders or not order_ids:
+        return {}
+    return {row["id"]: int(row["refunded"]) for row in _rows(ARCHIVED_REFUNDED, [h.refund_files, list(order_ids)])}
+
+
+# Archived refunds of the given orders, oldest first.
+REFUNDS_OF = f"""SELECT {REFUND_FIELDS} FROM read_parquet(?) WHERE order_id IN (SELECT unnest(?::VARCHAR[]))
+ORDER BY "at", id"""
+
+
+def refunds_of(h: History, order_ids: list[str]) -> list[dict[str, Any]]:
+    return _rows(REFUNDS_OF, [h.refund_files, list(order_ids)]) if h.with_orders and order_ids else []
+
+
+# An archived refund by id (a refund repeated after its month moved).
+REFUND_BY_ID = f"SELECT {REFUND_FIELDS} FROM read_parquet(?) WHERE id = ?"
+
+
+def refund_by_id(h: History, refund_id: str) -> dict[str, Any] | None:
+    rows = _rows(REFUND_BY_ID, [h.refund_files, refund_id]) if h.with_orders else []
+    return rows[0] if rows else None
+
+
+# What was sold in [from, to) among archived orders, and refunded among archived refunds (cents).
+SALES = """SELECT coalesce((SELECT sum(amount) FROM read_parquet(?) WHERE "at" >= ? AND "at" < ?), 0)::BIGINT AS sold,
+       coalesce((SELECT sum(amount) FROM read_parquet(?) WHERE "at" >= ? AND "at" < ?), 0)::BIGINT AS refunded"""
+
+
+def sales(h: History, from_ms: int, to_ms: int) -> tuple[int, int]:
+    if not h.with_orders:
+        return 0, 0
+    row = _rows(SALES, [h.order_files, from_ms, to_ms, h.refund_files, from_ms, to_ms])[0]
+    return int(row["sold"]), int(row["refunded"])
+
+
+# A member's archived orders with effects (what a tree move carries as its own sales): id, amount
+# (cents).
+OWN_ORDERS = """SELECT id, amount FROM read_parquet(?) WHERE buyer_id = ? AND effects"""
+
+
+def own_orders(h: History, member_id: str) -> list[dict[str, Any]]:
+    return _rows(OWN_ORDERS, [h.order_files, member_id]) if h.with_orders else []
+
+
+# How many orders the archive holds (an import's check whether any row can be a repeat).
+ORDER_COUNT = "SELECT count(*)::BIGINT AS n FROM read_parquet(?)"
+
+
+def order_count(h: History) -> int:
+    return int(_rows(ORDER_COUNT, [h.order_files])[0]["n"]) if h.with_orders else 0
+
+
 # The rank history of members in the archived periods.
 RANKS = """SELECT member_id, period, rank, level, identity FROM read_parquet(?)
 WHERE member_id IN (SELECT unnest(?::VARCHAR[]))"""
@@ -251,8 +365,9 @@ READS = {"SELECT"}
 
 def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], list[tuple[Any, ...]]]:
     """A read-only SQL statement over the archive: the views `entries` (every archived entry),
-    `ranks` (the archived rank history) and `periods` (the recorded periods). Anything but one SELECT is refused before it runs, and the
-    connection is locked against changing its settings."""
+    `ranks` (the archived rank history), `orders` and `refunds` (the archived orders and
+    refunds) and `periods` (the recorded periods). Anything but one SELECT is refused before it
+    runs, and the connection is locked against changing its settings."""
     statements = _parse(sql)
     if len(statements) != 1 or statements[0].type.name not in READS:
         kinds = ", ".join(statement.type.name for statement in statements) or "nothing"
@@ -268,6 +383,13 @@ def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], li
         else:
             con.execute(f"CREATE VIEW entries AS SELECT {columns} WHERE false")
             con.execute(f"CREATE VIEW ranks AS SELECT {ranks} WHERE false")
+        for view, files, spelled in (("orders", h.order_files, ORDER_COLUMNS),
+                                     ("refunds", h.refund_files, REFUND_COLUMNS)):
+            if files:
+                con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet({_literal(files)})")
+            else:
+                empty = ", ".join(f"NULL::{kind} AS {name}" for name, kind in spelled.items())
+                con.execute(f"CREATE VIEW {view} AS SELECT {empty} WHERE false")
         periods = ", ".join(f"({_quote(period)})" for period in (row["period"] for row in recorded(rn)))
         con.execute("CREATE VIEW periods AS SELECT * FROM (VALUES " + (periods or "(NULL)") + ") t(period)"
                     + ("" if periods else " WHERE false"))

@@ -169,6 +169,7 @@ def _order_context(rows: list[Row], params: Mapping[str, Any], pending: PendingO
 ENGINE_READS: dict[str, Overlay | OrderRead | None] = {
     "order_context": _order_context,
     "period_runs_started": None,  # a batch of orders closes no period
+    "archived_periods": None,  # the archive's periods, read once (graph.ledger.history)
 }
 
 
@@ -317,13 +318,16 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int]) -> dict[int, 
 def _prefetch(rn: Refnet, store: BatchStore, items: list[OrderItem]) -> None:
     """Reads every order's context in one statement, then lets each module read ahead for the
     buyers (`PlanModule.prefetch_orders`). Only a cache: a read not made here is made when needed."""
-    from graph.ledger.orders import period_of
+    from graph.ledger.orders import archived_orders, period_of
 
     now = rn.clock()
     wanted = [{"id": item.order_id, "buyer_id": item.buyer_id, "referrer_key": item.referrer_id or "",
                "period": period_of(item.at if item.at is not None else now)} for item in items]
     rows = store.store.run("orders_context_batch", {"items": wanted}) if wanted else []
+    archived = archived_orders(rn, [row["id"] for row in rows if row["existing"] is None])
     for row in rows:
+        row["existing"] = row["existing"] or archived.get(row["id"])
+        row["archive_checked"] = True  # one read of the archive for the whole batch
         key = {name: row.pop(name) for name in ("id", "buyer_id", "referrer_key", "period")}
         store.seed("order_context", key, [row])
     buyers = sorted({row["buyer"]["id"] for row in rows if row["buyer"] is not None})

@@ -27,6 +27,7 @@ from graph.core.plugin import plugins
 from graph.ledger.allocation import ALLOCATED, book_core_allocation
 from graph.ledger.drafts import OrderDraft
 from graph.ledger.entries import EntryRecord, entries_of_orders
+from graph.ledger.history import History, archived_refunded, consistent, history, orders_by_ids, own_orders
 from graph.ledger.period_close import booking_period
 from graph.network.members import check_member_id
 from graph.store.store import Conflicted, Row, record_from_row
@@ -109,6 +110,8 @@ def prepare_order(rn: Refnet, order_id: str, buyer_id: str, amount: Decimal, ref
     context = rn.store.run("order_context", {"id": order_id, "buyer_id": buyer_id,
                                              "referrer_key": referrer_id or "", "period": period_of(when)})[0]
     existing = context["existing"]
+    if existing is None and not context.get("archive_checked"):
+        existing = archived_orders(rn, [order_id]).get(order_id)
     if existing is not None:
         stored = _same_order(OrderRecord.from_row(existing), buyer_id, amount, referrer_id, at)
         return Prepared(stored, context, half_done=bool(existing["half_done"]) and context["buyer"] is not None)
@@ -220,7 +223,45 @@ def _same_order(stored: OrderRecord, buyer_id: str, amount: Decimal, referrer_id
 
 
 def get_orders(rn: Refnet, ids: list[str]) -> dict[str, OrderRecord]:
-    return {row["id"]: OrderRecord.from_row(row) for row in rn.store.run("orders_by_ids", {"ids": list(ids)})}
+    """The orders among `ids`, in the graph or archived."""
+    found = {row["id"]: OrderRecord.from_row(row) for row in rn.store.run("orders_by_ids", {"ids": list(ids)})}
+    missing = [order_id for order_id in ids if order_id not in found]
+    if missing:
+        found.update({order_id: OrderRecord.from_row(row) for order_id, row in
+                      archived_orders(rn, missing, refunded=True).items()})
+    return found
+
+
+def archived_orders(rn: Refnet, ids: list[str], refunded: bool = False) -> dict[str, Row]:
+    """The orders among `ids` that moved to the archive (graph.ledger.history), shaped as the
+    graph's order rows (`half_done` false: only whole orders move); with `refunded`, what their
+    refunds took (cents), in the archive and in the graph. Read after the graph's rows: a move
+    recorded since is then seen, so an order is found on one side or the other."""
+    def read(h: History) -> dict[str, Row]:
+        found = orders_by_ids(h, ids)
+        if found and refunded:
+            cold = archived_refunded(h, sorted(found))
+            hot = {row["id"]: int(row["refunded"]) for row in
+                   rn.store.run("refunds_sums", {"ids": sorted(found), "archived": h.removing})}
+            for order_id, row in found.items():
+                row["refunded"] = cold.get(order_id, 0) + hot.get(order_id, 0)
+        for row in found.values():
+            row["half_done"] = False
+        return found
+
+    return consistent(rn, read) if refunded else read(history(rn))
+
+
+def archived_own_sales(rn: Refnet, h: History, member_id: str) -> list[int]:
+    """What each archived order of the member with effects still counts as a sale (cents: its
+    amount less its refunds, archived and in the graph): a tree move carries it with the member."""
+    found = own_orders(h, member_id)
+    if not found:
+        return []
+    ids = [row["id"] for row in found]
+    cold = archived_refunded(h, ids)
+    hot = {row["id"]: int(row["refunded"]) for row in rn.store.run("refunds_sums", {"ids": ids, "archived": h.removing})}
+    return [int(row["amount"]) - cold.get(row["id"], 0) - hot.get(row["id"], 0) for row in found]
 
 
 def get_order(rn: Refnet, order_id: str) -> OrderRecord | None:

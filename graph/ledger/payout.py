@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from graph.core.errors import BadInput
 from graph.core.money import from_cents
 from graph.ledger.entry_ids import revenue_prefixes
-from graph.ledger.history import History, consistent, payout_rows
+from graph.ledger.history import History, consistent, payout_rows, sales
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -93,11 +93,14 @@ def aggregate(rows: list[dict[str, Any]], from_ms: int, to_ms: int, sold: int | 
 def payout_report(rn: Refnet, from_ms: int, to_ms: int) -> PayoutReport:
     if to_ms <= from_ms:
         raise BadInput("to: must be after from")
-    sales = rn.store.run("payout_sales", {"from": from_ms, "to": to_ms})[0]
 
-    def read(h: History) -> list[dict[str, Any]]:
-        return [*rn.store.run("payout_rows", {"from": from_ms, "to": to_ms, "revenue": revenue_prefixes(),
-                                              "archived": h.removing}),
-                *payout_rows(h, from_ms, to_ms, revenue_prefixes())]
+    def read(h: History) -> tuple[list[dict[str, Any]], int, int]:
+        hot = rn.store.run("payout_sales", {"from": from_ms, "to": to_ms, "archived": h.removing})[0]
+        sold, refunded = sales(h, from_ms, to_ms)
+        return ([*rn.store.run("payout_rows", {"from": from_ms, "to": to_ms, "revenue": revenue_prefixes(),
+                                               "archived": h.removing}),
+                 *payout_rows(h, from_ms, to_ms, revenue_prefixes())],
+                int(hot["sold"]) + sold, int(hot["refunded"]) + refunded)
 
-    return aggregate(consistent(rn, read), from_ms, to_ms, int(sales["sold"]), int(sales["refunded"]))
+    rows, sold, refunded = consistent(rn, read)
+    return aggregate(rows, from_ms, to_ms, sold, refunded)

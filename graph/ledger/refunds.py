@@ -39,7 +39,16 @@ from graph.core.plugin import plugins
 from graph.ledger.drafts import RefundDraft
 from graph.ledger.entries import Booking, member_deltas
 from graph.ledger.entry_ids import EntrySource
-from graph.ledger.history import History, consistent, order_entries, reversed_of, split_entries
+from graph.ledger.history import (
+    History,
+    consistent,
+    history,
+    order_entries,
+    refund_by_id,
+    refunds_of,
+    reversed_of,
+    split_entries,
+)
 from graph.ledger.period_close import closed_periods
 from graph.network.members import check_member_id
 from graph.store.store import Conflicted, Row, record_from_row
@@ -188,7 +197,7 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
     """Refunds `amount` of order `order_id` (full or partial; refunds of one order add up to at
     most its amount). Idempotent on `refund_id`: the same refund again returns the stored one,
     other content is a Conflict. Raises before any write."""
-    from graph.ledger.orders import period_of, plan_of
+    from graph.ledger.orders import archived_orders, period_of, plan_of
 
     check_member_id(order_id, "orderId")
     if refund_id is None:
@@ -204,8 +213,9 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
 
     def attempt() -> tuple[RefundRecord, bool]:
         context = rn.store.run("refund_context", {"id": refund_id, "order_id": order_id})[0]
-        if context["existing"] is not None:
-            stored = RefundRecord.from_row(context["existing"])
+        existing = context["existing"] or refund_by_id(history(rn), refund_id)  # the graph's, else the archive's
+        if existing is not None:
+            stored = RefundRecord.from_row(existing)
             different = [name for name, same in (("orderId", stored.order_id == order_id),
                                                  ("amount", stored.amount == amount),
                                                  ("reason", stored.reason == reason)) if not same]
@@ -213,6 +223,8 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
                 raise Conflict(f"id: refund {refund_id!r} was already booked with a different {', '.join(different)}")
             return stored, False
         order = context["order"]
+        if order is None:  # moved to the archive?
+            order = archived_orders(rn, [order_id], refunded=True).get(order_id)
         if order is None:
             raise NotFound(f"orderId: no order with id {order_id!r}")
         left = order["amount"] - order["refunded"]
@@ -330,9 +342,13 @@ def booked_entries(rows: list[Row], prefixes: list[str]) -> list[BookedEntry]:
 
 
 def refunds_of_orders(rn: Refnet, order_ids: list[str]) -> dict[str, list[RefundRecord]]:
-    """Each order's refunds, oldest first (a DataLoader batch: one query)."""
+    """Each order's refunds, in the graph and archived, oldest first (a DataLoader batch: one
+    query each side; a refund being moved is on both sides and counted once)."""
     result: dict[str, list[RefundRecord]] = {order_id: [] for order_id in order_ids}
-    for row in rn.store.run("refunds_by_orders", {"ids": list(order_ids)}):
+    hot = rn.store.run("refunds_by_orders", {"ids": list(order_ids)})  # first: a move recorded since is seen below
+    rows = {row["id"]: row for row in refunds_of(history(rn), list(order_ids))}
+    rows.update({row["id"]: row for row in hot})
+    for row in sorted(rows.values(), key=lambda row: (row["at"], row["id"])):
         result[row["order_id"]].append(RefundRecord.from_row(row))
     return result
 

@@ -46,7 +46,7 @@ class BackupResult:
     seconds: float
 
 
-ARCHIVE_FILES = ("entries.parquet", "ranks.parquet", "manifest.json")
+ARCHIVE_FILES = ("entries.parquet", "ranks.parquet", "manifest.json", "orders.parquet", "refunds.parquet")
 IMAGE = "graph.rdb"
 
 

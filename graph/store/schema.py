@@ -52,6 +52,8 @@ INDEXES: list[tuple[str, str]] = [
     ("RankMonth", "period"),
     ("RankMonth", "member_id"),
     ("Entry", "period"),  # the archive move reads and checks a closed period's entries (issue 19)
+    ("Order", "archive"),  # the orders a move marked for the archive (issue 19)
+    ("Refund", "archive"),
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [

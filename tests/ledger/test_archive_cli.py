@@ -51,6 +51,7 @@ def test_archive_while_serving_then_history_queries_backup_and_restore(tmp_path)
         moved = refnet("archive", "--data", str(data))
         assert moved.returncode == 0, moved.stderr
         assert f"2026-10: {october_entries} entries in the archive, {october_entries} removed" in moved.stdout
+        assert "5 orders, 1 refunds in the archive" in moved.stdout
         assert served.ok(LEDGER) == before  # the running service reads the archive at once
         again = refnet("archive", "2026-10", "--data", str(data))
         assert again.returncode == 0 and f"{october_entries} entries in the archive, 0 removed" in again.stdout
@@ -66,12 +67,14 @@ def test_archive_while_serving_then_history_queries_backup_and_restore(tmp_path)
         served.stop()
     with tarfile.open(tmp_path / "snap.tar") as bundle:
         assert {"graph.rdb", "archive/2026-10/entries.parquet", "archive/2026-10/ranks.parquet",
-                "archive/2026-10/manifest.json"} <= \
+                "archive/2026-10/manifest.json", "archive/2026-10/orders.parquet",
+                "archive/2026-10/refunds.parquet"} <= \
             set(bundle.getnames())
     restored = tmp_path / "restored"
     done = refnet("restore", str(tmp_path / "snap.tar"), "--data", str(restored))
     assert done.returncode == 0, done.stderr
     assert f"(and {october_entries:,} in 1 archived period)" in done.stdout  # the summary counts them too
+    assert "; 5 orders archived" in done.stdout
     assert (restored / "archive" / "2026-10" / "entries.parquet").read_bytes() == \
         (data / "archive" / "2026-10" / "entries.parquet").read_bytes()
     assert history_count(restored) == october_entries

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from graph.core.errors import Conflict
+from graph.core.errors import BadInput, Conflict
 from graph.core.money import from_cents
 from graph.core.plan import load_plan
 from graph.ledger import archive, history, orders, period_close, refunds
@@ -22,7 +22,7 @@ from graph.ledger import entries as ledger
 from graph.network import members
 from graph.plans.linkage import close as linkage_close
 from graph.service import Refnet
-from tests.support.archive import hot_entries, hot_ranks, october, reads
+from tests.support.archive import hot_entries, hot_orders, hot_ranks, hot_refunds, october, reads
 from tests.support.refunds import ms
 
 MONTHS = ["2026-10", "2026-11"]
@@ -56,6 +56,19 @@ def all_ids(rn: Refnet) -> list[str]:
     return hot + cold
 
 
+def all_orders(rn: Refnet) -> list[str]:
+    """Every order and refund id as reads see them, with repeats if one had two copies: the graph's
+    (except those marked for a period recorded but still being removed) and the recorded files'."""
+    h = history.history(rn)
+    hot = [row["id"] for row in rn.store.run_text(
+        "MATCH (o) WHERE (o:Order OR o:Refund) AND NOT coalesce(o.archive, '') IN $removing RETURN o.id AS id",
+        {"removing": h.removing})]
+    files = h.order_files + h.refund_files
+    cold = [row[0] for row in history.connection().execute("SELECT id FROM read_parquet(?)", [files]).fetchall()] \
+        if files else []
+    return hot + cold
+
+
 def closed_october(rn: Refnet, tmp_path: Path) -> tuple[list[str], dict, list[str]]:
     order_ids = october(rn)
     rn.clock = lambda: ms("2026-11-02T00:00:00")
@@ -77,6 +90,28 @@ def test_a_move_killed_at_any_step_is_finished_by_its_rerun(rn, tmp_path, monkey
     assert result.rows == sum(1 for row in before["ledger"] if row.period == "2026-10")
     assert sorted(all_ids(rn)) == ids  # exactly one copy of every entry
     assert hot_entries(rn, "2026-10") == 0 and hot_ranks(rn, "2026-10") == 0
+    assert reads(rn, order_ids, MONTHS) == before
+
+
+def test_a_move_killed_at_every_removal_batch_ends_with_one_copy_of_every_order_and_refund(rn, tmp_path,
+                                                                                        monkeypatch):
+    monkeypatch.setattr(archive, "REMOVE_BATCH", 2)  # orders and refunds removed over several batches too
+    order_ids, before, ids = closed_october(rn, tmp_path)
+    orders_before = sorted(all_orders(rn))
+    assert len(orders_before) == len(order_ids) + 1  # five orders and a refund
+    kills = 0
+    while True:
+        kills += 1
+        try:
+            archive.archive_period(rn, "2026-10", kill_at("remove", kills))
+        except Killed:
+            assert sorted(all_orders(rn)) == orders_before and sorted(all_ids(rn)) == ids
+            assert reads(rn, order_ids, MONTHS) == before
+            continue
+        break
+    assert kills > 5  # the run that was not killed had nothing left to remove
+    assert hot_orders(rn, order_ids) == [] and hot_refunds(rn) == []
+    assert sorted(all_orders(rn)) == orders_before and sorted(all_ids(rn)) == ids
     assert reads(rn, order_ids, MONTHS) == before
 
 
@@ -123,6 +158,7 @@ def test_every_order_conserves_its_money_over_hot_and_archived_entries(falkor, t
     rn.clock = lambda: ms(f"{YEAR[month[0]]}-15T12:00:00") + len(amounts)
     amounts: dict[str, int] = {}
     refunded: dict[str, int] = defaultdict(int)
+    refund_ids: list[str] = []
     ids = ["root"] + [f"m{n}" for n in range(6)]
     members.register(rn, "root", member_id="root")
     for number, member_id in enumerate(ids[1:]):
@@ -146,22 +182,28 @@ def test_every_order_conserves_its_money_over_hot_and_archived_entries(falkor, t
                 cents = left if value > 900 else max(1, left * value // 1000)
                 refunds.refund_order(rn, order_id, from_cents(cents), "property", f"r{number}")
                 refunded[order_id] += cents
+                refund_ids.append(f"r{number}")
     every = all_ids(rn)
     event(f"{len(history.recorded(rn))} periods archived before the end")
     if any(row["removed"] for row in history.recorded(rn)) and refunded:
         event("refunds with archived history")
     assert len(every) == len(set(every))  # never two copies of an entry
+    kept = all_orders(rn)
+    assert sorted(kept) == sorted([*amounts, *refund_ids])  # one copy of every order and refund
     for order_id, entries in ledger.entries_of_orders(rn, sorted(amounts)).items():
         assert sum(int(e.amount * 100) for e in entries) == amounts[order_id] - refunded[order_id], order_id
+    for order_id, record in orders.get_orders(rn, sorted(amounts)).items():
+        assert int(record.refunded * 100) == refunded[order_id], order_id
+    assert sorted(orders.get_orders(rn, sorted(amounts))) == sorted(amounts)
     archive.archive_closed(rn)
-    assert sorted(all_ids(rn)) == sorted(every)
+    assert sorted(all_ids(rn)) == sorted(every) and sorted(all_orders(rn)) == sorted(kept)
     for row in history.recorded(rn):
         assert row["removed"] and hot_entries(rn, row["period"]) == 0
     rn.store.run_text("MATCH (n) DETACH DELETE n")
 
 
 @pytest.mark.parametrize("query", ["ledger_all", "payouts_entries", "entries_by_orders", "statement_entries",
-                                   "rank_months_of_members"])
+                                   "rank_months_of_members", "orders_by_ids", "refunds_by_orders", "payout_sales"])
 def test_a_read_overtaken_by_a_move_reads_again(rn, tmp_path, monkeypatch, query):
     """The move is recorded and removes the month between a read's look at the archive and its
     hot query: the read notices and reads again, so it still sees every entry once."""
@@ -177,3 +219,44 @@ def test_a_read_overtaken_by_a_move_reads_again(rn, tmp_path, monkeypatch, query
     monkeypatch.setattr(rn.store, "run", run)
     assert reads(rn, order_ids, MONTHS) == before
     assert moved and moved[0].removed > 0
+
+
+def test_a_refund_during_the_removal_counts_once(rn, tmp_path, monkeypatch):
+    """October is recorded and half removed when a refund of one of its orders (still a node,
+    or already gone) lands: what was refunded of each order is the same on every side."""
+    monkeypatch.setattr(archive, "REMOVE_BATCH", 2)
+    order_ids, _, _ = closed_october(rn, tmp_path)
+
+    def orders_half_removed(name: str) -> None:
+        if name == "remove" and 0 < len(hot_orders(rn, order_ids)) < len(order_ids):
+            raise Killed(name)
+
+    with pytest.raises(Killed):
+        archive.archive_period(rn, "2026-10", orders_half_removed)
+    assert 0 < len(hot_orders(rn, order_ids)) < len(order_ids)
+    assert hot_orders(rn, ["o1", "o2"]) == [] and hot_orders(rn, ["o3", "o4"]) == ["o3", "o4"]
+    refunds.refund_order(rn, "o2", from_cents(10_000), "part returned", "r7")  # gone from the graph already
+    refunds.refund_order(rn, "o3", from_cents(10_000), "more returned", "r8")  # o3 already had r1: 250.00
+    refunds.refund_order(rn, "o4", from_cents(50_000), "part returned", "r9")
+    expected = {"o2": from_cents(10_000), "o3": from_cents(35_000), "o4": from_cents(50_000)}
+    assert {o: orders.get_order(rn, o).refunded for o in expected} == expected
+    archive.archive_period(rn, "2026-10")
+    assert hot_orders(rn, order_ids) == [] and hot_refunds(rn) == ["r7", "r8", "r9"]  # November's refunds stay
+    assert {o: orders.get_order(rn, o).refunded for o in expected} == expected
+    with pytest.raises(BadInput, match="more than what is left"):
+        refunds.refund_order(rn, "o3", from_cents(65_001), "too much", "r10")
+    assert sorted(all_orders(rn)) == sorted([*order_ids, "r1", "r7", "r8", "r9"])
+
+
+def test_a_move_after_the_graph_grew_leaves_no_label_without_its_node(rn, tmp_path):
+    """FalkorDB 4.16 deletes a node without taking it out of its label's matrix when the graph
+    grew past that matrix since the label was last read (its issue 2103): a label scan then
+    fails with 'Attempted to access undefined attribute'. Every removal reads its label first."""
+    order_ids, before, _ = closed_october(rn, tmp_path)
+    rn.store.run_text("UNWIND range(1, 40000) AS i CREATE (:Scratch {i: i})")  # past the matrices' size
+    archive.archive_period(rn, "2026-10")
+    for label in ("Order", "Refund", "Entry", "RankMonth"):
+        rows = rn.store.run_text(f"MATCH (n:{label}) RETURN n.id AS id, labels(n) AS labels")
+        assert all(row["labels"] == [label] for row in rows), label
+    assert hot_orders(rn, order_ids) == [] and reads(rn, order_ids, MONTHS) == before
+    rn.store.run_text("MATCH (n:Scratch) DELETE n")

@@ -62,6 +62,8 @@ def reads(rn: Refnet, order_ids: list[str], months: list[str]) -> dict[str, Any]
         "by_period": {p: walk(rn, 4, period=p) for p in months},
         "by_rule": {r: ledger.ledger(rn, rule=r, first=1000) for r in ("direct", "level", "withdrawal")},
         "orders": ledger.entries_of_orders(rn, order_ids),
+        "order_records": {o: (record, record.refunded) for o, record in orders.get_orders(rn, order_ids).items()},
+        "refunds": refunds.refunds_of_orders(rn, order_ids),
         "statements": {(m, p): statements.statement(rn, m, p) for m in ids for p in months},
         "payouts": {p: payouts.payouts(rn, p) for p in months},
         "payout_report": payout.payout_report(rn, *rng),
@@ -81,6 +83,16 @@ def reads(rn: Refnet, order_ids: list[str], months: list[str]) -> dict[str, Any]
 
 def hot_entries(rn: Refnet, period: str) -> int:
     return int(rn.store.run_text("MATCH (e:Entry {period: $p}) RETURN count(e) AS n", {"p": period})[0]["n"])
+
+
+def hot_orders(rn: Refnet, ids: list[str]) -> list[str]:
+    """The orders among `ids` that are nodes of the graph."""
+    rows = rn.store.run_text("UNWIND $ids AS i MATCH (o:Order {id: i}) RETURN o.id AS id", {"ids": ids})
+    return sorted(row["id"] for row in rows)
+
+
+def hot_refunds(rn: Refnet) -> list[str]:
+    return sorted(row["id"] for row in rn.store.run_text("MATCH (r:Refund) RETURN r.id AS id"))
 
 
 def hot_ranks(rn: Refnet, period: str) -> int:

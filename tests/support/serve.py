@@ -97,16 +97,24 @@ class Served:
 def ledger_state(store: Any, archive: Path | None = None) -> tuple[dict[str, int], dict[str, list[tuple[str, int]]]]:
     """Orders (id → amount in cents) and each order's own entries (id, cents): in the graph and,
     with `archive` (the archive root), in the files of the periods moved there (issue 19)."""
-    orders = {row["id"]: int(row["amount"]) for row in store.run_text("MATCH (o:Order) RETURN o.id AS id, o.amount AS amount")}
-    entries: dict[str, list[tuple[str, int]]] = {}
     removing = [row["period"] for row in store.run("archived_periods") if not row["removed"]]
+    orders = {row["id"]: int(row["amount"]) for row in store.run_text(
+        "MATCH (o:Order) WHERE NOT coalesce(o.archive, '') IN $removing RETURN o.id AS id, o.amount AS amount",
+        {"removing": removing})}
+    entries: dict[str, list[tuple[str, int]]] = {}
     rows = store.run_text("MATCH (e:Entry) WHERE e.id STARTS WITH 'order:' AND NOT coalesce(e.period, '') IN $removing "
                           "RETURN e.order_id AS order_id, e.id AS id, e.amount AS amount", {"removing": removing})
     if archive is not None:
-        from graph.ledger.history import History, order_entries
+        from graph.ledger.history import History, _rows, order_entries
 
-        files = [str(archive / row["period"] / "entries.parquet") for row in store.run("archived_periods")]
-        rows += [row for row in order_entries(History(files, removing), sorted(orders)) if row["id"].startswith("order:")]
+        recorded = store.run("archived_periods")
+        files = [str(archive / row["period"] / "entries.parquet") for row in recorded]
+        h = History(files, removing, tuple(name for name, row in zip(files, recorded, strict=True)
+                                           if row["orders"] is not None))
+        if h.order_files:  # closed months' orders moved with them
+            orders.update({row["id"]: int(row["amount"]) for row in _rows(
+                "SELECT id, amount FROM read_parquet(?)", [h.order_files])})
+        rows += [row for row in order_entries(h, sorted(orders)) if row["id"].startswith("order:")]
     for row in rows:
         entries.setdefault(row["order_id"], []).append((row["id"], int(row["amount"])))
     return orders, entries

@@ -34,9 +34,11 @@ def take_back_points(rn: Refnet, draft: RefundDraft) -> None:
     the points taken from the holding (N)."""
     order = draft.order
     pooled = -draft.pooled.get("points", 0)
+    if not order["effects"]:  # no points were issued
+        return
     state = rn.store.run("refund_points", {"id": order["id"]})[0]
     holding = state["holding"]
-    if not state["effects"] or holding is None:
+    if holding is None:
         return
     issued = holding["issued"] if holding["issued"] is not None else holding["units"]
     units = points_back(issued, order["amount"], order["refunded"], draft.cents)
@@ -109,7 +111,7 @@ def _take_carry(draft: RefundDraft, state: Row, uncovered: int) -> None:
 def lower_team_sales(rn: Refnet, draft: RefundDraft) -> None:
     """A refunded sale is no sale: the sponsor upline's all-time downline sales (the level
     thresholds of rules §7) fall by the refunded amount, as the order raised them."""
-    if not rn.store.run("refund_points", {"id": draft.order["id"]})[0]["effects"]:
+    if not draft.order["effects"]:
         return
     for up in rn.store.run("upline_sponsor", {"id": draft.order["buyer_id"], "max_depth": 100_000}):
         draft.changes.member(up["id"])["team_sales"] -= draft.cents
