@@ -35,6 +35,7 @@ from graph.core.plugin import plugins
 from graph.ledger.drafts import MEMBER_COUNTERS, MEMBER_FIELDS
 from graph.ledger.orders import OrderRecord, Prepared, _finish, check_order, plan_of, prepare_order
 from graph.store.store import Conflicted, Row
+from graph.working_set import WorkingSet, warm
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -132,8 +133,8 @@ class PendingOrders:
                 out[key] = delta[name]
         return out
 
-    def params(self, version: int) -> dict[str, Any]:
-        return {"version": version, "orders": self.rows, "members": list(self.members.values()),
+    def params(self, version: int, unseen: list[str] | None = None) -> dict[str, Any]:
+        return {"version": version, "unseen": unseen or [], "orders": self.rows, "members": list(self.members.values()),
                 "pools": list(self.pools.values()), "holdings": list(self.holdings.values()),
                 "entries": self.entries}
 
@@ -189,8 +190,10 @@ def _copy(row: Row) -> Row:
 class BatchStore:
     """The store as an order of the batch sees it: each distinct read once, then overlaid."""
 
-    def __init__(self, store: Any, pending: PendingOrders, reads: Mapping[str, Overlay | OrderRead | None]) -> None:
+    def __init__(self, store: Any, pending: PendingOrders, reads: Mapping[str, Overlay | OrderRead | None],
+                 working_set: WorkingSet | None = None) -> None:
         self.store = store
+        self.working_set = working_set  # answers the reads it can at the batch's version, without a round trip
         self.backend = store.backend
         self.pending = pending
         self.reads = reads
@@ -206,7 +209,8 @@ class BatchStore:
         key = cache_key(name, params)
         rows = self.cache.get(key)
         if rows is None:
-            rows = self.cache[key] = self.store.run(name, params)
+            known = self.working_set.answer(name, params) if self.working_set is not None else None
+            rows = self.cache[key] = known if known is not None else self.store.run(name, params)
         return rows
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
@@ -253,15 +257,20 @@ def record_many(rn: Refnet, items: list[OrderItem]) -> list[OrderOutcome]:
     limit = len(todo)
     while todo:
         tries = 0
+        remembered = False  # the last try computed from the working set
 
         def attempt() -> dict[int, OrderOutcome]:
             # another process moved the graph while this part was computed: a smaller part next
-            # time, so a busy graph cannot starve a large batch (it ends as single orders)
-            nonlocal limit, tries
-            if tries:
+            # time, so a busy graph cannot starve a large batch (it ends as single orders); a try
+            # computed from the working set is tried again at once from the graph (the set may
+            # be stale, or not know an order id)
+            nonlocal limit, tries, remembered
+            if tries and not remembered:
                 limit = max(1, limit // 2)
             tries += 1
-            return _book_run(rn, items, todo[:limit])
+            ws = warm(rn) if not remembered else None
+            remembered = ws is not None
+            return _book_run(rn, items, todo[:limit], ws)
 
         done = rn.guard.persist(attempt)
         for index, outcome in done.items():
@@ -271,14 +280,17 @@ def record_many(rn: Refnet, items: list[OrderItem]) -> list[OrderOutcome]:
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int]) -> dict[int, OrderOutcome]:
+def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int],
+              ws: WorkingSet | None = None) -> dict[int, OrderOutcome]:
     """Computes the orders of `todo` from the first, as far as the batch can go in one statement,
-    and books them; returns the outcomes of that prefix of `todo` (at least one)."""
+    and books them; returns the outcomes of that prefix of `todo` (at least one). With `ws`, the
+    reads it answers are not made."""
     pending = PendingOrders()
     view = copy.copy(rn)
-    store = BatchStore(rn.store, pending, order_reads(rn))
+    store = BatchStore(rn.store, pending, order_reads(rn), ws)
     view.store = store
-    _prefetch(view, store, [items[index] for index in todo])
+    if ws is None:
+        _prefetch(view, store, [items[index] for index in todo])
     done: dict[int, OrderOutcome] = {}
     version = None
     for index in todo:
@@ -295,6 +307,8 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int]) -> dict[int, 
                 if pending:
                     break
                 _finish(rn, prepared.record, prepared.context)
+                if rn.working_set is not None:
+                    rn.working_set.drop()  # the finish moved the graph: no fold says how
                 done[index] = OrderOutcome(order=prepared.record)
                 return done  # the graph moved: the rest is read again
             done[index] = OrderOutcome(order=prepared.record)
@@ -305,12 +319,21 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int]) -> dict[int, 
             raise Conflicted()  # read across another process's write: the batch is read again
         pending.add(prepared)
         done[index] = OrderOutcome(order=prepared.record)
+    refused = [items[index].order_id for index, outcome in done.items() if outcome.error is not None]
+    if ws is not None and refused and rn.store.run("orders_by_ids", {"ids": refused}):
+        raise Conflicted()  # refused as new orders, but one exists: the graph says how it is refused
     if pending:
         assert version is not None
-        rows = rn.store.run("orders_record_batch", pending.params(version))
+        unseen = list(pending.orders) if ws is not None else []
+        rows = rn.store.run("orders_record_batch", pending.params(version, unseen))
         if not rows or rows[0]["entries"] != len(pending.entries):
             raise Conflicted()
         log.info("%d orders booked in one statement", len(pending.rows))
+        if rn.working_set is not None:  # what was read from the graph at its version folds as well
+            rn.working_set.fold_orders(pending, version, version + len(pending.rows))
+    elif ws is not None and done and rn.store.run("meta_version")[0]["version"] != ws.version:
+        ws.drop()  # refusals computed from a set another writer made stale: computed again from the graph
+        raise Conflicted()
     return done
 
 
