@@ -203,9 +203,14 @@ class WorkingSet:
         holdings = store.run("working_set_holdings")
         if market["version"] != version or any(row.pop("version") != version for row in holdings):
             return False
-        for member in members.values():
+        for member in members.values():  # one string per id (a million members stay smaller)
+            if member.free_id is not None and member.free_id in members:
+                member.free_id = members[member.free_id].id
+            if member.sponsor_id is not None:
+                member.sponsor_id = members[member.sponsor_id].id
             if member.parent_id is not None and member.own_slot is not None:
                 parent = members[member.parent_id]
+                member.parent_id = parent.id
                 if parent.kids is None:
                     parent.kids = {}
                 parent.kids[member.own_slot] = member.id
