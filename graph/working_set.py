@@ -21,6 +21,7 @@ plan modules declare (`PlanModule.working_reads`); any other read goes to the gr
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -176,6 +177,9 @@ class WorkingSet:
         for _ in range(LOAD_TRIES):
             self.drop()
             if self._load_at_one_version(store):
+                # out of the collector's sight: every full collection would walk the whole set
+                # (seconds per batch at 100,000 members); freed by reference counting as before
+                gc.freeze()
                 self.load_seconds = time.perf_counter() - started
                 self.loads += 1
                 log.info("working set loaded: %d members at version %s in %.2f s", len(self.members), self.version,
