@@ -44,6 +44,10 @@ ORDER_FIELDS = ("packages", "quota", "quota_used", "agent_referrals", "frozen", 
 COUNTERS = ("packages", "quota", "quota_used", "agent_referrals", "frozen", "team_orders")
 
 
+class Unfoldable(Exception):
+    """A write's changes do not say enough to move the set exactly: it is dropped instead."""
+
+
 class Member:
     """One member as the working set holds it (slots: a million of them stay small)."""
 
@@ -303,10 +307,25 @@ class WorkingSet:
             moved = pending.moved(member.order_row())
             for name in ORDER_FIELDS:
                 setattr(member, name, moved[name])
-        for fold in FOLDS:
-            fold(self, pending)
+        try:
+            for fold in FOLDS:
+                fold(self, pending)
+        except Unfoldable as why:
+            log.info("working set: %s", why)
+            self.drop()
+            return
         self.version = after
         self.served += 1
+
+    def fold_changes(self, changes: Any, before: int, after: int) -> None:
+        """Lays another write's `graph.ledger.drafts.Changes` (member counters and fields, pools,
+        holdings), booked at `before` and moving the version to `after`, over the set — for the
+        writes outside the batch paths (a refund, …) that would otherwise make it drop itself."""
+        from graph.ledger.order_batch import PendingOrders
+
+        pending = PendingOrders()
+        pending.add_changes(changes)
+        self.fold_orders(pending, before, after)
 
     def fold_registrations(self, new: list[Row], links: list[Row], changed: list[Row], before: int,
                            after: int) -> None:

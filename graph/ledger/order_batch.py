@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from graph.core.errors import BadInput, DomainError
 from graph.core.money import to_cents
 from graph.core.plugin import plugins
-from graph.ledger.drafts import MEMBER_COUNTERS, MEMBER_FIELDS
+from graph.ledger.drafts import MEMBER_COUNTERS, MEMBER_FIELDS, Changes
 from graph.ledger.orders import OrderRecord, Prepared, _finish, check_order, plan_of, prepare_order
 from graph.store.store import Conflicted, Row
 from graph.working_set import WorkingSet, warm
@@ -89,7 +89,12 @@ class PendingOrders:
         assert draft is not None
         self.orders[prepared.record.id] = prepared.record
         self.rows.append(prepared.params())
-        for row in draft.changes.members.values():
+        self.add_changes(draft.changes)
+
+    def add_changes(self, changes: Changes) -> None:
+        """Merges what one write statement changes besides its own node (an order's, or another
+        write's that the working set folds: `graph.working_set.WorkingSet.fold_changes`)."""
+        for row in changes.members.values():
             merged = self.members.setdefault(row["id"], {"id": row["id"], **{name: 0 for name in MEMBER_COUNTERS},
                                                          **{name: None for name in MEMBER_FIELDS}})
             for name in MEMBER_COUNTERS:
@@ -97,12 +102,12 @@ class PendingOrders:
             for name in MEMBER_FIELDS:
                 if row.get(name) is not None:
                     merged[name] = row[name]
-        for row in draft.changes.pools.values():
+        for row in changes.pools.values():
             merged = self.pools.setdefault(row["name"], {"name": row["name"], "balance": 0, "market": 0, "set": {}})
             merged["balance"] += row.get("balance") or 0
             merged["market"] += row.get("market") or 0
             merged["set"].update(row.get("set") or {})
-        for row in draft.changes.holdings.values():
+        for row in changes.holdings.values():
             before = self.holdings.get(row["id"])
             merged = dict(row)
             if before is not None and "issued" in before:
@@ -110,7 +115,7 @@ class PendingOrders:
             elif before is None and row["id"] in self.orders and "issued" not in row:
                 merged["issued"] = row["units"]  # new in this batch: the units its purchase issued
             self.holdings[row["id"]] = merged
-        self.entries.extend(draft.changes.entries)
+        self.entries.extend(changes.entries)
 
     def member(self, member_id: str | None) -> dict[str, Any] | None:
         return self.members.get(member_id) if member_id is not None else None

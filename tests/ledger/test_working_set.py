@@ -213,3 +213,27 @@ def test_another_writer_on_the_graph_makes_it_resynchronise(falkor, monkeypatch,
     assert all(row["children"] == 1 for row in slots)
     ids = first.store.run_text("MATCH (o:Order) RETURN o.id AS id, count(*) AS n")
     assert all(row["n"] == 1 for row in ids)
+
+
+def test_a_refund_folds_into_the_set(falkor):
+    """A refund booked by the same engine moves the set with it (its member counters, the points
+    pool and holdings): no drop, the set equals the graph read afresh, and the next batch, still
+    read from the set, books what one by one booking books."""
+    from graph.ledger.refunds import refund_order
+
+    warm, sequential = seeded(falkor), seeded(falkor)
+    writes: list[tuple[str, Any]] = [("register", RegisterItem(f"M{i}", f"m{i}", "root" if i < 3 else f"m{i // 3 - 1}"))
+                                     for i in range(12)]
+    writes += [("order", OrderItem(f"o{i}", f"m{i % 12}", PRICES[i % 3])) for i in range(20)]
+    working_set.enable(warm)
+    assert in_batches(warm, writes, []) == one_by_one(sequential, writes)
+    for rn in (warm, sequential):
+        refund_order(rn, "o4", Decimal("1000.00"), "changed mind", refund_id="r1")
+        refund_order(rn, "o7", Decimal("5000.00"), "broken", refund_id="r2")
+    assert warm.working_set.drops == 0 and warm.working_set.ready
+    assert_same_as_loaded(warm)
+    more: list[tuple[str, Any]] = [("order", OrderItem(f"p{i}", f"m{(i * 5) % 12}", PRICES[i % 3])) for i in range(15)]
+    names = counting(warm)
+    assert in_batches(warm, more, []) == one_by_one(sequential, more)
+    assert names == ["orders_record_batch"]
+    assert graph_dump(warm.store) == graph_dump(sequential.store)

@@ -14,7 +14,7 @@ from typing import Any
 
 from graph.ledger.order_batch import BatchStore, OrderRead, Overlay, PendingOrders
 from graph.store.store import Row
-from graph.working_set import FOLDS, WorkingSet
+from graph.working_set import FOLDS, Unfoldable, WorkingSet
 
 UPLINE_ALL = {"max_depth": 100_000}  # the parameters order_effects reads the sponsor upline with
 
@@ -187,9 +187,14 @@ def fold_points(ws: WorkingSet, pending: PendingOrders) -> None:
     """The points market and active holdings after an order batch, by the batch's own overlays."""
     if ws.market is not None and "points" in pending.pools:
         ws.market = points_market([dict(ws.market)], {}, pending)[0]
-    if pending.holdings:
-        rows = holdings_capped(list(ws.holdings.values()), {"key": float("inf")}, pending)
-        ws.holdings = {row["id"]: row for row in rows if row["cap_key"] is not None}
+    for row in pending.holdings.values():  # stored as `SET h += row` stores them: a refund's rows are partial
+        merged = {**ws.holdings.get(row["id"], {}), **{name: row[name] for name in HOLDING_FIELDS if name in row}}
+        if merged.get("cap_key") is None:
+            ws.holdings.pop(row["id"], None)
+        elif all(name in merged for name in HOLDING_FIELDS):
+            ws.holdings[row["id"]] = merged
+        else:
+            raise Unfoldable(f"holding {row['id']}: active again, its other fields not at hand")
 
 
 WORKING_READS: dict[str, Any] = {
