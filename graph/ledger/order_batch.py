@@ -131,11 +131,12 @@ class PendingOrders:
         if delta is None:
             return row
         out = dict(row)
-        for key, name in (counters or {k: k for k in row if k in MEMBER_COUNTERS}).items():
+        for key, name in (counters.items() if counters else ((k, k) for k in row if k in COUNTER_NAMES)):
             out[key] = (out.get(key) or 0) + delta[name]
-        for key, name in (fields or {k: k for k in row if k in MEMBER_FIELDS or k == "identity"}).items():
-            if delta.get(name) is not None:
-                out[key] = delta[name]
+        for key, name in (fields.items() if fields else ((k, k) for k in row if k in FIELD_NAMES)):
+            value = delta.get(name)
+            if value is not None:
+                out[key] = value
         return out
 
     def params(self, version: int, unseen: list[str] | None = None) -> dict[str, Any]:
@@ -143,6 +144,9 @@ class PendingOrders:
                 "pools": list(self.pools.values()), "holdings": list(self.holdings.values()),
                 "entries": self.entries}
 
+
+COUNTER_NAMES = frozenset(MEMBER_COUNTERS)
+FIELD_NAMES = frozenset(MEMBER_FIELDS)
 
 Overlay = Callable[[list[Row], Mapping[str, Any], PendingOrders], list[Row]]
 
