@@ -297,23 +297,30 @@ class WorkingSet:
     def fold_orders(self, pending: "PendingOrders", before: int, after: int) -> None:
         """Lays an order batch booked at `before` over the set with the overlays the batch
         computed with (`PendingOrders.moved`, the plan's pool and holdings overlays)."""
+        self._folding(self._fold_orders, pending, before, after)
+
+    def _folding(self, fold: Callable[..., None], *args: Any) -> None:
+        """A fold runs after its write succeeded: whatever goes wrong in it drops the set (it
+        is read again later) rather than failing a booked write."""
+        try:
+            fold(*args)
+        except Exception as error:  # the write is booked; only the copy is lost
+            log.warning("working set dropped: a fold failed (%r)", error)
+            self.drop()
+
+    def _fold_orders(self, pending: "PendingOrders", before: int, after: int) -> None:
         if self.version != before:
             self.drop()
             return
         for member_id in pending.members:
             member = self.members.get(member_id)
             if member is None:
-                continue
+                raise Unfoldable(f"member {member_id}: not in the set")
             moved = pending.moved(member.order_row())
             for name in ORDER_FIELDS:
                 setattr(member, name, moved[name])
-        try:
-            for fold in FOLDS:
-                fold(self, pending)
-        except Unfoldable as why:
-            log.info("working set: %s", why)
-            self.drop()
-            return
+        for fold in FOLDS:
+            fold(self, pending)
         self.version = after
         self.served += 1
 
@@ -330,6 +337,10 @@ class WorkingSet:
     def fold_registrations(self, new: list[Row], links: list[Row], changed: list[Row], before: int,
                            after: int) -> None:
         """Sets what a registration batch booked at `before` set (`members_register_batch`)."""
+        self._folding(self._fold_registrations, new, links, changed, before, after)
+
+    def _fold_registrations(self, new: list[Row], links: list[Row], changed: list[Row], before: int,
+                            after: int) -> None:
         if self.version != before:
             self.drop()
             return

@@ -237,3 +237,17 @@ def test_a_refund_folds_into_the_set(falkor):
     assert in_batches(warm, more, []) == one_by_one(sequential, more)
     assert names == ["orders_record_batch"]
     assert graph_dump(warm.store) == graph_dump(sequential.store)
+
+
+def test_a_fold_that_fails_drops_the_set_not_the_booked_write(falkor, monkeypatch):
+    """The write is booked before the fold: a fold that fails loses the copy, not the request."""
+    rn = seeded(falkor)
+    working_set.enable(rn)
+
+    def broken(ws: WorkingSet, pending: Any) -> None:
+        raise RuntimeError("broken fold")
+
+    monkeypatch.setattr(working_set, "FOLDS", [*working_set.FOLDS, broken])
+    outcomes = record_many(rn, [OrderItem("o1", "root", PRICES[0])])
+    assert outcomes[0].error is None and orders.get_order(rn, "o1") is not None
+    assert not rn.working_set.ready and rn.working_set.drops == 1
