@@ -265,23 +265,6 @@ class WorkingSet:
     def sponsor_of(self, member: Member) -> Member | None:
         return self.members[member.sponsor_id] if member.sponsor_id is not None else None
 
-    def placement_rows(self, ids: list[str]) -> list[Row]:
-        """`batch_members_read`'s rows for `ids` (graph.network.batch)."""
-        rows = []
-        for member_id in ids:
-            m = self.members.get(member_id)
-            if m is None:
-                continue
-            kids = [{"slot": slot, "id": kid.id, "size": kid.size, "free_id": kid.free_id,
-                     "free_depth": kid.free_depth, "free_seq": kid.free_seq}
-                    for slot, kid in ((slot, self.members[kid_id]) for slot, kid_id in (m.kids or {}).items())]
-            rows.append({"version": self.version, "id": m.id, "kind": m.kind, "depth": m.depth,
-                         "sponsor_depth": m.sponsor_depth, "seq": m.seq, "referrals": m.referrals, "r": self.r(m),
-                         "full_at": m.full_at, "children": m.children, "size": m.size, "free_id": m.free_id,
-                         "free_depth": m.free_depth, "free_seq": m.free_seq, "parent_id": m.parent_id,
-                         "own_slot": m.own_slot, "sponsor_id": m.sponsor_id, "kids": kids})
-        return rows
-
     def path_ids(self, ids: list[str]) -> list[str]:
         """`batch_paths_ids`: `ids` and all their placement ancestors, each once."""
         seen: dict[str, None] = {}

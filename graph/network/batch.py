@@ -85,6 +85,15 @@ class _Node:
                     for kid in row["kids"] if kid is not None})
 
 
+def _node_of(ws: WorkingSet, m: Any) -> _Node:
+    """`_Node.from_row` of the working set's member `m` (what `batch_members_read` returns)."""
+    kids: list[tuple[int, Any]] = [(slot, ws.members[kid_id]) for slot, kid_id in (m.kids or {}).items()]
+    return _Node(m.id, m.kind, m.depth, m.sponsor_depth, m.seq, m.referrals, ws.r(m), m.full_at, m.children, m.size,
+                 FreePosition(m.free_depth, m.free_seq, m.free_id), m.parent_id, m.own_slot, m.sponsor_id,
+                 {slot: kid.id for slot, kid in kids},
+                 {kid.id: (kid.size, FreePosition(kid.free_depth, kid.free_seq, kid.free_id)) for _, kid in kids})
+
+
 class _Placements:
     """The placement state of the members a batch touches, read lazily and at most once."""
 
@@ -102,11 +111,13 @@ class _Placements:
         missing = sorted({member_id for member_id in ids if member_id not in self.nodes})
         if not missing:
             return []
-        rows = (self.ws.placement_rows(missing) if self.ws is not None
-                else self.rn.store.run("batch_members_read", {"ids": missing}))
-        if any(row["version"] != self.version for row in rows):
-            raise Conflicted()  # another process wrote since the batch began: what was read may not fit together
-        read = [_Node.from_row(row) for row in rows]
+        if self.ws is not None:
+            read = [_node_of(self.ws, self.ws.members[i]) for i in missing if i in self.ws.members]
+        else:
+            rows = self.rn.store.run("batch_members_read", {"ids": missing})
+            if any(row["version"] != self.version for row in rows):
+                raise Conflicted()  # another process wrote since the batch began: what was read may not fit together
+            read = [_Node.from_row(row) for row in rows]
         for node in read:
             self.nodes[node.id] = node
         return read
