@@ -180,7 +180,14 @@ class WorkingSet:
         self.loaded_at = time.monotonic()
         for _ in range(LOAD_TRIES):
             self.drop()
-            if self._load_at_one_version(store):
+            collecting = gc.isenabled()
+            gc.disable()  # a million new objects would start full collections over and over
+            try:
+                loaded = self._load_at_one_version(store)
+            finally:
+                if collecting:
+                    gc.enable()
+            if loaded:
                 # out of the collector's sight: every full collection would walk the whole set
                 # (seconds per batch at 100,000 members); freed by reference counting as before
                 gc.freeze()
