@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,7 @@ log = logging.getLogger("refnet.working_set")
 PAGE_SEQS = 50_000  # registration numbers per load page
 RELOAD_PAUSE = 10.0  # seconds between two loads after the graph moved under us (a busy second writer)
 LOAD_TRIES = 5
+BESIDE_TRIES = 3  # reloads tried beside the writer (the graph moved under each) before one holds the writer
 ORDER_FIELDS = ("packages", "quota", "quota_used", "agent_referrals", "frozen", "team_orders",
                 "status", "identity", "fund_released")
 COUNTERS = ("packages", "quota", "quota_used", "agent_referrals", "frozen", "team_orders")
@@ -153,6 +155,8 @@ class WorkingSet:
         self.loads = 0
         self.drops = 0
         self.served = 0  # writes computed from it
+        self.loader: threading.Thread | None = None  # a reload beside the writer
+        self.misses = 0  # reloads beside the writer that the graph moved under, in a row
 
     @property
     def ready(self) -> bool:
@@ -173,12 +177,12 @@ class WorkingSet:
 
     # loading
 
-    def load(self, store: Any) -> None:
+    def load(self, store: Any, tries: int = LOAD_TRIES) -> None:
         """Reads the whole working set at one version (pages by registration number; a page read
         at another version starts the load again)."""
         started = time.perf_counter()
         self.loaded_at = time.monotonic()
-        for _ in range(LOAD_TRIES):
+        for _ in range(tries):
             self.drop()
             collecting = gc.isenabled()
             gc.disable()  # a million new objects would start full collections over and over
@@ -197,7 +201,37 @@ class WorkingSet:
                          self.load_seconds)
                 return
         self.drop()
-        log.warning("working set not loaded: the graph kept moving while it was read")
+        log.info("working set not loaded: the graph moved while it was read")
+
+    def install(self, fresh: "WorkingSet", store: Any) -> bool:
+        """Takes over `fresh` (loaded beside the writer) if the graph is still at its version.
+        Under the guard."""
+        if not fresh.ready or store.run("meta_version")[0]["version"] != fresh.version:
+            return False
+        self.version, self.runs, self.members, self.slugs = fresh.version, fresh.runs, fresh.members, fresh.slugs
+        self.started, self.market, self.holdings = fresh.started, fresh.market, fresh.holdings
+        self.load_seconds = fresh.load_seconds
+        self.loads += 1
+        self.misses = 0
+        return True
+
+    def reload_beside(self, rn: "Refnet") -> None:
+        """Loads a fresh copy without holding the writer, then installs it under the guard if
+        nothing moved the graph meanwhile (else counts a miss; the next is tried after the pause)."""
+        try:
+            fresh = WorkingSet(self.reads)
+            fresh.load(rn.store, tries=1)
+            if not rn.guard(lambda: self.install(fresh, rn.store)):
+                self.misses += 1
+                self.loaded_at = time.monotonic()
+        except Exception as error:  # the engine closed under it, the database went away: try later
+            log.info("working set not reloaded: %r", error)
+            self.loaded_at = time.monotonic()
+
+    def settle(self, seconds: float = 120.0) -> None:
+        """Waits for a reload beside the writer to end (tests, benches)."""
+        if self.loader is not None:
+            self.loader.join(seconds)
 
     def _load_at_one_version(self, store: Any) -> bool:
         state = store.run("working_set_state")[0]
@@ -397,11 +431,19 @@ def enable(rn: "Refnet", load: bool = True) -> WorkingSet:
 
 
 def warm(rn: "Refnet") -> WorkingSet | None:
-    """The engine's working set, loaded if it is due; None when the engine has none or it is not
-    loaded. Call inside the guard."""
+    """The engine's working set if it is loaded, else None (the caller reads the graph). A
+    dropped set that is due is reloaded beside the writer (the writer goes on reading the
+    graph); after `BESIDE_TRIES` of those in a row that the graph moved under, the writer loads
+    it itself, holding the writes for the load. Call inside the guard."""
     ws: WorkingSet | None = getattr(rn, "working_set", None)
     if ws is None:
         return None
-    if ws.due():
-        ws.load(rn.store)
+    if ws.due() and (ws.loader is None or not ws.loader.is_alive()):
+        if ws.misses >= BESIDE_TRIES:
+            ws.load(rn.store)
+            ws.misses = 0
+        else:
+            ws.loaded_at = time.monotonic()
+            ws.loader = threading.Thread(target=ws.reload_beside, args=(rn,), name="refnet-working-set", daemon=True)
+            ws.loader.start()
     return ws if ws.ready else None
