@@ -7,9 +7,9 @@ own writes produced (the writer folds what that write booked: `fold_orders` lays
 `PendingOrders` over the rows with the overlays the batch itself computed with,
 `fold_registrations` sets what the registration statement set). Every write computed from it is
 guarded by that version, so a write of anyone else — another process, or a write of this one that
-did not go through the batch paths — makes ours match nothing (`Conflicted`): the writer then
-recomputes from the graph, drops the set and reloads it a little later (`Refnet.working_set`,
-`graph.ledger.order_batch`, `graph.network.batch`).
+did not go through the batch paths or fold — makes ours match nothing (`Conflicted`): the writer
+then recomputes from the graph and drops the set, which is reloaded a little later beside the
+writer (`warm`; `Refnet.working_set`, `graph.ledger.order_batch`, `graph.network.batch`).
 
 What it holds: per member the placement fields, the tree links, the rule-holder counters,
 status, identity, team orders and fund state; the landing slugs; the rotation run counter; the
