@@ -110,7 +110,7 @@ def serve(args: argparse.Namespace) -> int:
     rn = open_engine(args, attach=False)  # a busy data dir or another plan is refused before the port opens
     try:
         if working_set.wanted(default=True):  # REFNET_WORKING_SET=0 turns it off (issue 18)
-            working_set.enable(rn)
+            working_set.start(rn)  # loaded beside the writer: serve answers at once
         uvicorn.run(create_app(lambda: rn), host=args.host, port=args.port, log_level="info")
     finally:
         rn.store.close()

@@ -130,10 +130,11 @@ class GroupCommit:
                 return
 
     def _remembers(self) -> bool:
-        """Whether the engine's working set is loaded: then a lone write takes the batch path too,
-        which reads nothing (the single path reads the graph)."""
+        """Whether the engine's working set is loaded (or being loaded: the batch path's folds
+        then catch the copy up): then a lone write takes the batch path too, which reads nothing
+        (the single path reads the graph)."""
         ws = self.rn.working_set
-        return ws is not None and (ws.ready or ws.due())
+        return ws is not None and (ws.ready or ws.due() or ws.journal is not None)
 
     def _book(self, kind: str, requests: list[_Request]) -> None:
         way = self.kinds[kind]

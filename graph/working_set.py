@@ -157,6 +157,9 @@ class WorkingSet:
         self.served = 0  # writes computed from it
         self.loader: threading.Thread | None = None  # a reload beside the writer
         self.misses = 0  # reloads beside the writer that the graph moved under, in a row
+        # while a copy loads beside the writer: the folds of the writes booked meanwhile, laid
+        # over the copy before it is installed (`install`); None when no copy loads
+        self.journal: list[tuple[int, int, Callable[..., None], tuple[Any, ...]]] | None = None
 
     @property
     def ready(self) -> bool:
@@ -204,8 +207,12 @@ class WorkingSet:
         log.info("working set not loaded: the graph moved while it was read")
 
     def install(self, fresh: "WorkingSet", store: Any) -> bool:
-        """Takes over `fresh` (loaded beside the writer) if the graph is still at its version.
+        """Takes over `fresh` (loaded beside the writer) if, with the writes our writer booked
+        and folded while it was read laid over it (`journal`), it is at the graph's version.
         Under the guard."""
+        journal, self.journal = self.journal, None
+        if fresh.ready and journal:
+            fresh.catch_up(journal)
         if not fresh.ready or store.run("meta_version")[0]["version"] != fresh.version:
             return False
         self.version, self.runs, self.members, self.slugs = fresh.version, fresh.runs, fresh.members, fresh.slugs
@@ -213,6 +220,7 @@ class WorkingSet:
         self.load_seconds = fresh.load_seconds
         self.loads += 1
         self.misses = 0
+        log.info("working set installed at version %s", self.version)
         return True
 
     def reload_beside(self, rn: "Refnet") -> None:
@@ -224,9 +232,11 @@ class WorkingSet:
             if not rn.guard(lambda: self.install(fresh, rn.store)):
                 self.misses += 1
                 self.loaded_at = time.monotonic()
+                log.info("working set not installed: the graph moved while it was read (tried again later)")
         except Exception as error:  # the engine closed under it, the database went away: try later
             log.info("working set not reloaded: %r", error)
             self.loaded_at = time.monotonic()
+            self.journal = None
 
     def settle(self, seconds: float = 120.0) -> None:
         """Waits for a reload beside the writer to end (tests, benches)."""
@@ -325,12 +335,30 @@ class WorkingSet:
 
     def _folding(self, fold: Callable[..., None], *args: Any) -> None:
         """A fold runs after its write succeeded: whatever goes wrong in it drops the set (it
-        is read again later) rather than failing a booked write."""
+        is read again later) rather than failing a booked write. While a copy loads beside
+        the writer, the fold is kept for that copy instead (`install`)."""
+        journal = self.journal
+        if not self.ready and journal is not None:
+            journal.append((args[-2], args[-1], getattr(fold, "__func__", fold), args))
+            return
         try:
             fold(*args)
         except Exception as error:  # the write is booked; only the copy is lost
             log.warning("working set dropped: a fold failed (%r)", error)
             self.drop()
+
+    def catch_up(self, journal: list[tuple[int, int, Callable[..., None], tuple[Any, ...]]]) -> None:
+        """Lays the folds of `journal` that this copy (read at its version) does not hold yet
+        over it, in booking order; a gap (a write that did not fold) drops it."""
+        for before, after, fold, args in journal:
+            if after <= (self.version or 0):
+                continue  # booked before the copy was read: it holds it
+            if before != self.version:
+                self.drop()
+                return
+            self._folding(fold.__get__(self), *args)
+            if not self.ready:
+                return
 
     def _fold_orders(self, pending: "PendingOrders", before: int, after: int) -> None:
         if self.version != before:
@@ -443,7 +471,29 @@ def warm(rn: "Refnet") -> WorkingSet | None:
             ws.load(rn.store)
             ws.misses = 0
         else:
-            ws.loaded_at = time.monotonic()
-            ws.loader = threading.Thread(target=ws.reload_beside, args=(rn,), name="refnet-working-set", daemon=True)
-            ws.loader.start()
+            _load_beside(rn, ws)
     return ws if ws.ready else None
+
+
+def loading(rn: "Refnet") -> bool:
+    """Whether a copy of the set is being loaded beside the writer: the writes booked meanwhile
+    should fold (take the batch paths), so that the copy catches up with them when installed."""
+    ws: WorkingSet | None = getattr(rn, "working_set", None)
+    return ws is not None and ws.journal is not None
+
+
+def start(rn: "Refnet") -> WorkingSet:
+    """Gives the engine a working set that a thread loads beside the writer from now on (`serve`):
+    the engine answers reads and writes at once, its writes reading the graph until the set is
+    installed — which happens only if the graph is still at the version the set was read at,
+    else it is tried again as after a drop (`warm`)."""
+    ws = enable(rn, load=False)
+    _load_beside(rn, ws)
+    return ws
+
+
+def _load_beside(rn: "Refnet", ws: WorkingSet) -> None:
+    ws.loaded_at = time.monotonic()
+    ws.journal = []
+    ws.loader = threading.Thread(target=ws.reload_beside, args=(rn,), name="refnet-working-set", daemon=True)
+    ws.loader.start()

@@ -23,7 +23,7 @@ from graph.network.members import (
 )
 from graph.network.placement import ChainLink, FreePosition, Line, SponsorView, choose_target, propagate
 from graph.store.store import Conflicted, Row
-from graph.working_set import WorkingSet, warm
+from graph.working_set import WorkingSet, loading, warm
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -249,7 +249,8 @@ def register_many(rn: Refnet, items: list[RegisterItem]) -> list[RegisterOutcome
             tries += 1
             ws = warm(rn) if not remembered else None
             remembered = ws is not None
-            if ws is None and limit == 1 and isinstance(todo[0], RegisterItem):  # the single path reads least
+            if ws is None and limit == 1 and isinstance(todo[0], RegisterItem) and not loading(rn):
+                # the single path reads least (but does not fold into a set being loaded)
                 return [_register_alone(rn, todo[0])]
             return _book(rn, todo[:limit], ws)
 
