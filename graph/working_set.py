@@ -157,9 +157,10 @@ class WorkingSet:
         self.served = 0  # writes computed from it
         self.loader: threading.Thread | None = None  # a reload beside the writer
         self.misses = 0  # reloads beside the writer that the graph moved under, in a row
-        # while a copy loads beside the writer: the folds of the writes booked meanwhile, laid
-        # over the copy before it is installed (`install`); None when no copy loads
-        self.journal: list[tuple[int, int, Callable[..., None], tuple[Any, ...]]] | None = None
+        # while a copy loads beside the writer: the writes booked meanwhile (version before,
+        # after, the members each touched), read again into the copy when it is installed
+        # (`install`); None when no copy loads
+        self.journal: list[tuple[int, int, list[str]]] | None = None
 
     @property
     def ready(self) -> bool:
@@ -180,9 +181,11 @@ class WorkingSet:
 
     # loading
 
-    def load(self, store: Any, tries: int = LOAD_TRIES) -> None:
+    def load(self, store: Any, tries: int = LOAD_TRIES, beside: bool = False) -> None:
         """Reads the whole working set at one version (pages by registration number; a page read
-        at another version starts the load again)."""
+        at another version starts the load again — unless `beside` the writer: then the copy
+        holds the version its first read saw, and the members our writer's writes touched since
+        are read again when it is installed, `install`)."""
         started = time.perf_counter()
         self.loaded_at = time.monotonic()
         for _ in range(tries):
@@ -190,7 +193,7 @@ class WorkingSet:
             collecting = gc.isenabled()
             gc.disable()  # a million new objects would start full collections over and over
             try:
-                loaded = self._load_at_one_version(store)
+                loaded = self._load_at_one_version(store, strict=not beside)
             finally:
                 if collecting:
                     gc.enable()
@@ -207,14 +210,18 @@ class WorkingSet:
         log.info("working set not loaded: the graph moved while it was read")
 
     def install(self, fresh: "WorkingSet", store: Any) -> bool:
-        """Takes over `fresh` (loaded beside the writer) if, with the writes our writer booked
-        and folded while it was read laid over it (`journal`), it is at the graph's version.
-        Under the guard."""
+        """Takes over `fresh` (loaded beside the writer, holding the version its first read saw)
+        if every write since that version is one of our writer's (`journal`, with no gap up to
+        the graph's version): the members they touched, the state, the market and holdings are
+        read again at the graph's version. Under the guard."""
         journal, self.journal = self.journal, None
-        if fresh.ready and journal:
-            fresh.catch_up(journal)
-        if not fresh.ready or store.run("meta_version")[0]["version"] != fresh.version:
+        if not fresh.ready:
             return False
+        now = store.run("meta_version")[0]["version"]
+        if now != fresh.version:
+            touched = fresh.touched_since(journal or [], now)
+            if touched is None or not fresh.refresh(store, touched, now):
+                return False
         self.version, self.runs, self.members, self.slugs = fresh.version, fresh.runs, fresh.members, fresh.slugs
         self.started, self.market, self.holdings = fresh.started, fresh.market, fresh.holdings
         self.load_seconds = fresh.load_seconds
@@ -225,10 +232,11 @@ class WorkingSet:
 
     def reload_beside(self, rn: "Refnet") -> None:
         """Loads a fresh copy without holding the writer, then installs it under the guard if
-        nothing moved the graph meanwhile (else counts a miss; the next is tried after the pause)."""
+        only our writer moved the graph meanwhile (else counts a miss; the next is tried after
+        the pause)."""
         try:
             fresh = WorkingSet(self.reads)
-            fresh.load(rn.store, tries=1)
+            fresh.load(rn.store, tries=1, beside=True)
             if not rn.guard(lambda: self.install(fresh, rn.store)):
                 self.misses += 1
                 self.loaded_at = time.monotonic()
@@ -243,7 +251,58 @@ class WorkingSet:
         if self.loader is not None:
             self.loader.join(seconds)
 
-    def _load_at_one_version(self, store: Any) -> bool:
+    def touched_since(self, journal: list[tuple[int, int, list[str]]], now: int) -> set[str] | None:
+        """The members the journal's writes after this copy's version touched, if they lead from
+        it to `now` with no gap (a write that is not our writer's: None)."""
+        at = self.version
+        touched: set[str] = set()
+        for before, after, ids in journal:
+            if at is not None and after <= at:
+                continue  # booked before the copy's first read: the copy holds it
+            if before != at:
+                return None
+            touched.update(ids)
+            at = after
+        return touched if at == now else None
+
+    def refresh(self, store: Any, ids: set[str], version: int) -> bool:
+        """Reads `ids` (new members among them), the state, the market and holdings again at
+        `version`; False when the graph is not at `version` (another writer)."""
+        state = store.run("working_set_state")[0]
+        rows = store.run("working_set_members_by_ids", {"ids": sorted(ids)}) if ids else []
+        market = store.run("points_market")[0]
+        holdings = store.run("working_set_holdings")
+        if state["version"] != version or market["version"] != version or \
+                any(row["version"] != version for row in [*rows, *holdings]):
+            return False
+        members, new = self.members, []
+        for row in rows:
+            member, slug = Member.unpack(row["member"])
+            old = members.get(member.id)
+            if old is None:
+                new.append(member)
+            else:
+                member.kids, member.sponsored = old.kids, old.sponsored
+            members[member.id] = member
+            if slug is not None:
+                self.slugs.add(slug)
+        for member in sorted(new, key=lambda m: m.seq):
+            if member.parent_id is not None and member.own_slot is not None:
+                parent = members[member.parent_id]
+                parent.kids = {**(parent.kids or {}), member.own_slot: member.id}
+            if member.sponsor_id is not None:
+                sponsor = members[member.sponsor_id]
+                sponsor.sponsored = sorted([*(sponsor.sponsored or []), member.id], key=lambda i: members[i].seq)
+        for row in holdings:
+            del row["version"]
+        del market["version"]
+        self.runs = state["runs"]
+        self.started = {*(state["months"] or []), *(state["weeks"] or [])}
+        self.market, self.holdings = market, {row["id"]: row for row in holdings}
+        self.version = version
+        return True
+
+    def _load_at_one_version(self, store: Any, strict: bool = True) -> bool:
         state = store.run("working_set_state")[0]
         version = state["version"]
         bounds = store.run("working_set_bounds")[0]
@@ -252,7 +311,7 @@ class WorkingSet:
         if bounds["lo"] is not None:
             for lo in range(bounds["lo"], bounds["hi"] + 1, PAGE_SEQS):
                 for row in store.run("working_set_members", {"lo": lo, "hi": lo + PAGE_SEQS}):
-                    if row["version"] != version:
+                    if strict and row["version"] != version:
                         return False
                     member, slug = Member.unpack(row["member"])
                     members[member.id] = member
@@ -260,8 +319,10 @@ class WorkingSet:
                         slugs.add(slug)
         market = store.run("points_market")[0]
         holdings = store.run("working_set_holdings")
-        if market["version"] != version or any(row.pop("version") != version for row in holdings):
+        if strict and (market["version"] != version or any(row["version"] != version for row in holdings)):
             return False
+        for row in holdings:
+            del row["version"]
         for member in members.values():  # one string per id (a million members stay smaller)
             if member.free_id is not None and member.free_id in members:
                 member.free_id = members[member.free_id].id
@@ -331,34 +392,21 @@ class WorkingSet:
     def fold_orders(self, pending: "PendingOrders", before: int, after: int) -> None:
         """Lays an order batch booked at `before` over the set with the overlays the batch
         computed with (`PendingOrders.moved`, the plan's pool and holdings overlays)."""
-        self._folding(self._fold_orders, pending, before, after)
+        self._folding(list(pending.members), self._fold_orders, pending, before, after)
 
-    def _folding(self, fold: Callable[..., None], *args: Any) -> None:
+    def _folding(self, touched: list[str], fold: Callable[..., None], *args: Any) -> None:
         """A fold runs after its write succeeded: whatever goes wrong in it drops the set (it
         is read again later) rather than failing a booked write. While a copy loads beside
-        the writer, the fold is kept for that copy instead (`install`)."""
+        the writer, the members the write `touched` are noted for that copy instead (`install`)."""
         journal = self.journal
         if not self.ready and journal is not None:
-            journal.append((args[-2], args[-1], getattr(fold, "__func__", fold), args))
+            journal.append((args[-2], args[-1], touched))
             return
         try:
             fold(*args)
         except Exception as error:  # the write is booked; only the copy is lost
             log.warning("working set dropped: a fold failed (%r)", error)
             self.drop()
-
-    def catch_up(self, journal: list[tuple[int, int, Callable[..., None], tuple[Any, ...]]]) -> None:
-        """Lays the folds of `journal` that this copy (read at its version) does not hold yet
-        over it, in booking order; a gap (a write that did not fold) drops it."""
-        for before, after, fold, args in journal:
-            if after <= (self.version or 0):
-                continue  # booked before the copy was read: it holds it
-            if before != self.version:
-                self.drop()
-                return
-            self._folding(fold.__get__(self), *args)
-            if not self.ready:
-                return
 
     def _fold_orders(self, pending: "PendingOrders", before: int, after: int) -> None:
         if self.version != before:
@@ -389,7 +437,8 @@ class WorkingSet:
     def fold_registrations(self, new: list[Row], links: list[Row], changed: list[Row], before: int,
                            after: int) -> None:
         """Sets what a registration batch booked at `before` set (`members_register_batch`)."""
-        self._folding(self._fold_registrations, new, links, changed, before, after)
+        touched = [row["id"] for row in new] + [row["id"] for row in changed]
+        self._folding(touched, self._fold_registrations, new, links, changed, before, after)
 
     def _fold_registrations(self, new: list[Row], links: list[Row], changed: list[Row], before: int,
                             after: int) -> None:

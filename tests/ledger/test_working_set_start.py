@@ -23,8 +23,8 @@ def held_load(monkeypatch: Any) -> tuple[threading.Event, threading.Event]:
     read, release = threading.Event(), threading.Event()
     load = WorkingSet._load_at_one_version
 
-    def slow(self: WorkingSet, store: Any) -> bool:
-        loaded = load(self, store)
+    def slow(self: WorkingSet, store: Any, **options: Any) -> bool:
+        loaded = load(self, store, **options)
         read.set()
         release.wait(60)
         return loaded
@@ -104,4 +104,47 @@ def test_a_load_nobody_wrote_under_is_installed_and_serves_the_first_write(falko
     names = counting(rn)
     assert record_many(rn, [OrderItem("o1", "m7", PRICES[2])])[0].error is None
     assert names == ["orders_record_batch"]
+    assert_same_as_loaded(rn)
+
+
+def test_writes_between_the_pages_of_a_load_are_read_again_when_it_is_installed(falkor, monkeypatch):
+    """A load beside the writer reads its pages at the versions they come at; the members our
+    writer's writes touched meanwhile (members read earlier, members registered after the load
+    began) are read again at one version when the copy is installed, which then equals the graph
+    read afresh."""
+    monkeypatch.setattr(working_set, "PAGE_SEQS", 6)
+    rn, sequential = seeded(falkor), seeded(falkor)
+    assert in_batches(rn, GROWN, []) == one_by_one(sequential, GROWN)
+    paged, release = threading.Event(), threading.Event()
+    run = rn.store.run
+    pages: list[int] = []
+
+    def page_by_page(name: str, params: Any = None) -> Any:
+        if name == "working_set_members" and threading.current_thread().name == "refnet-working-set":
+            pages.append(params["lo"])
+            if len(pages) == 2:  # the first page is read: hold the load here
+                paged.set()
+                release.wait(60)
+        return run(name, params)
+
+    rn.store.run = page_by_page
+    ws = working_set.start(rn)
+    assert paged.wait(60)
+    during: list[tuple[str, Any]] = [("register", RegisterItem("Early", "early", "m0")),
+                                     ("order", OrderItem("o1", "m1", PRICES[1], "m16")),
+                                     ("register", RegisterItem("Deep", "deep", "m17")),
+                                     ("order", OrderItem("o2", "deep", PRICES[2], "early")),
+                                     ("order", OrderItem("o3", "m18", PRICES[0]))]
+    assert in_batches(rn, during, []) == one_by_one(sequential, during) == [None] * 5
+    release.set()
+    ws.settle()
+    assert len(pages) >= 3 and ws.ready and ws.loads == 1 and ws.misses == 0
+    rn.store.run = run
+    assert_same_as_loaded(rn)
+    names = counting(rn)
+    last: list[tuple[str, Any]] = [("register", RegisterItem("Late", "late", "deep")),
+                                   ("order", OrderItem("o4", "late", PRICES[1], "m1"))]
+    assert in_batches(rn, last, []) == one_by_one(sequential, last)
+    assert names == ["members_register_batch", "orders_record_batch"]
+    assert graph_dump(rn.store) == graph_dump(sequential.store)
     assert_same_as_loaded(rn)
