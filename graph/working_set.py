@@ -434,6 +434,18 @@ class WorkingSet:
         pending.add_changes(changes)
         self.fold_orders(pending, before, after)
 
+    def fold_rotation(self, before: int, after: int) -> None:
+        """A rotation run booked at `before` (one statement moving the version by one): one more
+        run, so every full member's offset r grows by one (`r`)."""
+        self._folding([], self._fold_rotation, before, after)
+
+    def _fold_rotation(self, before: int, after: int) -> None:
+        if self.version != before:
+            self.drop()
+            return
+        self.runs += 1
+        self.version = after
+
     def fold_registrations(self, new: list[Row], links: list[Row], changed: list[Row], before: int,
                            after: int) -> None:
         """Sets what a registration batch booked at `before` set (`members_register_batch`)."""

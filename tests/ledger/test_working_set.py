@@ -271,3 +271,28 @@ def test_a_reload_the_graph_moved_under_is_not_installed(falkor, monkeypatch):
     assert rn.guard(lambda: working_set.warm(rn)) is ws and ws.misses == 0
     assert "a" in ws.members
     assert_same_as_loaded(rn)
+
+
+def test_a_rotation_folds_into_the_set(falkor):
+    """A rotation run of the same engine moves the set with it (one more run: every full member's
+    offset grows): no drop, the set equals the graph read afresh, and the registrations after
+    it, still placed from the set, land where one by one booking puts them."""
+    from graph.network import rotation
+
+    warm, sequential = seeded(falkor), seeded(falkor)
+    writes: list[tuple[str, Any]] = [("register", RegisterItem(f"M{i}", f"m{i}", "root" if i < 4 else f"m{i % 4}"))
+                                     for i in range(16)]
+    working_set.enable(warm)
+    assert in_batches(warm, writes, []) == one_by_one(sequential, writes)
+    week = rotation.week_name(rotation.week_of(NOW))
+    for rn in (warm, sequential):
+        assert rotation.rotate(rn, week).rotated > 0
+    assert warm.working_set.drops == 0 and warm.working_set.ready and warm.working_set.runs == 1
+    assert_same_as_loaded(warm)
+    more: list[tuple[str, Any]] = [("register", RegisterItem(f"N{i}", f"n{i}", ["root", "m0", "m1"][i % 3]))
+                                   for i in range(12)]
+    names = counting(warm)
+    assert in_batches(warm, more, []) == one_by_one(sequential, more)
+    assert names == ["members_register_batch"]
+    assert graph_dump(warm.store) == graph_dump(sequential.store)
+    assert_same_as_loaded(warm)
