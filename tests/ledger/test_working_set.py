@@ -296,3 +296,31 @@ def test_a_rotation_folds_into_the_set(falkor):
     assert names == ["members_register_batch"]
     assert graph_dump(warm.store) == graph_dump(sequential.store)
     assert_same_as_loaded(warm)
+
+
+def test_a_withdrawal_folds_into_the_set(falkor):
+    """A withdrawal booked by the same engine (its frozen part, the fund's release) moves the
+    set with it: no drop, the set equals the graph read afresh, and the orders after it, still
+    computed from the set, book what one by one booking books."""
+    from graph.plans.linkage.withdrawals_store import withdraw
+
+    warm, sequential = seeded(falkor), seeded(falkor)
+    writes: list[tuple[str, Any]] = [("register", RegisterItem(f"M{i}", f"m{i}", "root" if i < 3 else f"m{i // 3 - 1}"))
+                                     for i in range(12)]
+    writes += [("order", OrderItem(f"o{i}", f"m{(i * 7) % 12}", PRICES[i % 3])) for i in range(24)]
+    working_set.enable(warm)
+    assert in_batches(warm, writes, []) == one_by_one(sequential, writes)
+    earners = [row["id"] for row in warm.store.run_text(
+        "MATCH (m:Member) WHERE m.paid >= 2000 RETURN m.id AS id ORDER BY m.id")][:3]
+    assert earners
+    for rn in (warm, sequential):
+        for member_id in earners:
+            withdraw(rn, member_id, Decimal("20.00"))
+    assert warm.working_set.drops == 0 and warm.working_set.ready
+    assert any(member.frozen for member in warm.working_set.members.values())
+    assert_same_as_loaded(warm)
+    more: list[tuple[str, Any]] = [("order", OrderItem(f"p{i}", f"m{(i * 5) % 12}", PRICES[i % 3])) for i in range(15)]
+    names = counting(warm)
+    assert in_batches(warm, more, []) == one_by_one(sequential, more)
+    assert names == ["orders_record_batch"]
+    assert graph_dump(warm.store) == graph_dump(sequential.store)
