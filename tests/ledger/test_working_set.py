@@ -324,3 +324,29 @@ def test_a_withdrawal_folds_into_the_set(falkor):
     assert in_batches(warm, more, []) == one_by_one(sequential, more)
     assert names == ["orders_record_batch"]
     assert graph_dump(warm.store) == graph_dump(sequential.store)
+
+
+def test_a_points_sale_folds_into_the_set(falkor):
+    """A points sale booked by the same engine (the seller's holdings, the market, any forced
+    exits) moves the set with it: no drop, the set equals the graph read afresh, and the orders
+    after it, still computed from the set, book what one by one booking books."""
+    from graph.plans.linkage.points_store import sell_points
+
+    warm, sequential = seeded(falkor), seeded(falkor)
+    writes: list[tuple[str, Any]] = [("register", RegisterItem(f"M{i}", f"m{i}", "root" if i < 3 else f"m{i // 3 - 1}"))
+                                     for i in range(12)]
+    writes += [("order", OrderItem(f"o{i}", f"m{(i * 7) % 12}", PRICES[i % 3])) for i in range(24)]
+    working_set.enable(warm)
+    assert in_batches(warm, writes, []) == one_by_one(sequential, writes)
+    sellers = sorted({row["member_id"] for row in warm.working_set.holdings.values()})[:3]
+    assert sellers
+    for rn in (warm, sequential):
+        for member_id in sellers:
+            sell_points(rn, member_id, Decimal("10"))
+    assert warm.working_set.drops == 0 and warm.working_set.ready
+    assert_same_as_loaded(warm)
+    more: list[tuple[str, Any]] = [("order", OrderItem(f"p{i}", f"m{(i * 5) % 12}", PRICES[i % 3])) for i in range(15)]
+    names = counting(warm)
+    assert in_batches(warm, more, []) == one_by_one(sequential, more)
+    assert names == ["orders_record_batch"]
+    assert graph_dump(warm.store) == graph_dump(sequential.store)

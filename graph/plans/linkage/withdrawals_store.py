@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from graph.core.errors import BadInput, NotFound
 from graph.core.money import from_cents, to_cents
 from graph.core.plan import require_module
-from graph.ledger.drafts import Changes
 from graph.ledger.entries import EntryRecord
 from graph.ledger.entry_ids import EntrySource
 from graph.network.members import check_member_id
@@ -75,10 +74,6 @@ def withdraw(rn: Refnet, member_id: str, amount: Decimal) -> list[EntryRecord]:
 
         entries = effects.rows(str(EntrySource.of("withdrawal", state["version"] + 1)), at, period_of(at), plan_version)
         write_effects(rn, state["version"], effects, entries, None, None)
-        if rn.working_set is not None:  # the writer's in-process state moves with it (graph.working_set)
-            changes = Changes()
-            changes.members = effects.members
-            rn.working_set.fold_changes(changes, state["version"], state["version"] + 1)
         return [EntryRecord.from_row(row) for row in entries[released_now:]]  # the release comes first
 
     entries = rn.guard(attempt)
