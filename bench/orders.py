@@ -6,7 +6,8 @@ the same pure rule over a networkx copy of both trees; the two must agree to the
     python -m bench.orders [N [M [K]]]   (default: N = 100000, M = 10000, K = 1)
 
 With K > 1 the orders are booked through `recordOrders`' function (`order_batch.record_many`)
-in batches of K (issue 18), each batch in one statement.
+in batches of K (issue 18), each batch in one statement; with REFNET_WORKING_SET=1, computed
+from the engine's in-process working set (`graph.working_set`, loaded after the network is built).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import networkx as nx
 
 from bench.common import bulk_network, engine
+from graph import working_set
 from graph.core.money import from_cents
 from graph.core.plan import Plan, load_plan
 from graph.ledger import order_batch, orders
@@ -112,6 +114,9 @@ def run(n: int, m: int, seed: int = 7, batch: int = 1) -> dict:
         built = time.perf_counter() - started
         print(f"  network of {n:,} loaded in {built:.1f} s", file=sys.stderr, flush=True)
         stream = order_stream(ids, m, seed)
+        if working_set.wanted():
+            working_set.enable(rn)
+            print(f"  working set loaded in {rn.working_set.load_seconds:.1f} s", file=sys.stderr, flush=True)
         started = time.perf_counter()
         if batch > 1:
             items = [order_batch.OrderItem(order_id, buyer_id, amount, at=START_MS + index)
@@ -143,7 +148,7 @@ def main(argv: list[str]) -> None:
     m = int(argv[1]) if len(argv) > 1 else 10_000
     k = int(argv[2]) if len(argv) > 2 else 1
     result = run(n, m, batch=k)
-    print(f"batch {k}; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(f"batch {k}; working set {'on' if working_set.wanted() else 'off'}; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     print(f"{'N':>9} {'M':>7} {'orders/s':>9} {'in-memory/s':>12} {'ratio':>7} {'entries':>8} {'burned':>7} agree")
     agree = "yes" if not result["mismatched"] and result["total"] == result["expected_total"] else "NO"
     print(f"{n:>9,} {m:>7,} {result['db_rate']:>9.0f} {result['memory_rate']:>12.0f} "

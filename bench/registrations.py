@@ -6,6 +6,9 @@ benches' skew (early members recruit many, so slides are frequent). Every batch'
 checked afterwards against one-by-one booking by the property test, not here.
 
     python -m bench.registrations [N] [--count C]     (default: N = 100000, C = 2000)
+
+With REFNET_WORKING_SET=1 the batches are computed from the engine's in-process working set
+(`graph.working_set`, loaded after the one-by-one measure: those moved the graph under it).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import time
 from pathlib import Path
 
 from bench.common import bulk_network, engine, skewed_sponsor
+from graph import working_set
 from graph.network import batch, members
 from graph.network.batch import RegisterItem
 
@@ -56,6 +60,9 @@ def main(argv: list[str]) -> None:
             members.register(rn, item.name, sponsor_id=item.sponsor_id, member_id=item.member_id)
         one_by_one = single_count / (time.perf_counter() - began)
         rows = [("one by one", 1, one_by_one)]
+        if working_set.wanted():
+            working_set.enable(rn)
+            print(f"  working set loaded in {rn.working_set.load_seconds:.1f} s", file=sys.stderr, flush=True)
         for size in BATCH_SIZES:
             todo = items(max(args.count, size))
             began = time.perf_counter()
@@ -63,7 +70,7 @@ def main(argv: list[str]) -> None:
                 outcomes = batch.register_many(rn, todo[start:start + size])
                 assert all(o.error is None for o in outcomes), [o.error for o in outcomes if o.error][:3]
             rows.append(("batch", size, len(todo) / (time.perf_counter() - began)))
-    print(f"members: {args.n:,}; floor (trivial statement): {floor:,.0f}/s")
+    print(f"members: {args.n:,}; working set {'on' if working_set.wanted() else 'off'}; floor (trivial statement): {floor:,.0f}/s")
     print(f"{'how':<11} {'K':>5} {'registrations/s':>16} {'× one by one':>13} {'÷ floor':>8}")
     for how, size, rate in rows:
         print(f"{how:<11} {size:>5} {rate:>16,.0f} {rate / one_by_one:>13.1f} {rate / floor:>8.3f}")

@@ -13,6 +13,10 @@ its first start is the one after the crash, the second one follows a clean stop.
 `--no-compaction` grows with the append-only file never rewritten (the set-up before issue 12).
 `--bulk` skips the growing and measures only the start of a bulk-loaded graph of that size (for
 sizes where growing through the write path would take hours, e.g. 100000 200000).
+`--bulk --serve` then starts `refnet serve` on it with the working set on and off
+(REFNET_WORKING_SET, issue 18) and prints the time to its first answered write (a
+`registerMember`) against the time to its first answered trivial query in the same start, and
+when the working set, loaded beside the writer, was installed.
 """
 
 from __future__ import annotations
@@ -106,11 +110,42 @@ def bulk(data: Path, n: int, m: int, plan_name: str) -> float:
             {"id": f"o{i}", "buyer_id": rng.choice(ids), "amount": int(rng.choice(PRICES) * 100), "referrer_id": None,
              "at": at, "period": period, "plan_version": plan.version}
             for i in range(first, min(m, first + 10_000))]})
-    store.command("BGREWRITEAOF")
+    wait_compaction(store)
+    try:
+        store.command("BGREWRITEAOF")
+    except Exception as error:  # a rewrite the server started itself meanwhile: it compacts as well
+        print(f"  ({error})", flush=True)
     time.sleep(0.5)
     wait_compaction(store)
     store.close()
     return time.perf_counter() - started
+
+
+def first_write(data: Path, working: bool, log: Path, member_id: str) -> tuple[float, float, float | None]:
+    """Seconds from starting `refnet serve` to its first answered trivial query, to its first
+    answered write, and (working set on) to the log line saying the set was installed."""
+    from tests.support.serve import REGISTER, Served
+
+    log.write_text("")
+    started = time.perf_counter()
+    served = Served(data, log=log, env={"REFNET_WORKING_SET": "1" if working else "0"})
+    try:
+        served.wait_healthy(600)
+        while served.post("{ __typename }").get("errors"):
+            time.sleep(0.01)
+        trivial = time.perf_counter() - started
+        body = served.post(REGISTER, id=member_id, s="m1")
+        assert not body.get("errors"), body
+        write = time.perf_counter() - started
+        installed = None
+        while working and time.perf_counter() - started < 600:
+            if "working set installed" in log.read_text(errors="replace"):
+                installed = time.perf_counter() - started
+                break
+            time.sleep(0.05)
+        return trivial, write, installed
+    finally:
+        served.stop()
 
 
 def main() -> None:
@@ -120,6 +155,7 @@ def main() -> None:
     parser.add_argument("--plan", default="differential")
     parser.add_argument("--no-compaction", action="store_true")
     parser.add_argument("--bulk", action="store_true")
+    parser.add_argument("--serve", action="store_true")
     args = parser.parse_args()
     if args.bulk:
         with tempfile.TemporaryDirectory(prefix="refnet-bench-startup-") as directory:
@@ -130,6 +166,13 @@ def main() -> None:
             print(f"bulk-loaded {args.n:,} members and {args.m:,} orders in {seconds:.0f} s "
                   f"({base / 1e6:.1f} MB image + {incr / 1e6:.1f} MB statements); start: "
                   f"{min(starts):.2f} s (best of 2; {starts[0]:.2f}, {starts[1]:.2f})")
+            if args.serve:
+                for start, working in enumerate((False, True, False, True)):
+                    trivial, write, installed = first_write(data, working, Path(directory) / "serve.log",
+                                                            f"first-{start}")
+                    print(f"serve, working set {'on ' if working else 'off'}: first trivial answer {trivial:.2f} s, "
+                          f"first write {write:.2f} s (÷ trivial {write / trivial:.2f})"
+                          + (f", set installed at {installed:.2f} s" if installed is not None else ""), flush=True)
             print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}")
         return
     if args.no_compaction:

@@ -97,6 +97,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app
     from api.auth import admin_token
+    from graph import working_set
 
     if admin_token() is None and not is_loopback(args.host):
         if not args.insecure:
@@ -108,6 +109,8 @@ def serve(args: argparse.Namespace) -> int:
         load_plan(args)  # a bad plan file fails here, before anything starts
     rn = open_engine(args, attach=False)  # a busy data dir or another plan is refused before the port opens
     try:
+        if working_set.wanted(default=True):  # REFNET_WORKING_SET=0 turns it off (issue 18)
+            working_set.start(rn)  # loaded beside the writer: serve answers at once
         uvicorn.run(create_app(lambda: rn), host=args.host, port=args.port, log_level="info")
     finally:
         rn.store.close()

@@ -4,7 +4,8 @@ batch through that kind's batch function (`registerMembers`, `recordOrders`), in
 and answers each request with its own outcome once its batch's statement has returned.
 
 A lone request is booked at once, by the single path (the writer never waits for a batch to
-fill); under load the requests that queued while a batch was being booked form the next one. The batch functions
+fill) — or, when the engine holds a working set (`graph.working_set`), by the batch path, which
+then reads nothing; under load the requests that queued while a batch was being booked form the next one. The batch functions
 book exactly what booking the items one by one in queue order books, so a request's outcome and
 the graph are those of sequential booking. A failure of a whole batch (the database went away)
 is every one of its requests' error; none of them was booked, except orders that a batch
@@ -134,12 +135,19 @@ class GroupCommit:
             if queued[-1] is _STOP:
                 return
 
+    def _remembers(self) -> bool:
+        """Whether the engine's working set is loaded (or being loaded: the batch path's folds
+        then catch the copy up): then a lone write takes the batch path too, which reads nothing
+        (the single path reads the graph)."""
+        ws = self.rn.working_set
+        return ws is not None and (ws.ready or ws.due() or ws.journal is not None)
+
     def _book(self, kind: str, requests: list[_Request]) -> None:
         way = self.kinds[kind]
         for start in range(0, len(requests), way.most):
             part = requests[start:start + way.most]
             try:
-                if len(part) == 1 and way.alone is not None:
+                if len(part) == 1 and way.alone is not None and not self._remembers():
                     outcomes = [way.alone(self.rn, part[0].item)]
                 else:
                     outcomes = way.batch(self.rn, [request.item for request in part])

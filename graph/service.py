@@ -23,6 +23,7 @@ class Refnet:
     clock: Callable[[], int] = now_ms
     guard: WriteGuard = field(init=False)
     archive: Path | None = None  # root of the closed periods' archive; None: this engine archives nothing (issue 19)
+    working_set: Any = None  # graph.working_set.WorkingSet of the writer, or None (issue 18)
 
     def __post_init__(self) -> None:
         self.guard = WriteGuard()

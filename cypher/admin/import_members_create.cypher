@@ -6,6 +6,12 @@
 // historical orders also has the counters of import_orders_create_counted (packages, quota,
 // agent_referrals, team_orders, team_sales, shares_milli, status, identity); left out = absent.
 // Returns created.
+// Moves the graph's version (one step per batch) so that a writer that computed from what it
+// read before (another process's in-process working set: graph.working_set) computes again.
+MATCH (v:Meta {key: 'version'})
+SET v.lock = true
+SET v.value = v.value + 1
+WITH v
 UNWIND $rows AS row
 CREATE (x:Member {
   id: row.id, name: row.name, kind: coalesce(row.kind, 'PARTNER'), status: coalesce(row.status, 'CUSTOMER'),

@@ -6,6 +6,12 @@
 // month's group volumes, no close pays them); otherwise effects = true (the member counters
 // they move are written with the member: import_members_create or
 // import_orders_create_counted). Returns created.
+// Moves the graph's version (one step per batch) so that a writer that computed from what it
+// read before (another process's in-process working set: graph.working_set) computes again.
+MATCH (v:Meta {key: 'version'})
+SET v.lock = true
+SET v.value = v.value + 1
+WITH v
 UNWIND $rows AS g
 MATCH (b:Member {id: g.id})
 UNWIND g.orders AS row

@@ -4,6 +4,12 @@
 // team_sales (cents), shares_milli (deltas; a zero delta is left out), status, identity (left
 // out = unchanged)}], each with $plan_version, $settle, $closed_in, $effects. Deltas, not new
 // values: what a running service records during the import's batches adds up. Returns created.
+// Moves the graph's version (one step per batch) so that a writer that computed from what it
+// read before (another process's in-process working set: graph.working_set) computes again.
+MATCH (v:Meta {key: 'version'})
+SET v.lock = true
+SET v.value = v.value + 1
+WITH v
 UNWIND $rows AS g
 MATCH (b:Member {id: g.id})
 SET b.packages = coalesce(b.packages, 0) + coalesce(g.packages, 0),

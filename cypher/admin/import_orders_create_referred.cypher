@@ -4,6 +4,12 @@
 // settle = 'differential' and closed_in = 'import' (they count for their month's group
 // volumes, no close pays them); otherwise effects = true (import_orders_create_counted sets what
 // they count for). Returns created.
+// Moves the graph's version (one step per batch) so that a writer that computed from what it
+// read before (another process's in-process working set: graph.working_set) computes again.
+MATCH (v:Meta {key: 'version'})
+SET v.lock = true
+SET v.value = v.value + 1
+WITH v
 UNWIND $rows AS row
 MATCH (b:Member {id: row.buyer_id})
 CREATE (o:Order {id: row.id, buyer_id: row.buyer_id, amount: row.amount, referrer_id: row.referrer_id,

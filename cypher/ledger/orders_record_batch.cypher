@@ -4,11 +4,17 @@
 // its referrer), then everything the plan's modules book for all of them, merged in input order
 // ($members, $pools, $holdings, $entries as in order_record). The version moves from $version to
 // $version + size($orders), as recording them one by one moves it. Returns entries (created); no
-// row when the graph changed since $version.
+// row when the graph changed since $version, or when an order of $unseen exists (the ids a batch
+// computed from the in-process working set took as new without reading: graph.working_set; ''
+// is added so that the UNWIND is never empty, and no order id is '').
 MATCH (v:Meta {key: 'version'})
 SET v.lock = true
 WITH v
 WHERE v.value = $version
+UNWIND $unseen + [''] AS wanted
+OPTIONAL MATCH (known:Order {id: wanted})
+WITH v, count(known) AS clashes
+WHERE clashes = 0
 SET v.value = $version + size($orders)
 WITH v
 CALL {

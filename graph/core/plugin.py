@@ -22,6 +22,8 @@ a plan. Every hook has a no-op default, so a module implements only what it chan
   goes on one order at a time, so an undeclared module stays exact, only slower;
   `prefetch_orders(rn, view, buyer_ids)`: read those for all the batch's buyers at once
   (`view.seed(...)`), so the batch needs no round trip per order;
+  `working_reads`: those queries answered from the engine's in-process working set
+  (`graph.working_set`), so a write needs no round trip at all (a read it lacks goes to the graph);
 - `graphql` / `commands`: dotted names of the modules holding its GraphQL `Query`/`Mutation`
   types and its CLI commands.
 
@@ -73,6 +75,7 @@ class PlanModule:
     statuses_by_kind: ClassVar[bool] = False  # members are partners/customers (kind) with a rank
     imported_order_flags: ClassVar[dict[str, Any]] = {}  # what a historical (imported) order carries
     order_reads: ClassVar[dict[str, Any]] = {}  # query name -> overlay (graph.ledger.order_batch.Overlay) or None
+    working_reads: ClassVar[dict[str, Any]] = {}  # query name -> its rows from the working set (graph.working_set)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -32,9 +32,10 @@ from typing import TYPE_CHECKING, Any
 from graph.core.errors import BadInput, DomainError
 from graph.core.money import to_cents
 from graph.core.plugin import plugins
-from graph.ledger.drafts import MEMBER_COUNTERS, MEMBER_FIELDS
+from graph.ledger.drafts import MEMBER_COUNTERS, MEMBER_FIELDS, Changes
 from graph.ledger.orders import OrderRecord, Prepared, _finish, check_order, plan_of, prepare_order
 from graph.store.store import Conflicted, Row
+from graph.working_set import WorkingSet, warm
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -88,7 +89,12 @@ class PendingOrders:
         assert draft is not None
         self.orders[prepared.record.id] = prepared.record
         self.rows.append(prepared.params())
-        for row in draft.changes.members.values():
+        self.add_changes(draft.changes)
+
+    def add_changes(self, changes: Changes) -> None:
+        """Merges what one write statement changes besides its own node (an order's, or another
+        write's that the working set folds: `graph.working_set.WorkingSet.fold_changes`)."""
+        for row in changes.members.values():
             merged = self.members.setdefault(row["id"], {"id": row["id"], **{name: 0 for name in MEMBER_COUNTERS},
                                                          **{name: None for name in MEMBER_FIELDS}})
             for name in MEMBER_COUNTERS:
@@ -96,12 +102,12 @@ class PendingOrders:
             for name in MEMBER_FIELDS:
                 if row.get(name) is not None:
                     merged[name] = row[name]
-        for row in draft.changes.pools.values():
+        for row in changes.pools.values():
             merged = self.pools.setdefault(row["name"], {"name": row["name"], "balance": 0, "market": 0, "set": {}})
             merged["balance"] += row.get("balance") or 0
             merged["market"] += row.get("market") or 0
             merged["set"].update(row.get("set") or {})
-        for row in draft.changes.holdings.values():
+        for row in changes.holdings.values():
             before = self.holdings.get(row["id"])
             merged = dict(row)
             if before is not None and "issued" in before:
@@ -109,7 +115,7 @@ class PendingOrders:
             elif before is None and row["id"] in self.orders and "issued" not in row:
                 merged["issued"] = row["units"]  # new in this batch: the units its purchase issued
             self.holdings[row["id"]] = merged
-        self.entries.extend(draft.changes.entries)
+        self.entries.extend(changes.entries)
 
     def member(self, member_id: str | None) -> dict[str, Any] | None:
         return self.members.get(member_id) if member_id is not None else None
@@ -125,18 +131,22 @@ class PendingOrders:
         if delta is None:
             return row
         out = dict(row)
-        for key, name in (counters or {k: k for k in row if k in MEMBER_COUNTERS}).items():
+        for key, name in (counters.items() if counters else ((k, k) for k in row if k in COUNTER_NAMES)):
             out[key] = (out.get(key) or 0) + delta[name]
-        for key, name in (fields or {k: k for k in row if k in MEMBER_FIELDS or k == "identity"}).items():
-            if delta.get(name) is not None:
-                out[key] = delta[name]
+        for key, name in (fields.items() if fields else ((k, k) for k in row if k in FIELD_NAMES)):
+            value = delta.get(name)
+            if value is not None:
+                out[key] = value
         return out
 
-    def params(self, version: int) -> dict[str, Any]:
-        return {"version": version, "orders": self.rows, "members": list(self.members.values()),
+    def params(self, version: int, unseen: list[str] | None = None) -> dict[str, Any]:
+        return {"version": version, "unseen": unseen or [], "orders": self.rows, "members": list(self.members.values()),
                 "pools": list(self.pools.values()), "holdings": list(self.holdings.values()),
                 "entries": self.entries}
 
+
+COUNTER_NAMES = frozenset(MEMBER_COUNTERS)
+FIELD_NAMES = frozenset(MEMBER_FIELDS)
 
 Overlay = Callable[[list[Row], Mapping[str, Any], PendingOrders], list[Row]]
 
@@ -190,8 +200,10 @@ def _copy(row: Row) -> Row:
 class BatchStore:
     """The store as an order of the batch sees it: each distinct read once, then overlaid."""
 
-    def __init__(self, store: Any, pending: PendingOrders, reads: Mapping[str, Overlay | OrderRead | None]) -> None:
+    def __init__(self, store: Any, pending: PendingOrders, reads: Mapping[str, Overlay | OrderRead | None],
+                 working_set: WorkingSet | None = None) -> None:
         self.store = store
+        self.working_set = working_set  # answers the reads it can at the batch's version, without a round trip
         self.backend = store.backend
         self.pending = pending
         self.reads = reads
@@ -207,7 +219,8 @@ class BatchStore:
         key = cache_key(name, params)
         rows = self.cache.get(key)
         if rows is None:
-            rows = self.cache[key] = self.store.run(name, params)
+            known = self.working_set.answer(name, params) if self.working_set is not None else None
+            rows = self.cache[key] = known if known is not None else self.store.run(name, params)
         return rows
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
@@ -254,15 +267,20 @@ def record_many(rn: Refnet, items: list[OrderItem]) -> list[OrderOutcome]:
     limit = len(todo)
     while todo:
         tries = 0
+        remembered = False  # the last try computed from the working set
 
         def attempt() -> dict[int, OrderOutcome]:
             # another process moved the graph while this part was computed: a smaller part next
-            # time, so a busy graph cannot starve a large batch (it ends as single orders)
-            nonlocal limit, tries
-            if tries:
+            # time, so a busy graph cannot starve a large batch (it ends as single orders); a try
+            # computed from the working set is tried again at once from the graph (the set may
+            # be stale, or not know an order id)
+            nonlocal limit, tries, remembered
+            if tries and not remembered:
                 limit = max(1, limit // 2)
             tries += 1
-            return _book_run(rn, items, todo[:limit])
+            ws = warm(rn) if not remembered else None
+            remembered = ws is not None
+            return _book_run(rn, items, todo[:limit], ws)
 
         done = rn.guard.persist(attempt)
         for index, outcome in done.items():
@@ -272,14 +290,17 @@ def record_many(rn: Refnet, items: list[OrderItem]) -> list[OrderOutcome]:
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int]) -> dict[int, OrderOutcome]:
+def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int],
+              ws: WorkingSet | None = None) -> dict[int, OrderOutcome]:
     """Computes the orders of `todo` from the first, as far as the batch can go in one statement,
-    and books them; returns the outcomes of that prefix of `todo` (at least one)."""
+    and books them; returns the outcomes of that prefix of `todo` (at least one). With `ws`, the
+    reads it answers are not made."""
     pending = PendingOrders()
     view = copy.copy(rn)
-    store = BatchStore(rn.store, pending, order_reads(rn))
+    store = BatchStore(rn.store, pending, order_reads(rn), ws)
     view.store = store
-    _prefetch(view, store, [items[index] for index in todo])
+    if ws is None:
+        _prefetch(view, store, [items[index] for index in todo])
     done: dict[int, OrderOutcome] = {}
     version = None
     for index in todo:
@@ -296,6 +317,8 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int]) -> dict[int, 
                 if pending:
                     break
                 _finish(rn, prepared.record, prepared.context)
+                if rn.working_set is not None:
+                    rn.working_set.drop()  # the finish moved the graph: no fold says how
                 done[index] = OrderOutcome(order=prepared.record)
                 return done  # the graph moved: the rest is read again
             done[index] = OrderOutcome(order=prepared.record)
@@ -306,12 +329,21 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int]) -> dict[int, 
             raise Conflicted()  # read across another process's write: the batch is read again
         pending.add(prepared)
         done[index] = OrderOutcome(order=prepared.record)
+    refused = [items[index].order_id for index, outcome in done.items() if outcome.error is not None]
+    if ws is not None and refused and rn.store.run("orders_by_ids", {"ids": refused}):
+        raise Conflicted()  # refused as new orders, but one exists: the graph says how it is refused
     if pending:
         assert version is not None
-        rows = rn.store.run("orders_record_batch", pending.params(version))
+        unseen = list(pending.orders) if ws is not None else []
+        rows = rn.store.run("orders_record_batch", pending.params(version, unseen))
         if not rows or rows[0]["entries"] != len(pending.entries):
             raise Conflicted()
         log.info("%d orders booked in one statement", len(pending.rows))
+        if rn.working_set is not None:  # what was read from the graph at its version folds as well
+            rn.working_set.fold_orders(pending, version, version + len(pending.rows))
+    elif ws is not None and done and rn.store.run("meta_version")[0]["version"] != ws.version:
+        ws.drop()  # refusals computed from a set another writer made stale: computed again from the graph
+        raise Conflicted()
     return done
 
 

@@ -261,6 +261,8 @@ def refund_order(rn: Refnet, order_id: str, amount: Decimal, reason: str, refund
         })
         if not result or result[0]["entries"] != len(rows):
             raise Conflicted()
+        if rn.working_set is not None:  # the writer's in-process state moves with it (graph.working_set)
+            rn.working_set.fold_changes(draft.changes, context["version"], context["version"] + 1)
         return record, True
 
     record, booked_now = rn.guard(attempt)

@@ -23,6 +23,7 @@ from graph.network.members import (
 )
 from graph.network.placement import ChainLink, FreePosition, Line, SponsorView, choose_target, propagate
 from graph.store.store import Conflicted, Row
+from graph.working_set import WorkingSet, loading, warm
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -84,11 +85,21 @@ class _Node:
                     for kid in row["kids"] if kid is not None})
 
 
+def _node_of(ws: WorkingSet, m: Any) -> _Node:
+    """`_Node.from_row` of the working set's member `m` (what `batch_members_read` returns)."""
+    kids: list[tuple[int, Any]] = [(slot, ws.members[kid_id]) for slot, kid_id in (m.kids or {}).items()]
+    return _Node(m.id, m.kind, m.depth, m.sponsor_depth, m.seq, m.referrals, ws.r(m), m.full_at, m.children, m.size,
+                 FreePosition(m.free_depth, m.free_seq, m.free_id), m.parent_id, m.own_slot, m.sponsor_id,
+                 {slot: kid.id for slot, kid in kids},
+                 {kid.id: (kid.size, FreePosition(kid.free_depth, kid.free_seq, kid.free_id)) for _, kid in kids})
+
+
 class _Placements:
     """The placement state of the members a batch touches, read lazily and at most once."""
 
-    def __init__(self, rn: Refnet, runs: int, version: int) -> None:
+    def __init__(self, rn: Refnet, runs: int, version: int, ws: WorkingSet | None = None) -> None:
         self.rn = rn
+        self.ws = ws  # read from instead of the graph (at `version`)
         self.runs = runs
         self.version = version  # every read must see the graph at this version
         self.nodes: dict[str, _Node] = {}
@@ -100,10 +111,13 @@ class _Placements:
         missing = sorted({member_id for member_id in ids if member_id not in self.nodes})
         if not missing:
             return []
-        rows = self.rn.store.run("batch_members_read", {"ids": missing})
-        if any(row["version"] != self.version for row in rows):
-            raise Conflicted()  # another process wrote since the batch began: what was read may not fit together
-        read = [_Node.from_row(row) for row in rows]
+        if self.ws is not None:
+            read = [_node_of(self.ws, self.ws.members[i]) for i in missing if i in self.ws.members]
+        else:
+            rows = self.rn.store.run("batch_members_read", {"ids": missing})
+            if any(row["version"] != self.version for row in rows):
+                raise Conflicted()  # another process wrote since the batch began: what was read may not fit together
+            read = [_Node.from_row(row) for row in rows]
         for node in read:
             self.nodes[node.id] = node
         return read
@@ -112,7 +126,9 @@ class _Placements:
         """Reads `ids` and their placement ancestors: the paths' ids in one statement, then the
         members not read yet in another (paths share their upper part)."""
         missing = sorted({member_id for member_id in ids if member_id not in self.nodes})
-        if missing:
+        if missing and self.ws is not None:
+            self.load(self.ws.path_ids(missing))
+        elif missing:
             self.load([row["id"] for row in self.rn.store.run("batch_paths_ids", {"ids": missing})])
 
     def prefetch(self, sponsors: list[str]) -> None:
@@ -220,33 +236,42 @@ def register_many(rn: Refnet, items: list[RegisterItem]) -> list[RegisterOutcome
     limit = len(checked)
     while len(outcomes) < len(checked):
         tries = 0
+        remembered = False  # the last try computed from the working set
         todo = checked[len(outcomes):]
 
         def attempt() -> list[RegisterOutcome]:
             # another process moved the graph while this part was computed: a smaller part next
-            # time, so a busy graph cannot starve a large batch (it ends as single registrations)
-            nonlocal limit, tries
-            if tries:
+            # time, so a busy graph cannot starve a large batch (it ends as single registrations);
+            # a try computed from the working set is tried again at once from the graph
+            nonlocal limit, tries, remembered
+            if tries and not remembered:
                 limit = max(1, limit // 2)
             tries += 1
-            if limit == 1 and isinstance(todo[0], RegisterItem):  # the single path reads least
+            ws = warm(rn) if not remembered else None
+            remembered = ws is not None
+            if ws is None and limit == 1 and isinstance(todo[0], RegisterItem) and not loading(rn):
+                # the single path reads least (but does not fold into a set being loaded)
                 return [_register_alone(rn, todo[0])]
-            return _book(rn, todo[:limit])
+            return _book(rn, todo[:limit], ws)
 
         outcomes.extend(rn.guard.persist(attempt))
         limit = limit * 2 if tries == 1 else limit
     return outcomes
 
 
-def _book(rn: Refnet, checked: list[RegisterItem | DomainError]) -> list[RegisterOutcome]:
+def _book(rn: Refnet, checked: list[RegisterItem | DomainError], ws: WorkingSet | None = None) -> list[RegisterOutcome]:
     valid = [item for item in checked if isinstance(item, RegisterItem)]
-    taken = rn.store.run("batch_members_taken", {
-        "ids": sorted({str(item.member_id) for item in valid}),
-        "slugs": sorted({item.landing_slug for item in valid if item.landing_slug is not None}),
-    })[0]
+    ids = sorted({str(item.member_id) for item in valid})
+    slugs = sorted({item.landing_slug for item in valid if item.landing_slug is not None})
+    taken: dict[str, Any]
+    if ws is not None and ws.version is not None:
+        taken = {"version": ws.version, "runs": ws.runs, "taken_ids": [i for i in ids if i in ws.members],
+                 "taken_slugs": [slug for slug in slugs if slug in ws.slugs]}
+    else:
+        taken = rn.store.run("batch_members_taken", {"ids": ids, "slugs": slugs})[0]
     version, now = taken["version"], rn.clock()
     taken_ids, taken_slugs = set(taken["taken_ids"]), set(taken["taken_slugs"])
-    state = _Placements(rn, taken["runs"], version)
+    state = _Placements(rn, taken["runs"], version, ws)
     state.prefetch(sorted({item.sponsor_id for item in valid if item.sponsor_id is not None}))
     outcomes: list[RegisterOutcome] = []
     new: list[dict[str, Any]] = []
@@ -272,12 +297,18 @@ def _book(rn: Refnet, checked: list[RegisterItem | DomainError]) -> list[Registe
                           "slot": member.slot})
         outcomes.append(RegisterOutcome(member=member))
     if new:
+        changed = state.changed_rows()
         rows = rn.store.run("members_register_batch", {
-            "version": version, "now": now, "new": new, "links": links, "changed": state.changed_rows(),
+            "version": version, "now": now, "new": new, "links": links, "changed": changed,
             "newly_full": state.newly_full,
         })
         if not rows:
             raise Conflicted()
+        if rn.working_set is not None:  # what was read from the graph at its version folds as well
+            rn.working_set.fold_registrations(new, links, changed, version, version + len(new))
+    elif ws is not None and outcomes and rn.store.run("meta_version")[0]["version"] != version:
+        ws.drop()  # refusals computed from a set another writer made stale: computed again from the graph
+        raise Conflicted()
     return outcomes
 
 

@@ -115,8 +115,15 @@ def rotate(rn: Refnet, week: str) -> RotationRun:
     """Runs the rotation of `week` (one statement, whatever the network's size) and returns its
     run; a week that already ran is returned unchanged."""
     index = check_week(rn, week)
-    row = rn.store.run("rotation_run", {"week": week_name(index), "index": index, "now": rn.clock(),
-                                        "plan_version": getattr(rn.plan, "version", None)})[0]
+
+    def run_week() -> dict[str, Any]:
+        row = rn.store.run("rotation_run", {"week": week_name(index), "index": index, "now": rn.clock(),
+                                            "plan_version": getattr(rn.plan, "version", None)})[0]
+        if row["created"] and rn.working_set is not None:  # one more run: the writer's set moves with it
+            rn.working_set.fold_rotation(row["version"] - 1, row["version"])
+        return row
+
+    row = rn.guard(run_week)  # beside the writer, which alone touches its working set
     run = RotationRun.from_row(row)
     if row["created"]:
         log.info("rotation %s: %d members rotated", run.week, run.rotated)

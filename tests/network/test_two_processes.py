@@ -1,6 +1,8 @@
 """Two processes on one graph (issue 18): `refnet serve` books single writes through its group
 commit while `refnet register` and `refnet record-orders` (another process, attached to the
-service's database) book files in batches. Each process's in-batch view is read under the
+service's database) book files in batches. serve computes its writes from its in-process working
+set, which the jobs' writes make stale (then dropped, recomputed from the graph, reloaded later).
+Each process's in-batch view is read under the
 graph's version guard, so a batch computed on a graph the other process moved is computed
 again: nothing is booked twice, placements never collide, every order conserves."""
 
@@ -64,6 +66,10 @@ def test_serve_and_a_cli_job_share_one_graph(tmp_path):
         assert "300 recorded, 0 refused" in recorded.stdout
     finally:
         served.stop()
+    log = (tmp_path / "serve.log").read_text(errors="replace")
+    # serve computed its writes from its working set (issue 18), and the jobs' writes made it
+    # drop the set (then recompute from the graph) instead of booking from a stale one
+    assert "working set loaded" in log and "working set dropped" in log
     store = open_store(data, url="")
     try:
         Refnet.start(store)

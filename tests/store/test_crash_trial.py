@@ -22,3 +22,7 @@ def test_sigkills_of_serve_lose_no_acknowledged_write(tmp_path):
     assert tally.lost_orders == 0, note
     assert tally.duplicates == 0, note
     assert tally.checked_orders >= len(tally.orders), note
+    # every start of serve loaded its working set (issue 18): the single and batched writes the
+    # kills interrupted were computed from it and booked by the writer with no read
+    log = (tmp_path / "serve.log").read_text(errors="replace")
+    assert log.count("working set loaded") >= tally.kills + 1, note

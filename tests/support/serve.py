@@ -49,12 +49,12 @@ def refnet(*arguments: str, timeout: float = 120, **env: str) -> subprocess.Comp
 class Served:
     """`refnet serve` in its own process group, on a free port."""
 
-    def __init__(self, data: Path, *arguments: str, log: Path | None = None) -> None:
+    def __init__(self, data: Path, *arguments: str, log: Path | None = None, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         out = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115 -- the child's output, for its life
         command = [sys.executable, "-m", "cli", "serve", "--data", str(data), "--port", str(self.port), *arguments]
-        self.process = subprocess.Popen(command, env=refnet_env(), stdout=out, stderr=subprocess.STDOUT,
+        self.process = subprocess.Popen(command, env=refnet_env(**(env or {})), stdout=out, stderr=subprocess.STDOUT,
                                         start_new_session=True)
 
     def wait_healthy(self, seconds: float = 120) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from graph.ledger.order_batch import BatchStore, OrderRead, Overlay, PendingOrders
 from graph.store.store import Row
+from graph.working_set import FOLDS, Unfoldable, WorkingSet
 
 UPLINE_ALL = {"max_depth": 100_000}  # the parameters order_effects reads the sponsor upline with
 
@@ -124,3 +125,84 @@ EFFECTS_READS: dict[str, Overlay | OrderRead | None] = {
     "upline_sponsor": None,  # the sponsor tree does not move with orders
     "first_lines": first_lines,
 }
+
+
+# The same reads answered from the engine's working set (graph.working_set), at its version.
+
+def _see_point_path(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row]:
+    rows = []
+    chain = ws.chain(params["id"])
+    lower = next(chain, None)
+    for upper in chain:
+        assert lower is not None
+        sponsor = ws.sponsor_of(upper)
+        rows.append({"depth": upper.depth, "from_slot": lower.own_slot, "via": lower.id, "r": ws.r(upper),
+                     "holder": upper.holder(), "sponsor": sponsor.holder() if sponsor is not None else None})
+        lower = upper
+    return rows
+
+
+def _path_teams(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row]:
+    chain = list(ws.chain(params["id"]))
+    rows = []
+    for member in chain:
+        sponsor = ws.sponsor_of(member)
+        rows.append({"id": member.id, "depth": chain[0].depth - member.depth, "team_orders": member.team_orders,
+                     "status": member.status, "sponsor_id": sponsor.id if sponsor is not None else None,
+                     "sponsor_frozen": sponsor.frozen if sponsor is not None else 0,
+                     "sponsor_released": bool(sponsor.fund_released) if sponsor is not None else False})
+    return rows
+
+
+def _upline_sponsor(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row]:
+    buyer = ws.members.get(params["id"])
+    if buyer is None:
+        return []
+    return [{"id": upper.id, "depth": buyer.sponsor_depth - upper.sponsor_depth, "parent_id": upper.sponsor_id,
+             "slot": None}
+            for upper in ws.sponsors(buyer.id) if buyer.sponsor_depth - upper.sponsor_depth <= params["max_depth"]]
+
+
+def _first_lines(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row]:
+    rows = []
+    for sponsor_id in params["ids"]:
+        sponsor = ws.members.get(sponsor_id)
+        for line_id in (sponsor.sponsored or []) if sponsor is not None else []:
+            line = ws.members[line_id]
+            rows.append({"sponsor_id": sponsor_id, "id": line.id, "seq": line.seq, "status": line.status,
+                         "team_orders": line.team_orders})
+    return rows
+
+
+def _points_market(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row] | None:
+    return None if ws.market is None else [{**ws.market, "version": ws.version}]
+
+
+def _holdings_capped(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row]:
+    key = params["key"]
+    return [dict(row) for row in ws.holdings.values() if row["cap_key"] <= key]
+
+
+def fold_points(ws: WorkingSet, pending: PendingOrders) -> None:
+    """The points market and active holdings after an order batch, by the batch's own overlays."""
+    if ws.market is not None and "points" in pending.pools:
+        ws.market = points_market([dict(ws.market)], {}, pending)[0]
+    for row in pending.holdings.values():  # stored as `SET h += row` stores them: a refund's rows are partial
+        merged = {**ws.holdings.get(row["id"], {}), **{name: row[name] for name in HOLDING_FIELDS if name in row}}
+        if merged.get("cap_key") is None:
+            ws.holdings.pop(row["id"], None)
+        elif all(name in merged for name in HOLDING_FIELDS):
+            ws.holdings[row["id"]] = merged
+        else:
+            raise Unfoldable(f"holding {row['id']}: active again, its other fields not at hand")
+
+
+WORKING_READS: dict[str, Any] = {
+    "order_see_point_path": _see_point_path,
+    "placement_path_teams": _path_teams,
+    "upline_sponsor": _upline_sponsor,
+    "first_lines": _first_lines,
+    "points_market": _points_market,
+    "holdings_capped": _holdings_capped,
+}
+FOLDS.append(fold_points)

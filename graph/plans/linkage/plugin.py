@@ -32,7 +32,13 @@ from graph.plans.linkage.allocation import (
     config_of,
     status_of,
 )
-from graph.plans.linkage.batch_reads import ALLOCATION_READS, EFFECTS_READS, prefetch_paths, prefetch_uplines
+from graph.plans.linkage.batch_reads import (
+    ALLOCATION_READS,
+    EFFECTS_READS,
+    WORKING_READS,
+    prefetch_paths,
+    prefetch_uplines,
+)
 from graph.plans.linkage.pools import dividend_config_of, earned_identity, higher_identity
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
@@ -55,6 +61,7 @@ class Linkage(PlanModule):
     counts_agent_referrals = True
     moves_member_counters = True
     order_reads = ALLOCATION_READS
+    working_reads = WORKING_READS
 
     def standing(self, plan: Any, member: Standing) -> Standing:
         """customer → agent → boss from packages and agent referrals (rules §3)."""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from graph.core.errors import BadInput, NotFound
 from graph.core.money import POINT, from_cents, from_units, to_units
 from graph.core.plan import require_module
+from graph.ledger.drafts import Changes
 from graph.ledger.entries import Booking, EntryRecord, entry_rows
 from graph.ledger.entry_ids import EntrySource
 from graph.plans.linkage.points import (
@@ -146,14 +147,21 @@ class Effects:
 
 def write_effects(rn: Refnet, version: int, effects: Effects, entries: list[dict], config: PointsConfig | None,
                   market: dict | None) -> None:
-    """The one guarded statement; raises Conflicted when the graph changed since `version`."""
+    """The one guarded statement; raises Conflicted when the graph changed since `version`. The
+    engine's working set (graph.working_set) moves with it: what it books is folded into it."""
+    holdings = [holding_row(h, config) for h in effects.holdings.values()] if config else []
     rows = rn.store.run("member_book", {
-        "version": version, "pools": [market] if market is not None else [],
-        "holdings": [holding_row(h, config) for h in effects.holdings.values()] if config else [],
+        "version": version, "pools": [market] if market is not None else [], "holdings": holdings,
         "members": list(effects.members.values()), "entries": entries,
     })
     if not rows or rows[0]["entries"] != len(entries):
         raise Conflicted()
+    if rn.working_set is not None:
+        changes = Changes()
+        changes.members = effects.members
+        changes.pools = {"points": market} if market is not None else {}
+        changes.holdings = {row["id"]: row for row in holdings}
+        rn.working_set.fold_changes(changes, version, version + 1)
 
 
 def parse_points(points: Decimal, field: str = "points") -> int:
