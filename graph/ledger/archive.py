@@ -215,30 +215,8 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / ENTRIES_FILE
     partial = folder / (ENTRIES_FILE + ".partial")
-    lines = tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=folder, delete=False, encoding="utf-8")  # noqa: SIM115 -- removed below
-
-    def written() -> Iterator[dict[str, Any]]:
-        for page in entry_pages(rn, period):
-            for row in page:
-                row = {name: row.get(name) for name in ENTRY_COLUMNS}
-                lines.write(json.dumps(row, separators=(",", ":")) + "\n")
-                yield row
-
-    try:
-        with lines:
-            expected = Manifest.of(period, written())
-        columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in ENTRY_COLUMNS.items()) + "}"
-        cursor = connection()
-        try:
-            cursor.execute(
-                f"COPY (SELECT * FROM read_json(?, format = 'newline_delimited', columns = {columns}) "
-                f"ORDER BY order_id, id) TO '{_sql_path(partial)}' (FORMAT parquet, COMPRESSION zstd)",
-                [lines.name])
-        finally:
-            cursor.close()
-    finally:
-        os.unlink(lines.name)
-    _fsync(partial)
+    with parquet_file(partial, ENTRY_COLUMNS, "order_id, id") as write:
+        expected = Manifest.of(period, (write(row) for page in entry_pages(rn, period) for row in page))
     found = read_manifest(partial, period)
     if found != expected:
         partial.unlink()
@@ -281,24 +259,10 @@ def write_table(folder: Path, name: str, columns: dict[str, str], rows: Iterable
     fsynced, read back and checked (rows, distinct ids, sum); returns how many."""
     partial = folder / (name + ".partial")
     count = cents = 0
-    lines = tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=folder, delete=False, encoding="utf-8")  # noqa: SIM115 -- removed below
-    try:
-        with lines:
-            for row in rows:
-                count += 1
-                cents += int(row["amount"])
-                lines.write(json.dumps({key: row.get(key) for key in columns}, separators=(",", ":")) + "\n")
-        spelled = "{" + ", ".join(f"'{key}': '{kind}'" for key, kind in columns.items()) + "}"
-        cursor = connection()
-        try:
-            cursor.execute(
-                f"COPY (SELECT * FROM read_json(?, format = 'newline_delimited', columns = {spelled}) "
-                f"ORDER BY id) TO '{_sql_path(partial)}' (FORMAT parquet, COMPRESSION zstd)", [lines.name])
-        finally:
-            cursor.close()
-    finally:
-        os.unlink(lines.name)
-    _fsync(partial)
+    with parquet_file(partial, columns, "id") as write:
+        for row in rows:
+            count += 1
+            cents += int(write(row)["amount"])
     check_rows(partial, count, cents)
     os.replace(partial, folder / name)
     return count
@@ -325,25 +289,43 @@ def rank_pages(rn: "Refnet", period: str) -> Iterator[list[dict[str, Any]]]:
 def write_ranks(rn: "Refnet", folder: Path, period: str) -> int:
     """Writes and checks `ranks.parquet`, the period's rank history; returns its rows."""
     partial = folder / (RANKS_FILE + ".partial")
-    rows = [{name: row.get(name) for name in RANK_COLUMNS} for page in rank_pages(rn, period) for row in page]
-    lines = tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=folder, delete=False, encoding="utf-8")  # noqa: SIM115 -- removed below
+    rows = 0
+    with parquet_file(partial, RANK_COLUMNS, "member_id, key") as write:
+        for page in rank_pages(rn, period):
+            for row in page:
+                write(row)
+                rows += 1
+    check_ranks(partial, rows)
+    os.replace(partial, folder / RANKS_FILE)
+    return rows
+
+
+@contextmanager
+def parquet_file(partial: Path, columns: dict[str, str], order_by: str) -> Iterator[Callable[[dict[str, Any]], dict[str, Any]]]:
+    """Gives a `write(row)` that keeps the row's `columns` (and returns them); on leaving, the
+    rows become `partial`, Parquet sorted by `order_by`, fsynced. DuckDB reads them from a
+    temporary JSON-lines file with the column types spelled out (no pyarrow needed)."""
+    lines = tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=partial.parent, delete=False, encoding="utf-8")  # noqa: SIM115 -- removed below
+
+    def write(row: dict[str, Any]) -> dict[str, Any]:
+        kept = {name: row.get(name) for name in columns}
+        lines.write(json.dumps(kept, separators=(",", ":")) + "\n")
+        return kept
+
     try:
         with lines:
-            lines.writelines(json.dumps(row, separators=(",", ":")) + "\n" for row in rows)
-        columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in RANK_COLUMNS.items()) + "}"
+            yield write
+        spelled = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items()) + "}"
         cursor = connection()
         try:
             cursor.execute(
-                f"COPY (SELECT * FROM read_json(?, format = 'newline_delimited', columns = {columns}) "
-                f"ORDER BY member_id, key) TO '{_sql_path(partial)}' (FORMAT parquet, COMPRESSION zstd)", [lines.name])
+                f"COPY (SELECT * FROM read_json(?, format = 'newline_delimited', columns = {spelled}) "
+                f"ORDER BY {order_by}) TO '{_sql_path(partial)}' (FORMAT parquet, COMPRESSION zstd)", [lines.name])
         finally:
             cursor.close()
     finally:
         os.unlink(lines.name)
     _fsync(partial)
-    check_ranks(partial, len(rows))
-    os.replace(partial, folder / RANKS_FILE)
-    return len(rows)
 
 
 def check_ranks(path: Path, rows: int) -> None:

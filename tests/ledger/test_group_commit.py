@@ -4,8 +4,6 @@ statuses, quota, burns, points — and a bad one fails alone."""
 
 from __future__ import annotations
 
-import random
-import threading
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +21,7 @@ from graph.service import Refnet
 from tests.support.db import graph_numbers
 from tests.support.graph_dump import graph_dump
 from tests.support.placement_model import PlacementModel
+from tests.support.writers import send_concurrently
 
 NOW = 1_795_000_000_000
 PRICES = (Decimal("1000.00"), Decimal("5000.00"), Decimal("10000.00"))
@@ -78,28 +77,9 @@ def test_concurrent_writes_book_what_queue_order_books(falkor, ops, clients, see
     """Clients (threads) each send their share of the writes one at a time, waiting for each
     answer, as HTTP clients do; whatever order the queue took them in, the graph and every
     outcome equal booking them one by one in that order, and placements follow the model."""
-    writes = writes_of(ops)
-    shares: list[list[tuple[str, Any]]] = [[] for _ in range(clients)]
-    chooser = random.Random(seed)
-    for write in writes:
-        shares[chooser.randrange(clients)].append(write)
     grouped, sequential = engine(falkor), engine(falkor)
     writer = GroupCommit(grouped).start()
-    queued: list[tuple[tuple[str, Any], Any]] = []
-    lock = threading.Lock()
-
-    def client(share: list[tuple[str, Any]]) -> None:
-        for kind, item in share:
-            with lock:  # the queue order is the order of `submit` calls
-                future = writer.submit(kind, item)
-                queued.append(((kind, item), future))
-            future.result(timeout=120)
-
-    threads = [threading.Thread(target=client, args=(share,)) for share in shares]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    queued = send_concurrently(writer, writes_of(ops), clients, seed)
     writer.stop()
     codes = one_by_one(sequential, [write for write, _ in queued])
     assert [code(future.result()) for _, future in queued] == codes

@@ -5,8 +5,6 @@ books, and a bad one fails alone."""
 
 from __future__ import annotations
 
-import random
-import threading
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +25,7 @@ from tests.support.db import graph_numbers
 from tests.support.family import NOW as FAMILY_NOW
 from tests.support.family import WEEK_START
 from tests.support.graph_dump import graph_dump
+from tests.support.writers import send_concurrently
 
 NOW = 1_795_000_000_000
 PRICES = (Decimal("1000.00"), Decimal("5000.00"), Decimal("10000.00"))
@@ -82,28 +81,9 @@ ops_strategy = st.lists(st.tuples(st.booleans(), st.integers(0, 500), st.integer
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=ops_strategy, clients=st.integers(1, 5), seed=st.integers(0, 2**16))
 def test_concurrent_refunds_and_orders_book_what_queue_order_books(falkor, ops, clients, seed):
-    writes = writes_of(ops)
-    shares: list[list[tuple[str, Any]]] = [[] for _ in range(clients)]
-    chooser = random.Random(seed)
-    for write in writes:
-        shares[chooser.randrange(clients)].append(write)
     grouped, sequential = engine(falkor), engine(falkor)
     writer = GroupCommit(grouped).start()
-    queued: list[tuple[tuple[str, Any], Any]] = []
-    lock = threading.Lock()
-
-    def client(share: list[tuple[str, Any]]) -> None:
-        for kind, item in share:
-            with lock:  # the queue order is the order of `submit` calls
-                future = writer.submit(kind, item)
-                queued.append(((kind, item), future))
-            future.result(timeout=120)
-
-    threads = [threading.Thread(target=client, args=(share,)) for share in shares]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    queued = send_concurrently(writer, writes_of(ops), clients, seed)
     writer.stop()
     codes = one_by_one(sequential, [write for write, _ in queued])
     assert [code(future.result()) for _, future in queued] == codes

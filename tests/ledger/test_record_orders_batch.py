@@ -19,7 +19,7 @@ from graph.ledger.order_batch import OrderItem
 from graph.network import batch as register_batch
 from graph.network.batch import RegisterItem
 from graph.service import Refnet
-from tests.support.db import graph_numbers
+from tests.support.db import counting, graph_numbers
 from tests.support.graph_dump import graph_dump
 
 NOW = 1_795_000_000_000  # 2026-11-18
@@ -47,19 +47,6 @@ def one_by_one(rn: Refnet, items: list[OrderItem]) -> list[str | None]:
         except DomainError as error:
             codes.append(error.code)
     return codes
-
-
-def counting(rn: Refnet) -> list[str]:
-    """The names of the queries `rn` runs from now on."""
-    names: list[str] = []
-    run = rn.store.run
-
-    def counted(name: str, params: Any = None) -> Any:
-        names.append(name)
-        return run(name, params)
-
-    rn.store.run = counted  # type: ignore[method-assign]
-    return names
 
 
 KINDS = ["ok"] * 8 + ["ghost", "price", "repeat", "clash", "cents", "referrer", "last-month"]

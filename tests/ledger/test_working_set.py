@@ -20,7 +20,7 @@ from graph.network import members
 from graph.network.batch import RegisterItem, register_many
 from graph.service import Refnet
 from graph.working_set import Member, WorkingSet
-from tests.support.db import graph_numbers
+from tests.support.db import counting, graph_numbers
 from tests.support.graph_dump import graph_dump
 from tests.support.placement_model import PlacementModel
 
@@ -38,19 +38,6 @@ def seeded(falkor: Any) -> Refnet:
     rn = engine(falkor)
     members.register(rn, "Root", member_id="root")
     return rn
-
-
-def counting(rn: Refnet) -> list[str]:
-    """The names of the queries `rn` runs from now on."""
-    names: list[str] = []
-    run = rn.store.run
-
-    def counted(name: str, params: Any = None) -> Any:
-        names.append(name)
-        return run(name, params)
-
-    rn.store.run = counted  # type: ignore[method-assign]
-    return names
 
 
 def one_by_one(rn: Refnet, writes: list[tuple[str, Any]]) -> list[str | None]:
