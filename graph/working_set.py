@@ -479,11 +479,11 @@ class WorkingSet:
 
 def _order_context(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row] | None:
     """`order_context` at the set's version; the order is taken as new (the batch's statement
-    refuses an id that exists: `unseen`)."""
+    refuses an id that exists: `unseen`; the batch asked the archive for all its ids at once)."""
     buyer = ws.members.get(params["buyer_id"])
     sponsor = ws.sponsor_of(buyer) if buyer is not None else None
     return [{"version": ws.version, "period_started": params["period"] in ws.started, "existing": None,
-             "buyer": buyer.holder(identity=True) if buyer is not None else None,
+             "archive_checked": True, "buyer": buyer.holder(identity=True) if buyer is not None else None,
              "sponsor": sponsor.holder(identity=True) if sponsor is not None else None,
              "referrer_found": params["referrer_key"] in ws.members}]
 

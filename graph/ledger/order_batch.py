@@ -33,7 +33,7 @@ from graph.core.errors import BadInput, DomainError
 from graph.core.money import to_cents
 from graph.core.plugin import plugins
 from graph.ledger.drafts import MEMBER_COUNTERS, MEMBER_FIELDS, Changes
-from graph.ledger.orders import OrderRecord, Prepared, _finish, check_order, plan_of, prepare_order
+from graph.ledger.orders import OrderRecord, Prepared, _finish, archived_orders, check_order, plan_of, prepare_order
 from graph.store.store import Conflicted, Row
 from graph.working_set import WorkingSet, warm
 
@@ -301,6 +301,8 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int],
     view.store = store
     if ws is None:
         _prefetch(view, store, [items[index] for index in todo])
+    elif archived_orders(view, [items[index].order_id for index in todo]):
+        raise Conflicted()  # the set holds no orders: the graph's path answers an archived id
     done: dict[int, OrderOutcome] = {}
     version = None
     for index in todo:
@@ -350,7 +352,7 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int],
 def _prefetch(rn: Refnet, store: BatchStore, items: list[OrderItem]) -> None:
     """Reads every order's context in one statement, then lets each module read ahead for the
     buyers (`PlanModule.prefetch_orders`). Only a cache: a read not made here is made when needed."""
-    from graph.ledger.orders import archived_orders, period_of
+    from graph.ledger.orders import period_of
 
     now = rn.clock()
     wanted = [{"id": item.order_id, "buyer_id": item.buyer_id, "referrer_key": item.referrer_id or "",
