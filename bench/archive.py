@@ -2,7 +2,7 @@
 
 Loads N members (in bulk, like the placement bench), then for each of K months records M
 orders through the write path (`orders.record_order`), closes the month (`close_period`,
-which moves it to the Parquet archive by itself) and prints the database's memory after the close (`INFO memory`: used_memory, read once the
+which moves it to the Parquet archive by itself, then rebuilds the indexes with garbage) and prints the database's memory after the close (`INFO memory`: used_memory, read once the
 server's background collection has freed what the move deleted, and used_memory_dataset;
 `GRAPH.MEMORY USAGE` is not used: it crashed the server once, SIGSEGV, at 100k members): flat month over month means the graph holds only the
 network, the counters and the open month. Also: bytes per member and per open order, and
@@ -30,6 +30,7 @@ from bench.common import bulk_network
 from graph.core.plan import load_plan
 from graph.ledger import archive, history, orders, payout, payouts, period_close
 from graph.service import Refnet
+from graph.store.index_garbage import label_indexes
 from graph.store.store import open_store
 
 PRICES = [Decimal("1000.00"), Decimal("5000.00"), Decimal("10000.00")]
@@ -117,7 +118,7 @@ def main(argv: list[str]) -> None:
             print(f"members {n:,}: {network - empty:,} bytes, {(network - empty) / n:,.0f} bytes per member")
             print("month    | orders | used_memory after close | used_memory open month | "
                   "dataset after close | per open order | record s | close s | move s | floor s | close/floor | move/floor"
-                  " | left in graph: orders, refunds, entries, holdings (holding points)")
+                  " | left in graph: orders, refunds, entries, holdings (holding points) | index garbage ids")
             order_number = 0
             curve: list[int] = []
             holdings: list[int] = []
@@ -146,11 +147,12 @@ def main(argv: list[str]) -> None:
                 curve.append(after)
                 left = {name: int(value) for name, value in rn.store.run("archive_bench_counts")[0].items()}
                 holdings.append(left["holdings"])
+                garbage = sum(index.max_doc_id - index.documents for index in label_indexes(rn.store))
                 print(f"{period}  | {m:>6,} | {after:>23,} | {open_month:>22,} | "
                       f"{dataset(rn):>19,} | {(open_month - before) / m:>14,.0f} | "
                       f"{recorded:>8.2f} | {closed:>7.2f} | {moved:>6.2f} | {floor:>7.3f} | {closed / floor:>11.1f} | "
                       f"{moved / floor:>10.1f} | {left['orders']:,}, {left['refunds']:,}, {left['entries']:,}, "
-                      f"{left['holdings']:,} ({left['holding_points']:,})", flush=True)
+                      f"{left['holdings']:,} ({left['holding_points']:,}) | {garbage:,}", flush=True)
             last = months(k)[-1][0]
             h = history.history(rn)
             started = time.perf_counter()

@@ -57,6 +57,7 @@ from graph.ledger.history import (
     connection,
     period_file,
 )
+from graph.store.index_garbage import rebuild_with_garbage
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -169,6 +170,7 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
                         period, hot)
         step("done")
     log.info("archived %s: %d entries, %d removed from the graph", period, archived["rows"], removed)
+    rebuild_with_garbage(rn.store)  # what the removal (and the month's counter updates) left in the indexes
     return ArchiveResult(period, archived["rows"], archived["cents"], removed, written, archived["orders"] or 0,
                          archived["refunds"] or 0)
 
@@ -181,10 +183,11 @@ def archive_closed(rn: "Refnet", step: Step = lambda name: None) -> list[Archive
 def after_close(rn: "Refnet", period: str) -> None:
     """The move that runs by itself after a close finished; a failed move is logged and left
     for `refnet archive` to finish (the close itself is done and stays done)."""
-    if rn.archive is None:
-        return
     try:
-        archive_period(rn, period)
+        if rn.archive is None:
+            rebuild_with_garbage(rn.store)  # a month's counter updates leave index garbage all the same
+        else:
+            archive_period(rn, period)
     except Exception:  # noqa: BLE001 -- the close succeeded; the move is finished by a re-run
         log.exception("archive of %s did not finish; `refnet archive %s` finishes it", period, period)
 
