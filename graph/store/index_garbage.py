@@ -41,11 +41,12 @@ class LabelIndex:
 
 
 def needs_rebuild(index: LabelIndex, floor: int = GARBAGE_FLOOR) -> bool:
-    """Rebuild once the ids given to gone documents are at least as many as the documents left
-    (the index is at least twice its size) and at least `floor` — so a label with a handful of
-    nodes updated on every write (the graph's version) is rebuilt too, but not every month."""
+    """Rebuild once the ids given to gone documents are a quarter of the documents left and at
+    least `floor`: a large label is rebuilt only when a quarter of it is garbage (its rebuild
+    costs with its size), a label with a handful of nodes updated on every write (the graph's
+    version) once its garbage reaches the floor."""
     garbage = index.max_doc_id - index.documents
-    return index.operational and garbage >= max(floor, index.documents)
+    return index.operational and garbage >= max(floor, index.documents // 4)
 
 
 def label_indexes(store: "Store") -> list[LabelIndex]:

@@ -16,9 +16,11 @@ from tests.support.archive import october
 from tests.support.refunds import ms
 
 
-def test_a_label_is_rebuilt_once_its_garbage_is_as_large_as_itself_and_above_the_floor():
-    assert needs_rebuild(LabelIndex("Member", 100_000, 200_000, True), floor=50_000)
-    assert not needs_rebuild(LabelIndex("Member", 100_000, 199_999, True), floor=50_000)
+def test_a_label_is_rebuilt_once_its_garbage_is_a_quarter_of_it_and_above_the_floor():
+    assert needs_rebuild(LabelIndex("Member", 100_000, 150_000, True), floor=50_000)
+    assert not needs_rebuild(LabelIndex("Member", 100_000, 149_999, True), floor=50_000)  # the floor
+    assert needs_rebuild(LabelIndex("Member", 1_000_000, 1_250_000, True), floor=50_000)
+    assert not needs_rebuild(LabelIndex("Member", 1_000_000, 1_249_999, True), floor=50_000)  # a quarter
     assert needs_rebuild(LabelIndex("Meta", 3, 50_003, True), floor=50_000)  # few nodes, many updates
     assert not needs_rebuild(LabelIndex("Meta", 3, 50_002, True), floor=50_000)
     assert not needs_rebuild(LabelIndex("Member", 10, 1_000_000, False), floor=0)  # being rebuilt already
