@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("refnet.store")
 
 REBUILD_PROPERTY = "index_rebuild"  # never set on a node: indexing it only makes FalkorDB rebuild
-GARBAGE_FLOOR = 50_000  # document ids (~1-1.5 MB): below this a rebuild is not worth its work
+GARBAGE_FLOOR = 10_000  # document ids (~300 KB): below this a rebuild is not worth its work
 
 
 @dataclass(frozen=True)
