@@ -83,6 +83,11 @@ def settled_memory(rn: Refnet, seconds: float = SETTLE_S) -> int:
         lowest = min(lowest, found)
 
 
+def member_properties(rn: Refnet) -> int:
+    """Properties on members: counters set for the first time grow the network's own state."""
+    return int(rn.store.run("member_properties")[0]["properties"])
+
+
 def dataset(rn: Refnet) -> int:
     """The server's data bytes (used_memory_dataset: used_memory less its own overhead)."""
     return int(rn.store.command("INFO", "memory")["used_memory_dataset"])  # type: ignore[attr-defined]
@@ -118,10 +123,11 @@ def main(argv: list[str]) -> None:
             print(f"members {n:,}: {network - empty:,} bytes, {(network - empty) / n:,.0f} bytes per member")
             print("month    | orders | used_memory after close | used_memory open month | "
                   "dataset after close | per open order | record s | close s | move s | floor s | close/floor | move/floor"
-                  " | left in graph: orders, refunds, entries, holdings (holding points) | index garbage ids")
+                  " | left in graph: orders, refunds, entries, holdings (holding points) | index garbage ids | member properties")
             order_number = 0
             curve: list[int] = []
             holdings: list[int] = []
+            properties = member_properties(rn)
             for period, start, end in months(k):
                 rn.clock = clock(end - 1)
                 before = used_memory(rn)
@@ -148,11 +154,14 @@ def main(argv: list[str]) -> None:
                 left = {name: int(value) for name, value in rn.store.run("archive_bench_counts")[0].items()}
                 holdings.append(left["holdings"])
                 garbage = sum(index.max_doc_id - index.documents for index in label_indexes(rn.store))
+                now_properties = member_properties(rn)
+                properties, added = now_properties, now_properties - properties
                 print(f"{period}  | {m:>6,} | {after:>23,} | {open_month:>22,} | "
                       f"{dataset(rn):>19,} | {(open_month - before) / m:>14,.0f} | "
                       f"{recorded:>8.2f} | {closed:>7.2f} | {moved:>6.2f} | {floor:>7.3f} | {closed / floor:>11.1f} | "
                       f"{moved / floor:>10.1f} | {left['orders']:,}, {left['refunds']:,}, {left['entries']:,}, "
-                      f"{left['holdings']:,} ({left['holding_points']:,}) | {garbage:,}", flush=True)
+                      f"{left['holdings']:,} ({left['holding_points']:,}) | {garbage:,} | "
+                      f"{properties:,} (+{added:,})", flush=True)
             last = months(k)[-1][0]
             h = history.history(rn)
             started = time.perf_counter()
