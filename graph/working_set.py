@@ -149,6 +149,9 @@ class WorkingSet:
         self.started: set[str] = set()
         self.market: Row | None = None
         self.holdings: dict[str, Row] = {}
+        # the archived periods as last read (`archived_periods`); not tied to the version: an
+        # order batch computed with them is guarded by their number (`order_batch`)
+        self.archived: list[Row] | None = None
         self.reads: dict[str, WorkingRead] = {**ENGINE_READS, **(reads or {})}
         self.load_seconds = 0.0
         self.loaded_at = 0.0
@@ -356,6 +359,13 @@ class WorkingSet:
         read = self.reads.get(name)
         return None if read is None or not self.ready else read(self, params or {})
 
+    def archived_periods(self, store: Any) -> list[Row]:
+        """The archived periods, read once and then kept: periods are only ever added, so the
+        order statement's check of their number says whether what is kept still holds."""
+        if self.archived is None:
+            self.archived = store.run("archived_periods")
+        return self.archived
+
     def r(self, member: Member) -> int:
         """The member's rotation offset (runs since it filled its third slot; 0 while not full)."""
         return self.runs - member.full_at if member.full_at is not None else 0
@@ -488,7 +498,12 @@ def _order_context(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row] | Non
              "referrer_found": params["referrer_key"] in ws.members}]
 
 
-ENGINE_READS: dict[str, WorkingRead] = {"order_context": _order_context}
+def _archived_periods(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row] | None:
+    """`archived_periods` as last read (`WorkingSet.archived_periods`), copied for the caller."""
+    return [dict(row) for row in ws.archived] if ws.archived is not None else None
+
+
+ENGINE_READS: dict[str, WorkingRead] = {"order_context": _order_context, "archived_periods": _archived_periods}
 
 # How an order batch's pending changes move what the set holds besides members (pools,
 # holdings): plan modules register theirs (`graph.plans.linkage.batch_reads`).
