@@ -3,12 +3,14 @@
 registrations per second — one per request through `registerMember` (booked by the service's
 group commit), and batches of 100 through `registerMembers` — and orders per second the same two
 ways (`recordOrder`, `recordOrders`) at 1, 8 and 32 concurrent clients, with the ratio writes ÷
-trivial per concurrency. The server is a subprocess on a fresh data dir, grown to N members through
+trivial per concurrency, and for one client the floor of a lone write: the trivial request plus
+the write's own statement, timed on the server's database with none of refnet's Python
+(`bench.http_floor`). The server is a subprocess on a fresh data dir, grown to N members through
 `registerMembers` before measuring;
 clients are asyncio tasks in this process (they share the machine's cores with the server).
 Every loop is bounded: a fixed number of requests or a deadline, whichever comes first.
 
-    python -m bench.http [N] [--requests R]     (default: N = 10000, R = 400 per measure)
+    python -m bench.http [N] [--requests R] [--clients 1,8,32]   (default: N = 10000, R = 400 per measure)
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 import httpx
 
 from bench.common import skewed_sponsor
+from bench.http_floor import statement_floor
 
 TOKEN = "bench-http-admin"
 CONCURRENCY = (1, 8, 32)
@@ -89,7 +92,10 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int, nargs="?", default=10_000)
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--clients", default=",".join(map(str, CONCURRENCY)),
+                        help="concurrencies to measure, comma-separated (default 1,8,32)")
     args = parser.parse_args(argv)
+    concurrency = [int(clients) for clients in args.clients.split(",")]
     rng = random.Random(5)
     with tempfile.TemporaryDirectory(prefix="refnet-bench-http-") as directory:
         data = Path(directory) / "data"
@@ -138,7 +144,7 @@ def main(argv: list[str]) -> None:
 
             asyncio.run(measure(url, 1, 20, lambda: TRIVIAL))  # warm up
             rows = []
-            for clients in CONCURRENCY:
+            for clients in concurrency:
                 trivial = asyncio.run(measure(url, clients, args.requests, lambda: TRIVIAL))
                 single = asyncio.run(measure(url, clients, args.requests, register_body))
                 batched = BATCH * asyncio.run(measure(url, clients, max(clients, args.requests // 20), batch_body))
@@ -147,6 +153,7 @@ def main(argv: list[str]) -> None:
                 load = Path("/proc/loadavg").read_text().split()[0]
                 rows.append((clients, trivial, single, batched, order, orders, load))
                 print(f"  {clients} clients done (load {load})", file=sys.stderr, flush=True)
+            floor = statement_floor(data, args.n)
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -158,6 +165,17 @@ def main(argv: list[str]) -> None:
         print(f"{clients:>7} {trivial:>10,.0f} {single:>17,.0f} {single / trivial:>9.2f} "
               f"{batched:>18,.0f} {batched / trivial:>9.2f} {order:>14,.0f} {order / trivial:>9.2f} "
               f"{orders:>15,.0f} {orders / trivial:>9.2f} {load:>6}")
+    print(f"statements on the server's database (scratch graph of {args.n:,} members, medians): "
+          f"RETURN 1 {floor['return'] * 1000:.2f} ms, CREATE of one node {floor['create'] * 1000:.2f} ms, "
+          f"refnet's registration statement {floor['register'] * 1000:.2f} ms, its order statement "
+          f"{floor['order'] * 1000:.2f} ms")
+    lone = [row for row in rows if row[0] == 1]
+    if lone:
+        _, trivial, single, _, order, _, _ = lone[0]
+        for name, rate, statement in (("registerMember", single, floor["register"]), ("recordOrder", order, floor["order"])):
+            best = 1 / (1 / trivial + statement)
+            print(f"1 client, {name}: floor (trivial request + its statement) {best:,.0f}/s = {best / trivial:.2f} of "
+                  f"trivial; measured {rate:,.0f}/s = {rate / best:.2f} of the floor")
     print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 
