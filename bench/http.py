@@ -165,7 +165,7 @@ def main(argv: list[str]) -> None:
         print(f"{clients:>7} {trivial:>10,.0f} {single:>17,.0f} {single / trivial:>9.2f} "
               f"{batched:>18,.0f} {batched / trivial:>9.2f} {order:>14,.0f} {order / trivial:>9.2f} "
               f"{orders:>15,.0f} {orders / trivial:>9.2f} {load:>6}")
-    print(f"statements on the server's database (scratch graph of {args.n:,} members, medians): "
+    print(f"statements on the server's database (scratch graph of {args.n:,} members, means): "
           f"RETURN 1 {floor['return'] * 1000:.2f} ms, CREATE of one node {floor['create'] * 1000:.2f} ms, "
           f"refnet's registration statement {floor['register'] * 1000:.2f} ms, its order statement "
           f"{floor['order'] * 1000:.2f} ms")

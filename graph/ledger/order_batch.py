@@ -140,10 +140,19 @@ class PendingOrders:
         return out
 
     def params(self, version: int, unseen: list[str] | None = None, archived: int | None = None) -> dict[str, Any]:
+        """The statement's parameters, each row without what it leaves as it is: a member's zero
+        deltas and unchanged fields, an entry's empty properties (a lone order's text halves)."""
         return {"version": version, "unseen": unseen or [], "archived": archived, "orders": self.rows,
-                "members": list(self.members.values()),
+                "members": [{key: value for key, value in row.items() if not _unchanged(value)}
+                            for row in self.members.values()],
                 "pools": list(self.pools.values()), "holdings": list(self.holdings.values()),
-                "entries": self.entries}
+                "entries": [{key: value for key, value in row.items() if value is not None} for row in self.entries]}
+
+
+def _unchanged(value: Any) -> bool:
+    """A member row's value that the statement reads as no change: null, or a delta of 0
+    (`members.fragment` coalesces a missing key to both)."""
+    return value is None or (type(value) is int and value == 0)
 
 
 COUNTER_NAMES = frozenset(MEMBER_COUNTERS)
