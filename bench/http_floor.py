@@ -1,14 +1,12 @@
-"""The database's part of a lone HTTP write, measured on the server's own database (bench.http):
-seconds per fsync'd statement on a scratch graph beside refnet's, with refnet's indexes and as
-many members — a bare `CREATE` of one node (the least any durable write costs), and refnet's own
-registration and order statements shaped as a lone write sends them, with none of refnet's
-Python around them. A lone write can cost no less than a trivial request plus its statement."""
+"""The database's part of a lone HTTP write, on the server's own database (bench.http): fsync'd
+statements on a scratch graph beside refnet's, with refnet's indexes and as many members — a
+bare `CREATE` of one node (the least any durable write costs), and refnet's own registration
+and order statements shaped as a lone write sends them, with none of refnet's Python around
+them. A lone write can cost no less than a trivial request plus its statement."""
 
 from __future__ import annotations
 
 import random
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,15 +18,6 @@ from graph.store.schema import ensure_schema
 GRAPH = "bench_http_floor"
 COUNTERS = ("packages", "quota", "quota_used", "agent_referrals", "paid", "frozen", "burned", "withdrawn", "points",
             "team_orders", "team_sales", "shares_milli", "released")
-
-
-def _mean(run: Callable[[int], None], rounds: int) -> float:
-    times = []
-    for index in range(rounds):
-        started = time.perf_counter()
-        run(index)
-        times.append(time.perf_counter() - started)
-    return statistics.fmean(times)
 
 
 def _registration(ids: list[str], rng: random.Random, version: int, index: int) -> dict[str, Any]:
@@ -67,34 +56,38 @@ def _order(ids: list[str], rng: random.Random, version: int, index: int) -> dict
             "entries": entries}
 
 
-def statement_floor(data: Path, members: int, rounds: int = 200) -> dict[str, float]:
-    """Mean seconds of each statement (see the module docstring; means, as bench.http's rates
-    are); the scratch graph is dropped."""
-    store = FalkorStore.from_socket(socket_path_for(data), GRAPH)
-    try:
-        ensure_schema(store)
-        ids = [f"floor-{index}" for index in range(members)]
+class ScratchGraph:
+    """A graph beside refnet's on the server's database, with refnet's indexes and `members`
+    members, on which each method books one fsync'd statement."""
+
+    def __init__(self, data: Path, members: int) -> None:
+        self.store = FalkorStore.from_socket(socket_path_for(data), GRAPH)
+        ensure_schema(self.store)
+        self.ids = [f"floor-{index}" for index in range(members)]
         for start in range(0, members, 10_000):
-            store.run_text("UNWIND $ids AS id CREATE (:Member {id: id, seq: 0, size: 1, children: 0, referrals: 0})",
-                           {"ids": ids[start:start + 10_000]})
-        rng = random.Random(7)
-        version = [store.run("meta_version")[0]["version"]]
+            self.store.run_text("UNWIND $ids AS id CREATE (:Member {id: id, seq: 0, size: 1, children: 0, "
+                                "referrals: 0})", {"ids": self.ids[start:start + 10_000]})
+        self.rng = random.Random(7)
+        self.version = self.store.run("meta_version")[0]["version"]
+        self.count = 0
 
-        def booked(name: str, shape: Callable[..., dict[str, Any]]) -> Callable[[int], None]:
-            def run(index: int) -> None:
-                params = shape(ids, rng, version[0], index)
-                if not store.run(name, params):
-                    raise RuntimeError(f"{name}: the scratch graph's guard refused the statement")
-                version[0] += 1
-            return run
+    def create(self) -> None:
+        """The least a durable write costs: one node, no index, no guard."""
+        self.count += 1
+        self.store.run_text("CREATE (:Floor {id: $id})", {"id": self.count})
 
-        store.run_text("RETURN 1")
-        return {
-            "return": _mean(lambda index: store.run_text("RETURN 1"), rounds),
-            "create": _mean(lambda index: store.run_text("CREATE (:Floor {id: $id})", {"id": index}), rounds),
-            "register": _mean(booked("members_register_batch", _registration), rounds),
-            "order": _mean(booked("orders_record_batch", _order), rounds),
-        }
-    finally:
-        store.command("GRAPH.DELETE", GRAPH)
-        store.close()
+    def register(self) -> None:
+        self._booked("members_register_batch", _registration)
+
+    def order(self) -> None:
+        self._booked("orders_record_batch", _order)
+
+    def _booked(self, name: str, shape: Callable[..., dict[str, Any]]) -> None:
+        self.count += 1
+        if not self.store.run(name, shape(self.ids, self.rng, self.version, self.count)):
+            raise RuntimeError(f"{name}: the scratch graph's guard refused the statement")
+        self.version += 1
+
+    def close(self) -> None:
+        self.store.command("GRAPH.DELETE", GRAPH)
+        self.store.close()
