@@ -121,7 +121,8 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int, nargs="?", default=10_000)
     parser.add_argument("--requests", type=int, default=400)
-    parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=300,
+                        help="rounds of lone writes interleaved with their bare statements (default 300)")
     parser.add_argument("--clients", default=",".join(map(str, CONCURRENCY)),
                         help="concurrencies to measure, comma-separated (default 1,8,32)")
     args = parser.parse_args(argv)
