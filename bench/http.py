@@ -3,12 +3,17 @@
 registrations per second — one per request through `registerMember` (booked by the service's
 group commit), and batches of 100 through `registerMembers` — and orders per second the same two
 ways (`recordOrder`, `recordOrders`) at 1, 8 and 32 concurrent clients, with the ratio writes ÷
-trivial per concurrency. The server is a subprocess on a fresh data dir, grown to N members through
+trivial per concurrency. Then the floor of a lone write: one client's trivial requests,
+`registerMember`s and `recordOrder`s interleaved round by round with refnet's own statements
+booked bare on a scratch graph of the server's database (`bench.http_floor`), so that each sees
+the same machine; a lone write can cost no less than a trivial request plus its statement. The
+server is a subprocess on a fresh data dir, grown to N members through
 `registerMembers` before measuring;
 clients are asyncio tasks in this process (they share the machine's cores with the server).
 Every loop is bounded: a fixed number of requests or a deadline, whichever comes first.
 
-    python -m bench.http [N] [--requests R]     (default: N = 10000, R = 400 per measure)
+    python -m bench.http [N] [--requests R] [--clients 1,8,32] [--rounds L]
+    (default: N = 10000, R = 400 per measure, L = 300 interleaved rounds of lone writes)
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import Any
 import httpx
 
 from bench.common import skewed_sponsor
+from bench.http_floor import ScratchGraph
 
 TOKEN = "bench-http-admin"
 CONCURRENCY = (1, 8, 32)
@@ -46,6 +52,32 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+async def lone_writes(url: str, scratch: ScratchGraph, rounds: int,
+                      bodies: dict[str, Callable[[], dict[str, Any]]]) -> dict[str, float]:
+    """Mean seconds of each request of `bodies` and of each bare statement, one at a time,
+    interleaved round by round (or until the deadline)."""
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    statements = {"create": scratch.create, "register statement": scratch.register, "order statement": scratch.order}
+    spent = dict.fromkeys([*bodies, *statements], 0.0)
+    done = 0
+    deadline = time.perf_counter() + DEADLINE_SECONDS
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as http:
+        while done < rounds and time.perf_counter() < deadline:
+            for name, body_of in bodies.items():
+                body = body_of()
+                started = time.perf_counter()
+                response = await http.post("/graphql", json=body)
+                spent[name] += time.perf_counter() - started
+                if response.status_code != 200 or response.json().get("errors") or '"code"' in response.text:
+                    raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
+            for name, book in statements.items():
+                started = time.perf_counter()
+                book()
+                spent[name] += time.perf_counter() - started
+            done += 1
+    return {name: seconds / done for name, seconds in spent.items()}
 
 
 async def measure(url: str, clients: int, total: int, body_of: Callable[[], dict[str, Any]]) -> float:
@@ -89,7 +121,12 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int, nargs="?", default=10_000)
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=300,
+                        help="rounds of lone writes interleaved with their bare statements (default 300)")
+    parser.add_argument("--clients", default=",".join(map(str, CONCURRENCY)),
+                        help="concurrencies to measure, comma-separated (default 1,8,32)")
     args = parser.parse_args(argv)
+    concurrency = [int(clients) for clients in args.clients.split(",")]
     rng = random.Random(5)
     with tempfile.TemporaryDirectory(prefix="refnet-bench-http-") as directory:
         data = Path(directory) / "data"
@@ -138,7 +175,7 @@ def main(argv: list[str]) -> None:
 
             asyncio.run(measure(url, 1, 20, lambda: TRIVIAL))  # warm up
             rows = []
-            for clients in CONCURRENCY:
+            for clients in concurrency:
                 trivial = asyncio.run(measure(url, clients, args.requests, lambda: TRIVIAL))
                 single = asyncio.run(measure(url, clients, args.requests, register_body))
                 batched = BATCH * asyncio.run(measure(url, clients, max(clients, args.requests // 20), batch_body))
@@ -147,6 +184,13 @@ def main(argv: list[str]) -> None:
                 load = Path("/proc/loadavg").read_text().split()[0]
                 rows.append((clients, trivial, single, batched, order, orders, load))
                 print(f"  {clients} clients done (load {load})", file=sys.stderr, flush=True)
+            scratch = ScratchGraph(data, args.n)
+            try:
+                lone = asyncio.run(lone_writes(url, scratch, args.rounds, {
+                    "trivial": lambda: TRIVIAL, "registerMember": register_body, "recordOrder": order_body}))
+            finally:
+                scratch.close()
+            lone_load = Path("/proc/loadavg").read_text().split()[0]
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -158,6 +202,17 @@ def main(argv: list[str]) -> None:
         print(f"{clients:>7} {trivial:>10,.0f} {single:>17,.0f} {single / trivial:>9.2f} "
               f"{batched:>18,.0f} {batched / trivial:>9.2f} {order:>14,.0f} {order / trivial:>9.2f} "
               f"{orders:>15,.0f} {orders / trivial:>9.2f} {load:>6}")
+    print(f"lone writes, 1 client, {args.rounds} rounds interleaved with refnet's statements booked bare on a "
+          f"scratch graph of {args.n:,} members (means; load {lone_load}):")
+    print(f"  statements alone: CREATE of one node {lone['create'] * 1000:.2f} ms, registration "
+          f"{lone['register statement'] * 1000:.2f} ms, order {lone['order statement'] * 1000:.2f} ms")
+    trivial = lone["trivial"]
+    print(f"  trivial request {trivial * 1000:.2f} ms")
+    for name, statement in (("registerMember", "register statement"), ("recordOrder", "order statement")):
+        floor = trivial + lone[statement]
+        print(f"  {name} {lone[name] * 1000:.2f} ms = {trivial / lone[name]:.2f} of the trivial rate; floor (trivial "
+              f"+ its statement) {floor * 1000:.2f} ms = {trivial / floor:.2f} of it; refnet's own part "
+              f"{(lone[name] - floor) * 1000:.2f} ms, measured ÷ floor {floor / lone[name]:.2f}")
     print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 

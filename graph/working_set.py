@@ -26,7 +26,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from graph.store.store import Row
@@ -134,6 +135,42 @@ class Member:
         return {"id": self.id, **{name: getattr(self, name) for name in ORDER_FIELDS}}
 
 
+class Holdings(dict[str, Row]):
+    """The active points holdings by id, with (cap_key, id) kept in order beside them: a price
+    rise asks for the few holdings whose cap it reached (`capped`), not for a walk over all of
+    them — a lone order would otherwise pay for every holding the network still has. Rows are
+    replaced, never changed in place."""
+
+    def __init__(self, rows: Iterable[Row] = ()) -> None:
+        super().__init__((row["id"], row) for row in rows)
+        self.by_cap = sorted((row["cap_key"], holding_id) for holding_id, row in self.items())
+
+    def __setitem__(self, holding_id: str, row: Row) -> None:
+        self._unindex(holding_id)
+        super().__setitem__(holding_id, row)
+        insort(self.by_cap, (row["cap_key"], holding_id))
+
+    def __delitem__(self, holding_id: str) -> None:
+        self._unindex(holding_id)
+        super().__delitem__(holding_id)
+
+    def pop(self, holding_id: str, *default: Any) -> Any:
+        self._unindex(holding_id)
+        return super().pop(holding_id, *default)
+
+    def _unindex(self, holding_id: str) -> None:
+        old = self.get(holding_id)
+        if old is not None:
+            entry = (old["cap_key"], holding_id)
+            at = bisect_left(self.by_cap, entry)
+            del self.by_cap[at if self.by_cap[at:at + 1] == [entry] else self.by_cap.index(entry)]
+
+    def capped(self, key: int) -> list[Row]:
+        """Copies of the holdings whose cap_key is at most `key`."""
+        end = bisect_right(self.by_cap, key, key=lambda entry: entry[0])
+        return [dict(self[holding_id]) for _, holding_id in self.by_cap[:end]]
+
+
 WorkingRead = Callable[["WorkingSet", Mapping[str, Any]], "list[Row] | None"]
 
 
@@ -148,7 +185,10 @@ class WorkingSet:
         self.slugs: set[str] = set()
         self.started: set[str] = set()
         self.market: Row | None = None
-        self.holdings: dict[str, Row] = {}
+        self.holdings = Holdings()
+        # the archived periods as last read (`archived_periods`); not tied to the version: an
+        # order batch computed with them is guarded by their number (`order_batch`)
+        self.archived: list[Row] | None = None
         self.reads: dict[str, WorkingRead] = {**ENGINE_READS, **(reads or {})}
         self.load_seconds = 0.0
         self.loaded_at = 0.0
@@ -172,7 +212,7 @@ class WorkingSet:
             log.info("working set dropped at version %s (the graph moved under it)", self.version)
             self.drops += 1
         self.version = None
-        self.members, self.slugs, self.holdings = {}, set(), {}
+        self.members, self.slugs, self.holdings = {}, set(), Holdings()
 
     def due(self) -> bool:
         """Whether a dropped set should be loaded now: not more often than every `RELOAD_PAUSE`
@@ -298,7 +338,7 @@ class WorkingSet:
         del market["version"]
         self.runs = state["runs"]
         self.started = {*(state["months"] or []), *(state["weeks"] or [])}
-        self.market, self.holdings = market, {row["id"]: row for row in holdings}
+        self.market, self.holdings = market, Holdings(holdings)
         self.version = version
         return True
 
@@ -345,7 +385,7 @@ class WorkingSet:
         del market["version"]
         self.members, self.slugs, self.runs = members, slugs, state["runs"]
         self.started = {*(state["months"] or []), *(state["weeks"] or [])}
-        self.market, self.holdings = market, {row["id"]: row for row in holdings}
+        self.market, self.holdings = market, Holdings(holdings)
         self.version = version
         return True
 
@@ -355,6 +395,13 @@ class WorkingSet:
         """The rows query `name` would return at this version, or None when it cannot say."""
         read = self.reads.get(name)
         return None if read is None or not self.ready else read(self, params or {})
+
+    def archived_periods(self, store: Any) -> list[Row]:
+        """The archived periods, read once and then kept: periods are only ever added, so the
+        order statement's check of their number says whether what is kept still holds."""
+        if self.archived is None:
+            self.archived = store.run("archived_periods")
+        return self.archived
 
     def r(self, member: Member) -> int:
         """The member's rotation offset (runs since it filled its third slot; 0 while not full)."""
@@ -488,7 +535,12 @@ def _order_context(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row] | Non
              "referrer_found": params["referrer_key"] in ws.members}]
 
 
-ENGINE_READS: dict[str, WorkingRead] = {"order_context": _order_context}
+def _archived_periods(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row] | None:
+    """`archived_periods` as last read (`WorkingSet.archived_periods`), copied for the caller."""
+    return [dict(row) for row in ws.archived] if ws.archived is not None else None
+
+
+ENGINE_READS: dict[str, WorkingRead] = {"order_context": _order_context, "archived_periods": _archived_periods}
 
 # How an order batch's pending changes move what the set holds besides members (pools,
 # holdings): plan modules register theirs (`graph.plans.linkage.batch_reads`).

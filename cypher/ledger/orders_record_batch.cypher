@@ -6,11 +6,15 @@
 // $version + size($orders), as recording them one by one moves it. Returns entries (created); no
 // row when the graph changed since $version, or when an order of $unseen exists (the ids a batch
 // computed from the in-process working set took as new without reading: graph.working_set; ''
-// is added so that the UNWIND is never empty, and no order id is '').
+// is added so that the UNWIND is never empty, and no order id is ''), or when $archived (the
+// number of archived periods such a batch saw; null: not checked) is not the number there is.
 MATCH (v:Meta {key: 'version'})
 SET v.lock = true
 WITH v
 WHERE v.value = $version
+OPTIONAL MATCH (a:ArchivedPeriod)
+WITH v, count(a) AS archived
+WHERE $archived IS NULL OR archived = $archived
 UNWIND $unseen + [''] AS wanted
 OPTIONAL MATCH (known:Order {id: wanted})
 WITH v, count(known) AS clashes

@@ -139,10 +139,20 @@ class PendingOrders:
                 out[key] = value
         return out
 
-    def params(self, version: int, unseen: list[str] | None = None) -> dict[str, Any]:
-        return {"version": version, "unseen": unseen or [], "orders": self.rows, "members": list(self.members.values()),
+    def params(self, version: int, unseen: list[str] | None = None, archived: int | None = None) -> dict[str, Any]:
+        """The statement's parameters, each row without what it leaves as it is: a member's zero
+        deltas and unchanged fields, an entry's empty properties (a lone order's text halves)."""
+        return {"version": version, "unseen": unseen or [], "archived": archived, "orders": self.rows,
+                "members": [{key: value for key, value in row.items() if not _unchanged(value)}
+                            for row in self.members.values()],
                 "pools": list(self.pools.values()), "holdings": list(self.holdings.values()),
-                "entries": self.entries}
+                "entries": [{key: value for key, value in row.items() if value is not None} for row in self.entries]}
+
+
+def _unchanged(value: Any) -> bool:
+    """A member row's value that the statement reads as no change: null, or a delta of 0
+    (`members.fragment` coalesces a missing key to both)."""
+    return value is None or (type(value) is int and value == 0)
 
 
 COUNTER_NAMES = frozenset(MEMBER_COUNTERS)
@@ -299,10 +309,14 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int],
     view = copy.copy(rn)
     store = BatchStore(rn.store, pending, order_reads(rn), ws)
     view.store = store
+    archived = None  # how many archived periods the batch saw, when the set told it which
     if ws is None:
         _prefetch(view, store, [items[index] for index in todo])
-    elif archived_orders(view, [items[index].order_id for index in todo]):
-        raise Conflicted()  # the set holds no orders: the graph's path answers an archived id
+    else:
+        if rn.archive is not None:
+            archived = len(ws.archived_periods(rn.store))
+        if archived_orders(view, [items[index].order_id for index in todo]):
+            raise Conflicted()  # the set holds no orders: the graph's path answers an archived id
     done: dict[int, OrderOutcome] = {}
     version = None
     for index in todo:
@@ -337,10 +351,13 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int],
     if pending:
         assert version is not None
         unseen = list(pending.orders) if ws is not None else []
-        rows = rn.store.run("orders_record_batch", pending.params(version, unseen))
+        rows = rn.store.run("orders_record_batch", pending.params(version, unseen, archived))
         if not rows or rows[0]["entries"] != len(pending.entries):
+            if ws is not None:
+                ws.archived = None  # a period may have been archived since they were read: read again
             raise Conflicted()
-        log.info("%d orders booked in one statement", len(pending.rows))
+        log.log(logging.INFO if len(pending.rows) > 1 else logging.DEBUG, "%d orders booked in one statement",
+                len(pending.rows))
         if rn.working_set is not None:  # what was read from the graph at its version folds as well
             rn.working_set.fold_orders(pending, version, version + len(pending.rows))
     elif ws is not None and done and rn.store.run("meta_version")[0]["version"] != ws.version:

@@ -217,6 +217,40 @@ def test_a_batch_with_archived_order_ids_books_only_the_new_ones(rn, tmp_path, r
     assert outcomes[2].order is None and outcomes[2].error is not None and outcomes[2].error.code == "CONFLICT"
 
 
+def test_a_lone_order_from_the_working_set_reads_the_archived_periods_once(rn, tmp_path):
+    from graph import working_set
+    from graph.ledger import order_batch
+    from tests.support.db import counting
+
+    archived_october(rn, tmp_path)
+    rn.clock = lambda: ms("2026-11-03T00:00:00")
+    assert working_set.enable(rn).ready
+    names = counting(rn)
+    for order_id in ("n1", "n2"):
+        [outcome] = order_batch.record_many(rn, [order_batch.OrderItem(order_id, "C", D("1000.00"))])
+        assert outcome.order is not None and outcome.order.id == order_id
+    assert names == ["archived_periods", "orders_record_batch", "orders_record_batch"]
+    assert hot_orders(rn, ["n1", "n2"]) == ["n1", "n2"]
+
+
+def test_a_working_set_that_missed_an_archived_period_books_nothing_from_it(rn, tmp_path):
+    """The set read the archived periods before October moved: the statement sees their number
+    changed, and the graph's path answers (an archived id as the archived order, not a new one)."""
+    from graph import working_set
+    from graph.ledger import order_batch
+
+    archived_october(rn, tmp_path)
+    rn.clock = lambda: ms("2026-11-03T00:00:00")
+    ws = working_set.enable(rn)
+    ws.archived = []  # as read before the move
+    [again] = order_batch.record_many(rn, [order_batch.OrderItem("o2", "B", D("1000.00"))])
+    assert again.order is not None and (again.order.period, again.order.amount) == ("2026-10", D("1000.00"))
+    assert hot_orders(rn, ["o2"]) == []  # answered from the archive, not booked again
+    [new] = order_batch.record_many(rn, [order_batch.OrderItem("n1", "C", D("1000.00"))])
+    assert new.order is not None and hot_orders(rn, ["n1"]) == ["n1"]
+    assert ws.archived is not None and [row["period"] for row in ws.archived] == ["2026-10"]  # read again
+
+
 def test_refunds_of_an_archived_order_add_up_over_the_archive_and_the_graph(rn, tmp_path):
     archived_october(rn, tmp_path)
     assert orders.get_order(rn, "o3").refunded == D("250.00")  # r1, archived

@@ -126,6 +126,34 @@ def test_many_orders_move_the_points_market_and_the_fund_like_one_by_one(falkor,
     assert released, "no mutual fund release was exercised"
 
 
+def test_lone_orders_from_the_working_set_force_the_same_exits_as_one_by_one(falkor, tmp_path):
+    """Lone orders computed from the working set (group commit's path for a lone request) with a
+    low points cap: the holdings a price rise caps come from the set's cap-key index
+    (`working_set.Holdings`), and every forced exit is the one the graph's path books."""
+    from importlib import resources
+
+    from graph import working_set
+
+    text = resources.files("plans").joinpath("linkage-3plus1.toml").read_text().replace('cap_multiple = "3"', 'cap_multiple = "1.1"')
+    (tmp_path / "low-cap.toml").write_text(text)
+    remembered, sequential = engines(falkor, tmp_path / "low-cap.toml", 6)
+    ws = working_set.enable(remembered)
+    buyers = ["root", *(f"m{i}" for i in range(6))]
+    items = [OrderItem(f"o{i}", buyers[(i * 5) % 7], PRICES[i % 3]) for i in range(60)]
+    names = counting(remembered)
+    for item in items:
+        [outcome] = order_batch.record_many(remembered, [item])
+        assert outcome.error is None
+    one_by_one(sequential, items)
+    assert names == ["orders_record_batch"] * len(items)  # every one from the set, none read again
+    assert ws.ready and ws.holdings.by_cap == sorted((row["cap_key"], key) for key, row in ws.holdings.items())
+    dump = graph_dump(remembered.store)
+    assert dump == graph_dump(sequential.store)
+    forced = [props for labels, props in dump["nodes"] if labels == ("Entry",)
+              and dict(props)["explanation"].startswith("cap reached: forced exit")]
+    assert forced, "no forced exit was exercised"
+
+
 def test_an_undeclared_read_books_one_order_per_statement_exactly(falkor, monkeypatch):
     """A module that does not declare its reads still books exactly; only slower."""
     from graph.plans.linkage.plugin import LinkageMonth

@@ -179,8 +179,7 @@ def _points_market(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row] | Non
 
 
 def _holdings_capped(ws: WorkingSet, params: Mapping[str, Any]) -> list[Row]:
-    key = params["key"]
-    return [dict(row) for row in ws.holdings.values() if row["cap_key"] <= key]
+    return ws.holdings.capped(params["key"])
 
 
 def fold_points(ws: WorkingSet, pending: PendingOrders) -> None:
