@@ -12,8 +12,8 @@ server is a subprocess on a fresh data dir, grown to N members through
 clients are asyncio tasks in this process (they share the machine's cores with the server).
 Every loop is bounded: a fixed number of requests or a deadline, whichever comes first.
 
-    python -m bench.http [N] [--requests R] [--clients 1,8,32] [--rounds L]
-    (default: N = 10000, R = 400 per measure, L = 300 interleaved rounds of lone writes)
+    python -m bench.http [N] [--requests R] [--clients 1,8,32] [--rounds L] [--batch B]
+    (default: N = 10000, R = 400 per measure, L = 300 interleaved rounds of lone writes, B = 100)
 """
 
 from __future__ import annotations
@@ -123,6 +123,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=300,
                         help="rounds of lone writes interleaved with their bare statements (default 300)")
+    parser.add_argument("--batch", type=int, default=BATCH,
+                        help=f"inputs per registerMembers / recordOrders request (default {BATCH})")
     parser.add_argument("--clients", default=",".join(map(str, CONCURRENCY)),
                         help="concurrencies to measure, comma-separated (default 1,8,32)")
     args = parser.parse_args(argv)
@@ -158,7 +160,7 @@ def main(argv: list[str]) -> None:
 
             def batch_body() -> dict:
                 inputs = []
-                for _ in range(BATCH):
+                for _ in range(args.batch):
                     counter[0] += 1
                     inputs.append({"id": f"h{counter[0]}", "name": "Member", "sponsorId": skewed_sponsor(ids, rng)})
                 return {"query": REGISTER_MANY, "variables": {"inputs": inputs}}
@@ -171,16 +173,16 @@ def main(argv: list[str]) -> None:
                 return {"query": ORDER, "variables": {"input": order_input()}}
 
             def orders_body() -> dict:
-                return {"query": ORDER_MANY, "variables": {"inputs": [order_input() for _ in range(BATCH)]}}
+                return {"query": ORDER_MANY, "variables": {"inputs": [order_input() for _ in range(args.batch)]}}
 
             asyncio.run(measure(url, 1, 20, lambda: TRIVIAL))  # warm up
             rows = []
             for clients in concurrency:
                 trivial = asyncio.run(measure(url, clients, args.requests, lambda: TRIVIAL))
                 single = asyncio.run(measure(url, clients, args.requests, register_body))
-                batched = BATCH * asyncio.run(measure(url, clients, max(clients, args.requests // 20), batch_body))
+                batched = args.batch * asyncio.run(measure(url, clients, max(clients, args.requests // 20), batch_body))
                 order = asyncio.run(measure(url, clients, args.requests, order_body))
-                orders = BATCH * asyncio.run(measure(url, clients, max(clients, args.requests // 20), orders_body))
+                orders = args.batch * asyncio.run(measure(url, clients, max(clients, args.requests // 20), orders_body))
                 load = Path("/proc/loadavg").read_text().split()[0]
                 rows.append((clients, trivial, single, batched, order, orders, load))
                 print(f"  {clients} clients done (load {load})", file=sys.stderr, flush=True)
@@ -194,7 +196,7 @@ def main(argv: list[str]) -> None:
         finally:
             server.terminate()
             server.wait(timeout=60)
-    print(f"members at start: {args.n:,}; registerMembers / recordOrders batches of {BATCH}")
+    print(f"members at start: {args.n:,}; registerMembers / recordOrders batches of {args.batch:,}")
     print(f"{'clients':>7} {'trivial/s':>10} {'registerMember/s':>17} {'÷ trivial':>9} "
           f"{'registerMembers/s':>18} {'÷ trivial':>9} {'recordOrder/s':>14} {'÷ trivial':>9} "
           f"{'recordOrders/s':>15} {'÷ trivial':>9} {'load':>6}")
