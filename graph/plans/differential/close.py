@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from graph.core import periods
 from graph.core.money import from_cents
 from graph.core.periods import late_note, mark_late, parse_period
-from graph.ledger import bulk_entries, period_runs
+from graph.ledger import bulk_entries, columns, period_runs
 from graph.ledger.bulk_entries import CloseEntries
 from graph.ledger.entries import Booking, entry_rows
 from graph.ledger.entry_ids import EntrySource
@@ -106,18 +106,21 @@ def read_snapshot(rn: Refnet, period: str) -> MonthSnapshot:
     """What the close of `period` computes from (step 2 of the module docstring), read in a
     few statements; the version read first guards every batch booked from it."""
     version = rn.store.run("meta_version")[0]["version"]
-    members = rn.store.run("differential_close_members")[0]
+    members = columns.read(rn.store, "differential_close_members")[0]
     sponsor_of: dict[str, str | None] = dict(zip(members["ids"], (sponsor or None for sponsor in members["sponsor_ids"])))
     kind_of: dict[str, str | None] = dict(zip(members["ids"], (kind or None for kind in members["kinds"])))
     orders = []
-    for part in rn.store.run("differential_close_orders", {"period": period}):
-        for order_id, buyer_id, cents, month, referrer_id, at, closed, settle_in in zip(
-                part["ids"], part["buyer_ids"], part["amounts"], part["periods"], part["referrer_ids"], part["ats"],
-                part["closed"], part["settle_ins"]):
-            settles_in = settle_in or month
+    for part in columns.read(rn.store, "differential_close_orders", {"period": period}):
+        referrer_of = dict(zip(part["referred_ids"], part["referrer_ids"]))
+        closed, deferred = set(part["closed_ids"]), set(part["deferred_ids"])
+        months = part["periods"] or [period] * len(part["ids"])
+        for order_id, buyer_id, cents, at, month in zip(part["ids"], part["buyer_ids"], part["amounts"], part["ats"],
+                                                        months, strict=True):
+            settles_here = order_id not in deferred
             orders.append(MonthOrder(
-                id=order_id, buyer_id=buyer_id, cents=int(cents), period=month, referrer_id=referrer_id or None,
-                at=at, open=not closed and settles_in == period, counts=month == period and settles_in == period,
+                id=order_id, buyer_id=buyer_id, cents=int(cents), period=month,
+                referrer_id=referrer_of.get(order_id) or None, at=at,
+                open=order_id not in closed and settles_here, counts=month == period and settles_here,
             ))
     snapshot = MonthSnapshot(period, version, sponsor_of, kind_of, orders)
     for month in snapshot.late_months():

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.core.money import from_cents, to_cents
 from graph.core.periods import MONTH, late_note, parse_period
-from graph.ledger import bulk_entries, period_runs
+from graph.ledger import bulk_entries, columns, period_runs
 from graph.ledger.bulk_entries import CloseEntries
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
@@ -158,7 +158,7 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
     """What step 1 books for `period`, from the graph as it stands (reads only)."""
     plan = rn.plan
     accrued: dict[str, int] = defaultdict(int)
-    read = rn.store.run("period_pool_orders", {"period": period})[0]
+    read = columns.read(rn.store, "period_pool_orders", {"period": period})[0]
     order_ids: list[str] = sorted(read["ids"])
     for pool, amount in zip(read["pools"], read["amounts"], strict=True):
         accrued[pool] += amount
@@ -206,10 +206,10 @@ def read_level_snapshot(rn: Refnet, period: str) -> LevelSnapshot:
     """One snapshot for the whole level step, in three reads (the version first: it guards
     every batch booked from it)."""
     version = _version(rn)
-    members = rn.store.run("linkage_close_members")[0]
+    members = columns.read(rn.store, "linkage_close_members")[0]
     sponsor_of = {member_id: sponsor or None for member_id, sponsor in zip(members["ids"], members["sponsor_ids"])}
     team_sales = {member_id: int(sales) for member_id, sales in zip(members["ids"], members["team_sales"])}
-    part = rn.store.run("linkage_close_level_orders", {"period": period})[0]
+    part = columns.read(rn.store, "linkage_close_level_orders", {"period": period})[0]
     orders = sorted(({"id": order_id, "buyer_id": buyer_id, "period": month, "amount": int(amount),
                       "level": int(level)}  # FalkorDB's sum() answers a float: cents are whole
                      for order_id, buyer_id, month, amount, level in zip(
