@@ -107,19 +107,22 @@ def read_snapshot(rn: Refnet, period: str) -> MonthSnapshot:
     few statements; the version read first guards every batch booked from it."""
     version = rn.store.run("meta_version")[0]["version"]
     members = columns.read(rn.store, "differential_close_members")[0]
-    sponsor_of: dict[str, str | None] = dict(zip(members["ids"], (sponsor or None for sponsor in members["sponsor_ids"])))
-    kind_of: dict[str, str | None] = dict(zip(members["ids"], (kind or None for kind in members["kinds"])))
+    sponsor_of: dict[str, str | None] = {}
+    kind_of: dict[str, str | None] = {}
+    for member_id, kind_sponsor in zip(members["ids"], members["kinds_sponsors"], strict=True):
+        kind, sponsor = kind_sponsor.split(" ", 1)
+        sponsor_of[member_id], kind_of[member_id] = sponsor or None, kind or None
     orders = []
     for part in columns.read(rn.store, "differential_close_orders", {"period": period}):
-        referrer_of = dict(zip(part["referred_ids"], part["referrer_ids"]))
+        referrer_of = dict(zip(part["referred_ids"], part["referrer_ids"], strict=True))
         closed, deferred = set(part["closed_ids"]), set(part["deferred_ids"])
         months = part["periods"] or [period] * len(part["ids"])
-        for order_id, buyer_id, cents, at, month in zip(part["ids"], part["buyer_ids"], part["amounts"], part["ats"],
-                                                        months, strict=True):
+        for order_id, facts, month in zip(part["ids"], part["facts"], months, strict=True):
+            cents, at, buyer_id = facts.split(" ", 2)
             settles_here = order_id not in deferred
             orders.append(MonthOrder(
                 id=order_id, buyer_id=buyer_id, cents=int(cents), period=month,
-                referrer_id=referrer_of.get(order_id) or None, at=at,
+                referrer_id=referrer_of.get(order_id) or None, at=int(at),
                 open=order_id not in closed and settles_here, counts=month == period and settles_here,
             ))
     snapshot = MonthSnapshot(period, version, sponsor_of, kind_of, orders)

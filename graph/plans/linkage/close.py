@@ -207,14 +207,18 @@ def read_level_snapshot(rn: Refnet, period: str) -> LevelSnapshot:
     every batch booked from it)."""
     version = _version(rn)
     members = columns.read(rn.store, "linkage_close_members")[0]
-    sponsor_of = {member_id: sponsor or None for member_id, sponsor in zip(members["ids"], members["sponsor_ids"])}
-    team_sales = {member_id: int(sales) for member_id, sales in zip(members["ids"], members["team_sales"])}
+    sponsor_of: dict[str, str | None] = {}
+    team_sales: dict[str, int] = {}
+    for member_id, sales_sponsor in zip(members["ids"], members["sales_sponsors"], strict=True):
+        sales, sponsor = sales_sponsor.split(" ", 1)
+        sponsor_of[member_id], team_sales[member_id] = sponsor or None, int(sales)
     part = columns.read(rn.store, "linkage_close_level_orders", {"period": period})[0]
-    orders = sorted(({"id": order_id, "buyer_id": buyer_id, "period": month, "amount": int(amount),
-                      "level": int(level)}  # FalkorDB's sum() answers a float: cents are whole
-                     for order_id, buyer_id, month, amount, level in zip(
-                         part["ids"], part["buyer_ids"], part["periods"], part["amounts"], part["levels"])),
-                    key=lambda order: order["id"])
+    orders = []
+    for order_id, facts in zip(part["ids"], part["facts"], strict=True):
+        amount, level, month, buyer_id = facts.split(" ", 3)
+        orders.append({"id": order_id, "buyer_id": buyer_id, "period": month, "amount": int(amount),
+                       "level": int(level)})
+    orders.sort(key=lambda order: order["id"])
     return LevelSnapshot(version, sponsor_of, team_sales, orders)
 
 
