@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from graph.core import periods
 from graph.core.money import from_cents
 from graph.core.periods import late_note, mark_late, parse_period
-from graph.ledger import bulk_entries, columns, period_runs
+from graph.ledger import bulk_entries, period_runs
 from graph.ledger.bulk_entries import CloseEntries
 from graph.ledger.entries import Booking, entry_rows
 from graph.ledger.entry_ids import EntrySource
@@ -106,14 +106,14 @@ def read_snapshot(rn: Refnet, period: str) -> MonthSnapshot:
     """What the close of `period` computes from (step 2 of the module docstring), read in a
     few statements; the version read first guards every batch booked from it."""
     version = rn.store.run("meta_version")[0]["version"]
-    members = columns.read(rn.store, "differential_close_members")[0]
+    members = rn.store.run("differential_close_members")[0]
     sponsor_of: dict[str, str | None] = {}
     kind_of: dict[str, str | None] = {}
     for member_id, kind_sponsor in zip(members["ids"], members["kinds_sponsors"], strict=True):
         kind, sponsor = kind_sponsor.split(" ", 1)
         sponsor_of[member_id], kind_of[member_id] = sponsor or None, kind or None
     orders = []
-    for part in columns.read(rn.store, "differential_close_orders", {"period": period}):
+    for part in rn.store.run("differential_close_orders", {"period": period}):
         referrer_of = dict(zip(part["referred_ids"], part["referrer_ids"], strict=True))
         closed, deferred = set(part["closed_ids"]), set(part["deferred_ids"])
         months = part["periods"] or [period] * len(part["ids"])

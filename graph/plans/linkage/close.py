@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.core.money import from_cents, to_cents
 from graph.core.periods import MONTH, late_note, parse_period
-from graph.ledger import bulk_entries, columns, period_runs
+from graph.ledger import bulk_entries, period_runs
 from graph.ledger.bulk_entries import CloseEntries
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
@@ -158,7 +158,7 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
     """What step 1 books for `period`, from the graph as it stands (reads only)."""
     plan = rn.plan
     accrued: dict[str, int] = defaultdict(int)
-    read = columns.read(rn.store, "period_pool_orders", {"period": period})[0]
+    read = rn.store.run("period_pool_orders", {"period": period})[0]
     order_ids: list[str] = sorted(read["ids"])
     for pool, amount in zip(read["pools"], read["amounts"], strict=True):
         accrued[pool] += amount
@@ -206,13 +206,13 @@ def read_level_snapshot(rn: Refnet, period: str) -> LevelSnapshot:
     """One snapshot for the whole level step, in three reads (the version first: it guards
     every batch booked from it)."""
     version = _version(rn)
-    members = columns.read(rn.store, "linkage_close_members")[0]
+    members = rn.store.run("linkage_close_members")[0]
     sponsor_of: dict[str, str | None] = {}
     team_sales: dict[str, int] = {}
     for member_id, sales_sponsor in zip(members["ids"], members["sales_sponsors"], strict=True):
         sales, sponsor = sales_sponsor.split(" ", 1)
         sponsor_of[member_id], team_sales[member_id] = sponsor or None, int(sales)
-    part = columns.read(rn.store, "linkage_close_level_orders", {"period": period})[0]
+    part = rn.store.run("linkage_close_level_orders", {"period": period})[0]
     orders = []
     for order_id, facts in zip(part["ids"], part["facts"], strict=True):
         amount, level, month, buyer_id = facts.split(" ", 3)
