@@ -198,8 +198,9 @@ class _Close:
         return self.batches
 
     def _prepare(self, month: MonthPlan) -> Iterator[_Batch]:
-        for number, start_at in enumerate(range(0, len(month.open_orders), self.batch)):
-            booked = month.bookings(month.open_orders[start_at:start_at + self.batch])
+        orders = month.booking_order()
+        for number, start_at in enumerate(range(0, len(orders), self.batch)):
+            booked = month.bookings(orders[start_at:start_at + self.batch])
             entries = order_entries(self.rn, self.period, booked)
             yield _Batch(len(booked), entries.count, self.rn.store.prepare("differential_book", {
                 "version": month.snapshot.version + number, "run_id": run_id(self.period),
