@@ -160,8 +160,8 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
     accrued: dict[str, int] = defaultdict(int)
     read = rn.store.run("period_pool_orders", {"period": period})[0]
     order_ids: list[str] = sorted(read["ids"])
-    for pool, amount in zip(read["pools"], read["amounts"], strict=True):
-        accrued[pool] += amount
+    for pool in ("dividend", "shareholder"):
+        accrued[pool] += read[pool]
     pools: list[dict] = []
     plan_version = plan.version if plan is not None else None
 
