@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from graph.core.money import from_cents, percent
+from graph.ledger.close_order import by_buyer_place
 from graph.ledger.entries import Booking, ConservationError
 from graph.plans.differential.rules import (
     CUSTOMER,
@@ -306,10 +307,9 @@ class MonthPlan:
 
     def booking_order(self) -> list[MonthOrder]:
         """The open orders as the close books them: by their buyer's place in the sponsor tree
-        (`subtree_order`), then by id; a buyer the snapshot does not know goes last."""
-        position = subtree_order(self.snapshot.sponsor_of)
-        last = len(position)
-        return sorted(self.open_orders, key=lambda order: (position.get(order.buyer_id, last), order.id))
+        (`graph.ledger.close_order`), then by id; a buyer the snapshot does not know goes last."""
+        return by_buyer_place(self.open_orders, lambda order: order.buyer_id, lambda order: order.id,
+                              self.snapshot.sponsor_of)
 
     def bookings(self, orders: Iterable[MonthOrder]) -> list[tuple[MonthOrder, list[Booking]]]:
         """Each order's bookings by the rule (`rules.order_bookings`), by its own month's ranks."""
@@ -337,22 +337,6 @@ def plan_month(snapshot: MonthSnapshot, config: DifferentialConfig) -> MonthPlan
                                    closed_ranks(snapshot.earlier_ranks.get(month, {}), config), base)
     open_orders = sorted((order for order in snapshot.orders if order.open), key=lambda order: order.id)
     return MonthPlan(snapshot, config, ranks, base, rankings, open_orders)
-
-
-def subtree_order(sponsor_of: Mapping[str, str | None]) -> dict[str, int]:
-    """Every member's position in a depth-first walk of the sponsor tree (each member before its
-    downline, a whole downline before the next sibling): orders batched in this order of their
-    buyers pay the same uplines, so a close's batch moves half as many members' counters."""
-    children: dict[str | None, list[str]] = {}
-    for member_id, sponsor_id in sponsor_of.items():
-        children.setdefault(sponsor_id if sponsor_id in sponsor_of else None, []).append(member_id)
-    position: dict[str, int] = {}
-    stack = list(reversed(children.get(None, [])))
-    while stack:
-        member_id = stack.pop()
-        position[member_id] = len(position)
-        stack.extend(reversed(children.get(member_id, [])))
-    return position
 
 
 def month_bookings(snapshot: MonthSnapshot, config: DifferentialConfig) -> list[tuple[MonthOrder, list[Booking]]]:

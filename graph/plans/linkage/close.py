@@ -33,6 +33,7 @@ from graph.core.money import from_cents, to_cents
 from graph.core.periods import MONTH, late_note, parse_period
 from graph.ledger import bulk_entries, period_runs
 from graph.ledger.bulk_entries import CloseEntries
+from graph.ledger.close_order import by_buyer_place
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord, closed_periods
@@ -314,7 +315,8 @@ class _LevelClose:
         return self.batches
 
     def _prepare(self, level: LevelPlan, size: int) -> Iterator[_Batch]:
-        orders = level.snapshot.orders
+        orders = by_buyer_place(level.snapshot.orders, lambda order: order["buyer_id"], lambda order: order["id"],
+                                level.snapshot.sponsor_of)
         for number, start in enumerate(range(0, len(orders), size)):
             part = orders[start:start + size]
             batch = level.entries(part)

@@ -1,4 +1,4 @@
-"""The order a differential close books its batches in (`month.subtree_order`): every member
+"""The order a differential close books its batches in (`graph.ledger.close_order`; the linkage close too): every member
 before its downline, each whole downline in one run of positions, every member placed once."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.plans.differential.month import subtree_order
+from graph.ledger.close_order import subtree_order
 
 
 @st.composite
