@@ -35,7 +35,7 @@ from graph.ledger.bulk_entries import CloseEntries
 from graph.ledger.entries import Booking, entry_rows
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
-from graph.ledger.prepared import Ahead
+from graph.ledger.prepared import Ahead, collector_paused
 from graph.plans.differential.month import MonthOrder, MonthPlan, MonthSnapshot, month_bookings, plan_month
 from graph.plans.differential.rules import config_of
 from graph.store.store import Conflicted, Row, bulk_job, record_from_row
@@ -258,7 +258,7 @@ def close_period(
     log.info("closing %s of plan %s", period, plan.name)
 
     work = _Close(rn, period, batch)
-    with bulk_job(rn.store):
+    with bulk_job(rn.store), collector_paused():
         try:
             number = 0
             while (booked := rn.guard(work.book_next)) is not None:

@@ -37,7 +37,7 @@ from graph.ledger.close_order import by_buyer_place
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord, closed_periods
-from graph.ledger.prepared import Ahead
+from graph.ledger.prepared import Ahead, collector_paused
 from graph.network import rank_history
 from graph.plans.linkage.pools import (
     IDENTITIES,
@@ -84,20 +84,21 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     if run["state"] == period_runs.DONE:
         return _record(run)
     at = run["started_at"]
-    record_standing(rn, period)
-    if "pools" not in run["steps"]:
-        rn.guard(lambda: _close_pools(rn, run_id, period, at))
-    if plan is not None and plan.has("level"):
-        work = _LevelClose(rn, run_id, period, at)
-        batches = 0
-        with bulk_job(rn.store):
-            try:
-                while rn.guard(lambda: _close_level_batch(work)):
-                    batches += 1
-                    log.info("closing %s: level differential, %d batches of up to %d orders booked", period,
-                             batches, LEVEL_BATCH)
-            finally:
-                work.stop()
+    with collector_paused():
+        record_standing(rn, period)
+        if "pools" not in run["steps"]:
+            rn.guard(lambda: _close_pools(rn, run_id, period, at))
+        if plan is not None and plan.has("level"):
+            work = _LevelClose(rn, run_id, period, at)
+            batches = 0
+            with bulk_job(rn.store):
+                try:
+                    while rn.guard(lambda: _close_level_batch(work)):
+                        batches += 1
+                        log.info("closing %s: level differential, %d batches of up to %d orders booked", period,
+                                 batches, LEVEL_BATCH)
+                finally:
+                    work.stop()
     record = _record(period_runs.finish(rn, run_id))
     log.info("closed %s: %d entries, %s", period, record.entries, record.total)
     return record
