@@ -4,6 +4,8 @@ one. The thread only computes; the caller alone writes."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import queue
 import threading
 from collections.abc import Iterator
@@ -51,3 +53,31 @@ class Ahead(Generic[T]):
 
     def stop(self) -> None:
         self._stopped.set()
+
+
+_pause = threading.Lock()
+_paused = 0
+_was_enabled = False
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a close runs (overlapping closes counted;
+    its state before the first one restored after the last). A close holds millions of objects
+    (its snapshot, the batches being prepared); each full collection walks them all holding the
+    interpreter lock, and the thread that sends the next statement waits: 10 s of a 42 s close
+    of 200,000 orders, 5 s without collections. What a close allocates is freed by reference
+    counting; cycles made meanwhile wait for the next collection."""
+    global _paused, _was_enabled
+    with _pause:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _pause:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()

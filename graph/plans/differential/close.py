@@ -35,7 +35,7 @@ from graph.ledger.bulk_entries import CloseEntries
 from graph.ledger.entries import Booking, entry_rows
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
-from graph.ledger.prepared import Ahead
+from graph.ledger.prepared import Ahead, collector_paused
 from graph.plans.differential.month import MonthOrder, MonthPlan, MonthSnapshot, month_bookings, plan_month
 from graph.plans.differential.rules import config_of
 from graph.store.store import Conflicted, Row, bulk_job, record_from_row
@@ -107,17 +107,23 @@ def read_snapshot(rn: Refnet, period: str) -> MonthSnapshot:
     few statements; the version read first guards every batch booked from it."""
     version = rn.store.run("meta_version")[0]["version"]
     members = rn.store.run("differential_close_members")[0]
-    sponsor_of: dict[str, str | None] = dict(zip(members["ids"], (sponsor or None for sponsor in members["sponsor_ids"])))
-    kind_of: dict[str, str | None] = dict(zip(members["ids"], (kind or None for kind in members["kinds"])))
+    sponsor_of: dict[str, str | None] = {}
+    kind_of: dict[str, str | None] = {}
+    for member_id, kind_sponsor in zip(members["ids"], members["kinds_sponsors"], strict=True):
+        kind, sponsor = kind_sponsor.split(" ", 1)
+        sponsor_of[member_id], kind_of[member_id] = sponsor or None, kind or None
     orders = []
     for part in rn.store.run("differential_close_orders", {"period": period}):
-        for order_id, buyer_id, cents, month, referrer_id, at, closed, settle_in in zip(
-                part["ids"], part["buyer_ids"], part["amounts"], part["periods"], part["referrer_ids"], part["ats"],
-                part["closed"], part["settle_ins"]):
-            settles_in = settle_in or month
+        referrer_of = dict(zip(part["referred_ids"], part["referrer_ids"], strict=True))
+        closed, deferred = set(part["closed_ids"]), set(part["deferred_ids"])
+        months = part["periods"] or [period] * len(part["ids"])
+        for order_id, facts, month in zip(part["ids"], part["facts"], months, strict=True):
+            cents, at, buyer_id = facts.split(" ", 2)
+            settles_here = order_id not in deferred
             orders.append(MonthOrder(
-                id=order_id, buyer_id=buyer_id, cents=int(cents), period=month, referrer_id=referrer_id or None,
-                at=at, open=not closed and settles_in == period, counts=month == period and settles_in == period,
+                id=order_id, buyer_id=buyer_id, cents=int(cents), period=month,
+                referrer_id=referrer_of.get(order_id) or None, at=int(at),
+                open=order_id not in closed and settles_here, counts=month == period and settles_here,
             ))
     snapshot = MonthSnapshot(period, version, sponsor_of, kind_of, orders)
     for month in snapshot.late_months():
@@ -192,8 +198,9 @@ class _Close:
         return self.batches
 
     def _prepare(self, month: MonthPlan) -> Iterator[_Batch]:
-        for number, start_at in enumerate(range(0, len(month.open_orders), self.batch)):
-            booked = month.bookings(month.open_orders[start_at:start_at + self.batch])
+        orders = month.booking_order()
+        for number, start_at in enumerate(range(0, len(orders), self.batch)):
+            booked = month.bookings(orders[start_at:start_at + self.batch])
             entries = order_entries(self.rn, self.period, booked)
             yield _Batch(len(booked), entries.count, self.rn.store.prepare("differential_book", {
                 "version": month.snapshot.version + number, "run_id": run_id(self.period),
@@ -251,7 +258,7 @@ def close_period(
     log.info("closing %s of plan %s", period, plan.name)
 
     work = _Close(rn, period, batch)
-    with bulk_job(rn.store):
+    with bulk_job(rn.store), collector_paused():
         try:
             number = 0
             while (booked := rn.guard(work.book_next)) is not None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from graph.core.money import from_cents, percent
+from graph.ledger.close_order import by_buyer_place
 from graph.ledger.entries import Booking, ConservationError
 from graph.plans.differential.rules import (
     CUSTOMER,
@@ -293,7 +294,8 @@ def closed_ranks(names: Mapping[str, str], config: DifferentialConfig) -> dict[s
 @dataclass(frozen=True)
 class MonthPlan:
     """The close computed up to the orders: the month's ranks (and those of the closed months
-    whose late orders it books), and the open orders in id order, the order they are booked in."""
+    whose late orders it books), and the open orders in id order (`booking_order`: the order the
+    close books them in)."""
 
     snapshot: MonthSnapshot
     config: DifferentialConfig
@@ -302,6 +304,12 @@ class MonthPlan:
     rankings: dict[str, _Ranking]
     open_orders: list[MonthOrder]
     rules: dict[str, _CompiledRule] = field(default_factory=dict)
+
+    def booking_order(self) -> list[MonthOrder]:
+        """The open orders as the close books them: by their buyer's place in the sponsor tree
+        (`graph.ledger.close_order`), then by id; a buyer the snapshot does not know goes last."""
+        return by_buyer_place(self.open_orders, lambda order: order.buyer_id, lambda order: order.id,
+                              self.snapshot.sponsor_of)
 
     def bookings(self, orders: Iterable[MonthOrder]) -> list[tuple[MonthOrder, list[Booking]]]:
         """Each order's bookings by the rule (`rules.order_bookings`), by its own month's ranks."""

@@ -33,10 +33,11 @@ from graph.core.money import from_cents, to_cents
 from graph.core.periods import MONTH, late_note, parse_period
 from graph.ledger import bulk_entries, period_runs
 from graph.ledger.bulk_entries import CloseEntries
+from graph.ledger.close_order import by_buyer_place
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord, closed_periods
-from graph.ledger.prepared import Ahead
+from graph.ledger.prepared import Ahead, collector_paused
 from graph.network import rank_history
 from graph.plans.linkage.pools import (
     IDENTITIES,
@@ -83,20 +84,21 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
     if run["state"] == period_runs.DONE:
         return _record(run)
     at = run["started_at"]
-    record_standing(rn, period)
-    if "pools" not in run["steps"]:
-        rn.guard(lambda: _close_pools(rn, run_id, period, at))
-    if plan is not None and plan.has("level"):
-        work = _LevelClose(rn, run_id, period, at)
-        batches = 0
-        with bulk_job(rn.store):
-            try:
-                while rn.guard(lambda: _close_level_batch(work)):
-                    batches += 1
-                    log.info("closing %s: level differential, %d batches of up to %d orders booked", period,
-                             batches, LEVEL_BATCH)
-            finally:
-                work.stop()
+    with collector_paused():
+        record_standing(rn, period)
+        if "pools" not in run["steps"]:
+            rn.guard(lambda: _close_pools(rn, run_id, period, at))
+        if plan is not None and plan.has("level"):
+            work = _LevelClose(rn, run_id, period, at)
+            batches = 0
+            with bulk_job(rn.store):
+                try:
+                    while rn.guard(lambda: _close_level_batch(work)):
+                        batches += 1
+                        log.info("closing %s: level differential, %d batches of up to %d orders booked", period,
+                                 batches, LEVEL_BATCH)
+                finally:
+                    work.stop()
     record = _record(period_runs.finish(rn, run_id))
     log.info("closed %s: %d entries, %s", period, record.entries, record.total)
     return record
@@ -160,8 +162,8 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
     accrued: dict[str, int] = defaultdict(int)
     read = rn.store.run("period_pool_orders", {"period": period})[0]
     order_ids: list[str] = sorted(read["ids"])
-    for pool, amount in zip(read["pools"], read["amounts"], strict=True):
-        accrued[pool] += amount
+    for pool in ("dividend", "shareholder"):
+        accrued[pool] += read[pool]
     pools: list[dict] = []
     plan_version = plan.version if plan is not None else None
 
@@ -207,14 +209,18 @@ def read_level_snapshot(rn: Refnet, period: str) -> LevelSnapshot:
     every batch booked from it)."""
     version = _version(rn)
     members = rn.store.run("linkage_close_members")[0]
-    sponsor_of = {member_id: sponsor or None for member_id, sponsor in zip(members["ids"], members["sponsor_ids"])}
-    team_sales = {member_id: int(sales) for member_id, sales in zip(members["ids"], members["team_sales"])}
+    sponsor_of: dict[str, str | None] = {}
+    team_sales: dict[str, int] = {}
+    for member_id, sales_sponsor in zip(members["ids"], members["sales_sponsors"], strict=True):
+        sales, sponsor = sales_sponsor.split(" ", 1)
+        sponsor_of[member_id], team_sales[member_id] = sponsor or None, int(sales)
     part = rn.store.run("linkage_close_level_orders", {"period": period})[0]
-    orders = sorted(({"id": order_id, "buyer_id": buyer_id, "period": month, "amount": int(amount),
-                      "level": int(level)}  # FalkorDB's sum() answers a float: cents are whole
-                     for order_id, buyer_id, month, amount, level in zip(
-                         part["ids"], part["buyer_ids"], part["periods"], part["amounts"], part["levels"])),
-                    key=lambda order: order["id"])
+    orders = []
+    for order_id, facts in zip(part["ids"], part["facts"], strict=True):
+        amount, level, month, buyer_id = facts.split(" ", 3)
+        orders.append({"id": order_id, "buyer_id": buyer_id, "period": month, "amount": int(amount),
+                       "level": int(level)})
+    orders.sort(key=lambda order: order["id"])
     return LevelSnapshot(version, sponsor_of, team_sales, orders)
 
 
@@ -310,7 +316,8 @@ class _LevelClose:
         return self.batches
 
     def _prepare(self, level: LevelPlan, size: int) -> Iterator[_Batch]:
-        orders = level.snapshot.orders
+        orders = by_buyer_place(level.snapshot.orders, lambda order: order["buyer_id"], lambda order: order["id"],
+                                level.snapshot.sponsor_of)
         for number, start in enumerate(range(0, len(orders), size)):
             part = orders[start:start + size]
             batch = level.entries(part)
