@@ -47,6 +47,8 @@ from graph.core.periods import parse_period
 from graph.ledger.history import (
     ENTRIES_FILE,
     ENTRY_COLUMNS,
+    HOLDING_COLUMNS,
+    HOLDINGS_FILE,
     MANIFEST_FILE,
     ORDER_COLUMNS,
     ORDERS_FILE,
@@ -84,6 +86,7 @@ class Manifest:
     ranks: int = 0  # rank history records (ranks.parquet)
     orders: int = 0  # orders.parquet rows
     refunds: int = 0  # refunds.parquet rows
+    holdings: int = 0  # holdings.parquet rows
 
     @classmethod
     def of(cls, period: str, rows: Iterable[dict[str, Any]]) -> "Manifest":
@@ -99,7 +102,7 @@ class Manifest:
 
     def json(self, sha256: str) -> dict[str, Any]:
         return {"period": self.period, "rows": self.rows, "ranks": self.ranks, "orders": self.orders,
-                "refunds": self.refunds, "cents": self.cents, "sha256": sha256,
+                "refunds": self.refunds, "holdings": self.holdings, "cents": self.cents, "sha256": sha256,
                 "rules": dict(sorted(self.rules.items())),
                 "members": [[rule, member, cents] for (rule, member), cents in sorted(self.members.items())]}
 
@@ -135,7 +138,8 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
                 "period": period, "rows": manifest.rows, "ranks": manifest.ranks, "cents": manifest.cents,
                 "rules": sorted(manifest.rules),
                 "rule_cents": [manifest.rules[rule] for rule in sorted(manifest.rules)], "sha256": sha256,
-                "orders": manifest.orders, "refunds": manifest.refunds, "at": rn.clock()})
+                "orders": manifest.orders, "refunds": manifest.refunds, "holdings": manifest.holdings,
+                "at": rn.clock()})
             state = rn.store.run("archive_state", {"period": period})[0]
             step("record")
         archived = state["archived"]
@@ -150,6 +154,8 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
             if moved_orders:
                 check_rows(path.with_name(ORDERS_FILE), archived["orders"])
                 check_rows(path.with_name(REFUNDS_FILE), archived["refunds"])
+            if archived["holdings"] is not None:
+                check_rows(path.with_name(HOLDINGS_FILE), archived["holdings"])
         removed = 0
         for ids in _id_batches(path):
             removed += int(rn.store.run("archive_remove", {"ids": ids})[0]["removed"])
@@ -163,6 +169,10 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
                 step("remove")
             for ids in _id_batches(path.with_name(REFUNDS_FILE)):
                 rn.store.run("archive_remove_refunds", {"ids": ids})
+                step("remove")
+        if archived["holdings"] is not None:
+            for ids in _id_batches(path.with_name(HOLDINGS_FILE)):
+                rn.store.run("archive_remove_holdings", {"ids": ids})
                 step("remove")
         hot = int(rn.store.run("archive_removed", {"period": period})[0]["hot"])
         if hot:
@@ -228,7 +238,7 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
     sha256 = file_sha256(partial)
     os.replace(partial, target)
     expected = replace(expected, ranks=write_ranks(rn, folder, period), orders=write_orders(rn, folder, period),
-                       refunds=write_refunds(rn, folder, period))
+                       refunds=write_refunds(rn, folder, period), holdings=write_holdings(rn, folder, period))
     manifest_partial = folder / (MANIFEST_FILE + ".partial")
     manifest_partial.write_text(json.dumps(expected.json(sha256), indent=1) + "\n", encoding="utf-8")
     _fsync(manifest_partial)
@@ -255,6 +265,15 @@ def write_refunds(rn: "Refnet", folder: Path, period: str) -> int:
         pass
     rows = (row for page in pages(rn, "archive_refunds_page", period, "id") for row in page)
     return write_table(folder, REFUNDS_FILE, REFUND_COLUMNS, rows)
+
+
+def write_holdings(rn: "Refnet", folder: Path, period: str) -> int:
+    """Marks the holdings with nothing left whose order moves with `period` (or moved before)
+    and writes and checks `holdings.parquet`; returns its rows."""
+    while rn.store.run("archive_mark_holdings", {"period": period, "limit": MARK_BATCH})[0]["marked"] == MARK_BATCH:
+        pass
+    rows = (row for page in pages(rn, "archive_holdings_page", period, "id") for row in page)
+    return write_table(folder, HOLDINGS_FILE, HOLDING_COLUMNS, rows)
 
 
 def write_table(folder: Path, name: str, columns: dict[str, str], rows: Iterable[dict[str, Any]]) -> int:

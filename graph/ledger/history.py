@@ -56,7 +56,14 @@ REFUND_COLUMNS: dict[str, str] = {
     "id": "VARCHAR", "order_id": "VARCHAR", "amount": "BIGINT", "reason": "VARCHAR", "at": "BIGINT",
     "period": "VARCHAR", "plan_version": "VARCHAR", "entries": "BIGINT",
 }
+# The columns of holdings.parquet: points holdings with nothing left whose order moved (rules §5);
+# a refund of the order reads what it issued (ten-thousandths) to take its share back.
+HOLDING_COLUMNS: dict[str, str] = {
+    "id": "VARCHAR", "member_id": "VARCHAR", "order_id": "VARCHAR", "amount": "BIGINT", "units": "BIGINT",
+    "issued": "BIGINT", "sold": "BIGINT", "seq": "BIGINT", "active": "BOOLEAN",
+}
 RANKS_FILE = "ranks.parquet"
+HOLDINGS_FILE = "holdings.parquet"
 ORDERS_FILE = "orders.parquet"
 REFUNDS_FILE = "refunds.parquet"
 ENTRIES_FILE = "entries.parquet"
@@ -85,6 +92,12 @@ class History:
     @property
     def refund_files(self) -> list[str]:
         return [str(Path(name).with_name(REFUNDS_FILE)) for name in self.with_orders]
+
+    @property
+    def holding_files(self) -> list[str]:
+        """Periods moved before holdings moved too have none."""
+        files = (Path(name).with_name(HOLDINGS_FILE) for name in self.with_orders)
+        return [str(path) for path in files if path.is_file()]
 
     def __bool__(self) -> bool:
         return bool(self.files)
@@ -291,6 +304,15 @@ def orders_by_ids(h: History, ids: list[str]) -> dict[str, dict[str, Any]]:
     return {row["id"]: row for row in _rows(ORDERS_BY_IDS, [files, list(ids)])} if files else {}
 
 
+HOLDINGS_BY_IDS = "SELECT * FROM read_parquet(?) WHERE id IN (SELECT unnest(?::VARCHAR[]))"
+
+
+def holdings_by_ids(h: History, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The archived holdings among `ids` (periods moved before holdings moved have no file)."""
+    files = h.holding_files
+    return {row["id"]: row for row in _rows(HOLDINGS_BY_IDS, [files, list(ids)])} if files and ids else {}
+
+
 def archived_refunded(h: History, order_ids: list[str]) -> dict[str, int]:
     """What the archived refunds of each order took (cents); orders without any are left out."""
     if not h.with_orders or not order_ids:
@@ -365,8 +387,8 @@ READS = {"SELECT"}
 
 def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], list[tuple[Any, ...]]]:
     """A read-only SQL statement over the archive: the views `entries` (every archived entry),
-    `ranks` (the archived rank history), `orders` and `refunds` (the archived orders and
-    refunds) and `periods` (the recorded periods). Anything but one SELECT is refused before it
+    `ranks` (the archived rank history), `orders`, `refunds` and `holdings` (the archived
+    orders, refunds and points holdings with nothing left) and `periods` (the recorded periods). Anything but one SELECT is refused before it
     runs, and the connection is locked against changing its settings."""
     statements = _parse(sql)
     if len(statements) != 1 or statements[0].type.name not in READS:
@@ -384,7 +406,8 @@ def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], li
             con.execute(f"CREATE VIEW entries AS SELECT {columns} WHERE false")
             con.execute(f"CREATE VIEW ranks AS SELECT {ranks} WHERE false")
         for view, files, spelled in (("orders", h.order_files, ORDER_COLUMNS),
-                                     ("refunds", h.refund_files, REFUND_COLUMNS)):
+                                     ("refunds", h.refund_files, REFUND_COLUMNS),
+                                     ("holdings", h.holding_files, HOLDING_COLUMNS)):
             if files:
                 con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet({_literal(files)})")
             else:

@@ -46,7 +46,8 @@ class BackupResult:
     seconds: float
 
 
-ARCHIVE_FILES = ("entries.parquet", "ranks.parquet", "manifest.json", "orders.parquet", "refunds.parquet")
+ARCHIVE_FILES = ("entries.parquet", "ranks.parquet", "manifest.json", "orders.parquet", "refunds.parquet",
+                 "holdings.parquet")
 IMAGE = "graph.rdb"
 
 

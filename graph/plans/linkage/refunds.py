@@ -8,6 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from graph.ledger import history
 from graph.ledger.drafts import RefundDraft
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.refunds import book_reversal, read_split, reversal_cents, reverse_closed
@@ -38,8 +39,11 @@ def take_back_points(rn: Refnet, draft: RefundDraft) -> None:
         return
     state = rn.store.run("refund_points", {"id": order["id"]})[0]
     holding = state["holding"]
-    if holding is None:
-        return
+    archived = holding is None
+    if archived:  # a holding with nothing left moves to the archive with its order (issue 19)
+        holding = history.holdings_by_ids(history.history(rn), [order["id"]]).get(order["id"])
+        if holding is None:
+            return
     issued = holding["issued"] if holding["issued"] is not None else holding["units"]
     units = points_back(issued, order["amount"], order["refunded"], draft.cents)
     taken = min(units, holding["units"])
@@ -51,8 +55,9 @@ def take_back_points(rn: Refnet, draft: RefundDraft) -> None:
     price = market.price if market.units > 0 else last
     row = holding_row(stored, config_of(draft.plan))
     draft.changes.member(order["buyer_id"])["points"] -= units
-    draft.changes.holdings[row["id"]] = {"id": row["id"], "units": row["units"], "active": row["active"],
-                                         "cap_key": row["cap_key"]}
+    if not archived:  # an archived one held nothing: it is left as it is (taken is 0)
+        draft.changes.holdings[row["id"]] = {"id": row["id"], "units": row["units"], "active": row["active"],
+                                             "cap_key": row["cap_key"]}
     pool = draft.changes.pool("points")
     pool["market"] -= pooled
     pool["set"].update(units=market.units, last_num=price.numerator, last_den=price.denominator)
