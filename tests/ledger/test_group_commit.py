@@ -20,7 +20,7 @@ from graph.network.batch import RegisterItem
 from graph.service import Refnet
 from tests.support.db import graph_numbers
 from tests.support.graph_dump import graph_dump
-from tests.support.placement_model import PlacementModel
+from tests.support.placement_model import PLACEMENTS, assert_placed_in_seq_order
 from tests.support.writers import send_concurrently
 
 NOW = 1_795_000_000_000
@@ -84,13 +84,7 @@ def test_concurrent_writes_book_what_queue_order_books(falkor, ops, clients, see
     codes = one_by_one(sequential, [write for write, _ in queued])
     assert [code(future.result()) for _, future in queued] == codes
     assert graph_dump(grouped.store) == graph_dump(sequential.store)
-    rows = grouped.store.run_text("MATCH (m:Member) OPTIONAL MATCH (m)-[:SPONSORED_BY]->(s:Member) "
-                                  "OPTIONAL MATCH (m)-[l:PLACED_UNDER]->(p:Member) "
-                                  "RETURN m.id AS id, m.seq AS seq, s.id AS sponsor, p.id AS parent, l.slot AS slot")
-    model = PlacementModel()
-    for row in sorted(rows, key=lambda row: row["seq"]):
-        model.register(row["id"], row["sponsor"])
-        assert (model.parent[row["id"]], model.slot[row["id"]]) == (row["parent"], row["slot"])
+    assert_placed_in_seq_order(grouped.store.run_text(PLACEMENTS))
 
 
 def test_queued_writes_are_booked_one_batch_per_run_of_a_kind(falkor):

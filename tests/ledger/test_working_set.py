@@ -22,7 +22,7 @@ from graph.service import Refnet
 from graph.working_set import Member, WorkingSet
 from tests.support.db import counting, graph_numbers
 from tests.support.graph_dump import graph_dump
-from tests.support.placement_model import PlacementModel
+from tests.support.placement_model import PLACEMENTS, assert_placed_in_seq_order
 
 NOW = 1_795_000_000_000  # 2026-11-18
 PRICES = (Decimal("1000.00"), Decimal("5000.00"), Decimal("10000.00"))
@@ -107,6 +107,35 @@ def assert_same_as_loaded(rn: Refnet) -> None:
     assert fresh.market == kept.market and fresh.holdings == kept.holdings
 
 
+def twins(falkor: Any, writes: list[tuple[str, Any]]) -> tuple[Refnet, Refnet]:
+    """An engine that books `writes` in batches from its working set, and its twin that books
+    them one by one; both booked alike."""
+    warm, sequential = seeded(falkor), seeded(falkor)
+    working_set.enable(warm)
+    assert in_batches(warm, writes, []) == one_by_one(sequential, writes)
+    return warm, sequential
+
+
+def assert_kept_then_alike(warm: Refnet, sequential: Refnet, more: list[tuple[str, Any]], statement: str) -> None:
+    """What both twins booked since folded into the set (never dropped: it equals the graph read
+    afresh), and `more`, still computed from the set in `statement` alone, books what one by one
+    booking books."""
+    assert warm.working_set.drops == 0 and warm.working_set.ready
+    assert_same_as_loaded(warm)
+    names = counting(warm)
+    assert in_batches(warm, more, []) == one_by_one(sequential, more)
+    assert names == [statement]
+    assert graph_dump(warm.store) == graph_dump(sequential.store)
+
+
+def twelve_members() -> list[tuple[str, Any]]:
+    return [("register", RegisterItem(f"M{i}", f"m{i}", "root" if i < 3 else f"m{i // 3 - 1}")) for i in range(12)]
+
+
+def orders_of_twelve(prefix: str, count: int, step: int) -> list[tuple[str, Any]]:
+    return [("order", OrderItem(f"{prefix}{i}", f"m{(i * step) % 12}", PRICES[i % 3])) for i in range(count)]
+
+
 ops_strategy = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 500), st.integers(0, 2)), min_size=1, max_size=60)
 
 
@@ -124,13 +153,7 @@ def test_batches_from_a_warm_working_set_book_what_one_by_one_books(falkor, ops,
     assert graph_dump(warm.store) == graph_dump(sequential.store)
     assert warm.working_set.drops == 0 and warm.working_set.loads == 1
     assert_same_as_loaded(warm)
-    rows = warm.store.run_text("MATCH (m:Member) OPTIONAL MATCH (m)-[:SPONSORED_BY]->(s:Member) "
-                               "OPTIONAL MATCH (m)-[l:PLACED_UNDER]->(p:Member) "
-                               "RETURN m.id AS id, m.seq AS seq, s.id AS sponsor, p.id AS parent, l.slot AS slot")
-    model = PlacementModel()
-    for row in sorted(rows, key=lambda row: row["seq"]):
-        model.register(row["id"], row["sponsor"])
-        assert (model.parent[row["id"]], model.slot[row["id"]]) == (row["parent"], row["slot"])
+    assert_placed_in_seq_order(warm.store.run_text(PLACEMENTS))
 
 
 def test_a_warm_batch_reads_nothing(falkor):
@@ -212,22 +235,11 @@ def test_a_refund_folds_into_the_set(falkor):
     read from the set, books what one by one booking books."""
     from graph.ledger.refunds import refund_order
 
-    warm, sequential = seeded(falkor), seeded(falkor)
-    writes: list[tuple[str, Any]] = [("register", RegisterItem(f"M{i}", f"m{i}", "root" if i < 3 else f"m{i // 3 - 1}"))
-                                     for i in range(12)]
-    writes += [("order", OrderItem(f"o{i}", f"m{i % 12}", PRICES[i % 3])) for i in range(20)]
-    working_set.enable(warm)
-    assert in_batches(warm, writes, []) == one_by_one(sequential, writes)
+    warm, sequential = twins(falkor, twelve_members() + orders_of_twelve("o", 20, 1))
     for rn in (warm, sequential):
         refund_order(rn, "o4", Decimal("1000.00"), "changed mind", refund_id="r1")
         refund_order(rn, "o7", Decimal("5000.00"), "broken", refund_id="r2")
-    assert warm.working_set.drops == 0 and warm.working_set.ready
-    assert_same_as_loaded(warm)
-    more: list[tuple[str, Any]] = [("order", OrderItem(f"p{i}", f"m{(i * 5) % 12}", PRICES[i % 3])) for i in range(15)]
-    names = counting(warm)
-    assert in_batches(warm, more, []) == one_by_one(sequential, more)
-    assert names == ["orders_record_batch"]
-    assert graph_dump(warm.store) == graph_dump(sequential.store)
+    assert_kept_then_alike(warm, sequential, orders_of_twelve("p", 15, 5), "orders_record_batch")
 
 
 def test_a_fold_that_fails_drops_the_set_not_the_booked_write(falkor, monkeypatch):
@@ -266,22 +278,15 @@ def test_a_rotation_folds_into_the_set(falkor):
     it, still placed from the set, land where one by one booking puts them."""
     from graph.network import rotation
 
-    warm, sequential = seeded(falkor), seeded(falkor)
-    writes: list[tuple[str, Any]] = [("register", RegisterItem(f"M{i}", f"m{i}", "root" if i < 4 else f"m{i % 4}"))
-                                     for i in range(16)]
-    working_set.enable(warm)
-    assert in_batches(warm, writes, []) == one_by_one(sequential, writes)
+    warm, sequential = twins(falkor, [("register", RegisterItem(f"M{i}", f"m{i}", "root" if i < 4 else f"m{i % 4}"))
+                                      for i in range(16)])
     week = rotation.week_name(rotation.week_of(NOW))
     for rn in (warm, sequential):
         assert rotation.rotate(rn, week).rotated > 0
-    assert warm.working_set.drops == 0 and warm.working_set.ready and warm.working_set.runs == 1
-    assert_same_as_loaded(warm)
+    assert warm.working_set.runs == 1
     more: list[tuple[str, Any]] = [("register", RegisterItem(f"N{i}", f"n{i}", ["root", "m0", "m1"][i % 3]))
                                    for i in range(12)]
-    names = counting(warm)
-    assert in_batches(warm, more, []) == one_by_one(sequential, more)
-    assert names == ["members_register_batch"]
-    assert graph_dump(warm.store) == graph_dump(sequential.store)
+    assert_kept_then_alike(warm, sequential, more, "members_register_batch")
     assert_same_as_loaded(warm)
 
 
@@ -291,26 +296,15 @@ def test_a_withdrawal_folds_into_the_set(falkor):
     computed from the set, book what one by one booking books."""
     from graph.plans.linkage.withdrawals_store import withdraw
 
-    warm, sequential = seeded(falkor), seeded(falkor)
-    writes: list[tuple[str, Any]] = [("register", RegisterItem(f"M{i}", f"m{i}", "root" if i < 3 else f"m{i // 3 - 1}"))
-                                     for i in range(12)]
-    writes += [("order", OrderItem(f"o{i}", f"m{(i * 7) % 12}", PRICES[i % 3])) for i in range(24)]
-    working_set.enable(warm)
-    assert in_batches(warm, writes, []) == one_by_one(sequential, writes)
+    warm, sequential = twins(falkor, twelve_members() + orders_of_twelve("o", 24, 7))
     earners = [row["id"] for row in warm.store.run_text(
         "MATCH (m:Member) WHERE m.paid >= 2000 RETURN m.id AS id ORDER BY m.id")][:3]
     assert earners
     for rn in (warm, sequential):
         for member_id in earners:
             withdraw(rn, member_id, Decimal("20.00"))
-    assert warm.working_set.drops == 0 and warm.working_set.ready
     assert any(member.frozen for member in warm.working_set.members.values())
-    assert_same_as_loaded(warm)
-    more: list[tuple[str, Any]] = [("order", OrderItem(f"p{i}", f"m{(i * 5) % 12}", PRICES[i % 3])) for i in range(15)]
-    names = counting(warm)
-    assert in_batches(warm, more, []) == one_by_one(sequential, more)
-    assert names == ["orders_record_batch"]
-    assert graph_dump(warm.store) == graph_dump(sequential.store)
+    assert_kept_then_alike(warm, sequential, orders_of_twelve("p", 15, 5), "orders_record_batch")
 
 
 def test_a_points_sale_folds_into_the_set(falkor):
@@ -319,21 +313,10 @@ def test_a_points_sale_folds_into_the_set(falkor):
     after it, still computed from the set, book what one by one booking books."""
     from graph.plans.linkage.points_store import sell_points
 
-    warm, sequential = seeded(falkor), seeded(falkor)
-    writes: list[tuple[str, Any]] = [("register", RegisterItem(f"M{i}", f"m{i}", "root" if i < 3 else f"m{i // 3 - 1}"))
-                                     for i in range(12)]
-    writes += [("order", OrderItem(f"o{i}", f"m{(i * 7) % 12}", PRICES[i % 3])) for i in range(24)]
-    working_set.enable(warm)
-    assert in_batches(warm, writes, []) == one_by_one(sequential, writes)
+    warm, sequential = twins(falkor, twelve_members() + orders_of_twelve("o", 24, 7))
     sellers = sorted({row["member_id"] for row in warm.working_set.holdings.values()})[:3]
     assert sellers
     for rn in (warm, sequential):
         for member_id in sellers:
             sell_points(rn, member_id, Decimal("10"))
-    assert warm.working_set.drops == 0 and warm.working_set.ready
-    assert_same_as_loaded(warm)
-    more: list[tuple[str, Any]] = [("order", OrderItem(f"p{i}", f"m{(i * 5) % 12}", PRICES[i % 3])) for i in range(15)]
-    names = counting(warm)
-    assert in_batches(warm, more, []) == one_by_one(sequential, more)
-    assert names == ["orders_record_batch"]
-    assert graph_dump(warm.store) == graph_dump(sequential.store)
+    assert_kept_then_alike(warm, sequential, orders_of_twelve("p", 15, 5), "orders_record_batch")

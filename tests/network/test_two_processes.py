@@ -15,7 +15,7 @@ import pytest
 
 from graph.service import Refnet
 from graph.store.store import open_store
-from tests.support.placement_model import PlacementModel
+from tests.support.placement_model import PLACEMENTS, assert_placed_in_seq_order
 from tests.support.serve import ORDER, REGISTER, Served, check_conservation, refnet
 
 pytestmark = pytest.mark.integration  # refnet serve and the command line in subprocesses
@@ -73,9 +73,7 @@ def test_serve_and_a_cli_job_share_one_graph(tmp_path):
     store = open_store(data, url="")
     try:
         Refnet.start(store)
-        rows = store.run_text("MATCH (m:Member) OPTIONAL MATCH (m)-[:SPONSORED_BY]->(s:Member) "
-                              "OPTIONAL MATCH (m)-[l:PLACED_UNDER]->(p:Member) "
-                              "RETURN m.id AS id, m.seq AS seq, s.id AS sponsor, p.id AS parent, l.slot AS slot")
+        rows = store.run_text(PLACEMENTS)
         ids = [row["id"] for row in rows]
         assert len(ids) == len(set(ids)), "a member registered twice"
         assert {f"f{i}" for i in range(300)} | set(acknowledged) <= set(ids)
@@ -84,10 +82,7 @@ def test_serve_and_a_cli_job_share_one_graph(tmp_path):
         assert len(places) == len(set(places)), "two members in one placement slot"
         seqs = [row["seq"] for row in rows]
         assert len(seqs) == len(set(seqs)), "two members with one registration number"
-        model = PlacementModel()  # the placements are those of registering in seq order, one by one
-        for row in sorted(rows, key=lambda row: row["seq"]):
-            model.register(row["id"], row["sponsor"])
-            assert (model.parent[row["id"]], model.slot[row["id"]]) == (row["parent"], row["slot"])
+        assert_placed_in_seq_order(rows)
         stored_orders = {row["id"] for row in store.run_text("MATCH (o:Order) RETURN o.id AS id")}
         assert {f"fo{i}" for i in range(300)} | set(orders) <= stored_orders
         assert check_conservation(store) == len(stored_orders)

@@ -56,3 +56,18 @@ class PlacementModel:
         self.children[parent][slot] = member
         self.parent[member], self.slot[member] = parent, slot
         self.depth[member] = self.depth[parent] + 1
+
+
+# Every member with its sponsor, placement parent and slot, and registration number.
+PLACEMENTS = ("MATCH (m:Member) OPTIONAL MATCH (m)-[:SPONSORED_BY]->(s:Member) "
+              "OPTIONAL MATCH (m)-[l:PLACED_UNDER]->(p:Member) "
+              "RETURN m.id AS id, m.seq AS seq, s.id AS sponsor, p.id AS parent, l.slot AS slot")
+
+
+def assert_placed_in_seq_order(rows: list[dict]) -> None:
+    """The stored placements (rows of PLACEMENTS) are those of registering every member one by
+    one in registration order, as the model places them."""
+    model = PlacementModel()
+    for row in sorted(rows, key=lambda row: row["seq"]):
+        model.register(row["id"], row["sponsor"])
+        assert (model.parent[row["id"]], model.slot[row["id"]]) == (row["parent"], row["slot"])
