@@ -3,7 +3,8 @@
 `<root>/<period>/entries.parquet` holds every entry of the period (all the properties the
 ledger writer sets), sorted by order and id; `ranks.parquet` the period's rank history
 (`RankMonth`); `orders.parquet` the orders of the period or earlier that no open period needs
-any more and `refunds.parquet` the refunds booked in it or earlier (both sorted by id);
+any more, `refunds.parquet` the refunds booked in it or earlier and `holdings.parquet` the
+points holdings with nothing left whose order moved (all sorted by id; `MARKED`);
 `manifest.json` beside them the row counts, the entries' sum, their sums per rule and per
 (rule, member), and the entries file's sha256. The move, step by step, each step safe to be
 killed after:
@@ -147,15 +148,12 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
             return ArchiveResult(period, archived["rows"], archived["cents"], 0, written, archived["orders"] or 0,
                                  archived["refunds"] or 0)
         path = period_file(root, period)
-        moved_orders = archived["orders"] is not None  # recorded by a version that moved orders too
+        moved = [marked for marked in MARKED if archived[marked.kind] is not None]  # what its version moved
         if not written:  # files of an earlier run: still the ones recorded?
             check_file(path, archived["sha256"])
             check_ranks(path.with_name(RANKS_FILE), archived["ranks"])
-            if moved_orders:
-                check_rows(path.with_name(ORDERS_FILE), archived["orders"])
-                check_rows(path.with_name(REFUNDS_FILE), archived["refunds"])
-            if archived["holdings"] is not None:
-                check_rows(path.with_name(HOLDINGS_FILE), archived["holdings"])
+            for marked in moved:
+                check_rows(path.with_name(marked.file), archived[marked.kind])
         removed = 0
         for ids in _id_batches(path):
             removed += int(rn.store.run("archive_remove", {"ids": ids})[0]["removed"])
@@ -163,16 +161,9 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
         for keys in _id_batches(path.with_name(RANKS_FILE), "key"):
             rn.store.run("archive_remove_ranks", {"keys": keys})
             step("remove")
-        if moved_orders:
-            for ids in _id_batches(path.with_name(ORDERS_FILE)):
-                rn.store.run("archive_remove_orders", {"ids": ids})
-                step("remove")
-            for ids in _id_batches(path.with_name(REFUNDS_FILE)):
-                rn.store.run("archive_remove_refunds", {"ids": ids})
-                step("remove")
-        if archived["holdings"] is not None:
-            for ids in _id_batches(path.with_name(HOLDINGS_FILE)):
-                rn.store.run("archive_remove_holdings", {"ids": ids})
+        for marked in moved:
+            for ids in _id_batches(path.with_name(marked.file)):
+                rn.store.run(f"archive_remove_{marked.kind}", {"ids": ids})
                 step("remove")
         hot = int(rn.store.run("archive_removed", {"period": period})[0]["hot"])
         if hot:
@@ -237,8 +228,9 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
                           f"({found.rows} rows, {found.cents} cents; expected {expected.rows}, {expected.cents})")
     sha256 = file_sha256(partial)
     os.replace(partial, target)
-    expected = replace(expected, ranks=write_ranks(rn, folder, period), orders=write_orders(rn, folder, period),
-                       refunds=write_refunds(rn, folder, period), holdings=write_holdings(rn, folder, period))
+    ranks = write_ranks(rn, folder, period)
+    rows = {marked.kind: write_marked(rn, folder, period, marked) for marked in MARKED}
+    expected = replace(expected, ranks=ranks, orders=rows["orders"], refunds=rows["refunds"], holdings=rows["holdings"])
     manifest_partial = folder / (MANIFEST_FILE + ".partial")
     manifest_partial.write_text(json.dumps(expected.json(sha256), indent=1) + "\n", encoding="utf-8")
     _fsync(manifest_partial)
@@ -251,29 +243,32 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
 MARK_BATCH = 5_000  # orders or refunds marked for the move per statement
 
 
-def write_orders(rn: "Refnet", folder: Path, period: str) -> int:
-    """Marks the orders that move with `period` and writes and checks `orders.parquet`; returns its rows."""
-    while rn.store.run("archive_mark_orders", {"period": period, "limit": MARK_BATCH})[0]["marked"] == MARK_BATCH:
+@dataclass(frozen=True)
+class Marked:
+    """A kind of node the move marks (`archive = period`), writes to its own file, checks and
+    removes by the ids read back: `archive_mark_<kind>`, `archive_<kind>_page`,
+    `archive_remove_<kind>`; `ArchivedPeriod.<kind>` records its rows (null for a period moved
+    before this kind moved too)."""
+
+    kind: str
+    file: str
+    columns: dict[str, str]
+
+
+# In this order: a holding moves with its order, once the order is marked.
+MARKED = (Marked("orders", ORDERS_FILE, ORDER_COLUMNS),  # no open period needs them (archive_mark_orders)
+          Marked("refunds", REFUNDS_FILE, REFUND_COLUMNS),  # booked in the period or earlier
+          Marked("holdings", HOLDINGS_FILE, HOLDING_COLUMNS))  # nothing left in them, their order moved
+
+
+def write_marked(rn: "Refnet", folder: Path, period: str, marked: Marked) -> int:
+    """Marks the nodes of `marked.kind` that move with `period` and writes and checks their
+    file; returns its rows."""
+    mark = f"archive_mark_{marked.kind}"
+    while rn.store.run(mark, {"period": period, "limit": MARK_BATCH})[0]["marked"] == MARK_BATCH:
         pass
-    rows = (row for page in pages(rn, "archive_orders_page", period, "id") for row in page)
-    return write_table(folder, ORDERS_FILE, ORDER_COLUMNS, rows)
-
-
-def write_refunds(rn: "Refnet", folder: Path, period: str) -> int:
-    """Marks the refunds that move with `period` and writes and checks `refunds.parquet`; returns its rows."""
-    while rn.store.run("archive_mark_refunds", {"period": period, "limit": MARK_BATCH})[0]["marked"] == MARK_BATCH:
-        pass
-    rows = (row for page in pages(rn, "archive_refunds_page", period, "id") for row in page)
-    return write_table(folder, REFUNDS_FILE, REFUND_COLUMNS, rows)
-
-
-def write_holdings(rn: "Refnet", folder: Path, period: str) -> int:
-    """Marks the holdings with nothing left whose order moves with `period` (or moved before)
-    and writes and checks `holdings.parquet`; returns its rows."""
-    while rn.store.run("archive_mark_holdings", {"period": period, "limit": MARK_BATCH})[0]["marked"] == MARK_BATCH:
-        pass
-    rows = (row for page in pages(rn, "archive_holdings_page", period, "id") for row in page)
-    return write_table(folder, HOLDINGS_FILE, HOLDING_COLUMNS, rows)
+    rows = (row for page in pages(rn, f"archive_{marked.kind}_page", period, "id") for row in page)
+    return write_table(folder, marked.file, marked.columns, rows)
 
 
 def write_table(folder: Path, name: str, columns: dict[str, str], rows: Iterable[dict[str, Any]]) -> int:
