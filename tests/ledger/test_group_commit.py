@@ -10,7 +10,6 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.core.errors import DomainError
 from graph.core.plan import load_plan
 from graph.group_commit import GroupCommit
 from graph.ledger import orders
@@ -21,7 +20,7 @@ from graph.service import Refnet
 from tests.support.db import graph_numbers
 from tests.support.graph_dump import graph_dump
 from tests.support.placement_model import PLACEMENTS, assert_placed_in_seq_order
-from tests.support.writers import send_concurrently
+from tests.support.writers import one_by_one, send_concurrently
 
 NOW = 1_795_000_000_000
 PRICES = (Decimal("1000.00"), Decimal("5000.00"), Decimal("10000.00"))
@@ -32,20 +31,6 @@ def engine(falkor: Any) -> Refnet:
     rn.clock = lambda: NOW
     members.register(rn, "Root", member_id="root")
     return rn
-
-
-def one_by_one(rn: Refnet, writes: list[tuple[str, Any]]) -> list[str | None]:
-    codes: list[str | None] = []
-    for kind, item in writes:
-        try:
-            if kind == "register":
-                members.register(rn, item.name, sponsor_id=item.sponsor_id, member_id=item.member_id)
-            else:
-                orders.record_order(rn, item.order_id, item.buyer_id, item.amount)
-            codes.append(None)
-        except DomainError as error:
-            codes.append(error.code)
-    return codes
 
 
 def code(outcome: Any) -> str | None:

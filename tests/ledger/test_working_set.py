@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph import working_set
-from graph.core.errors import DomainError
 from graph.core.plan import load_plan
 from graph.ledger import orders
 from graph.ledger.order_batch import OrderItem, record_many
@@ -23,6 +22,7 @@ from graph.working_set import Member, WorkingSet
 from tests.support.db import counting, graph_numbers
 from tests.support.graph_dump import graph_dump
 from tests.support.placement_model import PLACEMENTS, assert_placed_in_seq_order
+from tests.support.writers import one_by_one
 
 NOW = 1_795_000_000_000  # 2026-11-18
 PRICES = (Decimal("1000.00"), Decimal("5000.00"), Decimal("10000.00"))
@@ -38,21 +38,6 @@ def seeded(falkor: Any) -> Refnet:
     rn = engine(falkor)
     members.register(rn, "Root", member_id="root")
     return rn
-
-
-def one_by_one(rn: Refnet, writes: list[tuple[str, Any]]) -> list[str | None]:
-    codes: list[str | None] = []
-    for kind, item in writes:
-        try:
-            if kind == "register":
-                members.register(rn, item.name, sponsor_id=item.sponsor_id, member_id=item.member_id,
-                                 landing_slug=item.landing_slug)
-            else:
-                orders.record_order(rn, item.order_id, item.buyer_id, item.amount, item.referrer_id)
-            codes.append(None)
-        except DomainError as error:
-            codes.append(error.code)
-    return codes
 
 
 def in_batches(rn: Refnet, writes: list[tuple[str, Any]], cuts: list[int]) -> list[str | None]:
