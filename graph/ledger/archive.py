@@ -34,6 +34,7 @@ import json
 import logging
 import os
 import tempfile
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -46,6 +47,8 @@ import duckdb
 from graph.core.errors import BadInput, Conflict, Unavailable
 from graph.core.periods import parse_period
 from graph.ledger.history import (
+    ACTIVITY_COLUMNS,
+    ACTIVITY_FILE,
     ENTRIES_FILE,
     ENTRY_COLUMNS,
     HOLDING_COLUMNS,
@@ -88,6 +91,7 @@ class Manifest:
     orders: int = 0  # orders.parquet rows
     refunds: int = 0  # refunds.parquet rows
     holdings: int = 0  # holdings.parquet rows
+    activity: int = 0  # activity.parquet rows (the family plan's events)
 
     @classmethod
     def of(cls, period: str, rows: Iterable[dict[str, Any]]) -> "Manifest":
@@ -103,7 +107,7 @@ class Manifest:
 
     def json(self, sha256: str) -> dict[str, Any]:
         return {"period": self.period, "rows": self.rows, "ranks": self.ranks, "orders": self.orders,
-                "refunds": self.refunds, "holdings": self.holdings, "cents": self.cents, "sha256": sha256,
+                "refunds": self.refunds, "holdings": self.holdings, "activity": self.activity, "cents": self.cents, "sha256": sha256,
                 "rules": dict(sorted(self.rules.items())),
                 "members": [[rule, member, cents] for (rule, member), cents in sorted(self.members.items())]}
 
@@ -140,7 +144,7 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
                 "rules": sorted(manifest.rules),
                 "rule_cents": [manifest.rules[rule] for rule in sorted(manifest.rules)], "sha256": sha256,
                 "orders": manifest.orders, "refunds": manifest.refunds, "holdings": manifest.holdings,
-                "at": rn.clock()})
+                "activity": manifest.activity, "at": rn.clock()})
             state = rn.store.run("archive_state", {"period": period})[0]
             step("record")
         archived = state["archived"]
@@ -153,7 +157,7 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
             check_file(path, archived["sha256"])
             check_ranks(path.with_name(RANKS_FILE), archived["ranks"])
             for marked in moved:
-                check_rows(path.with_name(marked.file), archived[marked.kind])
+                check_rows(path.with_name(marked.file), archived[marked.kind], key=marked.key)
         removed = 0
         for ids in _id_batches(path):
             removed += int(rn.store.run("archive_remove", {"ids": ids})[0]["removed"])
@@ -162,7 +166,7 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
             rn.store.run("archive_remove_ranks", {"keys": keys})
             step("remove")
         for marked in moved:
-            for ids in _id_batches(path.with_name(marked.file)):
+            for ids in _id_batches(path.with_name(marked.file), marked.key):
                 rn.store.run(f"archive_remove_{marked.kind}", {"ids": ids})
                 step("remove")
         hot = int(rn.store.run("archive_removed", {"period": period})[0]["hot"])
@@ -230,7 +234,8 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
     os.replace(partial, target)
     ranks = write_ranks(rn, folder, period)
     rows = {marked.kind: write_marked(rn, folder, period, marked) for marked in MARKED}
-    expected = replace(expected, ranks=ranks, orders=rows["orders"], refunds=rows["refunds"], holdings=rows["holdings"])
+    expected = replace(expected, ranks=ranks, orders=rows["orders"], refunds=rows["refunds"], holdings=rows["holdings"],
+                       activity=rows["activity"])
     manifest_partial = folder / (MANIFEST_FILE + ".partial")
     manifest_partial.write_text(json.dumps(expected.json(sha256), indent=1) + "\n", encoding="utf-8")
     _fsync(manifest_partial)
@@ -253,43 +258,60 @@ class Marked:
     kind: str
     file: str
     columns: dict[str, str]
+    key: str = "id"  # the unique column the file is sorted, checked and removed by
+    sums: tuple[str, ...] = ("amount",)  # the columns whose total the written file is checked against
+    params: Callable[[str], dict[str, Any]] = lambda period: {}  # more parameters of its mark statement
+
+
+def activity_params(period: str) -> dict[str, Any]:
+    """The mark of the family plan's activity: the period's bounds and a prefix of the keys it
+    gives events (fresh per statement: an event's key is set once, when it is first marked)."""
+    bounds = parse_period(period)
+    return {"start": bounds.start_ms, "end": bounds.end_ms, "prefix": f"{period}:{uuid.uuid4().hex}:"}
 
 
 # In this order: a holding moves with its order, once the order is marked.
 MARKED = (Marked("orders", ORDERS_FILE, ORDER_COLUMNS),  # no open period needs them (archive_mark_orders)
           Marked("refunds", REFUNDS_FILE, REFUND_COLUMNS),  # booked in the period or earlier
-          Marked("holdings", HOLDINGS_FILE, HOLDING_COLUMNS))  # nothing left in them, their order moved
+          Marked("holdings", HOLDINGS_FILE, HOLDING_COLUMNS),  # nothing left in them, their order moved
+          Marked("activity", ACTIVITY_FILE, ACTIVITY_COLUMNS, "key", ("diamonds", "amount"),
+                 activity_params))  # the family plan's events of the period's closed families
 
 
 def write_marked(rn: "Refnet", folder: Path, period: str, marked: Marked) -> int:
     """Marks the nodes of `marked.kind` that move with `period` and writes and checks their
     file; returns its rows."""
     mark = f"archive_mark_{marked.kind}"
-    while rn.store.run(mark, {"period": period, "limit": MARK_BATCH})[0]["marked"] == MARK_BATCH:
+    while rn.store.run(mark, {"period": period, "limit": MARK_BATCH, **marked.params(period)})[0]["marked"] \
+            == MARK_BATCH:
         pass
-    rows = (row for page in pages(rn, f"archive_{marked.kind}_page", period, "id") for row in page)
-    return write_table(folder, marked.file, marked.columns, rows)
+    rows = (row for page in pages(rn, f"archive_{marked.kind}_page", period, marked.key) for row in page)
+    return write_table(folder, marked.file, marked.columns, rows, marked.key, marked.sums)
 
 
-def write_table(folder: Path, name: str, columns: dict[str, str], rows: Iterable[dict[str, Any]]) -> int:
-    """Writes `rows` (each with an `id` and an `amount`) to `<folder>/<name>` sorted by id,
-    fsynced, read back and checked (rows, distinct ids, sum); returns how many."""
+def write_table(folder: Path, name: str, columns: dict[str, str], rows: Iterable[dict[str, Any]], key: str = "id",
+                sums: tuple[str, ...] = ("amount",)) -> int:
+    """Writes `rows` (each with a unique `key`) to `<folder>/<name>` sorted by it, fsynced, read
+    back and checked (rows, distinct keys, the total of the `sums` columns); returns how many."""
     partial = folder / (name + ".partial")
     count = cents = 0
-    with parquet_file(partial, columns, "id") as write:
+    with parquet_file(partial, columns, key) as write:
         for row in rows:
             count += 1
-            cents += int(write(row)["amount"])
-    check_rows(partial, count, cents)
+            kept = write(row)
+            cents += sum(int(kept[column] or 0) for column in sums)
+    check_rows(partial, count, cents, key, sums)
     os.replace(partial, folder / name)
     return count
 
 
-def check_rows(path: Path, rows: int, cents: int | None = None) -> None:
-    """An orders or refunds file holds `rows` rows, each id once (and amounts summing to `cents`)."""
+def check_rows(path: Path, rows: int, cents: int | None = None, key: str = "id",
+               sums: tuple[str, ...] = ("amount",)) -> None:
+    """A marked table's file holds `rows` rows, each `key` once (and its `sums` columns totalling `cents`)."""
+    total = " + ".join(f"coalesce(sum({column}), 0)" for column in sums)
     cursor = connection()
     try:
-        found = cursor.execute("SELECT count(*), count(DISTINCT id), coalesce(sum(amount), 0)::BIGINT "
+        found = cursor.execute(f"SELECT count(*), count(DISTINCT {key}), ({total})::BIGINT "
                                "FROM read_parquet(?)", [str(path)]).fetchone()
     except duckdb.Error as error:
         raise Unavailable(f"archive: {path} cannot be read: {error}") from error

@@ -62,6 +62,16 @@ HOLDING_COLUMNS: dict[str, str] = {
     "id": "VARCHAR", "member_id": "VARCHAR", "order_id": "VARCHAR", "amount": "BIGINT", "units": "BIGINT",
     "issued": "BIGINT", "sold": "BIGINT", "seq": "BIGINT", "active": "BOOLEAN",
 }
+# The columns of activity.parquet: the family plan's events of the period's closed families
+# (graph/plans/family/activity.py), every property, with `member_id` / `family_id` as the events'
+# BY / IN relationships name them; `key` is the archive's own unique key of an event (given when
+# the move marks it: `id` is the optional id it was recorded with), `archive` the period.
+ACTIVITY_COLUMNS: dict[str, str] = {
+    "key": "VARCHAR", "id": "VARCHAR", "family_id": "VARCHAR", "member_id": "VARCHAR", "type": "VARCHAR",
+    "at": "BIGINT", "diamonds": "BIGINT", "category": "VARCHAR", "amount": "BIGINT", "recorded_at": "BIGINT",
+    "archive": "VARCHAR",
+}
+ACTIVITY_FILE = "activity.parquet"
 RANKS_FILE = "ranks.parquet"
 HOLDINGS_FILE = "holdings.parquet"
 ORDERS_FILE = "orders.parquet"
@@ -388,7 +398,8 @@ READS = {"SELECT"}
 def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], list[tuple[Any, ...]]]:
     """A read-only SQL statement over the archive: the views `entries` (every archived entry),
     `ranks` (the archived rank history), `orders`, `refunds` and `holdings` (the archived
-    orders, refunds and points holdings with nothing left) and `periods` (the recorded periods). Anything but one SELECT is refused before it
+    orders, refunds and points holdings with nothing left), `activity` (the family plan's
+    archived events) and `periods` (the recorded periods). Anything but one SELECT is refused before it
     runs, and the connection is locked against changing its settings."""
     statements = _parse(sql)
     if len(statements) != 1 or statements[0].type.name not in READS:
@@ -407,7 +418,8 @@ def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], li
             con.execute(f"CREATE VIEW ranks AS SELECT {ranks} WHERE false")
         for view, files, spelled in (("orders", h.order_files, ORDER_COLUMNS),
                                      ("refunds", h.refund_files, REFUND_COLUMNS),
-                                     ("holdings", h.holding_files, HOLDING_COLUMNS)):
+                                     ("holdings", h.holding_files, HOLDING_COLUMNS),
+                                     ("activity", activity_files(h), ACTIVITY_COLUMNS)):
             if files:
                 con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet({_literal(files)})")
             else:
@@ -445,3 +457,10 @@ def _quote(text: str) -> str:
 
 def _literal(files: list[str]) -> str:
     return "[" + ", ".join(_quote(name) for name in files) + "]"
+
+
+def activity_files(h: History) -> list[str]:
+    """The activity.parquet files of the archived periods (periods moved before activity moved
+    too have none; a file is read only once its period is recorded, as every other)."""
+    files = (Path(name).with_name(ACTIVITY_FILE) for name in h.files)
+    return [str(path) for path in files if path.is_file()]

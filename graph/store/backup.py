@@ -47,7 +47,7 @@ class BackupResult:
 
 
 ARCHIVE_FILES = ("entries.parquet", "ranks.parquet", "manifest.json", "orders.parquet", "refunds.parquet",
-                 "holdings.parquet")
+                 "holdings.parquet", "activity.parquet")
 IMAGE = "graph.rdb"
 
 

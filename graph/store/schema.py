@@ -54,6 +54,9 @@ INDEXES: list[tuple[str, str]] = [
     ("Entry", "period"),  # the archive move reads and checks a closed period's entries (issue 19)
     ("Order", "archive"),  # the orders a move marked for the archive (issue 19)
     ("Refund", "archive"),
+    ("Activity", "key"),  # the family plan's events a move marked, removed by their key (issue 19)
+    ("Activity", "archive"),
+    ("FamilyPeriodRun", "period"),  # the families that closed a period the move takes activity of
 ]
 # (label, property) pairs that must be unique
 UNIQUE: list[tuple[str, str]] = [

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 from graph.core.errors import BadInput, Conflict, DomainError, NotFound
 from graph.core.money import from_cents, parse_positive_money, to_cents
 from graph.core.periods import parse_time
+from graph.ledger.history import History, consistent
 from graph.network.members import check_member_id
-from graph.plans.family import periods
+from graph.plans.family import archived, periods
 from graph.plans.family.plan import ACTIVITY_TYPES, FamilyPlan, plan_of
 from graph.store.store import Conflicted
 
@@ -112,7 +113,7 @@ def record_activity(rn: Refnet, plan: FamilyPlan, events: list[ActivityEvent],
         rows = rn.store.run("family/activity_read", {"family_ids": family_ids})
         families = {row["family_id"]: row for row in rows}
         version = rows[0]["version"]
-        known = {row["id"]: _event(row) for row in rn.store.run("family/activity_by_ids", {"ids": ids})} if ids else {}
+        known = recorded_by_ids(rn, ids)
         fresh = []
         for event, label in zip(events, labels):
             if event.id in known:
@@ -167,6 +168,18 @@ def _unique(events: list[ActivityEvent], labels: list[str]) -> tuple[list[Activi
             seen[event.id] = event
         kept.append((event, label))
     return [event for event, _ in kept], [label for _, label in kept]
+
+
+def recorded_by_ids(rn: Refnet, ids: list[str]) -> dict[str, ActivityEvent]:
+    """The events recorded with these ids, in the graph or, once their period moved, the archive
+    (re-running an import of a moved period records nothing, as before the move)."""
+    if not ids:
+        return {}
+
+    def read(h: History) -> list[dict]:
+        return [*rn.store.run("family/activity_by_ids", {"ids": ids, "archived": h.removing}), *archived.by_ids(h, ids)]
+
+    return {row["id"]: _event(row) for row in consistent(rn, read)}
 
 
 def _event(row: dict) -> ActivityEvent:

@@ -19,7 +19,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from graph.core.money import CENT, from_cents, percent
-from graph.plans.family import periods
+from graph.ledger.history import History, consistent
+from graph.plans.family import archived, periods
 from graph.plans.family.activity import ActivityEvent
 from graph.plans.family.commission import commission_amount, commission_diamonds
 from graph.plans.family.families import FamilyMemberRecord, require_family
@@ -423,20 +424,38 @@ def horizon_ms(plan: FamilyPlan, as_of: int) -> int:
                as_of - alerts.consistency_weeks * WEEK_MS, budget_start)
 
 
-def read_events(rn: Refnet, family_id: str, start: int, end: int) -> list[ActivityEvent]:
-    """The family's activity with start <= at <= end."""
+def _events(rn: Refnet, h: History, family_id: str, start: int, end: int) -> list[ActivityEvent]:
+    hot = rn.store.run("family/activity_window",
+                       {"family_id": family_id, "from": start, "to": end, "archived": h.removing})
+    rows = sorted([*hot, *archived.window(h, family_id, start, end)], key=lambda row: (row["at"], row["member_id"]))
     return [
         ActivityEvent(family_id, row["member_id"], row["type"], row["at"], row["diamonds"] or 0,
                       row["category"], from_cents(row["amount"]) if row["amount"] is not None else None)
-        for row in rn.store.run("family/activity_window", {"family_id": family_id, "from": start, "to": end})
+        for row in rows
     ]
+
+
+def read_events(rn: Refnet, family_id: str, start: int, end: int) -> list[ActivityEvent]:
+    """The family's activity with start <= at <= end, in the graph and the archive."""
+    return consistent(rn, lambda h: _events(rn, h, family_id, start, end))
+
+
+def _spans(rn: Refnet, h: History, family_id: str, as_of: int, types: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Each member's first and last activity of `types` at or before `as_of`, hot and archived."""
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    hot = rn.store.run("family/last_activity",
+                       {"family_id": family_id, "as_of": as_of, "types": types, "archived": h.removing})
+    for row in [*hot, *archived.spans(h, family_id, as_of, types)]:
+        member = row["member_id"]
+        first[member] = min(int(row["first_at"]), first.get(member, int(row["first_at"])))
+        last[member] = max(int(row["last_at"]), last.get(member, int(row["last_at"])))
+    return first, last
 
 
 def read_team_health(rn: Refnet, plan: FamilyPlan, family_id: str, as_of: int) -> TeamHealthReport:
     family = require_family(rn, family_id)
-    events = read_events(rn, family_id, horizon_ms(plan, as_of), as_of)
-    rows = rn.store.run("family/last_activity",
-                        {"family_id": family_id, "as_of": as_of, "types": sorted(plan.activity)})
-    last = {row["member_id"]: row["last_at"] for row in rows}
-    first = {row["member_id"]: row["first_at"] for row in rows}
+    types = sorted(plan.activity)
+    events, (first, last) = consistent(rn, lambda h: (_events(rn, h, family_id, horizon_ms(plan, as_of), as_of),
+                                                      _spans(rn, h, family_id, as_of, types)))
     return team_health(plan, family_id, family.members, events, as_of, last, first)
