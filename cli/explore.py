@@ -28,7 +28,7 @@ def _query_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout-ms", type=int, default=exploring.DEFAULT_TIMEOUT_MS)
     parser.add_argument("--history", action="store_true",
                         help="the statement is read-only SQL (DuckDB) over the archive of closed periods: views "
-                             "`entries` and `periods` (docs/graph-model.md)")
+                             "`entries`, `ranks`, `orders`, `refunds`, `holdings`, `activity` and `periods` (docs/graph-model.md)")
 
 
 @command("query", "run one read-only Cypher statement (writes are refused)", _query_arguments)
