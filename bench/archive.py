@@ -13,6 +13,7 @@ timings against floors measured in the same run:
   DuckDB; payoutReport over the year) vs. one DuckDB scan summing every archived entry.
 
     python -m bench.archive [N [M [K]]] [--plan NAME]    (default: N = 10000, M = 1000, K = 12, linkage-3plus1)
+    python -m bench.archive --family [N [E [K [S]]]]     (the family plan's weeks: bench.family_archive)
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ def read_month(rn: Refnet, period: str) -> float:
 
 
 def main(argv: list[str]) -> None:
+    if "--family" in argv:  # the family plan: weekly activity and closes (bench.family_archive)
+        from bench import family_archive
+
+        family_archive.main([arg for arg in argv if arg != "--family"])
+        return
     plan = "linkage-3plus1"
     if "--plan" in argv:  # e.g. differential: a plan whose orders leave no holdings behind
         at = argv.index("--plan")
