@@ -4,7 +4,8 @@
 ledger writer sets), sorted by order and id; `ranks.parquet` the period's rank history
 (`RankMonth`); `orders.parquet` the orders of the period or earlier that no open period needs
 any more, `refunds.parquet` the refunds booked in it or earlier and `holdings.parquet` the
-points holdings with nothing left whose order moved (all sorted by id; `MARKED`);
+points holdings with nothing left whose order moved (all sorted by id; `MARKED`),
+`activity.parquet` the family plan's events of the families that closed the period (by `key`);
 `manifest.json` beside them the row counts, the entries' sum, their sums per rule and per
 (rule, member), and the entries file's sha256. The move, step by step, each step safe to be
 killed after:
