@@ -15,6 +15,7 @@ import duckdb
 
 from graph.core.errors import Unavailable
 from graph.ledger.history import History, activity_files, connection
+from graph.ledger.id_filter import filter_of, key_hash
 
 # A family's archived events with $from <= at <= $to (as activity_window.cypher).
 WINDOW = """SELECT member_id, type, "at", diamonds, category, amount FROM read_parquet(?)
@@ -28,6 +29,8 @@ WHERE family_id = ? AND "at" <= ? AND type IN (SELECT unnest(?::VARCHAR[])) GROU
 # Archived events by the id they were recorded with (as activity_by_ids.cypher).
 BY_IDS = """SELECT id, family_id, member_id, type, "at", diamonds, category, amount FROM read_parquet(?)
 WHERE id IN (SELECT unnest(?::VARCHAR[]))"""
+# Every recorded event id's hash (graph.ledger.id_filter.key_hash), to build a file's id filter.
+ID_HASHES = "SELECT md5_number_lower(id) AS h FROM read_parquet(?) WHERE id IS NOT NULL"
 
 
 def _rows(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
@@ -52,6 +55,22 @@ def spans(h: History, family_id: str, as_of: int, types: list[str]) -> list[dict
     return _rows(SPANS, [files, family_id, as_of, types]) if files and types else []
 
 
+def _id_hashes(path: str) -> Any:
+    cursor = connection()
+    try:
+        return cursor.execute(ID_HASHES, [path]).fetchnumpy()["h"]
+    except duckdb.IOException as error:
+        raise Unavailable(f"the archive cannot be read: {error}") from error
+    finally:
+        cursor.close()
+
+
 def by_ids(h: History, ids: list[str]) -> list[dict[str, Any]]:
-    files = activity_files(h)
-    return _rows(BY_IDS, [files, ids]) if files and ids else []
+    """The archived events among `ids`: only the files whose id filter may hold one of them are
+    read (graph.ledger.id_filter), so an import's new ids cost no file read in most cases."""
+    if not ids:
+        return []
+    hashes = [key_hash(event_id) for event_id in ids]
+    files = [name for name in activity_files(h)
+             if any(filter_of(name, _id_hashes).may_hold_hash(hashed) for hashed in hashes)]
+    return _rows(BY_IDS, [files, ids]) if files else []
