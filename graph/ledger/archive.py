@@ -108,7 +108,8 @@ class Manifest:
 
     def json(self, sha256: str) -> dict[str, Any]:
         return {"period": self.period, "rows": self.rows, "ranks": self.ranks, "orders": self.orders,
-                "refunds": self.refunds, "holdings": self.holdings, "activity": self.activity, "cents": self.cents, "sha256": sha256,
+                "refunds": self.refunds, "holdings": self.holdings, "activity": self.activity, "cents": self.cents,
+                "sha256": sha256,
                 "rules": dict(sorted(self.rules.items())),
                 "members": [[rule, member, cents] for (rule, member), cents in sorted(self.members.items())]}
 
