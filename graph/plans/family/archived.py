@@ -9,11 +9,13 @@ over events); first and last activity is grouped by DuckDB.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from graph.core.errors import Unavailable
+from graph.core.periods import parse_period
 from graph.ledger.history import History, activity_files, connection
 from graph.ledger.id_filter import filter_of, key_hash
 
@@ -46,8 +48,14 @@ def _rows(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 def window(h: History, family_id: str, start: int, end: int) -> list[dict[str, Any]]:
-    files = activity_files(h)
+    """Only the files of periods that overlap [start, end] are opened (a file holds one period)."""
+    files = [name for name in activity_files(h) if _overlaps(Path(name).parent.name, start, end)]
     return _rows(WINDOW, [files, family_id, start, end]) if files else []
+
+
+def _overlaps(period: str, start: int, end: int) -> bool:
+    bounds = parse_period(period)
+    return bounds.start_ms <= end and start < bounds.end_ms
 
 
 def spans(h: History, family_id: str, as_of: int, types: list[str]) -> list[dict[str, Any]]:
