@@ -1,0 +1,127 @@
+"""A month close's entries written straight to the archive (issue 18): a close's entries belong
+to a period that is closed the moment they are booked, and closed periods move to the archive
+(issue 19), so with an archive configured the close creates no Entry node at all.
+
+`<root>/<period>/close-entries.parquet` has the columns of entries.parquet
+(`graph.ledger.history.ENTRY_COLUMNS`), sorted by order and id. It is written as a partial
+file, fsynced, read back and checked against the computed rows (rows, distinct ids, sum, sums
+per rule and per member: `graph.ledger.archive.Manifest`) and renamed into place; the close then
+records it on its run in one guarded statement (sha256, rows, sum). Only a recorded file is read
+(`graph.ledger.history`); a file left by a killed close before its record is simply written again.
+
+The graph side of the close is derived from the recorded file, so that a re-run after a kill
+books exactly what is left: the member counters the entries move (`member_batches`), grouped per
+member in id order and cut into batches of a size recorded with the file; batch k is the same
+in every run and is booked once (guarded by the run's count of booked batches).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from graph.core.errors import Conflict, Unavailable
+from graph.ledger.archive import Manifest, _fsync, _fsync_dir, _locked, file_sha256, read_manifest
+from graph.ledger.bulk_entries import COUNTERS
+from graph.ledger.history import CLOSE_FILE, ENTRY_COLUMNS, close_file, connection
+
+
+@dataclass(frozen=True)
+class Written:
+    """A checked close file: what its run records."""
+
+    sha256: str
+    rows: int
+    cents: int
+
+
+def locked(root: Path) -> Any:
+    """The archive's move lock: one writer of a period's files at a time on this machine."""
+    root.mkdir(parents=True, exist_ok=True)
+    return _locked(root)
+
+
+def write(root: Path, period: str, rows: Sequence[dict[str, Any]]) -> Written:
+    """Writes `rows` (entry rows; a missing key is null) to the period's close file, checked
+    (module docstring), replacing any file a killed close left unrecorded."""
+    folder = root / period
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / (CLOSE_FILE + ".partial")
+    columns = _columns(rows)
+    select = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in ENTRY_COLUMNS.items())
+    cursor = connection()
+    try:
+        cursor.register("close_rows", columns)
+        cursor.execute(f"COPY (SELECT {select} FROM close_rows ORDER BY order_id, id) TO '{_sql_path(partial)}' "
+                       "(FORMAT parquet, COMPRESSION zstd)")
+    except duckdb.Error as error:
+        raise Unavailable(f"close {period}: the close file cannot be written: {error}") from error
+    finally:
+        cursor.close()
+    _fsync(partial)
+    expected = Manifest.of(period, ({"amount": row["amount"], "rule": row["rule"],
+                                     "beneficiary_id": row.get("beneficiary_id")} for row in rows))
+    found = read_manifest(partial, period)
+    if found != expected:
+        partial.unlink()
+        raise Unavailable(f"close {period}: the written close file does not read back as the computed entries "
+                          f"({found.rows} rows, {found.cents} cents; expected {expected.rows}, {expected.cents})")
+    sha256 = file_sha256(partial)
+    os.replace(partial, close_file(root, period))
+    _fsync_dir(folder)
+    _fsync_dir(root)
+    return Written(sha256, expected.rows, expected.cents)
+
+
+def _columns(rows: Sequence[dict[str, Any]]) -> dict[str, np.ndarray]:
+    """The rows as one array per column (DuckDB reads NumPy arrays ~7x faster than JSON lines)."""
+    result = {}
+    for name, kind in ENTRY_COLUMNS.items():
+        values = [row.get(name) for row in rows]
+        whole = kind == "BIGINT" and None not in values
+        result[name] = np.array(values, dtype=np.int64 if whole else object)
+    return result
+
+
+def check(root: Path, period: str, sha256: str) -> Path:
+    """The recorded close file of `period`, still the one recorded."""
+    path = close_file(root, period)
+    if not path.is_file():
+        raise Unavailable(f"close {period}: {path} is missing; restore it from a backup before the close can finish")
+    if file_sha256(path) != sha256:
+        raise Conflict(f"close {period}: {path} does not match the checksum recorded on its run")
+    return path
+
+
+# Each member's counter deltas of a close file (graph.ledger.bulk_entries.COUNTERS), in id order.
+MEMBER_DELTAS = f"""
+SELECT beneficiary_id AS id,
+       {", ".join(f"coalesce(sum(amount) FILTER (WHERE status = '{status}'), 0)::BIGINT AS {counter}"
+                  for status, counter in COUNTERS.items())}
+FROM read_parquet(?) WHERE beneficiary_id IS NOT NULL AND status IN ({", ".join(f"'{s}'" for s in COUNTERS)})
+GROUP BY beneficiary_id ORDER BY beneficiary_id"""
+
+
+def member_batches(path: Path, size: int) -> list[list[dict[str, Any]]]:
+    """The member counters the file's entries move ({id, paid, frozen, burned}, cents), in
+    batches of `size` members in id order: the same batches from the same file."""
+    cursor = connection()
+    try:
+        result = cursor.execute(MEMBER_DELTAS, [str(path)])
+        names = [column[0] for column in result.description]
+        deltas = [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+    except duckdb.Error as error:
+        raise Unavailable(f"close: {path} cannot be read: {error}") from error
+    finally:
+        cursor.close()
+    return [deltas[start:start + size] for start in range(0, len(deltas), size)]
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
