@@ -22,6 +22,7 @@ the same volumes and ranks. A DONE run is returned unchanged.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -344,12 +345,16 @@ def _write_and_record(rn: Refnet, root: Path, period: str, member_batch: int, st
         run = get_run(rn, period)
         if run is not None and run.close_sha256 is not None:
             return
+        started = time.perf_counter()
         work = _Close(rn, period, BATCH)
         month = work.plan()
+        planned = time.perf_counter()
         orders = month.booking_order()
         entries = order_entries(rn, period, month.bookings(orders))
+        computed = time.perf_counter()
         written = close_file.write(root, period, entries.rows)
         step("file")
+        wrote = time.perf_counter()
         recorded = rn.store.run("differential_close_record", {
             "version": month.snapshot.version, "run_id": run_id(period), "period": period,
             "sha256": written.sha256, "rows": written.rows, "cents": written.cents, "batch": member_batch,
@@ -358,8 +363,9 @@ def _write_and_record(rn: Refnet, root: Path, period: str, member_batch: int, st
             raise Conflicted()
         if recorded[0]["closed"] != len(orders):  # the version guard makes them the snapshot's open orders
             raise RuntimeError(f"close {period}: {recorded[0]['closed']} orders closed, the snapshot had {len(orders)}")
-        log.info("closing %s: %d entries of %d orders written to %s", period, written.rows, len(orders),
-                 history.close_file(root, period))
+        log.info("closing %s: %d entries of %d orders written to %s (snapshot and ranks %.1f s, entries %.1f s, "
+                 "file %.1f s, record %.1f s)", period, written.rows, len(orders), history.close_file(root, period),
+                 planned - started, computed - planned, wrote - computed, time.perf_counter() - wrote)
         step("record")
 
 
