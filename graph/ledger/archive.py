@@ -24,6 +24,14 @@ killed after:
 A re-run finishes: recorded → (check the file's checksum) remove what is left; not recorded →
 the graph still holds every entry, so the files are written again (replacing any left by a
 killed run) and checked. Only periods whose close is DONE move: a closed period never changes.
+
+A month close that wrote its entries straight to a close file (issue 18, fourth round,
+`graph.ledger.close_file`; recorded on its run) has them in no Entry node: step 1 checks the
+file against its recorded checksum and writes `entries.parquet` as the union of the graph's
+entries of the period and the close file's (DuckDB), checked against both; once step 2 has
+recorded the period the close file is deleted (reads take the period from entries.parquet from
+the record on, so the close file is never read twice; a kill before the delete leaves it for
+the re-run to delete).
 """
 
 from __future__ import annotations

@@ -10,13 +10,23 @@ large batches):
    orders and the late ones this close books) and `graph.plans.differential.month` computes
    in memory the ranks and every open order's bookings; the ranks are stored on the partners
    (`rank`, `rank_period`) and in their rank history;
-3. the bookings are written in batches of `batch` orders, each one guarded statement that
-   marks its orders `closed_in` and books their entries (ids `period:<month>:order:<id>#n`);
-   if anything else wrote to the graph in between, the batch is refused and the snapshot is
-   read again (orders closed meanwhile are no longer open in it);
+3. without an archive (`rn.archive` is None): the bookings are written in batches of `batch`
+   orders, each one guarded statement that marks its orders `closed_in` and books their
+   entries (ids `period:<month>:order:<id>#n`); if anything else wrote to the graph in
+   between, the batch is refused and the snapshot is read again (orders closed meanwhile are
+   no longer open in it);
+   with an archive (issue 18, fourth round): no Entry node is created. The entries are written
+   to the period's close file (`graph.ledger.close_file`: checked, fsynced), then one
+   statement guarded by the snapshot's version records the file on the run (sha256, rows,
+   totals) and marks every open order `closed_in` — from then on a refund reverses the file's
+   entries and every read sees them (`graph.ledger.history`). The member counters follow in
+   batches of `member_batch` members read back from the recorded file, each booked once
+   (guarded by the run's count of booked batches); the period's move to the archive folds the
+   file into its entries.parquet;
 4. the run is marked DONE.
 A run killed half-way is finished by running it again: it reads the orders not closed yet and
-the same volumes and ranks. A DONE run is returned unchanged.
+the same volumes and ranks, or (with an archive, once the file is recorded) books the counter
+batches still missing from the same file. A DONE run is returned unchanged.
 """
 
 from __future__ import annotations
