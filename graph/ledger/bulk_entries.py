@@ -19,6 +19,9 @@ COUNTERS = {"PAID": "paid", "FROZEN": "frozen", "BURNED": "burned"}
 # the keys of an entry row (graph.ledger.entries.entry_rows)
 ROW_KEYS = ("id", "seq", "rule", "status", "amount", "explanation", "beneficiary_id", "pool", "order_id", "period",
             "at", "plan_version", "points", "reverses", "refund_id")
+# the keys every row of a close has, and those it may have (`CloseEntries.add`); the others never
+ALWAYS = ("id", "seq", "rule", "status", "amount", "explanation", "period", "at", "plan_version")
+SOMETIMES = ("beneficiary_id", "pool", "order_id")
 
 
 @dataclass
@@ -34,6 +37,7 @@ class CloseEntries:
     paid: int = 0
     retained: int = 0
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rules: dict[str, int] = field(default_factory=dict)  # cents per rule
 
     def add(self, order_id: str, at: int, bookings: Sequence[Booking], note: str = "", linked: bool = True) -> None:
         """An order's bookings, seq from 0 in their order; `note` ends every explanation (a
@@ -50,6 +54,7 @@ class CloseEntries:
             if booking.pool is not None:
                 row["pool"] = booking.pool
             self.booked += cents
+            self.rules[booking.rule] = self.rules.get(booking.rule, 0) + cents
             if booking.status == "PAID":
                 self.paid += cents
             elif booking.status == "RETAINED":

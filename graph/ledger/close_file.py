@@ -4,8 +4,8 @@ to a period that is closed the moment they are booked, and closed periods move t
 
 `<root>/<period>/close-entries.parquet` has the columns of entries.parquet
 (`graph.ledger.history.ENTRY_COLUMNS`), sorted by order and id. It is written as a partial
-file, fsynced, read back and checked against the computed rows (rows, distinct ids, sum, sums
-per rule and per member: `graph.ledger.archive.Manifest`) and renamed into place; the close then
+file, fsynced, read back and checked against what the close computed (rows, distinct ids, sum,
+sums per rule, and the counters each member's entries move: `Check`) and renamed into place; the close then
 records it on its run in one guarded statement (sha256, rows, sum). Only a recorded file is read
 (`graph.ledger.history`); a file left by a killed close before its record is simply written again.
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,8 @@ import duckdb
 import numpy as np
 
 from graph.core.errors import Conflict, Unavailable
-from graph.ledger.archive import Manifest, _fsync, _fsync_dir, _locked, file_sha256, read_manifest
-from graph.ledger.bulk_entries import COUNTERS
+from graph.ledger.archive import _fsync, _fsync_dir, _locked, file_sha256
+from graph.ledger.bulk_entries import ALWAYS, COUNTERS, SOMETIMES, CloseEntries
 from graph.ledger.history import CLOSE_FILE, ENTRY_COLUMNS, close_file, connection
 
 
@@ -47,14 +48,15 @@ def locked(root: Path) -> Any:
     return _locked(root)
 
 
-def write(root: Path, period: str, rows: Sequence[dict[str, Any]]) -> Written:
-    """Writes `rows` (entry rows; a missing key is null) to the period's close file, checked
-    (module docstring), replacing any file a killed close left unrecorded."""
+def write(root: Path, period: str, entries: CloseEntries) -> Written:
+    """Writes the close's entry rows to the period's close file, checked (module docstring),
+    replacing any file a killed close left unrecorded."""
     folder = root / period
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / (CLOSE_FILE + ".partial")
-    columns = _columns(rows)
-    select = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in ENTRY_COLUMNS.items())
+    columns = _columns(entries.rows)
+    select = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' if name in columns else f'NULL::{kind} AS "{name}"'
+                       for name, kind in ENTRY_COLUMNS.items())
     cursor = connection()
     try:
         cursor.register("close_rows", columns)
@@ -65,9 +67,9 @@ def write(root: Path, period: str, rows: Sequence[dict[str, Any]]) -> Written:
     finally:
         cursor.close()
     _fsync(partial)
-    expected = Manifest.of(period, ({"amount": row["amount"], "rule": row["rule"],
-                                     "beneficiary_id": row.get("beneficiary_id")} for row in rows))
-    found = read_manifest(partial, period)
+    expected = Check(entries.count, entries.count, entries.booked, dict(entries.rules),
+                     {member["id"]: member for member in entries.members.values()})
+    found = read_check(partial)
     if found != expected:
         partial.unlink()
         raise Unavailable(f"close {period}: the written close file does not read back as the computed entries "
@@ -76,17 +78,45 @@ def write(root: Path, period: str, rows: Sequence[dict[str, Any]]) -> Written:
     os.replace(partial, close_file(root, period))
     _fsync_dir(folder)
     _fsync_dir(root)
-    return Written(sha256, expected.rows, expected.cents)
+    return Written(sha256, entries.count, entries.booked)
 
 
 def _columns(rows: Sequence[dict[str, Any]]) -> dict[str, np.ndarray]:
-    """The rows as one array per column (DuckDB reads NumPy arrays ~7x faster than JSON lines)."""
+    """The rows as one array per column a close's rows may have (`bulk_entries.ALWAYS` and
+    `SOMETIMES`): DuckDB reads NumPy arrays ~7x faster than JSON lines."""
     result = {}
-    for name, kind in ENTRY_COLUMNS.items():
-        values = [row.get(name) for row in rows]
-        whole = kind == "BIGINT" and None not in values
+    for name in (*ALWAYS, *SOMETIMES):
+        values = list(map(itemgetter(name), rows)) if name in ALWAYS else [row.get(name) for row in rows]
+        whole = ENTRY_COLUMNS[name] == "BIGINT" and name in ALWAYS
         result[name] = np.array(values, dtype=np.int64 if whole else object)
     return result
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a close file must read back as: its rows, distinct ids, sum, sums per rule, and the
+    member counters its entries move (what the graph side books from it)."""
+
+    rows: int
+    ids: int
+    cents: int
+    rules: dict[str, int]
+    members: dict[str, dict[str, Any]]  # id → {id, paid, frozen, burned}
+
+
+def read_check(path: Path) -> Check:
+    cursor = connection()
+    try:
+        rows, ids, cents = cursor.execute("SELECT count(*), count(DISTINCT id), coalesce(sum(amount), 0)::BIGINT "
+                                          "FROM read_parquet(?)", [str(path)]).fetchone() or (0, 0, 0)
+        rules = dict(cursor.execute("SELECT rule, sum(amount)::BIGINT FROM read_parquet(?) GROUP BY rule",
+                                    [str(path)]).fetchall())
+    except duckdb.Error as error:
+        raise Unavailable(f"close: {path} cannot be read: {error}") from error
+    finally:
+        cursor.close()
+    members = {member["id"]: member for member in _member_deltas(path)}
+    return Check(int(rows), int(ids), int(cents), {rule: int(value) for rule, value in rules.items()}, members)
 
 
 def check(root: Path, period: str, sha256: str) -> Path:
@@ -111,16 +141,20 @@ GROUP BY beneficiary_id ORDER BY beneficiary_id"""
 def member_batches(path: Path, size: int) -> list[list[dict[str, Any]]]:
     """The member counters the file's entries move ({id, paid, frozen, burned}, cents), in
     batches of `size` members in id order: the same batches from the same file."""
+    deltas = _member_deltas(path)
+    return [deltas[start:start + size] for start in range(0, len(deltas), size)]
+
+
+def _member_deltas(path: Path) -> list[dict[str, Any]]:
     cursor = connection()
     try:
         result = cursor.execute(MEMBER_DELTAS, [str(path)])
         names = [column[0] for column in result.description]
-        deltas = [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+        return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
     except duckdb.Error as error:
         raise Unavailable(f"close: {path} cannot be read: {error}") from error
     finally:
         cursor.close()
-    return [deltas[start:start + size] for start in range(0, len(deltas), size)]
 
 
 def _sql_path(path: Path) -> str:

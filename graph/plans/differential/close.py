@@ -362,7 +362,7 @@ def _write_and_record(rn: Refnet, root: Path, period: str, member_batch: int, st
         orders = month.booking_order()
         entries = order_entries(rn, period, month.bookings(orders))
         computed = time.perf_counter()
-        written = close_file.write(root, period, entries.rows)
+        written = close_file.write(root, period, entries)
         step("file")
         wrote = time.perf_counter()
         recorded = rn.store.run("differential_close_record", {
