@@ -17,12 +17,13 @@ in every run and is booked once (guarded by the run's count of booked batches).
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
@@ -31,6 +32,11 @@ from graph.core.errors import Conflict, Unavailable
 from graph.ledger.archive import _fsync, _fsync_dir, _locked, file_sha256
 from graph.ledger.bulk_entries import ALWAYS, COUNTERS, SOMETIMES, CloseEntries
 from graph.ledger.history import CLOSE_FILE, ENTRY_COLUMNS, close_file, connection
+
+if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
+    from graph.service import Refnet
+
+log = logging.getLogger("refnet.close_file")
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,34 @@ def _member_deltas(path: Path) -> list[dict[str, Any]]:
         raise Unavailable(f"close: {path} cannot be read: {error}") from error
     finally:
         cursor.close()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A close file as its run records it."""
+
+    sha256: str
+    batch: int  # members per counter batch
+    batches: int  # counter batches booked
+
+
+def recorded(rn: Refnet, run_id: str) -> Recorded | None:
+    rows = rn.store.run("close_file_state", {"id": run_id})
+    return Recorded(rows[0]["sha256"], int(rows[0]["batch"]), int(rows[0]["batches"])) if rows else None
+
+
+def book_counters(rn: Refnet, root: Path, period: str, run_id: str, after_batch: Callable[[int], None]) -> None:
+    """The member counters of the close file recorded on run `run_id`, batch after batch from
+    the first not booked yet (module docstring); `after_batch(k)` after each."""
+    found = recorded(rn, run_id)
+    if found is None:
+        raise Unavailable(f"close {period}: run {run_id} has no close file recorded")
+    batches = member_batches(check(root, period, found.sha256), found.batch)
+    for number in range(found.batches, len(batches)):
+        if rn.store.run("close_members_batch", {"run_id": run_id, "number": number, "members": batches[number]}):
+            log.info("closing %s: counters of %d members booked in batch %d of %d", period, len(batches[number]),
+                     number + 1, len(batches))
+            after_batch(number)
 
 
 def _sql_path(path: Path) -> str:

@@ -330,20 +330,9 @@ def _close_to_archive(rn: Refnet, period: str, member_batch: int, after_batch: C
     if root is None:
         raise Unavailable(f"close {period}: its entries were written to the archive, and no archive location is "
                           "configured for this engine")
-    run = get_run(rn, period)
-    assert run is not None
-    if run.close_sha256 is None:
+    if close_file.recorded(rn, run_id(period)) is None:
         rn.guard(lambda: _write_and_record(rn, root, period, member_batch, step))
-        run = get_run(rn, period)
-        assert run is not None and run.close_sha256 is not None and run.close_batch is not None
-    path = close_file.check(root, period, run.close_sha256)
-    batches = close_file.member_batches(path, run.close_batch or member_batch)
-    for number in range(run.close_batches or 0, len(batches)):
-        booked = rn.store.run("close_members_batch", {"run_id": run_id(period), "number": number,
-                                                      "members": batches[number]})
-        if booked:
-            log.info("closing %s: counters of %d members booked in batch %d", period, len(batches[number]), number + 1)
-            after_batch(number)
+    close_file.book_counters(rn, root, period, run_id(period), after_batch)
 
 
 def _write_and_record(rn: Refnet, root: Path, period: str, member_batch: int, step: Callable[[str], None]) -> None:
@@ -352,8 +341,7 @@ def _write_and_record(rn: Refnet, root: Path, period: str, member_batch: int, st
     snapshot's version (Conflicted: something wrote since, read again). Under the archive's
     lock: a close of another process records its file first, and this one then keeps it."""
     with close_file.locked(root):
-        run = get_run(rn, period)
-        if run is not None and run.close_sha256 is not None:
+        if close_file.recorded(rn, run_id(period)) is not None:
             return
         started = time.perf_counter()
         work = _Close(rn, period, BATCH)
