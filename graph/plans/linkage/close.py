@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from graph.core.errors import Unavailable
 from graph.core.money import from_cents, to_cents
 from graph.core.periods import MONTH, late_note, parse_period
-from graph.ledger import bulk_entries, period_runs
+from graph.ledger import bulk_entries, close_file, history, period_runs
 from graph.ledger.bulk_entries import CloseEntries
 from graph.ledger.close_order import by_buyer_place
 from graph.ledger.entries import Booking, entry_rows, member_deltas
@@ -61,6 +63,7 @@ log = logging.getLogger("refnet.linkage_close")
 
 MODULE = "linkage"  # its runs are `linkage:<month>`
 LEVEL_BATCH = 10_000  # orders per booking statement of the level step
+MEMBER_BATCH = 20_000  # members per counter statement of a level step written to the archive
 ZERO = Decimal("0.00")
 
 
@@ -75,8 +78,11 @@ def _record(row: dict) -> PeriodRunRecord:
     return replace(period_runs.record(row), plan=None, orders=None)
 
 
-def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
-    """Closes month `period` of the linkage plan; idempotent and finishes a killed run."""
+def close_period(rn: Refnet, period: str, step: Callable[[str], None] | None = None,
+                 after_batch: Callable[[int], None] | None = None, member_batch: int = MEMBER_BATCH) -> PeriodRunRecord:
+    """Closes month `period` of the linkage plan; idempotent and finishes a killed run. With an
+    archive, `step(name)` is called after the level step's close file is written ("file") and
+    recorded ("record"), `after_batch(k)` after each counter batch (tests kill a run there)."""
     check_period(period)
     plan = rn.plan
     run_id = f"{MODULE}:{period}"
@@ -88,7 +94,12 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
         record_standing(rn, period)
         if "pools" not in run["steps"]:
             rn.guard(lambda: _close_pools(rn, run_id, period, at))
-        if plan is not None and plan.has("level"):
+        if plan is not None and plan.has("level") and (rn.archive is not None
+                                                        or close_file.recorded(rn, run_id) is not None):
+            with bulk_job(rn.store):
+                _level_to_archive(rn, run_id, period, at, member_batch, step or (lambda name: None),
+                                  after_batch or (lambda number: None))
+        elif plan is not None and plan.has("level"):
             work = _LevelClose(rn, run_id, period, at)
             batches = 0
             with bulk_job(rn.store):
@@ -345,6 +356,51 @@ class _LevelClose:
         if self.batches is not None:
             self.batches.stop()
             self.batches = None
+
+
+def _level_to_archive(rn: Refnet, run_id: str, period: str, at: int, member_batch: int,
+                      step: Callable[[str], None], after_batch: Callable[[int], None]) -> None:
+    """Step 2 with an archive (issue 18): no Entry node; the level entries go to the period's
+    close file, recorded on the run with the level pool and the orders' marks in one statement
+    guarded by the snapshot's version, then the member counters in batches read back from the
+    recorded file (`graph.ledger.close_file`)."""
+    root = rn.archive
+    if root is None:
+        raise Unavailable(f"close {period}: its level entries were written to the archive, and no archive location "
+                          "is configured for this engine")
+    if close_file.recorded(rn, run_id) is None:
+        rn.guard(lambda: _write_and_record_level(rn, root, run_id, period, at, member_batch, step))
+    close_file.book_counters(rn, root, period, run_id, after_batch)
+
+
+def _write_and_record_level(rn: Refnet, root: Path, run_id: str, period: str, at: int, member_batch: int,
+                            step: Callable[[str], None]) -> None:
+    """Reads the level snapshot, computes every open order's level share, writes the close file
+    and records it (Conflicted: something wrote since the snapshot, read again). Under the
+    archive's lock: a close of another process records its file first, and this one keeps it."""
+    with close_file.locked(root):
+        if close_file.recorded(rn, run_id) is not None:
+            return
+        plan = rn.plan
+        level = LevelPlan(read_level_snapshot(rn, period), level_config_of(plan), period, at,
+                          plan.version if plan is not None else None, closed_periods(rn))
+        orders = level.snapshot.orders
+        entries = level.entries(orders)
+        pool = sum(order["level"] for order in orders if order["level"] > 0)
+        written = close_file.write(root, period, entries)
+        step("file")
+        recorded = rn.store.run("linkage_level_record", {
+            "version": level.snapshot.version, "run_id": run_id, "period": period, "sha256": written.sha256,
+            "rows": written.rows, "cents": written.cents, "batch": member_batch,
+            "pools": [{"name": "level", "balance": -pool, "set": {}}] if pool else [],
+            "booked": entries.booked, "paid": entries.paid, "retained": entries.retained})
+        if not recorded:
+            raise Conflicted()
+        if recorded[0]["marked"] != len(orders):  # the version guard makes them the snapshot's open orders
+            raise RuntimeError(f"close {period}: {recorded[0]['marked']} orders marked, the snapshot had {len(orders)}")
+        log.info("closing %s: %d level entries of %d orders written to %s", period, written.rows, len(orders),
+                 history.close_file(root, period))
+        step("record")
 
 
 def _close_level_batch(work: _LevelClose) -> bool:
