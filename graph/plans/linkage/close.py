@@ -23,6 +23,7 @@ close takes the orders of its period *or earlier* not yet split), so no pool sha
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -91,9 +92,12 @@ def close_period(rn: Refnet, period: str, step: Callable[[str], None] | None = N
         return _record(run)
     at = run["started_at"]
     with collector_paused():
+        started = time.perf_counter()
         record_standing(rn, period)
+        stood = time.perf_counter()
         if "pools" not in run["steps"]:
             rn.guard(lambda: _close_pools(rn, run_id, period, at))
+        log.info("closing %s: rank history %.1f s, pools %.1f s", period, stood - started, time.perf_counter() - stood)
         if plan is not None and plan.has("level") and (rn.archive is not None
                                                         or close_file.recorded(rn, run_id) is not None):
             with bulk_job(rn.store):
@@ -131,16 +135,20 @@ def record_standing(rn: Refnet, period: str) -> int:
 
 
 def _book(rn: Refnet, version: int, run_id: str, period: str, step: str | None, bookings: list[Booking],
-          entries: list[dict], pools: list[dict], pool_orders: Sequence[str] = (), level_orders: Sequence[str] = ()) -> None:
+          entries: list[dict], pools: list[dict], pool_orders: int = 0, level_orders: Sequence[str] = ()) -> None:
+    """`pool_orders`: how many orders' pools the step splits (all those open for `period` or
+    earlier at `version`, marked by the statement itself rather than sent back by id)."""
     rows = rn.store.run("period_close_book", {
         "version": version, "run_id": run_id, "period": period, "step": step,
         "entry_count": len(entries), "total": sum(row["amount"] for row in entries), **period_runs.totals(entries),
-        "pool_orders": list(pool_orders), "level_orders": list(level_orders), "pools": pools,
+        "pool_orders": pool_orders, "level_orders": list(level_orders), "pools": pools,
         "members": [{"id": d["id"], "paid": d["paid"]} for d in member_deltas(bookings)],
         "entries": entries,
     })
     if not rows or rows[0]["entries"] != len(entries):
         raise Conflicted()
+    if rows[0]["pools_marked"] != pool_orders:  # the version guard makes them the orders read
+        raise RuntimeError(f"close {period}: {rows[0]['pools_marked']} orders' pools split, {pool_orders} read")
 
 
 def _version(rn: Refnet) -> int:
@@ -154,7 +162,7 @@ class Step:
     bookings: list[Booking] = field(default_factory=list)
     entries: list[dict] = field(default_factory=list)
     pools: list[dict] = field(default_factory=list)
-    orders: list[str] = field(default_factory=list)  # the orders the step consumes
+    orders: int = 0  # how many orders' pools the step splits
 
 
 def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
@@ -172,7 +180,7 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
     plan = rn.plan
     accrued: dict[str, int] = defaultdict(int)
     read = rn.store.run("period_pool_orders", {"period": period})[0]
-    order_ids: list[str] = sorted(read["ids"])
+    order_count = int(read["orders"])
     for pool in ("dividend", "shareholder"):
         accrued[pool] += read[pool]
     pools: list[dict] = []
@@ -201,7 +209,7 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
                + entry_rows(shareholder_bookings, EntrySource.period_step(period, "shareholder"), at, period=period,
                             plan_version=plan_version))
     bookings = dividend_bookings + shareholder_bookings
-    return Step(bookings, entries, pools, order_ids)
+    return Step(bookings, entries, pools, order_count)
 
 
 @dataclass
@@ -381,14 +389,18 @@ def _write_and_record_level(rn: Refnet, root: Path, run_id: str, period: str, at
     with close_file.locked(root):
         if close_file.recorded(rn, run_id) is not None:
             return
+        started = time.perf_counter()
         plan = rn.plan
         level = LevelPlan(read_level_snapshot(rn, period), level_config_of(plan), period, at,
                           plan.version if plan is not None else None, closed_periods(rn))
+        read = time.perf_counter()
         orders = level.snapshot.orders
         entries = level.entries(orders)
         pool = sum(order["level"] for order in orders if order["level"] > 0)
+        computed = time.perf_counter()
         written = close_file.write(root, period, entries)
         step("file")
+        wrote = time.perf_counter()
         recorded = rn.store.run("linkage_level_record", {
             "version": level.snapshot.version, "run_id": run_id, "period": period, "sha256": written.sha256,
             "rows": written.rows, "cents": written.cents, "batch": member_batch,
@@ -398,8 +410,9 @@ def _write_and_record_level(rn: Refnet, root: Path, run_id: str, period: str, at
             raise Conflicted()
         if recorded[0]["marked"] != len(orders):  # the version guard makes them the snapshot's open orders
             raise RuntimeError(f"close {period}: {recorded[0]['marked']} orders marked, the snapshot had {len(orders)}")
-        log.info("closing %s: %d level entries of %d orders written to %s", period, written.rows, len(orders),
-                 history.close_file(root, period))
+        log.info("closing %s: %d level entries of %d orders written to %s (snapshot %.1f s, entries %.1f s, file "
+                 "%.1f s, record %.1f s)", period, written.rows, len(orders), history.close_file(root, period),
+                 read - started, computed - read, wrote - computed, time.perf_counter() - wrote)
         step("record")
 
 
