@@ -171,8 +171,12 @@ def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
     run = period_runs.get(rn, run_id)
     if run is None or "pools" in run["steps"]:
         return
+    started = time.perf_counter()
     step = compute_pools(rn, period, at)
+    read = time.perf_counter()
     _book(rn, version, run_id, period, "pools", step.bookings, step.entries, step.pools, pool_orders=step.orders)
+    log.info("closing %s: pools of %d orders split (read %.1f s, booked %.1f s)", period, step.orders, read - started,
+             time.perf_counter() - read)
 
 
 def compute_pools(rn: Refnet, period: str, at: int) -> Step:
