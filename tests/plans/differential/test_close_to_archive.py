@@ -191,3 +191,45 @@ def test_a_close_written_to_the_archive_needs_the_archive_to_finish(twins):
     cold.archive = None
     with pytest.raises(Unavailable, match="archive"):
         differential_close.close_period(cold, "2026-10")
+
+
+LEDGER = '{ ledger(first: 1000) { id amount status beneficiaryId period } order(id: "d4") { entries { id amount } } }'
+
+
+@pytest.mark.integration  # refnet serve and the command line on a data dir of its own
+def test_a_backup_carries_the_close_file_into_the_restored_data_dir(tmp_path):
+    from graph.store.store import open_store
+    from tests.support.serve import Served, refnet
+
+    data = tmp_path / "data"
+    rn = Refnet.start(open_store(data), PLAN, archive=data / "archive")
+    try:
+        rn.clock = lambda: ms("2026-10-01T00:00:00")
+        members.register(rn, "R", member_id="R", kind="PARTNER")
+        members.register(rn, "A", sponsor_id="R", member_id="A", kind="PARTNER")
+        rn.clock = lambda: ms("2026-10-25T00:00:00")
+        orders.record_order(rn, "d4", "A", D("12000.00"), at=ms("2026-10-12T08:00:00"))
+        rn.clock = lambda: ms("2026-11-02T00:00:00")
+        differential_close.close_period(rn, "2026-10")  # not moved: its entries are in the close file only
+    finally:
+        rn.store.close()
+    served = Served(data)
+    try:
+        served.wait_healthy()
+        before = served.ok(LEDGER)
+        assert before["order"]["entries"]
+        backup = refnet("backup", str(tmp_path / "snap.tar"), "--data", str(data))
+        assert backup.returncode == 0, backup.stderr
+    finally:
+        served.stop()
+    restored = tmp_path / "restored"
+    done = refnet("restore", str(tmp_path / "snap.tar"), "--data", str(restored))
+    assert done.returncode == 0, done.stderr
+    assert (restored / "archive" / "2026-10" / "close-entries.parquet").read_bytes() == \
+        (data / "archive" / "2026-10" / "close-entries.parquet").read_bytes()
+    served = Served(restored)
+    try:
+        served.wait_healthy()
+        assert served.ok(LEDGER) == before
+    finally:
+        served.stop()
