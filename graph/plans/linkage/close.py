@@ -11,6 +11,10 @@ statement that books its entries, moves its pools and marks what it consumed:
    `LEVEL_BATCH` orders, each one statement guarded by the snapshot's version (+ one per
    batch booked; when anything else wrote in between, the snapshot is read again) that marks
    its orders `level_closed`;
+   with an archive (issue 18, fourth round: `_level_to_archive`) no level Entry node is
+   created: the entries go to the period's close file (`graph.ledger.close_file`), recorded
+   on the run with the level pool and the orders' marks in one statement guarded by the
+   snapshot's version, then the member counters are booked in batches read back from it;
 3. finish: the run is marked done. Re-running a done run returns it unchanged; re-running a
    run killed half-way does the steps still missing. Entry ids are deterministic
    (`period:<period>:dividend#n`, `period:<period>:level:<order>#n`) and unique, so nothing is
