@@ -233,3 +233,35 @@ def test_a_backup_carries_the_close_file_into_the_restored_data_dir(tmp_path):
         assert served.ok(LEDGER) == before
     finally:
         served.stop()
+
+
+def test_a_refund_between_the_snapshot_and_the_record_makes_the_close_compute_again(twins, monkeypatch):
+    """Another write lands after the close file is written (a refund of an order of the month,
+    still open): the record is refused, the close reads and computes again and writes the file
+    anew; the order is booked at its amount net of the refund, and nothing twice."""
+    _, cold = twins
+    reads_made = []
+    real = differential_close.read_snapshot
+
+    def counted(rn, period):
+        reads_made.append(period)
+        return real(rn, period)
+
+    def refund_once(name: str) -> None:
+        if name == "file" and len(reads_made) == 1:
+            refunds.refund_order(cold, "d2", D("400.00"), "returned during the close", "r-mid")
+
+    monkeypatch.setattr(differential_close, "read_snapshot", counted)
+    run = differential_close.close_period(cold, "2026-10", step=refund_once)
+    assert run.state == "DONE" and len(reads_made) == 2
+    entries = history.order_entries(history.history(cold), ["d2"])
+    assert sum(row["amount"] for row in entries) == 12000  # 20 % of 600.00: the net amount, no reversal
+    assert all(row["reverses"] is None for row in entries)
+    ids = all_ids(cold)
+    assert len(ids) == len(set(ids))
+    paid: Counter[str] = Counter()
+    for row in history.connection().execute(
+            "SELECT beneficiary_id, amount FROM read_parquet(?) WHERE status = 'PAID'", [history.history(cold).files]
+    ).fetchall():
+        paid[row[0]] += row[1]
+    assert {member_id: counts[0] for member_id, counts in counters(cold).items() if counts[0]} == dict(paid)
