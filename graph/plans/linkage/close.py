@@ -167,6 +167,7 @@ class Step:
     entries: list[dict] = field(default_factory=list)
     pools: list[dict] = field(default_factory=list)
     orders: int = 0  # how many orders' pools the step splits
+    level_orders: list[str] = field(default_factory=list)  # the orders whose level pool it pays
 
 
 def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
