@@ -265,3 +265,14 @@ def test_a_refund_between_the_snapshot_and_the_record_makes_the_close_compute_ag
     ).fetchall():
         paid[row[0]] += row[1]
     assert {member_id: counts[0] for member_id, counts in counters(cold).items() if counts[0]} == dict(paid)
+
+
+def test_a_month_without_orders_closes_to_an_empty_file_and_moves(twins, tmp_path):
+    _, cold = twins
+    period_close.close_period(cold, "2026-10")
+    cold.clock = lambda: ms("2026-12-02T00:00:00")
+    run = period_close.close_period(cold, "2026-11")  # nothing to book; the move follows by itself
+    assert run.done and run.entries == 0 and run.orders == 0
+    assert [row["period"] for row in history.recorded(cold)] == MONTHS
+    assert not (tmp_path / "archive" / "2026-11" / "close-entries.parquet").exists()
+    assert archive.archive_period(cold, "2026-11").rows == 0
