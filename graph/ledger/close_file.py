@@ -30,7 +30,7 @@ import numpy as np
 
 from graph.core.errors import Conflict, Unavailable
 from graph.ledger.archive import _fsync, _fsync_dir, _locked, file_sha256
-from graph.ledger.bulk_entries import ALWAYS, COUNTERS, SOMETIMES, CloseEntries
+from graph.ledger.bulk_entries import ALWAYS, COUNTERS, SOMETIMES, CloseColumns, CloseEntries
 from graph.ledger.history import CLOSE_FILE, ENTRY_COLUMNS, close_file, connection
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
@@ -55,12 +55,12 @@ def locked(root: Path) -> Any:
 
 
 def write(root: Path, period: str, entries: CloseEntries) -> Written:
-    """Writes the close's entry rows to the period's close file, checked (module docstring),
+    """Writes the close's entries to the period's close file, checked (module docstring),
     replacing any file a killed close left unrecorded."""
     folder = root / period
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / (CLOSE_FILE + ".partial")
-    columns = _columns(entries.rows)
+    columns = _arrays(entries.columns) if isinstance(entries, CloseColumns) else _columns(entries.rows)
     select = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' if name in columns else f'NULL::{kind} AS "{name}"'
                        for name, kind in ENTRY_COLUMNS.items())
     cursor = connection()
@@ -90,12 +90,14 @@ def write(root: Path, period: str, entries: CloseEntries) -> Written:
 def _columns(rows: Sequence[dict[str, Any]]) -> dict[str, np.ndarray]:
     """The rows as one array per column a close's rows may have (`bulk_entries.ALWAYS` and
     `SOMETIMES`): DuckDB reads NumPy arrays ~7x faster than JSON lines."""
-    result = {}
-    for name in (*ALWAYS, *SOMETIMES):
-        values = list(map(itemgetter(name), rows)) if name in ALWAYS else [row.get(name) for row in rows]
-        whole = ENTRY_COLUMNS[name] == "BIGINT" and name in ALWAYS
-        result[name] = np.array(values, dtype=np.int64 if whole else object)
-    return result
+    return _arrays({name: list(map(itemgetter(name), rows)) if name in ALWAYS else [row.get(name) for row in rows]
+                    for name in (*ALWAYS, *SOMETIMES)})
+
+
+def _arrays(columns: dict[str, list[Any]]) -> dict[str, np.ndarray]:
+    """Each column as a NumPy array (whole numbers as int64: a column of ALWAYS has no null)."""
+    return {name: np.array(values, dtype=np.int64 if ENTRY_COLUMNS[name] == "BIGINT" and name in ALWAYS else object)
+            for name, values in columns.items()}
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from graph.core.errors import Unavailable
 from graph.core.money import from_cents
 from graph.core.periods import late_note, mark_late, parse_period
 from graph.ledger import bulk_entries, close_file, history, period_runs
-from graph.ledger.bulk_entries import CloseEntries
+from graph.ledger.bulk_entries import CloseColumns, CloseEntries
 from graph.ledger.entries import Booking, entry_rows
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
@@ -169,10 +169,12 @@ def entries_of(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Book
     return rows
 
 
-def order_entries(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]]) -> CloseEntries:
-    """Computed orders as the booking statement takes them (`graph.ledger.bulk_entries`); a late
-    order's entries name the month it belongs to (docs/periods.md)."""
-    batch = CloseEntries(entry_prefix(period), period, rn.plan.version)
+def order_entries(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]],
+                  into: type[CloseEntries] = CloseEntries) -> CloseEntries:
+    """Computed orders as the booking statement takes them (`graph.ledger.bulk_entries`; as
+    columns for the close file with `into=CloseColumns`); a late order's entries name the month
+    it belongs to (docs/periods.md)."""
+    batch = into(entry_prefix(period), period, rn.plan.version)
     for order, bookings in booked:
         batch.add(order.id, order.at, bookings, late_note(order.period, period) if order.period != period else "")
     return batch
@@ -348,7 +350,7 @@ def _write_and_record(rn: Refnet, root: Path, period: str, member_batch: int, st
         month = work.plan()
         planned = time.perf_counter()
         orders = month.booking_order()
-        entries = order_entries(rn, period, month.bookings(orders))
+        entries = order_entries(rn, period, month.bookings(orders), into=CloseColumns)
         computed = time.perf_counter()
         written = close_file.write(root, period, entries)
         step("file")

@@ -39,7 +39,7 @@ from graph.core.errors import Unavailable
 from graph.core.money import from_cents, to_cents
 from graph.core.periods import MONTH, late_note, parse_period
 from graph.ledger import bulk_entries, close_file, history, period_runs
-from graph.ledger.bulk_entries import CloseEntries
+from graph.ledger.bulk_entries import CloseColumns, CloseEntries
 from graph.ledger.close_order import by_buyer_place
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
@@ -303,11 +303,11 @@ class LevelPlan:
         late = order["period"] != self.period and order["period"] in self.closed
         return late_note(order["period"], self.period) if late else ""
 
-    def entries(self, orders: Sequence[dict]) -> CloseEntries:
-        """The orders' level entries; as before issue 18 they name no order (`order_id` null,
-        no `FOR_ORDER`): reads by order do not list them, a refund finds them by their source
-        (`period:<month>:level:<order>`)."""
-        batch = CloseEntries(level_prefix(self.period), self.period, self.plan_version)
+    def entries(self, orders: Sequence[dict], into: type[CloseEntries] = CloseEntries) -> CloseEntries:
+        """The orders' level entries (as columns for the close file with `into=CloseColumns`);
+        as before issue 18 they name no order (`order_id` null, no `FOR_ORDER`): reads by order
+        do not list them, a refund finds them by their source (`period:<month>:level:<order>`)."""
+        batch = into(level_prefix(self.period), self.period, self.plan_version)
         for order in orders:
             batch.add(order["id"], self.at, self.bookings(order), self.note(order), linked=False)
         return batch
@@ -404,7 +404,7 @@ def _write_and_record_level(rn: Refnet, root: Path, run_id: str, period: str, at
                           plan.version if plan is not None else None, closed_periods(rn))
         read = time.perf_counter()
         orders = level.snapshot.orders
-        entries = level.entries(orders)
+        entries = level.entries(orders, into=CloseColumns)
         pool = sum(order["level"] for order in orders if order["level"] > 0)
         computed = time.perf_counter()
         written = close_file.write(root, period, entries)
