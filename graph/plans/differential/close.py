@@ -213,14 +213,13 @@ class _Close:
         self.batches: Ahead[_Batch] | None = None
 
     def load(self) -> Ahead[_Batch]:
-        month = self.plan()
-        self.batches = Ahead(self._prepare(month), name=f"close {self.period}")
+        month = plan_month(read_snapshot(self.rn, self.period), self.config)
+        self.batches = Ahead(self._prepare(month), name=f"close {self.period}")  # prepares while the ranks are stored
+        self.store_ranks(month)
         return self.batches
 
-    def plan(self) -> MonthPlan:
-        """The month computed from a snapshot read now, its ranks stored."""
-        snapshot = read_snapshot(self.rn, self.period)
-        month = plan_month(snapshot, self.config)
+    def store_ranks(self, month: MonthPlan) -> None:
+        """The month's ranks on the partners and in their rank history (unless stored already)."""
         ranks = {member_id: rank.name for member_id, rank in month.ranks.items() if rank != month.base}
         if ranks != self.ranks_written:
             self.rn.store.run("differential_set_ranks", {
@@ -228,7 +227,6 @@ class _Close:
                 "ranks": [{"id": member_id, "rank": name} for member_id, name in ranks.items()],
             })
             self.ranks_written = ranks
-        return month
 
     def _prepare(self, month: MonthPlan) -> Iterator[_Batch]:
         orders = month.booking_order()
@@ -346,10 +344,10 @@ def _write_and_record(rn: Refnet, root: Path, period: str, member_batch: int, st
         if close_file.recorded(rn, run_id(period)) is not None:
             return
         started = time.perf_counter()
-        work = _Close(rn, period, BATCH)
-        month = work.plan()
+        month = plan_month(read_snapshot(rn, period), config_of(rn.plan))
+        _Close(rn, period, BATCH).store_ranks(month)
         planned = time.perf_counter()
-        orders = month.booking_order()
+        orders = month.open_orders  # in id order: the file is sorted anyway, no batch to keep local
         entries = order_entries(rn, period, month.bookings(orders), into=CloseColumns)
         computed = time.perf_counter()
         written = close_file.write(root, period, entries)
