@@ -19,12 +19,13 @@ from graph.store.store import open_store
 
 
 @contextlib.contextmanager
-def engine(plan: Any = None) -> Iterator[Refnet]:
-    """A Refnet on a fresh embedded FalkorDB in a temporary data dir."""
+def engine(plan: Any = None, archive: bool = False) -> Iterator[Refnet]:
+    """A Refnet on a fresh embedded FalkorDB in a temporary data dir (with `archive`, the
+    closed periods' archive in it, as `refnet serve` has by default)."""
     with tempfile.TemporaryDirectory(prefix="refnet-bench-") as directory:
         store = open_store(Path(directory), url="")
         try:
-            yield Refnet.start(store, plan)
+            yield Refnet.start(store, plan, archive=Path(directory) / "archive" if archive else None)
         finally:
             store.close()
 

@@ -7,7 +7,10 @@ month computed independently over a networkx copy of the sponsor tree (group vol
 the per-order walk with the same pure rule); the close and the networkx copy must agree to
 the cent, per member and in total.
 
-    python -m bench.period [N [M [FUNDING]]]    (default: N = 100000, M = 200000, company)
+    python -m bench.period [N [M [FUNDING [WHERE]]]]    (default: N = 100000, M = 200000, company, archive)
+
+WHERE: `archive` (an archive configured, the default: the close writes its entries to the
+period's close file, issue 18) or `graph` (none: the close books Entry nodes).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import networkx as nx
 from bench.common import bulk_network, engine
 from graph.core.money import from_cents
 from graph.core.plan import load_plan
+from graph.ledger.archive import after_close, archive_period
+from graph.ledger.preview import run_rules
 from graph.plans.differential import close as differential_close
 from graph.plans.differential.month import month_bookings
 from graph.plans.differential.rules import CUSTOMER, OrderView, Person, Rank, config_of, order_bookings, qualify
@@ -115,18 +120,20 @@ def in_memory(plan, graph: nx.DiGraph, kinds: dict[str, str], stream) -> dict[st
 
 
 def booked(rn: Refnet) -> dict[str, Decimal]:
+    """What the close paid every member (their counters) and retained (its entries read back,
+    from the graph or the close file)."""
     paid = {row["id"]: from_cents(row["paid"]) for row in rn.store.run_text(
         "MATCH (m:Member) WHERE m.paid > 0 RETURN m.id AS id, m.paid AS paid")}
-    retained = rn.store.run_text("MATCH (e:Entry) WHERE e.status = 'RETAINED' RETURN sum(e.amount) AS cents")[0]["cents"]
+    retained = sum((row.amount for row in run_rules(rn, PERIOD) if row.status == "RETAINED"), Decimal(0))
     if retained:
-        paid["<retained>"] = from_cents(int(retained))  # sum() answers a float
+        paid["<retained>"] = retained
     return paid
 
 
-def run(n: int, m: int, funding: str = "company", seed: int = 7) -> dict:
+def run(n: int, m: int, funding: str = "company", seed: int = 7, archive: bool = True) -> dict:
     plan = load_plan("differential" if funding == "company" else "differential-sponsor-funded")
     rng = random.Random(seed)
-    with engine(plan) as rn:
+    with engine(plan, archive) as rn:
         started = time.perf_counter()
         ids = bulk_network(rn, n, seed)
         customers = make_customers(rn, ids, rng)
@@ -147,9 +154,16 @@ def run(n: int, m: int, funding: str = "company", seed: int = 7) -> dict:
         expected = in_memory(plan, graph, kinds, stream)
         memory_seconds = time.perf_counter() - started
         got = booked(rn)
+        started = time.perf_counter()
+        archive_period(rn, PERIOD) if archive else after_close(rn, PERIOD)  # what closePeriod runs next
+        move_seconds = time.perf_counter() - started
+        if got != booked(rn):
+            print("the move changed what the ledger reads", file=sys.stderr)
+            sys.exit(1)
     expected = {k: v for k, v in expected.items() if v > 0}
     mismatched = sorted(k for k in set(got) | set(expected) if got.get(k) != expected.get(k))
     return {"n": n, "m": m, "funding": funding, "db_seconds": db_seconds, "memory_seconds": memory_seconds,
+            "move_seconds": move_seconds,
             "compute_seconds": compute_seconds,
             "entries": result.entries, "paid": result.total, "mismatched": mismatched,
             "expected_paid": sum((v for k, v in expected.items() if k != "<retained>"), Decimal(0))}
@@ -159,7 +173,8 @@ def main(argv: list[str]) -> None:
     n = int(argv[0]) if argv else 100_000
     m = int(argv[1]) if len(argv) > 1 else 200_000
     funding = argv[2] if len(argv) > 2 else "company"
-    r = run(n, m, funding)
+    archive = (argv[3] if len(argv) > 3 else "archive") == "archive"
+    r = run(n, m, funding, archive=archive)
     db_rate, memory_rate, compute_rate = m / r["db_seconds"], m / r["memory_seconds"], m / r["compute_seconds"]
     agree = "yes" if not r["mismatched"] and r["paid"] == r["expected_paid"] else "NO"
     print(f"{'N':>9} {'M':>9} {'funding':>8} {'close s':>8} {'orders/s':>9} {'in-memory/s':>12} {'ratio':>7} "
@@ -167,7 +182,10 @@ def main(argv: list[str]) -> None:
     print(f"{n:>9,} {m:>9,} {funding:>8} {r['db_seconds']:>8.1f} {db_rate:>9.0f} {compute_rate:>12.0f} "
           f"{db_rate / compute_rate:>7.3f} {memory_rate:>11.0f} {db_rate / memory_rate:>7.3f} {r['entries']:>9,} "
           f"{r['paid']:>14} {agree}")
-    print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(f"after the close, {'its move to the archive' if archive else 'the index rebuild'}: "
+          f"{r['move_seconds']:.1f} s")
+    print(f"entries to: {'the archive' if archive else 'the graph'}; "
+          f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     if r["mismatched"]:
         print(f"members whose pay differs from the in-memory computation: {r['mismatched'][:10]}", file=sys.stderr)
         sys.exit(1)

@@ -6,7 +6,10 @@ own computation in memory (`linkage_close.LevelPlan` over the snapshot, every or
 the close must book exactly the level pool, pay each member what that computation pays, and
 leave the level pool at 0.
 
-    python -m bench.period_linkage [N [M]]    (default: N = 100000, M = 200000)
+    python -m bench.period_linkage [N [M [WHERE]]]    (default: N = 100000, M = 200000, archive)
+
+WHERE: `archive` (an archive configured, the default: the level step writes its entries to the
+period's close file, issue 18) or `graph` (none: it books Entry nodes).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from bench.common import bulk_network, engine
 from graph.core.plan import load_plan
+from graph.ledger import history
 from graph.ledger.period_close import closed_periods
 from graph.plans.linkage import close as linkage_close
 from graph.plans.linkage.pools import level_config_of
@@ -61,10 +65,24 @@ def load(rn: Refnet, ids: list[str], m: int, rng: random.Random) -> int:
     return pools["level"]
 
 
-def run(n: int, m: int, seed: int = 7) -> dict:
+def level_booked(rn: Refnet) -> tuple[int, int]:
+    """The level entries the close booked (count, cents): in the graph, or in the close file."""
+    prefix = linkage_close.level_prefix(PERIOD)
+    hot = rn.store.run_text(
+        "MATCH (e:Entry) WHERE e.id STARTS WITH $prefix RETURN count(e) AS entries, collect(e.amount) AS cents",
+        {"prefix": prefix})[0]
+    h = history.history(rn)
+    cold = history.connection().execute(
+        "SELECT count(*), coalesce(sum(amount), 0)::BIGINT FROM read_parquet(?) WHERE starts_with(id, ?)",
+        [h.files, prefix]).fetchone() if h.files else (0, 0)
+    assert cold is not None
+    return int(hot["entries"]) + int(cold[0]), sum(hot["cents"]) + int(cold[1])
+
+
+def run(n: int, m: int, seed: int = 7, archive: bool = True) -> dict:
     plan = load_plan("linkage-3plus1")
     rng = random.Random(seed)
-    with engine(plan) as rn:
+    with engine(plan, archive) as rn:
         rn.clock = lambda: START_MS + 31 * 24 * 3600 * 1000  # December: November may close
         started = time.perf_counter()
         ids = bulk_network(rn, n, seed)
@@ -80,30 +98,30 @@ def run(n: int, m: int, seed: int = 7) -> dict:
         started = time.perf_counter()
         result = linkage_close.close_period(rn, PERIOD)
         db_seconds = time.perf_counter() - started
-        level_booked = rn.store.run_text(
-            "MATCH (e:Entry) WHERE e.id STARTS WITH $prefix RETURN count(e) AS entries, collect(e.amount) AS cents",
-            {"prefix": linkage_close.level_prefix(PERIOD)})[0]
+        level_entries, level_cents = level_booked(rn)
         paid = {row["id"]: row["paid"] for row in rn.store.run_text(
             "MATCH (m:Member) WHERE m.paid > 0 RETURN m.id AS id, m.paid AS paid")}
         pool_left = rn.store.run("pool_state", {"name": "level"})[0]["balance"]
     expected = {member_id: deltas["paid"] for member_id, deltas in computed.members.items() if deltas["paid"]}
     return {"db_seconds": db_seconds, "compute_seconds": compute_seconds, "entries": result.entries,
-            "level_entries": level_booked["entries"], "level_cents": sum(level_booked["cents"]),
+            "level_entries": level_entries, "level_cents": level_cents,
             "level_pool": level_pool, "pool_left": pool_left, "total": result.total,
-            "agree": paid == expected and computed.count == level_booked["entries"]
-            and sum(level_booked["cents"]) == level_pool and pool_left == 0}
+            "agree": paid == expected and computed.count == level_entries
+            and level_cents == level_pool and pool_left == 0}
 
 
 def main(argv: list[str]) -> None:
     n = int(argv[0]) if argv else 100_000
     m = int(argv[1]) if len(argv) > 1 else 200_000
-    r = run(n, m)
+    archive = (argv[2] if len(argv) > 2 else "archive") == "archive"
+    r = run(n, m, archive=archive)
     db_rate, compute_rate = m / r["db_seconds"], m / r["compute_seconds"]
     print(f"{'N':>9} {'M':>9} {'close s':>8} {'orders/s':>9} {'in-memory/s':>12} {'ratio':>7} {'entries':>9} "
           f"{'level entries':>14} {'level pool':>14} agree")
     print(f"{n:>9,} {m:>9,} {r['db_seconds']:>8.1f} {db_rate:>9.0f} {compute_rate:>12.0f} {db_rate / compute_rate:>7.3f} "
           f"{r['entries']:>9,} {r['level_entries']:>14,} {r['level_pool'] / 100:>14,.2f} {'yes' if r['agree'] else 'NO'}")
-    print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(f"level entries to: {'the archive' if archive else 'the graph'}; "
+          f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     if not r["agree"]:
         sys.exit(1)
 

@@ -25,6 +25,14 @@ killed after:
 A re-run finishes: recorded → (check the file's checksum) remove what is left; not recorded →
 the graph still holds every entry, so the files are written again (replacing any left by a
 killed run) and checked. Only periods whose close is DONE move: a closed period never changes.
+
+A month close that wrote its entries straight to a close file (issue 18, fourth round,
+`graph.ledger.close_file`; recorded on its run) has them in no Entry node: step 1 checks the
+file against its recorded checksum and writes `entries.parquet` as the union of the graph's
+entries of the period and the close file's (DuckDB), checked against both; once step 2 has
+recorded the period the close file is deleted (reads take the period from entries.parquet from
+the record on, so the close file is never read twice; a kill before the delete leaves it for
+the re-run to delete).
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ import os
 import tempfile
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -61,6 +69,7 @@ from graph.ledger.history import (
     RANKS_FILE,
     REFUND_COLUMNS,
     REFUNDS_FILE,
+    close_file,
     connection,
     period_file,
 )
@@ -106,6 +115,17 @@ class Manifest:
             members[(row["rule"], row["beneficiary_id"] or "")] += int(row["amount"])
         return cls(period, count, cents, dict(rules), dict(members), count)  # the graph's ids are unique
 
+    def __add__(self, other: "Manifest") -> "Manifest":
+        """The entries of two sources of one period (the graph's and a close file's)."""
+        rules = dict(self.rules)
+        for rule, cents in other.rules.items():
+            rules[rule] = rules.get(rule, 0) + cents
+        members = dict(self.members)
+        for key, cents in other.members.items():
+            members[key] = members.get(key, 0) + cents
+        return replace(self, rows=self.rows + other.rows, cents=self.cents + other.cents, rules=rules,
+                       members=members, ids=self.ids + other.ids)
+
     def json(self, sha256: str) -> dict[str, Any]:
         return {"period": self.period, "rows": self.rows, "ranks": self.ranks, "orders": self.orders,
                 "refunds": self.refunds, "holdings": self.holdings, "activity": self.activity, "cents": self.cents,
@@ -149,6 +169,7 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
                 "activity": manifest.activity, "at": rn.clock()})
             state = rn.store.run("archive_state", {"period": period})[0]
             step("record")
+        _drop_close_file(root, period)  # recorded: entries.parquet holds its entries, history reads that
         archived = state["archived"]
         if archived["removed"]:
             return ArchiveResult(period, archived["rows"], archived["cents"], 0, written, archived["orders"] or 0,
@@ -225,8 +246,14 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / ENTRIES_FILE
     partial = folder / (ENTRIES_FILE + ".partial")
-    with parquet_file(partial, ENTRY_COLUMNS, "order_id, id") as write:
+    closes = []
+    for row in rn.store.run("close_files_of", {"period": period}):
+        check_file(close_file(root, period), row["sha256"])
+        closes.append(close_file(root, period))
+    with parquet_file(partial, ENTRY_COLUMNS, "order_id, id", also=closes) as write:
         expected = Manifest.of(period, (write(row) for page in entry_pages(rn, period) for row in page))
+    for path in closes:  # the close's entries, written by the close straight to the archive (issue 18)
+        expected = expected + read_manifest(path, period)
     found = read_manifest(partial, period)
     if found != expected:
         partial.unlink()
@@ -342,10 +369,12 @@ def write_ranks(rn: "Refnet", folder: Path, period: str) -> int:
 
 
 @contextmanager
-def parquet_file(partial: Path, columns: dict[str, str], order_by: str) -> Iterator[Callable[[dict[str, Any]], dict[str, Any]]]:
+def parquet_file(partial: Path, columns: dict[str, str], order_by: str,
+                 also: Sequence[Path] = ()) -> Iterator[Callable[[dict[str, Any]], dict[str, Any]]]:
     """Gives a `write(row)` that keeps the row's `columns` (and returns them); on leaving, the
-    rows become `partial`, Parquet sorted by `order_by`, fsynced. DuckDB reads them from a
-    temporary JSON-lines file with the column types spelled out (no pyarrow needed)."""
+    rows (and those of the Parquet files `also`, same columns) become `partial`, Parquet sorted
+    by `order_by`, fsynced. DuckDB reads them from a temporary JSON-lines file with the column
+    types spelled out (no pyarrow needed)."""
     lines = tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=partial.parent, delete=False, encoding="utf-8")  # noqa: SIM115 -- removed below
 
     def write(row: dict[str, Any]) -> dict[str, Any]:
@@ -357,11 +386,15 @@ def parquet_file(partial: Path, columns: dict[str, str], order_by: str) -> Itera
         with lines:
             yield write
         spelled = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items()) + "}"
+        source = f"SELECT * FROM read_json(?, format = 'newline_delimited', columns = {spelled})"
+        if also:
+            source += " UNION ALL BY NAME SELECT * FROM read_parquet([" + ", ".join(
+                f"'{_sql_path(path)}'" for path in also) + "])"
         cursor = connection()
         try:
             cursor.execute(
-                f"COPY (SELECT * FROM read_json(?, format = 'newline_delimited', columns = {spelled}) "
-                f"ORDER BY {order_by}) TO '{_sql_path(partial)}' (FORMAT parquet, COMPRESSION zstd)", [lines.name])
+                f"COPY (SELECT * FROM ({source}) ORDER BY {order_by}) TO '{_sql_path(partial)}' "
+                "(FORMAT parquet, COMPRESSION zstd)", [lines.name])
         finally:
             cursor.close()
     finally:
@@ -426,6 +459,14 @@ def _id_batches(path: Path, column: str = "id") -> Iterator[list[str]]:
             yield [row[0] for row in batch]
     finally:
         cursor.close()
+
+
+def _drop_close_file(root: Path, period: str) -> None:
+    """The close file of a period recorded as archived: its entries are in entries.parquet."""
+    path = close_file(root, period)
+    if path.exists():
+        path.unlink()
+        _fsync_dir(path.parent)
 
 
 def _root(rn: "Refnet") -> Path:

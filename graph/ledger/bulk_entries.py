@@ -19,6 +19,9 @@ COUNTERS = {"PAID": "paid", "FROZEN": "frozen", "BURNED": "burned"}
 # the keys of an entry row (graph.ledger.entries.entry_rows)
 ROW_KEYS = ("id", "seq", "rule", "status", "amount", "explanation", "beneficiary_id", "pool", "order_id", "period",
             "at", "plan_version", "points", "reverses", "refund_id")
+# the keys every row of a close has, and those it may have (`CloseEntries.add`); the others never
+ALWAYS = ("id", "seq", "rule", "status", "amount", "explanation", "period", "at", "plan_version")
+SOMETIMES = ("beneficiary_id", "pool", "order_id")
 
 
 @dataclass
@@ -34,6 +37,7 @@ class CloseEntries:
     paid: int = 0
     retained: int = 0
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rules: dict[str, int] = field(default_factory=dict)  # cents per rule
 
     def add(self, order_id: str, at: int, bookings: Sequence[Booking], note: str = "", linked: bool = True) -> None:
         """An order's bookings, seq from 0 in their order; `note` ends every explanation (a
@@ -49,22 +53,28 @@ class CloseEntries:
                 row["order_id"] = order_id
             if booking.pool is not None:
                 row["pool"] = booking.pool
-            self.booked += cents
-            if booking.status == "PAID":
-                self.paid += cents
-            elif booking.status == "RETAINED":
-                self.retained += cents
-            member_id = booking.beneficiary_id
-            if member_id is not None:
-                row["beneficiary_id"] = member_id
-                counter = COUNTERS.get(booking.status)
-                if counter is not None:
-                    deltas = self.members.get(member_id)
-                    if deltas is None:
-                        deltas = self.members[member_id] = {"id": member_id, "paid": 0, "frozen": 0, "burned": 0}
-                    deltas[counter] += cents
+            if booking.beneficiary_id is not None:
+                row["beneficiary_id"] = booking.beneficiary_id
+            self._tally(booking, cents)
             self.rows.append(row)
         self.orders.append(order_id)
+
+    def _tally(self, booking: Booking, cents: int) -> None:
+        """What one entry adds to the run's totals and its beneficiary's counters."""
+        self.booked += cents
+        self.rules[booking.rule] = self.rules.get(booking.rule, 0) + cents
+        if booking.status == "PAID":
+            self.paid += cents
+        elif booking.status == "RETAINED":
+            self.retained += cents
+        member_id = booking.beneficiary_id
+        if member_id is not None:
+            counter = COUNTERS.get(booking.status)
+            if counter is not None:
+                deltas = self.members.get(member_id)
+                if deltas is None:
+                    deltas = self.members[member_id] = {"id": member_id, "paid": 0, "frozen": 0, "burned": 0}
+                deltas[counter] += cents
 
     @property
     def count(self) -> int:
@@ -87,3 +97,45 @@ def entry_prefix(source: object) -> str:
     text = str(source)
     assert text.endswith(":-"), text
     return text[:-1]
+
+
+@dataclass
+class CloseColumns(CloseEntries):
+    """`CloseEntries` kept as one list per column (`ALWAYS` and `SOMETIMES`, None where a row
+    has no value) instead of a dict per row: what a close written to the archive hands to
+    DuckDB (`graph.ledger.close_file`), without building a million dicts. `rows` stays empty."""
+
+    columns: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in (*ALWAYS, *SOMETIMES)})
+
+    def add(self, order_id: str, at: int, bookings: Sequence[Booking], note: str = "", linked: bool = True) -> None:
+        source = f"{self.prefix}{order_id}#"
+        columns = self.columns
+        ids, seqs, rules, statuses, amounts = (columns["id"], columns["seq"], columns["rule"], columns["status"],
+                                               columns["amount"])
+        explanations, periods, ats, versions = (columns["explanation"], columns["period"], columns["at"],
+                                                columns["plan_version"])
+        beneficiaries, pools, orders = columns["beneficiary_id"], columns["pool"], columns["order_id"]
+        linked_to = order_id if linked else None
+        for seq, booking in enumerate(bookings):
+            cents = to_cents(booking.amount)
+            ids.append(f"{source}{seq}")
+            seqs.append(seq)
+            rules.append(booking.rule)
+            statuses.append(booking.status)
+            amounts.append(cents)
+            explanations.append(booking.explanation + note)
+            periods.append(self.period)
+            ats.append(at)
+            versions.append(self.plan_version)
+            beneficiaries.append(booking.beneficiary_id)
+            pools.append(booking.pool)
+            orders.append(linked_to)
+            self._tally(booking, cents)
+        self.orders.append(order_id)
+
+    @property
+    def count(self) -> int:
+        return len(self.columns["id"])
+
+    def params(self) -> dict[str, Any]:
+        raise TypeError("a close written to the archive sends no entries to the graph")

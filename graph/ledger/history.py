@@ -6,6 +6,11 @@ is never read. A recorded period whose entries are still being removed from the 
 from its file only; every hot ledger query leaves out the entries of those periods
 (`$archived`), so a read sees each entry exactly once at every step of a move.
 
+A month close with an archive writes its entries straight to `<period>/close-entries.parquet`
+(issue 18, `graph.ledger.close_file`) and records it on its run: until the period is recorded
+as archived, that file is read beside the graph's entries of the period (which never hold the
+close's); once it is, `entries.parquet` holds them and the close file is no longer read.
+
 Aggregates (payouts, payoutReport, a close's totals) are grouped by DuckDB over the files; only
 row reads (a ledger page, an order's entries, a member's statement) return rows. SQL lives here,
 one constant per read with what it returns, as the Cypher does in `cypher/`.
@@ -73,6 +78,7 @@ ACTIVITY_COLUMNS: dict[str, str] = {
 }
 ACTIVITY_FILE = "activity.parquet"
 RANKS_FILE = "ranks.parquet"
+CLOSE_FILE = "close-entries.parquet"  # a month close's entries, until its period moves (issue 18)
 HOLDINGS_FILE = "holdings.parquet"
 ORDERS_FILE = "orders.parquet"
 REFUNDS_FILE = "refunds.parquet"
@@ -90,10 +96,12 @@ class History:
     files: list[str]
     removing: list[str]
     with_orders: tuple[str, ...] = ()  # the files of periods whose move took orders and refunds too
+    closing: tuple[str, ...] = ()  # among `files`, the close files of periods not archived yet
 
     @property
     def rank_files(self) -> list[str]:
-        return [str(Path(name).with_name(RANKS_FILE)) for name in self.files]
+        """The archived periods' rank history (a close file's period keeps its ranks in the graph)."""
+        return [str(Path(name).with_name(RANKS_FILE)) for name in self.files if name not in self.closing]
 
     @property
     def order_files(self) -> list[str]:
@@ -121,19 +129,27 @@ def period_file(root: Path, period: str) -> Path:
     return root / period / ENTRIES_FILE
 
 
+def close_file(root: Path, period: str) -> Path:
+    return root / period / CLOSE_FILE
+
+
 def recorded(rn: "Refnet") -> list[dict[str, Any]]:
     """The archived periods recorded in the graph (`cypher/ledger/archived_periods.cypher`)."""
-    return rn.store.run("archived_periods")
+    return [row for row in rn.store.run("archived_periods") if not row.get("closing")]
 
 
 def history(rn: "Refnet") -> History:
     root = archive_root(rn)
     if root is None:
         return History([], [])
-    rows = recorded(rn)
-    return History([str(period_file(root, row["period"])) for row in rows],
-                   [row["period"] for row in rows if not row["removed"]],
-                   tuple(str(period_file(root, row["period"])) for row in rows if row.get("orders") is not None))
+    rows = rn.store.run("archived_periods")
+    archived = sorted((row for row in rows if not row.get("closing")), key=lambda row: row["period"])
+    closing = tuple(str(close_file(root, row["period"])) for row in sorted(
+        (row for row in rows if row.get("closing")), key=lambda row: row["period"]))
+    return History([*(str(period_file(root, row["period"])) for row in archived), *closing],
+                   [row["period"] for row in archived if not row["removed"]],
+                   tuple(str(period_file(root, row["period"])) for row in archived if row.get("orders") is not None),
+                   closing)
 
 
 def consistent(rn: "Refnet", read: Callable[[History], T]) -> T:
@@ -387,7 +403,16 @@ def rank_months(rn: "Refnet", ids: list[str]) -> dict[str, list[RankMonth]]:
     from graph.network.rank_history import of_members
 
     return consistent(rn, lambda h: of_members(rn, ids, h.removing,
-                                               _rows(RANKS, [h.rank_files, list(ids)]) if h and ids else []))
+                                               _rows(RANKS, [h.rank_files, list(ids)]) if h.rank_files and ids
+                                               else []))
+
+
+# A closed period's ranks in the archived rank history (the late orders of a month are booked by them).
+PERIOD_RANKS = "SELECT member_id AS id, rank FROM read_parquet(?) WHERE period = ?"
+
+
+def period_ranks(h: History, period: str) -> list[dict[str, Any]]:
+    return _rows(PERIOD_RANKS, [h.rank_files, period]) if h.rank_files else []
 
 
 # --- people's own SQL: `refnet query --history` -----------------------------------------------
@@ -412,9 +437,11 @@ def query(rn: "Refnet", sql: str, max_rows: int = 10_000) -> tuple[list[str], li
         ranks = ", ".join(f"NULL::{kind} AS {name}" for name, kind in RANK_COLUMNS.items())
         if h:
             con.execute(f"CREATE VIEW entries AS SELECT * FROM read_parquet({_literal(h.files)})")
-            con.execute(f"CREATE VIEW ranks AS SELECT * FROM read_parquet({_literal(h.rank_files)})")
         else:
             con.execute(f"CREATE VIEW entries AS SELECT {columns} WHERE false")
+        if h.rank_files:
+            con.execute(f"CREATE VIEW ranks AS SELECT * FROM read_parquet({_literal(h.rank_files)})")
+        else:
             con.execute(f"CREATE VIEW ranks AS SELECT {ranks} WHERE false")
         for view, files, spelled in (("orders", h.order_files, ORDER_COLUMNS),
                                      ("refunds", h.refund_files, REFUND_COLUMNS),

@@ -314,7 +314,7 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int],
         _prefetch(view, store, [items[index] for index in todo])
     else:
         if rn.archive is not None:
-            archived = len(ws.archived_periods(rn.store))
+            archived = sum(not row.get("closing") for row in ws.archived_periods(rn.store))  # a close file is no period
         if archived_orders(view, [items[index].order_id for index in todo]):
             raise Conflicted()  # the set holds no orders: the graph's path answers an archived id
     done: dict[int, OrderOutcome] = {}

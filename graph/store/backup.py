@@ -9,12 +9,15 @@ append-only file the embedded server runs with.
 With an archive of closed periods (issue 19) the backup is a tar file: `graph.rdb` (the image)
 and `archive/<period>/…` (the archived periods' files, copied after the image was taken: every
 period the image records as archived is complete in it; a period archived later is not recorded
-in the image, so the restored graph still holds its entries and its file is not read). A
+in the image, so the restored graph still holds its entries and its file is not read), and a
+month close's file (`close-entries.parquet`, issue 18) of a period not archived yet; no move
+runs from the image to the last file copied, so none deletes a close file the image records. A
 restore unpacks both; a backup without archive stays a plain image, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -22,7 +25,7 @@ import shutil
 import subprocess
 import tarfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +50,8 @@ class BackupResult:
 
 
 ARCHIVE_FILES = ("entries.parquet", "ranks.parquet", "manifest.json", "orders.parquet", "refunds.parquet",
-                 "holdings.parquet", "activity.parquet")
+                 "holdings.parquet", "activity.parquet",
+                 "close-entries.parquet")  # the last: a month close's, until its period moves
 IMAGE = "graph.rdb"
 
 
@@ -65,7 +69,7 @@ def backup(socket_path: str, db_dir: Path, target: Path, progress: Progress = la
     there are any."""
     started = time.monotonic()
     client = redis.Redis(unix_socket_path=socket_path, decode_responses=True, socket_timeout=60)
-    with open(db_dir / "backup.lock", "a+") as lock:
+    with open(db_dir / "backup.lock", "a+") as lock, _moves_paused(archive):
         fcntl.flock(lock, fcntl.LOCK_EX)  # one backup at a time shares dump.rdb
         try:
             saves = int(client.info("persistence").get("rdb_saves", 0))
@@ -99,6 +103,18 @@ def backup(socket_path: str, db_dir: Path, target: Path, progress: Progress = la
             os.fsync(written.fileno())
         os.replace(partial, target)
     return BackupResult(target, target.stat().st_size, time.monotonic() - started)
+
+
+@contextlib.contextmanager
+def _moves_paused(archive: Path | None) -> Iterator[None]:
+    """The archive's move lock (graph.ledger.archive) from the image to the last file copied: a
+    move finished in between would delete a month close's file the image still records."""
+    if archive is None or not archive.is_dir():
+        yield
+        return
+    with open(archive / ".move.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def restore(image: Path, data_dir: Path, progress: Progress = lambda line: None) -> None:

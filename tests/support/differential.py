@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from graph.ledger import history as ledger_history
+from graph.service import Refnet
+
 REGISTER = "mutation($input: RegisterInput!) { registerMember(input: $input) { id } }"
 
 
@@ -42,3 +45,23 @@ def entries(gql, order_id: str) -> list[tuple]:
 
 def member(gql, member_id: str) -> dict:
     return gql.ok(MEMBER, id=member_id)["member"]
+
+
+FIELDS = ("id", "seq", "rule", "status", "amount", "explanation", "beneficiary_id", "order_id", "period", "at",
+          "plan_version")
+
+
+def close_entries(rn: Refnet, period: str | None = None) -> list[dict]:
+    """The entries the closes booked (ids `period:…`), of `period` or all, by id: the graph's
+    and those of the close files and archived periods (graph.ledger.history)."""
+    rows = rn.store.run_text(
+        "MATCH (e:Entry) WHERE e.id STARTS WITH 'period:' AND ($period IS NULL OR e.period = $period) RETURN "
+        + ", ".join(f"e.{name} AS {name}" for name in FIELDS), {"period": period})
+    h = ledger_history.history(rn)
+    if h.files:
+        cursor = ledger_history.connection()
+        result = cursor.execute(
+            f"SELECT {', '.join(chr(34) + name + chr(34) for name in FIELDS)} FROM read_parquet(?) "
+            "WHERE starts_with(id, 'period:') AND (?::VARCHAR IS NULL OR period = ?)", [h.files, period, period])
+        rows += [dict(zip(FIELDS, values, strict=True)) for values in result.fetchall()]
+    return sorted(rows, key=lambda row: row["id"])

@@ -67,7 +67,7 @@ def compute_level(rn: Refnet, period: str, at: int, limit: int) -> linkage_close
             mark_late(rows, row["period"], period)
         entries.extend(rows)
     pools = [{"name": "level", "balance": -pool_total, "set": {}}] if pool_total else []
-    return linkage_close.Step(bookings, entries, pools, [row["id"] for row in orders])
+    return linkage_close.Step(bookings, entries, pools, level_orders=[row["id"] for row in orders])
 
 
 def close_step_by_step(rn: Refnet, period: str, batch: int) -> PeriodRunRecord:
@@ -84,10 +84,10 @@ def close_step_by_step(rn: Refnet, period: str, batch: int) -> PeriodRunRecord:
     def level_batch() -> bool:
         version = linkage_close._version(rn)
         step = compute_level(rn, period, at, batch)
-        if not step.orders:
+        if not step.level_orders:
             return False
         linkage_close._book(rn, version, run_id, period, None, step.bookings, step.entries, step.pools,
-                            level_orders=step.orders)
+                            level_orders=step.level_orders)
         return True
 
     while rn.guard(level_batch):

@@ -97,7 +97,8 @@ class Served:
 def ledger_state(store: Any, archive: Path | None = None) -> tuple[dict[str, int], dict[str, list[tuple[str, int]]]]:
     """Orders (id → amount in cents) and each order's own entries (id, cents): in the graph and,
     with `archive` (the archive root), in the files of the periods moved there (issue 19)."""
-    removing = [row["period"] for row in store.run("archived_periods") if not row["removed"]]
+    recorded = [row for row in store.run("archived_periods") if not row.get("closing")]  # a close file: no order's own
+    removing = [row["period"] for row in recorded if not row["removed"]]
     orders = {row["id"]: int(row["amount"]) for row in store.run_text(
         "MATCH (o:Order) WHERE NOT coalesce(o.archive, '') IN $removing RETURN o.id AS id, o.amount AS amount",
         {"removing": removing})}
@@ -107,7 +108,6 @@ def ledger_state(store: Any, archive: Path | None = None) -> tuple[dict[str, int
     if archive is not None:
         from graph.ledger.history import History, _rows, order_entries
 
-        recorded = store.run("archived_periods")
         files = [str(archive / row["period"] / "entries.parquet") for row in recorded]
         h = History(files, removing, tuple(name for name, row in zip(files, recorded, strict=True)
                                            if row["orders"] is not None))

@@ -10,28 +10,41 @@ large batches):
    orders and the late ones this close books) and `graph.plans.differential.month` computes
    in memory the ranks and every open order's bookings; the ranks are stored on the partners
    (`rank`, `rank_period`) and in their rank history;
-3. the bookings are written in batches of `batch` orders, each one guarded statement that
-   marks its orders `closed_in` and books their entries (ids `period:<month>:order:<id>#n`);
-   if anything else wrote to the graph in between, the batch is refused and the snapshot is
-   read again (orders closed meanwhile are no longer open in it);
+3. without an archive (`rn.archive` is None): the bookings are written in batches of `batch`
+   orders, each one guarded statement that marks its orders `closed_in` and books their
+   entries (ids `period:<month>:order:<id>#n`); if anything else wrote to the graph in
+   between, the batch is refused and the snapshot is read again (orders closed meanwhile are
+   no longer open in it);
+   with an archive (issue 18, fourth round): no Entry node is created. The entries are written
+   to the period's close file (`graph.ledger.close_file`: checked, fsynced), then one
+   statement guarded by the snapshot's version records the file on the run (sha256, rows,
+   totals) and marks every open order `closed_in` — from then on a refund reverses the file's
+   entries and every read sees them (`graph.ledger.history`). The member counters follow in
+   batches of `member_batch` members read back from the recorded file, each booked once
+   (guarded by the run's count of booked batches); the period's move to the archive folds the
+   file into its entries.parquet;
 4. the run is marked DONE.
 A run killed half-way is finished by running it again: it reads the orders not closed yet and
-the same volumes and ranks. A DONE run is returned unchanged.
+the same volumes and ranks, or (with an archive, once the file is recorded) books the counter
+batches still missing from the same file. A DONE run is returned unchanged.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph.core import periods
+from graph.core.errors import Unavailable
 from graph.core.money import from_cents
 from graph.core.periods import late_note, mark_late, parse_period
-from graph.ledger import bulk_entries, period_runs
-from graph.ledger.bulk_entries import CloseEntries
+from graph.ledger import bulk_entries, close_file, history, period_runs
+from graph.ledger.bulk_entries import CloseColumns, CloseEntries
 from graph.ledger.entries import Booking, entry_rows
 from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord
@@ -48,6 +61,7 @@ log = logging.getLogger("refnet.differential")
 
 MODULE = "differential"
 BATCH = 10_000  # orders per booking statement (~32,000 entries in the bench)
+MEMBER_BATCH = 20_000  # members per counter statement of a close written to the archive
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,9 @@ class DifferentialRun:
     booked: Decimal | None = None
     paid: Decimal | None = None
     retained: Decimal | None = None
+    close_sha256: str | None = None  # the close file recorded (a close written to the archive)
+    close_batch: int | None = None  # members per counter batch of the close file
+    close_batches: int | None = None  # counter batches booked
 
     def summary(self) -> PeriodRunRecord:
         return PeriodRunRecord(self.period, self.entries, self.total, self.state == "DONE", self.plan, self.orders,
@@ -127,9 +144,18 @@ def read_snapshot(rn: Refnet, period: str) -> MonthSnapshot:
             ))
     snapshot = MonthSnapshot(period, version, sponsor_of, kind_of, orders)
     for month in snapshot.late_months():
-        snapshot.earlier_ranks[month] = {row["id"]: row["rank"] for row in rn.store.run(
-            "differential_month_ranks", {"period": month})}
+        snapshot.earlier_ranks[month] = closed_ranks(rn, month)
     return snapshot
+
+
+def closed_ranks(rn: Refnet, month: str) -> dict[str, str]:
+    """The ranks a closed month gave partners, from its rank history in the graph or, once the
+    month moved, in the archive."""
+    def read(h: history.History) -> dict[str, str]:
+        rows = [*history.period_ranks(h, month), *rn.store.run("differential_month_ranks", {"period": month})]
+        return {row["id"]: row["rank"] for row in rows}
+
+    return history.consistent(rn, read)
 
 
 def entries_of(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]]) -> list[dict]:
@@ -143,10 +169,12 @@ def entries_of(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Book
     return rows
 
 
-def order_entries(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]]) -> CloseEntries:
-    """Computed orders as the booking statement takes them (`graph.ledger.bulk_entries`); a late
-    order's entries name the month it belongs to (docs/periods.md)."""
-    batch = CloseEntries(entry_prefix(period), period, rn.plan.version)
+def order_entries(rn: Refnet, period: str, booked: list[tuple[MonthOrder, list[Booking]]],
+                  into: type[CloseEntries] = CloseEntries) -> CloseEntries:
+    """Computed orders as the booking statement takes them (`graph.ledger.bulk_entries`; as
+    columns for the close file with `into=CloseColumns`); a late order's entries name the month
+    it belongs to (docs/periods.md)."""
+    batch = into(entry_prefix(period), period, rn.plan.version)
     for order, bookings in booked:
         batch.add(order.id, order.at, bookings, late_note(order.period, period) if order.period != period else "")
     return batch
@@ -185,9 +213,13 @@ class _Close:
         self.batches: Ahead[_Batch] | None = None
 
     def load(self) -> Ahead[_Batch]:
-        snapshot = read_snapshot(self.rn, self.period)
-        month = plan_month(snapshot, self.config)
-        self.batches = Ahead(self._prepare(month), name=f"close {self.period}")
+        month = plan_month(read_snapshot(self.rn, self.period), self.config)
+        self.batches = Ahead(self._prepare(month), name=f"close {self.period}")  # prepares while the ranks are stored
+        self.store_ranks(month)
+        return self.batches
+
+    def store_ranks(self, month: MonthPlan) -> None:
+        """The month's ranks on the partners and in their rank history (unless stored already)."""
         ranks = {member_id: rank.name for member_id, rank in month.ranks.items() if rank != month.base}
         if ranks != self.ranks_written:
             self.rn.store.run("differential_set_ranks", {
@@ -195,7 +227,6 @@ class _Close:
                 "ranks": [{"id": member_id, "rank": name} for member_id, name in ranks.items()],
             })
             self.ranks_written = ranks
-        return self.batches
 
     def _prepare(self, month: MonthPlan) -> Iterator[_Batch]:
         orders = month.booking_order()
@@ -233,9 +264,12 @@ def close_period(
     period: str,
     batch: int = BATCH,
     after_batch: Callable[[int], None] | None = None,
+    step: Callable[[str], None] | None = None,
+    member_batch: int = MEMBER_BATCH,
 ) -> DifferentialRun:
     """Closes a month of the differential plan (module docstring); idempotent.
-    `after_batch(n)` is called after each booked batch (tests use it to kill a run)."""
+    `after_batch(n)` is called after each booked batch, `step(name)` after the close file is
+    written ("file") and recorded ("record") (tests use them to kill a run)."""
     check_month(period)
     plan = rn.plan
     config_of(plan)  # a plan without the differential module is refused before anything starts
@@ -257,6 +291,11 @@ def close_period(
         return started
     log.info("closing %s of plan %s", period, plan.name)
 
+    if rn.archive is not None or started.close_sha256 is not None:
+        with bulk_job(rn.store), collector_paused():
+            _close_to_archive(rn, period, member_batch, after_batch or (lambda number: None),
+                              step or (lambda name: None))
+        return _finish(rn, period)
     work = _Close(rn, period, batch)
     with bulk_job(rn.store), collector_paused():
         try:
@@ -268,12 +307,64 @@ def close_period(
                 number += 1
         finally:
             work.stop()
+    return _finish(rn, period)
 
-    period_runs.finish(rn, key)
+
+def _finish(rn: Refnet, period: str) -> DifferentialRun:
+    period_runs.finish(rn, run_id(period))
     run = get_run(rn, period)
     assert run is not None
     log.info("closed %s: %d orders, %d entries, %s paid", period, run.orders, run.entries, run.total)
     return run
+
+
+# --- the close written to the archive (issue 18) ------------------------------------------
+
+
+def _close_to_archive(rn: Refnet, period: str, member_batch: int, after_batch: Callable[[int], None],
+                      step: Callable[[str], None]) -> None:
+    """Steps 2-3 of the module docstring with an archive: the entries go to the period's close
+    file (`graph.ledger.close_file`), recorded on the run with the orders' marks; then the
+    member counters, in batches read back from the recorded file."""
+    root = rn.archive
+    if root is None:
+        raise Unavailable(f"close {period}: its entries were written to the archive, and no archive location is "
+                          "configured for this engine")
+    if close_file.recorded(rn, run_id(period)) is None:
+        rn.guard(lambda: _write_and_record(rn, root, period, member_batch, step))
+    close_file.book_counters(rn, root, period, run_id(period), after_batch)
+
+
+def _write_and_record(rn: Refnet, root: Path, period: str, member_batch: int, step: Callable[[str], None]) -> None:
+    """Reads the snapshot, computes the month, stores its ranks, writes the close file and
+    records it with the run's totals and the orders' marks in one statement guarded by the
+    snapshot's version (Conflicted: something wrote since, read again). Under the archive's
+    lock: a close of another process records its file first, and this one then keeps it."""
+    with close_file.locked(root):
+        if close_file.recorded(rn, run_id(period)) is not None:
+            return
+        started = time.perf_counter()
+        month = plan_month(read_snapshot(rn, period), config_of(rn.plan))
+        _Close(rn, period, BATCH).store_ranks(month)
+        planned = time.perf_counter()
+        orders = month.open_orders  # in id order: the file is sorted anyway, no batch to keep local
+        entries = order_entries(rn, period, month.bookings(orders), into=CloseColumns)
+        computed = time.perf_counter()
+        written = close_file.write(root, period, entries)
+        step("file")
+        wrote = time.perf_counter()
+        recorded = rn.store.run("differential_close_record", {
+            "version": month.snapshot.version, "run_id": run_id(period), "period": period,
+            "sha256": written.sha256, "rows": written.rows, "cents": written.cents, "batch": member_batch,
+            "orders": len(orders), "booked": entries.booked, "paid": entries.paid, "retained": entries.retained})
+        if not recorded:
+            raise Conflicted()
+        if recorded[0]["closed"] != len(orders):  # the version guard makes them the snapshot's open orders
+            raise RuntimeError(f"close {period}: {recorded[0]['closed']} orders closed, the snapshot had {len(orders)}")
+        log.info("closing %s: %d entries of %d orders written to %s (snapshot and ranks %.1f s, entries %.1f s, "
+                 "file %.1f s, record %.1f s)", period, written.rows, len(orders), history.close_file(root, period),
+                 planned - started, computed - planned, wrote - computed, time.perf_counter() - wrote)
+        step("record")
 
 
 def preview_period(rn: Refnet, period: str) -> list[dict]:

@@ -11,6 +11,10 @@ statement that books its entries, moves its pools and marks what it consumed:
    `LEVEL_BATCH` orders, each one statement guarded by the snapshot's version (+ one per
    batch booked; when anything else wrote in between, the snapshot is read again) that marks
    its orders `level_closed`;
+   with an archive (issue 18, fourth round: `_level_to_archive`) no level Entry node is
+   created: the entries go to the period's close file (`graph.ledger.close_file`), recorded
+   on the run with the level pool and the orders' marks in one statement guarded by the
+   snapshot's version, then the member counters are booked in batches read back from it;
 3. finish: the run is marked done. Re-running a done run returns it unchanged; re-running a
    run killed half-way does the steps still missing. Entry ids are deterministic
    (`period:<period>:dividend#n`, `period:<period>:level:<order>#n`) and unique, so nothing is
@@ -23,16 +27,19 @@ close takes the orders of its period *or earlier* not yet split), so no pool sha
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from graph.core.errors import Unavailable
 from graph.core.money import from_cents, to_cents
 from graph.core.periods import MONTH, late_note, parse_period
-from graph.ledger import bulk_entries, period_runs
-from graph.ledger.bulk_entries import CloseEntries
+from graph.ledger import bulk_entries, close_file, history, period_runs
+from graph.ledger.bulk_entries import CloseColumns, CloseEntries
 from graph.ledger.close_order import by_buyer_place
 from graph.ledger.entries import Booking, entry_rows, member_deltas
 from graph.ledger.entry_ids import EntrySource
@@ -61,6 +68,7 @@ log = logging.getLogger("refnet.linkage_close")
 
 MODULE = "linkage"  # its runs are `linkage:<month>`
 LEVEL_BATCH = 10_000  # orders per booking statement of the level step
+MEMBER_BATCH = 20_000  # members per counter statement of a level step written to the archive
 ZERO = Decimal("0.00")
 
 
@@ -75,8 +83,11 @@ def _record(row: dict) -> PeriodRunRecord:
     return replace(period_runs.record(row), plan=None, orders=None)
 
 
-def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
-    """Closes month `period` of the linkage plan; idempotent and finishes a killed run."""
+def close_period(rn: Refnet, period: str, step: Callable[[str], None] | None = None,
+                 after_batch: Callable[[int], None] | None = None, member_batch: int = MEMBER_BATCH) -> PeriodRunRecord:
+    """Closes month `period` of the linkage plan; idempotent and finishes a killed run. With an
+    archive, `step(name)` is called after the level step's close file is written ("file") and
+    recorded ("record"), `after_batch(k)` after each counter batch (tests kill a run there)."""
     check_period(period)
     plan = rn.plan
     run_id = f"{MODULE}:{period}"
@@ -85,10 +96,18 @@ def close_period(rn: Refnet, period: str) -> PeriodRunRecord:
         return _record(run)
     at = run["started_at"]
     with collector_paused():
+        started = time.perf_counter()
         record_standing(rn, period)
+        stood = time.perf_counter()
         if "pools" not in run["steps"]:
             rn.guard(lambda: _close_pools(rn, run_id, period, at))
-        if plan is not None and plan.has("level"):
+        log.info("closing %s: rank history %.1f s, pools %.1f s", period, stood - started, time.perf_counter() - stood)
+        if plan is not None and plan.has("level") and (rn.archive is not None
+                                                        or close_file.recorded(rn, run_id) is not None):
+            with bulk_job(rn.store):
+                _level_to_archive(rn, run_id, period, at, member_batch, step or (lambda name: None),
+                                  after_batch or (lambda number: None))
+        elif plan is not None and plan.has("level"):
             work = _LevelClose(rn, run_id, period, at)
             batches = 0
             with bulk_job(rn.store):
@@ -120,16 +139,20 @@ def record_standing(rn: Refnet, period: str) -> int:
 
 
 def _book(rn: Refnet, version: int, run_id: str, period: str, step: str | None, bookings: list[Booking],
-          entries: list[dict], pools: list[dict], pool_orders: Sequence[str] = (), level_orders: Sequence[str] = ()) -> None:
+          entries: list[dict], pools: list[dict], pool_orders: int = 0, level_orders: Sequence[str] = ()) -> None:
+    """`pool_orders`: how many orders' pools the step splits (all those open for `period` or
+    earlier at `version`, marked by the statement itself rather than sent back by id)."""
     rows = rn.store.run("period_close_book", {
         "version": version, "run_id": run_id, "period": period, "step": step,
         "entry_count": len(entries), "total": sum(row["amount"] for row in entries), **period_runs.totals(entries),
-        "pool_orders": list(pool_orders), "level_orders": list(level_orders), "pools": pools,
+        "pool_orders": pool_orders, "level_orders": list(level_orders), "pools": pools,
         "members": [{"id": d["id"], "paid": d["paid"]} for d in member_deltas(bookings)],
         "entries": entries,
     })
     if not rows or rows[0]["entries"] != len(entries):
         raise Conflicted()
+    if rows[0]["pools_marked"] != pool_orders:  # the version guard makes them the orders read
+        raise RuntimeError(f"close {period}: {rows[0]['pools_marked']} orders' pools split, {pool_orders} read")
 
 
 def _version(rn: Refnet) -> int:
@@ -143,7 +166,8 @@ class Step:
     bookings: list[Booking] = field(default_factory=list)
     entries: list[dict] = field(default_factory=list)
     pools: list[dict] = field(default_factory=list)
-    orders: list[str] = field(default_factory=list)  # the orders the step consumes
+    orders: int = 0  # how many orders' pools the step splits
+    level_orders: list[str] = field(default_factory=list)  # the orders whose level pool it pays
 
 
 def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
@@ -152,8 +176,12 @@ def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
     run = period_runs.get(rn, run_id)
     if run is None or "pools" in run["steps"]:
         return
+    started = time.perf_counter()
     step = compute_pools(rn, period, at)
+    read = time.perf_counter()
     _book(rn, version, run_id, period, "pools", step.bookings, step.entries, step.pools, pool_orders=step.orders)
+    log.info("closing %s: pools of %d orders split (read %.1f s, booked %.1f s)", period, step.orders, read - started,
+             time.perf_counter() - read)
 
 
 def compute_pools(rn: Refnet, period: str, at: int) -> Step:
@@ -161,7 +189,7 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
     plan = rn.plan
     accrued: dict[str, int] = defaultdict(int)
     read = rn.store.run("period_pool_orders", {"period": period})[0]
-    order_ids: list[str] = sorted(read["ids"])
+    order_count = int(read["orders"])
     for pool in ("dividend", "shareholder"):
         accrued[pool] += read[pool]
     pools: list[dict] = []
@@ -190,7 +218,7 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
                + entry_rows(shareholder_bookings, EntrySource.period_step(period, "shareholder"), at, period=period,
                             plan_version=plan_version))
     bookings = dividend_bookings + shareholder_bookings
-    return Step(bookings, entries, pools, order_ids)
+    return Step(bookings, entries, pools, order_count)
 
 
 @dataclass
@@ -275,11 +303,11 @@ class LevelPlan:
         late = order["period"] != self.period and order["period"] in self.closed
         return late_note(order["period"], self.period) if late else ""
 
-    def entries(self, orders: Sequence[dict]) -> CloseEntries:
-        """The orders' level entries; as before issue 18 they name no order (`order_id` null,
-        no `FOR_ORDER`): reads by order do not list them, a refund finds them by their source
-        (`period:<month>:level:<order>`)."""
-        batch = CloseEntries(level_prefix(self.period), self.period, self.plan_version)
+    def entries(self, orders: Sequence[dict], into: type[CloseEntries] = CloseEntries) -> CloseEntries:
+        """The orders' level entries (as columns for the close file with `into=CloseColumns`);
+        as before issue 18 they name no order (`order_id` null, no `FOR_ORDER`): reads by order
+        do not list them, a refund finds them by their source (`period:<month>:level:<order>`)."""
+        batch = into(level_prefix(self.period), self.period, self.plan_version)
         for order in orders:
             batch.add(order["id"], self.at, self.bookings(order), self.note(order), linked=False)
         return batch
@@ -345,6 +373,56 @@ class _LevelClose:
         if self.batches is not None:
             self.batches.stop()
             self.batches = None
+
+
+def _level_to_archive(rn: Refnet, run_id: str, period: str, at: int, member_batch: int,
+                      step: Callable[[str], None], after_batch: Callable[[int], None]) -> None:
+    """Step 2 with an archive (issue 18): no Entry node; the level entries go to the period's
+    close file, recorded on the run with the level pool and the orders' marks in one statement
+    guarded by the snapshot's version, then the member counters in batches read back from the
+    recorded file (`graph.ledger.close_file`)."""
+    root = rn.archive
+    if root is None:
+        raise Unavailable(f"close {period}: its level entries were written to the archive, and no archive location "
+                          "is configured for this engine")
+    if close_file.recorded(rn, run_id) is None:
+        rn.guard(lambda: _write_and_record_level(rn, root, run_id, period, at, member_batch, step))
+    close_file.book_counters(rn, root, period, run_id, after_batch)
+
+
+def _write_and_record_level(rn: Refnet, root: Path, run_id: str, period: str, at: int, member_batch: int,
+                            step: Callable[[str], None]) -> None:
+    """Reads the level snapshot, computes every open order's level share, writes the close file
+    and records it (Conflicted: something wrote since the snapshot, read again). Under the
+    archive's lock: a close of another process records its file first, and this one keeps it."""
+    with close_file.locked(root):
+        if close_file.recorded(rn, run_id) is not None:
+            return
+        started = time.perf_counter()
+        plan = rn.plan
+        level = LevelPlan(read_level_snapshot(rn, period), level_config_of(plan), period, at,
+                          plan.version if plan is not None else None, closed_periods(rn))
+        read = time.perf_counter()
+        orders = level.snapshot.orders
+        entries = level.entries(orders, into=CloseColumns)
+        pool = sum(order["level"] for order in orders if order["level"] > 0)
+        computed = time.perf_counter()
+        written = close_file.write(root, period, entries)
+        step("file")
+        wrote = time.perf_counter()
+        recorded = rn.store.run("linkage_level_record", {
+            "version": level.snapshot.version, "run_id": run_id, "period": period, "sha256": written.sha256,
+            "rows": written.rows, "cents": written.cents, "batch": member_batch,
+            "pools": [{"name": "level", "balance": -pool, "set": {}}] if pool else [],
+            "booked": entries.booked, "paid": entries.paid, "retained": entries.retained})
+        if not recorded:
+            raise Conflicted()
+        if recorded[0]["marked"] != len(orders):  # the version guard makes them the snapshot's open orders
+            raise RuntimeError(f"close {period}: {recorded[0]['marked']} orders marked, the snapshot had {len(orders)}")
+        log.info("closing %s: %d level entries of %d orders written to %s (snapshot %.1f s, entries %.1f s, file "
+                 "%.1f s, record %.1f s)", period, written.rows, len(orders), history.close_file(root, period),
+                 read - started, computed - read, wrote - computed, time.perf_counter() - wrote)
+        step("record")
 
 
 def _close_level_batch(work: _LevelClose) -> bool:

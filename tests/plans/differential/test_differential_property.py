@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ from graph.network import members
 from graph.plans.differential import close as differential_close
 from graph.plans.differential.rules import OrderView, Person, order_bookings
 from graph.service import Refnet
+from tests.support.differential import close_entries
 
 # rules §9: (group volume threshold in cents, rate in %), the recommender's 5 %
 RANKS = [(0, 5), (200_000, 10), (1_000_000, 15), (5_000_000, 20)]
@@ -92,19 +94,21 @@ def check_invariants(order_list, booked) -> None:
         assert paid * 100 <= (TOP + RECOMMENDER) * cents
 
 
+@pytest.mark.parametrize("archived", [False, True])  # the close writes its entries to the graph, or the archive
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(month=months())
-def test_a_closed_month_equals_the_model(falkor, month):
+def test_a_closed_month_equals_the_model(falkor, tmp_path_factory, archived, month):
     sponsor, kind, order_list, funding = month
-    rn = Refnet.start(falkor.with_graph(f"differential_property_{next(_graphs)}"), PLANS[funding])
+    rn = Refnet.start(falkor.with_graph(f"differential_property_{next(_graphs)}"), PLANS[funding],
+                      archive=tmp_path_factory.mktemp("archive") if archived else None)
     for member_id, sponsor_id in sponsor.items():  # sponsors come first in dict order
         members.register(rn, member_id, sponsor_id=sponsor_id, member_id=member_id, kind=kind[member_id])
     for order_id, buyer, cents, referrer in order_list:
         orders.record_order(rn, order_id, buyer, Decimal(cents) / 100, referrer_id=referrer, at=NOV)
-    differential_close.close_period(rn, "2026-11", batch=3)
-    rows = rn.store.run_text(
-        "MATCH (e:Entry) RETURN e.order_id AS o, e.rule AS rule, e.status AS status, "
-        "e.beneficiary_id AS who, e.amount AS cents")
+    differential_close.close_period(rn, "2026-11", batch=3, member_batch=3)
+    rows = [{"o": row["order_id"], "rule": row["rule"], "status": row["status"], "who": row["beneficiary_id"],
+             "cents": row["amount"]} for row in close_entries(rn)]
+    assert not archived or rn.store.run_text("MATCH (e:Entry) RETURN count(e) AS n")[0]["n"] == 0
     booked: dict[str, list] = defaultdict(list)
     for row in rows:
         booked[row["o"]].append((row["rule"], row["status"], row["who"], row["cents"]))
