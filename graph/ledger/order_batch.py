@@ -25,7 +25,7 @@ import json
 import logging
 from bisect import bisect_right, insort
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -101,13 +101,15 @@ class PendingOrders:
         """Merges what one write statement changes besides its own node (an order's, or another
         write's that the working set folds: `graph.working_set.WorkingSet.fold_changes`)."""
         for row in changes.members.values():
-            merged = self.members.setdefault(row["id"], {"id": row["id"], **{name: 0 for name in MEMBER_COUNTERS},
-                                                         **{name: None for name in MEMBER_FIELDS}})
-            for name in MEMBER_COUNTERS:
-                merged[name] += row.get(name) or 0
-            for name in MEMBER_FIELDS:
-                if row.get(name) is not None:
-                    merged[name] = row[name]
+            merged = self.members.get(row["id"])
+            if merged is None:
+                merged = self.members[row["id"]] = {"id": row["id"], **EMPTY_MEMBER}
+            for name, value in row.items():
+                if name in COUNTER_NAMES:
+                    if value:
+                        merged[name] += value
+                elif value is not None and name in FIELD_NAMES:
+                    merged[name] = value
         for row in changes.pools.values():
             merged = self.pools.setdefault(row["name"], {"name": row["name"], "balance": 0, "market": 0, "set": {}})
             merged["balance"] += row.get("balance") or 0
@@ -174,6 +176,7 @@ def _unchanged(value: Any) -> bool:
 
 COUNTER_NAMES = frozenset(MEMBER_COUNTERS)
 FIELD_NAMES = frozenset(MEMBER_FIELDS)
+EMPTY_MEMBER: dict[str, Any] = {**dict.fromkeys(MEMBER_COUNTERS, 0), **dict.fromkeys(MEMBER_FIELDS)}
 
 Overlay = Callable[[list[Row], Mapping[str, Any], PendingOrders], list[Row]]
 
@@ -256,10 +259,20 @@ class BatchStore:
             raise Unbatchable(name)
         if isinstance(declared, OrderRead):
             return declared.read(self, name, params or {})
-        rows = [_copy(row) for row in self.read(name, params)]
+        rows = self._rows(name, params)
         if declared is not None and self.pending:
             return declared(rows, params or {}, self.pending)
         return rows
+
+    def _rows(self, name: str, params: Mapping[str, Any] | None) -> list[Row]:
+        """Rows the overlays and hooks may change: the working set's, made afresh by each answer
+        (the set does not move while a batch is computed, so nothing is kept or copied), else
+        copies of the graph's, each distinct read made once."""
+        if self.working_set is not None:
+            known = self.working_set.answer(name, params)
+            if known is not None:
+                return known
+        return [_copy(row) for row in self.read(name, params)]
 
     def run_text(self, text: str, params: Mapping[str, Any] | None = None, **options: Any) -> list[Row]:
         if self.pending:
@@ -317,60 +330,25 @@ def record_many(rn: Refnet, items: list[OrderItem]) -> list[OrderOutcome]:
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-PIPELINE_ORDERS = 250  # orders per statement when a batch computed from the working set is pipelined
-
-
 def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int],
               ws: WorkingSet | None = None) -> dict[int, OrderOutcome]:
-    """Computes the orders of `todo` from the first, as far as the batch can go, and books them;
-    returns the outcomes of that prefix of `todo` (at least one). With `ws`, the reads it
-    answers are not made, and a long batch of new ids is pipelined (`_book_pipelined`)."""
-    if ws is not None and len(todo) > PIPELINE_ORDERS and not rn.store.run(
-            "orders_by_ids", {"ids": sorted({items[index].order_id for index in todo})}):
-        return _book_pipelined(rn, items, todo, ws)  # (an id booked before: the set would take it as new)
-    part = _compute(rn, items, todo, ws)
-    if part.finished is not None:
-        return part.finished
-    if part.pending:
-        _send(rn, part, ws)
-        _fold(rn, part)
-    elif ws is not None and part.done and rn.store.run("meta_version")[0]["version"] != ws.version:
-        ws.drop()  # refusals computed from a set another writer made stale: computed again from the graph
-        raise Conflicted()
-    return part.done
-
-
-@dataclass
-class _Part:
-    """Orders of a batch computed for one statement: their outcomes (a prefix of what was asked),
-    what the statement writes, and the version and archived periods they were computed at."""
-
-    done: dict[int, OrderOutcome]
-    pending: PendingOrders
-    version: int | None = None
-    archived: int | None = None
-    remembered: bool = False  # computed from the working set
-    finished: dict[int, OrderOutcome] | None = None  # a half-done order was finished: nothing else to book
-
-
-def _compute(rn: Refnet, items: list[OrderItem], todo: list[int], ws: WorkingSet | None = None,
-             may_finish: bool = True) -> _Part:
-    """The orders of `todo` from the first, as far as one statement can book them (read from
-    `ws` when given). Finishing a half-done order moves the graph at once: only when
-    `may_finish`, and only as the part's first order."""
+    """Computes the orders of `todo` from the first, as far as the batch can go in one statement,
+    and books them; returns the outcomes of that prefix of `todo` (at least one). With `ws`, the
+    reads it answers are not made."""
     pending = PendingOrders()
     view = copy.copy(rn)
     store = BatchStore(rn.store, pending, order_reads(rn), ws)
     view.store = store
-    part = _Part({}, pending, remembered=ws is not None)
+    archived = None  # how many archived periods the batch saw, when the set told it which
     if ws is None:
         _prefetch(view, store, [items[index] for index in todo])
     else:
         if rn.archive is not None:
-            part.archived = len(ws.archived_periods(rn.store))
+            archived = len(ws.archived_periods(rn.store))
         if archived_orders(view, [items[index].order_id for index in todo]):
             raise Conflicted()  # the set holds no orders: the graph's path answers an archived id
-    done = part.done
+    done: dict[int, OrderOutcome] = {}
+    version = None
     for index in todo:
         item = items[index]
         try:
@@ -382,119 +360,39 @@ def _compute(rn: Refnet, items: list[OrderItem], todo: list[int], ws: WorkingSet
             continue
         if prepared.draft is None:
             if prepared.half_done:
-                if pending or not may_finish:
+                if pending:
                     break
                 _finish(rn, prepared.record, prepared.context)
                 if rn.working_set is not None:
                     rn.working_set.drop()  # the finish moved the graph: no fold says how
                 done[index] = OrderOutcome(order=prepared.record)
-                part.finished = done
-                return part  # the graph moved: the rest is read again
+                return done  # the graph moved: the rest is read again
             done[index] = OrderOutcome(order=prepared.record)
             continue
-        if part.version is None:
-            part.version = prepared.draft.version
-        elif prepared.draft.version != part.version:
+        if version is None:
+            version = prepared.draft.version
+        elif prepared.draft.version != version:
             raise Conflicted()  # read across another process's write: the batch is read again
         pending.add(prepared)
         done[index] = OrderOutcome(order=prepared.record)
     refused = [items[index].order_id for index, outcome in done.items() if outcome.error is not None]
     if ws is not None and refused and rn.store.run("orders_by_ids", {"ids": refused}):
         raise Conflicted()  # refused as new orders, but one exists: the graph says how it is refused
-    return part
-
-
-def _send(rn: Refnet, part: _Part, ws: WorkingSet | None) -> None:
-    """Books a computed part as one guarded statement; Conflicted when the graph moved."""
-    pending, version = part.pending, part.version
-    assert version is not None
-    unseen = list(pending.orders) if part.remembered else []
-    rows = rn.store.run("orders_record_batch", pending.params(version, unseen, part.archived))
-    if not rows or rows[0]["entries"] != len(pending.entries):
-        if ws is not None:
-            ws.archived = None  # a period may have been archived since they were read: read again
+    if pending:
+        assert version is not None
+        unseen = list(pending.orders) if ws is not None else []
+        rows = rn.store.run("orders_record_batch", pending.params(version, unseen, archived))
+        if not rows or rows[0]["entries"] != len(pending.entries):
+            if ws is not None:
+                ws.archived = None  # a period may have been archived since they were read: read again
+            raise Conflicted()
+        log.log(logging.INFO if len(pending.rows) > 1 else logging.DEBUG, "%d orders booked in one statement",
+                len(pending.rows))
+        if rn.working_set is not None:  # what was read from the graph at its version folds as well
+            rn.working_set.fold_orders(pending, version, version + len(pending.rows))
+    elif ws is not None and done and rn.store.run("meta_version")[0]["version"] != ws.version:
+        ws.drop()  # refusals computed from a set another writer made stale: computed again from the graph
         raise Conflicted()
-    log.log(logging.INFO if len(pending.rows) > 1 else logging.DEBUG, "%d orders booked in one statement",
-            len(pending.rows))
-
-
-def _fold(rn: Refnet, part: _Part) -> None:
-    if rn.working_set is not None and part.version is not None:  # what was read from the graph folds as well
-        rn.working_set.fold_orders(part.pending, part.version, part.version + len(part.pending.rows))
-
-
-def _book_pipelined(rn: Refnet, items: list[OrderItem], todo: list[int], ws: WorkingSet) -> dict[int, OrderOutcome]:
-    """`_book_run` from the working set in parts of `PIPELINE_ORDERS`, each booked by its own
-    statement while the next part is computed: a part is folded into the set as soon as it is
-    computed (the next one is computed on it) and its statement is sent by a helper thread, one
-    statement at a time, in order. All of it inside the caller's guard, so no other write of this
-    process comes between; a statement that fails (another process wrote, or the database went
-    away) drops the set — it holds parts that were not booked — and ends the run: the parts booked
-    before it are returned (none: the failure is raised), the rest is computed again by the caller."""
-    done: dict[int, OrderOutcome] = {}
-    ids: set[str] = set()
-    position = 0
-    in_flight: tuple[Future[None], _Part] | None = None
-
-    def settle() -> bool:
-        """Waits for the statement in flight; whether it booked its part."""
-        nonlocal in_flight
-        if in_flight is None:
-            return True
-        future, part = in_flight
-        in_flight = None
-        try:
-            future.result()
-        except BaseException as error:
-            ws.drop()  # it holds the part that was not booked
-            if not done:
-                raise
-            if not isinstance(error, Conflicted):
-                log.warning("an order batch stopped after %d orders: %r", len(done), error)
-            return False
-        done.update(part.done)
-        return True
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="refnet-orders-sender") as sender:
-        try:
-            while position < len(todo):
-                chunk = todo[position:position + PIPELINE_ORDERS]
-                again = next((at for at, index in enumerate(chunk) if items[index].order_id in ids), None)
-                if again is not None:  # an order id of a part not booked yet: the next run reads it booked
-                    chunk = chunk[:again]
-                if not chunk or not ws.ready:
-                    break
-                try:
-                    part = _compute(rn, items, chunk, ws, may_finish=False)
-                except Conflicted:
-                    if settle() and done:
-                        return done  # the parts booked; the rest is computed again
-                    raise
-                if not part.done:
-                    break  # an undeclared read or a half-done order first: the next run takes it alone
-                if part.pending:
-                    if not settle():
-                        return done
-                    _fold(rn, part)
-                    in_flight = (sender.submit(_send, rn, part, ws), part)
-                elif not settle() or rn.store.run("meta_version")[0]["version"] != ws.version:
-                    ws.drop()  # refusals computed from a set another writer made stale
-                    if done:
-                        return done
-                    raise Conflicted()
-                else:
-                    done.update(part.done)
-                ids.update(items[index].order_id for index in part.done)
-                position += len(part.done)
-                if len(part.done) < len(chunk):
-                    break  # the part stopped early (an undeclared read): the next run goes on from there
-            if not settle():
-                return done
-        finally:
-            if in_flight is not None:  # an error while computing: the statement in flight still counts
-                settle()
-    if not done:
-        raise Conflicted()  # nothing could be computed from the set: the caller reads the graph
     return done
 
 

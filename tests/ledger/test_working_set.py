@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from graph import working_set
 from graph.core.plan import load_plan
-from graph.ledger import order_batch, orders
+from graph.ledger import orders
 from graph.ledger.order_batch import OrderItem, record_many
 from graph.network import members
 from graph.network.batch import RegisterItem, register_many
@@ -306,52 +306,3 @@ def test_a_points_sale_folds_into_the_set(falkor):
             sell_points(rn, member_id, Decimal("10"))
     assert_kept_then_alike(warm, sequential, orders_of_twelve("p", 15, 5), "orders_record_batch")
 
-
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=ops_strategy, cuts=st.lists(st.integers(1, 60), max_size=4), part=st.integers(1, 4))
-def test_pipelined_batches_book_what_one_by_one_books(falkor, monkeypatch, ops, cuts, part):
-    """A long batch from the set is booked in parts, each part's statement in flight while the
-    next is computed (`order_batch._book_pipelined`, here with parts of 1–4 orders): the same
-    outcomes, graph and folded set as booking one by one, and the set never dropped."""
-    monkeypatch.setattr(order_batch, "PIPELINE_ORDERS", part)
-    writes = writes_of(ops)
-    warm, sequential = seeded(falkor), seeded(falkor)
-    working_set.enable(warm)
-    names = counting(warm)
-    codes = in_batches(warm, writes, cuts)
-    assert codes == one_by_one(sequential, writes)
-    assert graph_dump(warm.store) == graph_dump(sequential.store)
-    assert warm.working_set.drops == 0 and warm.working_set.loads == 1
-    assert_same_as_loaded(warm)
-    booked = sum(1 for kind, _ in writes if kind == "order")
-    assert booked <= part or names.count("orders_record_batch") > 1 or "orders_by_ids" in names
-
-
-def test_a_pipelined_part_that_fails_drops_the_set_and_keeps_the_parts_booked(falkor, monkeypatch):
-    """Another writer moves the graph while a pipelined batch is booked: the parts booked before
-    are returned booked, the set (which had folded the failed part) is dropped, and the rest of
-    the batch is booked from the graph — the whole batch as one by one would book it."""
-    monkeypatch.setattr(order_batch, "PIPELINE_ORDERS", 3)
-    writes = twelve_members()
-    warm, sequential = seeded(falkor), seeded(falkor)
-    in_batches(warm, writes, [])
-    one_by_one(sequential, writes)
-    working_set.enable(warm)
-    send = order_batch._send
-    sent = []
-
-    def send_then_move(rn: Refnet, part: Any, ws: Any) -> None:
-        sent.append(len(part.done))
-        if len(sent) == 2:  # another process books a registration before the second part's statement
-            members.register(other, "Other", member_id="x0", sponsor_id="m0")
-        send(rn, part, ws)
-
-    other = Refnet.start(warm.store, warm.plan)  # another process on the same graph
-    other.clock = warm.clock
-    monkeypatch.setattr(order_batch, "_send", send_then_move)
-    more = orders_of_twelve("p", 10, 5)
-    outcomes = record_many(warm, [item for _, item in more])
-    assert all(outcome.error is None for outcome in outcomes)
-    assert sent[:2] == [3, 3] and warm.working_set.drops == 1
-    one_by_one(sequential, [*more[:3], ("register", RegisterItem("Other", "x0", "m0")), *more[3:]])
-    assert graph_dump(warm.store) == graph_dump(sequential.store)
