@@ -146,10 +146,18 @@ class PendingOrders:
         default every key of the row that is a member counter or field)."""
         if row is None:
             return None
-        delta = self.member(row.get(id_key))
+        member_id = row.get(id_key)
+        delta = self.members.get(member_id) if member_id is not None else None
         if delta is None:
             return row
         out = dict(row)
+        if counters is None and fields is None:
+            for key in row:
+                if key in COUNTER_NAMES:
+                    out[key] = (out[key] or 0) + delta[key]
+                elif key in FIELD_NAMES and delta[key] is not None:
+                    out[key] = delta[key]
+            return out
         for key, name in (counters.items() if counters else ((k, k) for k in row if k in COUNTER_NAMES)):
             out[key] = (out.get(key) or 0) + delta[name]
         for key, name in (fields.items() if fields else ((k, k) for k in row if k in FIELD_NAMES)):
