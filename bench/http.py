@@ -85,6 +85,47 @@ async def lone_writes(url: str, scratch: ScratchGraph, rounds: int,
     return {name: seconds / done for name, seconds in spent.items()}
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) used so far by process `pid` and by its children (the
+    embedded database): what a measure costs whatever else the machine runs."""
+    def used(stat: str) -> float:
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+
+    own, children = used(Path(f"/proc/{pid}/stat").read_text()), 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                children += used(stat)
+    return own, children
+
+
+class CpuMeter:
+    """The server's and its database's CPU seconds per write of each measure run through it."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.per_write: dict[str, tuple[float, float]] = {}
+
+    def measure(self, name: str, writes_per_request: int, run: Callable[[], float]) -> float:
+        before = cpu_seconds(self.pid)
+        rate = run()
+        after = cpu_seconds(self.pid)
+        writes = max(1, LAST_COUNT[0] * writes_per_request)
+        self.per_write[name] = ((after[0] - before[0]) / writes, (after[1] - before[1]) / writes)
+        return rate
+
+
+LAST_COUNT = [0]  # requests the last `measure` made
+
+
 async def measure(url: str, clients: int, total: int, body_of: Callable[[], dict[str, Any]]) -> float:
     """Requests per second of `clients` tasks sharing `total` requests (or the deadline)."""
     headers = {"Authorization": f"Bearer {TOKEN}"}
@@ -102,6 +143,7 @@ async def measure(url: str, clients: int, total: int, body_of: Callable[[], dict
 
         started = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(clients)))
+        LAST_COUNT[0] = done[0]
         return done[0] / (time.perf_counter() - started)
 
 
@@ -207,14 +249,22 @@ def main(argv: list[str]) -> None:
                 return {"query": ORDER_MANY, "variables": {"inputs": [order_input() for _ in range(args.batch)]}}
 
             asyncio.run(measure(url, 1, 20, lambda: TRIVIAL))  # warm up
+            meter = CpuMeter(server.pid)
             rows = []
             for clients in concurrency:
                 trivial = asyncio.run(measure(url, clients, args.requests, lambda: TRIVIAL))
                 many = max(clients, args.requests // 20)
-                single = asyncio.run(measure(url, clients, args.requests, register_body)) if "register" in only else 0.0
-                batched = args.batch * asyncio.run(measure(url, clients, many, batch_body)) if "registers" in only else 0.0
-                order = asyncio.run(measure(url, clients, args.requests, order_body)) if "order" in only else 0.0
-                orders = args.batch * asyncio.run(measure(url, clients, many, orders_body)) if "orders" in only else 0.0
+
+                def run(name: str, total: int, body_of: Callable[[], dict], per_request: int = 1) -> float:
+                    if name not in only:
+                        return 0.0
+                    return per_request * meter.measure(f"{name} {clients}", per_request, lambda: asyncio.run(
+                        measure(url, clients, total, body_of)))
+
+                single = run("register", args.requests, register_body)
+                batched = run("registers", many, batch_body, args.batch)
+                order = run("order", args.requests, order_body)
+                orders = run("orders", many, orders_body, args.batch)
                 load = Path("/proc/loadavg").read_text().split()[0]
                 rows.append((clients, trivial, single, batched, order, orders, load))
                 print(f"  {clients} clients done (load {load})", file=sys.stderr, flush=True)
@@ -238,6 +288,10 @@ def main(argv: list[str]) -> None:
         print(f"{clients:>7} {trivial:>10,.0f} {single:>17,.0f} {single / trivial:>9.2f} "
               f"{batched:>18,.0f} {batched / trivial:>9.2f} {order:>14,.0f} {order / trivial:>9.2f} "
               f"{orders:>15,.0f} {orders / trivial:>9.2f} {load:>6}")
+    print("CPU per write, whatever else the machine runs (ms of the server process / of its database):")
+    for name, (own, database) in meter.per_write.items():
+        print(f"  {name} clients: {own * 1000:.3f} / {database * 1000:.3f} ms, together {(own + database) * 1000:.3f} ms "
+              f"= {1 / (own + database):,.0f} writes per CPU second")
     if not lone:
         print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
         return
