@@ -255,16 +255,16 @@ def main(argv: list[str]) -> None:
                 trivial = asyncio.run(measure(url, clients, args.requests, lambda: TRIVIAL))
                 many = max(clients, args.requests // 20)
 
-                def run(name: str, total: int, body_of: Callable[[], dict], per_request: int = 1) -> float:
+                def rate_of(name: str, total: int, body_of: Callable[[], dict], per_request: int = 1) -> float:
                     if name not in only:
                         return 0.0
                     return per_request * meter.measure(f"{name} {clients}", per_request, lambda: asyncio.run(
                         measure(url, clients, total, body_of)))
 
-                single = run("register", args.requests, register_body)
-                batched = run("registers", many, batch_body, args.batch)
-                order = run("order", args.requests, order_body)
-                orders = run("orders", many, orders_body, args.batch)
+                single = rate_of("register", args.requests, register_body)
+                batched = rate_of("registers", many, batch_body, args.batch)
+                order = rate_of("order", args.requests, order_body)
+                orders = rate_of("orders", many, orders_body, args.batch)
                 load = Path("/proc/loadavg").read_text().split()[0]
                 rows.append((clients, trivial, single, batched, order, orders, load))
                 print(f"  {clients} clients done (load {load})", file=sys.stderr, flush=True)
