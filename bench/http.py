@@ -132,7 +132,7 @@ async def measure(url: str, clients: int, total: int, body_of: Callable[[], dict
     done = [0]
     deadline = time.perf_counter() + DEADLINE_SECONDS
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as http:
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=600) as http:
         async def client() -> None:
             while done[0] < total and time.perf_counter() < deadline:
                 done[0] += 1
