@@ -305,4 +305,3 @@ def test_a_points_sale_folds_into_the_set(falkor):
         for member_id in sellers:
             sell_points(rn, member_id, Decimal("10"))
     assert_kept_then_alike(warm, sequential, orders_of_twelve("p", 15, 5), "orders_record_batch")
-
