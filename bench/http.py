@@ -90,10 +90,11 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 def cpu_seconds(pid: int) -> tuple[float, float]:
     """CPU seconds (user + system) used so far by process `pid` and by its children (the
-    embedded database): what a measure costs whatever else the machine runs."""
+    embedded database, with the append-only file rewrites it forked and reaped): what a measure
+    costs whatever else the machine runs."""
     def used(stat: str) -> float:
         fields = stat.rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICK
+        return sum(int(field) for field in fields[11:15]) / TICK
 
     own, children = used(Path(f"/proc/{pid}/stat").read_text()), 0.0
     for entry in Path("/proc").iterdir():
