@@ -12,8 +12,13 @@ server is a subprocess on a fresh data dir, grown to N members through
 clients are asyncio tasks in this process (they share the machine's cores with the server).
 Every loop is bounded: a fixed number of requests or a deadline, whichever comes first.
 
-    python -m bench.http [N] [--requests R] [--clients 1,8,32] [--rounds L] [--batch B]
+    python -m bench.http [N] [--requests R] [--clients 1,8,32] [--rounds L] [--batch B] [--data DIR]
     (default: N = 10000, R = 400 per measure, L = 300 interleaved rounds of lone writes, B = 100)
+
+`--data DIR` keeps the server's data dir: a later run on it skips the growth (the network is the
+one grown before, plus what earlier runs registered; their ids are not reused) and measures once
+the working set is installed. `--rounds 0` skips the lone writes; `--only` picks the measures
+(trivial is always measured: it is the floor).
 """
 
 from __future__ import annotations
@@ -80,13 +85,55 @@ async def lone_writes(url: str, scratch: ScratchGraph, rounds: int,
     return {name: seconds / done for name, seconds in spent.items()}
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) used so far by process `pid` and by its children (the
+    embedded database, with the append-only file rewrites it forked and reaped): what a measure
+    costs whatever else the machine runs."""
+    def used(stat: str) -> float:
+        fields = stat.rsplit(")", 1)[1].split()
+        return sum(int(field) for field in fields[11:15]) / TICK
+
+    own, children = used(Path(f"/proc/{pid}/stat").read_text()), 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                children += used(stat)
+    return own, children
+
+
+class CpuMeter:
+    """The server's and its database's CPU seconds per write of each measure run through it."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.per_write: dict[str, tuple[float, float]] = {}
+
+    def measure(self, name: str, writes_per_request: int, run: Callable[[], float]) -> float:
+        before = cpu_seconds(self.pid)
+        rate = run()
+        after = cpu_seconds(self.pid)
+        writes = max(1, LAST_COUNT[0] * writes_per_request)
+        self.per_write[name] = ((after[0] - before[0]) / writes, (after[1] - before[1]) / writes)
+        return rate
+
+
+LAST_COUNT = [0]  # requests the last `measure` made
+
+
 async def measure(url: str, clients: int, total: int, body_of: Callable[[], dict[str, Any]]) -> float:
     """Requests per second of `clients` tasks sharing `total` requests (or the deadline)."""
     headers = {"Authorization": f"Bearer {TOKEN}"}
     done = [0]
     deadline = time.perf_counter() + DEADLINE_SECONDS
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as http:
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=600) as http:
         async def client() -> None:
             while done[0] < total and time.perf_counter() < deadline:
                 done[0] += 1
@@ -97,6 +144,7 @@ async def measure(url: str, clients: int, total: int, body_of: Callable[[], dict
 
         started = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(clients)))
+        LAST_COUNT[0] = done[0]
         return done[0] / (time.perf_counter() - started)
 
 
@@ -117,6 +165,20 @@ def grow(url: str, n: int, rng: random.Random) -> list[str]:
     return ids
 
 
+def wait_for_working_set(log: Path, seconds: float = 600.0) -> None:
+    """Until the server's log says its working set was loaded beside the writer and installed
+    (a reused data dir: the server starts before it is)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if "working set installed" in log.read_text(errors="replace"):
+            return
+        time.sleep(0.5)
+    raise RuntimeError("the server's working set was not installed in time: " + log.read_text()[-2000:])
+
+
+MEASURES = ("register", "registers", "order", "orders")
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int, nargs="?", default=10_000)
@@ -127,11 +189,17 @@ def main(argv: list[str]) -> None:
                         help=f"inputs per registerMembers / recordOrders request (default {BATCH})")
     parser.add_argument("--clients", default=",".join(map(str, CONCURRENCY)),
                         help="concurrencies to measure, comma-separated (default 1,8,32)")
+    parser.add_argument("--data", help="the server's data dir, kept for later runs (default: a fresh temporary one)")
+    parser.add_argument("--only", default=",".join(MEASURES),
+                        help=f"measures besides trivial, comma-separated (default {','.join(MEASURES)})")
     args = parser.parse_args(argv)
+    only = set(args.only.split(","))
     concurrency = [int(clients) for clients in args.clients.split(",")]
     rng = random.Random(5)
     with tempfile.TemporaryDirectory(prefix="refnet-bench-http-") as directory:
-        data = Path(directory) / "data"
+        data = Path(args.data) if args.data else Path(directory) / "data"
+        reused = (data / "grown").exists()
+        run_tag = f"{int(time.time()):x}"  # a reused data dir holds the ids of earlier runs
         port = free_port()
         log = (Path(directory) / "serve.log").open("wb")
         env = {**os.environ, "REFNET_ADMIN_TOKEN": TOKEN, "REFNET_ROTATION_JOB": "off", "REFNET_GRAPH_URL": ""}
@@ -150,24 +218,30 @@ def main(argv: list[str]) -> None:
                 time.sleep(0.1)
             else:
                 raise RuntimeError("refnet serve did not come up: " + (Path(directory) / "serve.log").read_text()[-2000:])
-            ids = grow(url, args.n, rng)
+            if reused:
+                wait_for_working_set(Path(directory) / "serve.log")
+                ids = ["root", *(f"m{index}" for index in range(int((data / "grown").read_text())))]
+            else:
+                ids = grow(url, args.n, rng)
+                if args.data:
+                    (data / "grown").write_text(str(args.n))
             counter = [0]
 
             def register_body() -> dict:
                 counter[0] += 1
                 return {"query": REGISTER, "variables": {"input": {
-                    "id": f"h{counter[0]}", "name": "Member", "sponsorId": skewed_sponsor(ids, rng)}}}
+                    "id": f"h{run_tag}-{counter[0]}", "name": "Member", "sponsorId": skewed_sponsor(ids, rng)}}}
 
             def batch_body() -> dict:
                 inputs = []
                 for _ in range(args.batch):
                     counter[0] += 1
-                    inputs.append({"id": f"h{counter[0]}", "name": "Member", "sponsorId": skewed_sponsor(ids, rng)})
+                    inputs.append({"id": f"h{run_tag}-{counter[0]}", "name": "Member", "sponsorId": skewed_sponsor(ids, rng)})
                 return {"query": REGISTER_MANY, "variables": {"inputs": inputs}}
 
             def order_input() -> dict:
                 counter[0] += 1
-                return {"id": f"ho{counter[0]}", "buyerId": rng.choice(ids), "amount": rng.choice(PRICES)}
+                return {"id": f"ho{run_tag}-{counter[0]}", "buyerId": rng.choice(ids), "amount": rng.choice(PRICES)}
 
             def order_body() -> dict:
                 return {"query": ORDER, "variables": {"input": order_input()}}
@@ -176,22 +250,33 @@ def main(argv: list[str]) -> None:
                 return {"query": ORDER_MANY, "variables": {"inputs": [order_input() for _ in range(args.batch)]}}
 
             asyncio.run(measure(url, 1, 20, lambda: TRIVIAL))  # warm up
+            meter = CpuMeter(server.pid)
             rows = []
             for clients in concurrency:
                 trivial = asyncio.run(measure(url, clients, args.requests, lambda: TRIVIAL))
-                single = asyncio.run(measure(url, clients, args.requests, register_body))
-                batched = args.batch * asyncio.run(measure(url, clients, max(clients, args.requests // 20), batch_body))
-                order = asyncio.run(measure(url, clients, args.requests, order_body))
-                orders = args.batch * asyncio.run(measure(url, clients, max(clients, args.requests // 20), orders_body))
+                many = max(clients, args.requests // 20)
+
+                def rate_of(name: str, total: int, body_of: Callable[[], dict], per_request: int = 1) -> float:
+                    if name not in only:
+                        return 0.0
+                    return per_request * meter.measure(f"{name} {clients}", per_request, lambda: asyncio.run(
+                        measure(url, clients, total, body_of)))
+
+                single = rate_of("register", args.requests, register_body)
+                batched = rate_of("registers", many, batch_body, args.batch)
+                order = rate_of("order", args.requests, order_body)
+                orders = rate_of("orders", many, orders_body, args.batch)
                 load = Path("/proc/loadavg").read_text().split()[0]
                 rows.append((clients, trivial, single, batched, order, orders, load))
                 print(f"  {clients} clients done (load {load})", file=sys.stderr, flush=True)
-            scratch = ScratchGraph(data, args.n)
-            try:
-                lone = asyncio.run(lone_writes(url, scratch, args.rounds, {
-                    "trivial": lambda: TRIVIAL, "registerMember": register_body, "recordOrder": order_body}))
-            finally:
-                scratch.close()
+            lone: dict[str, float] = {}
+            if args.rounds:
+                scratch = ScratchGraph(data, args.n)
+                try:
+                    lone = asyncio.run(lone_writes(url, scratch, args.rounds, {
+                        "trivial": lambda: TRIVIAL, "registerMember": register_body, "recordOrder": order_body}))
+                finally:
+                    scratch.close()
             lone_load = Path("/proc/loadavg").read_text().split()[0]
         finally:
             server.terminate()
@@ -204,6 +289,13 @@ def main(argv: list[str]) -> None:
         print(f"{clients:>7} {trivial:>10,.0f} {single:>17,.0f} {single / trivial:>9.2f} "
               f"{batched:>18,.0f} {batched / trivial:>9.2f} {order:>14,.0f} {order / trivial:>9.2f} "
               f"{orders:>15,.0f} {orders / trivial:>9.2f} {load:>6}")
+    print("CPU per write, whatever else the machine runs (ms of the server process / of its database):")
+    for name, (own, database) in meter.per_write.items():
+        print(f"  {name} clients: {own * 1000:.3f} / {database * 1000:.3f} ms, together {(own + database) * 1000:.3f} ms "
+              f"= {1 / (own + database):,.0f} writes per CPU second")
+    if not lone:
+        print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+        return
     print(f"lone writes, 1 client, {args.rounds} rounds interleaved with refnet's statements booked bare on a "
           f"scratch graph of {args.n:,} members (means; load {lone_load}):")
     print(f"  statements alone: CREATE of one node {lone['create'] * 1000:.2f} ms, registration "

@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+from bisect import bisect_right, insort
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -80,6 +81,11 @@ class PendingOrders:
     pools: dict[str, dict[str, Any]] = field(default_factory=dict)
     holdings: dict[str, dict[str, Any]] = field(default_factory=dict)
     entries: list[dict[str, Any]] = field(default_factory=list)
+    # (cap_key, id) of every holding row merged with a cap_key, in order: a later order asks
+    # for the few its price reached (`capped_holdings`), not for a walk over the batch's
+    # holdings (one per order); entries whose row moved on are skipped when read
+    by_cap: list[tuple[int, str]] = field(default_factory=list)
+    first_merged: dict[str, int] = field(default_factory=dict)  # holding id → its place in `holdings`
 
     def __bool__(self) -> bool:
         return bool(self.rows)
@@ -95,13 +101,15 @@ class PendingOrders:
         """Merges what one write statement changes besides its own node (an order's, or another
         write's that the working set folds: `graph.working_set.WorkingSet.fold_changes`)."""
         for row in changes.members.values():
-            merged = self.members.setdefault(row["id"], {"id": row["id"], **{name: 0 for name in MEMBER_COUNTERS},
-                                                         **{name: None for name in MEMBER_FIELDS}})
-            for name in MEMBER_COUNTERS:
-                merged[name] += row.get(name) or 0
-            for name in MEMBER_FIELDS:
-                if row.get(name) is not None:
-                    merged[name] = row[name]
+            merged = self.members.get(row["id"])
+            if merged is None:
+                merged = self.members[row["id"]] = {"id": row["id"], **EMPTY_MEMBER}
+            for name, value in row.items():
+                if name in COUNTER_NAMES:
+                    if value:
+                        merged[name] += value
+                elif value is not None and name in FIELD_NAMES:
+                    merged[name] = value
         for row in changes.pools.values():
             merged = self.pools.setdefault(row["name"], {"name": row["name"], "balance": 0, "market": 0, "set": {}})
             merged["balance"] += row.get("balance") or 0
@@ -114,8 +122,19 @@ class PendingOrders:
                 merged["issued"] = before["issued"]
             elif before is None and row["id"] in self.orders and "issued" not in row:
                 merged["issued"] = row["units"]  # new in this batch: the units its purchase issued
+            self.first_merged.setdefault(row["id"], len(self.first_merged))
             self.holdings[row["id"]] = merged
+            if merged.get("cap_key") is not None:
+                insort(self.by_cap, (merged["cap_key"], row["id"]))
         self.entries.extend(changes.entries)
+
+    def capped_holdings(self, key: int) -> list[dict[str, Any]]:
+        """The batch's holding rows whose cap_key is at most `key`, in the order they were first
+        merged (as a walk over `holdings` finds them)."""
+        end = bisect_right(self.by_cap, key, key=lambda entry: entry[0])
+        found = {holding_id for cap_key, holding_id in self.by_cap[:end]
+                 if self.holdings[holding_id].get("cap_key") == cap_key}
+        return [self.holdings[holding_id] for holding_id in sorted(found, key=self.first_merged.__getitem__)]
 
     def member(self, member_id: str | None) -> dict[str, Any] | None:
         return self.members.get(member_id) if member_id is not None else None
@@ -127,10 +146,18 @@ class PendingOrders:
         default every key of the row that is a member counter or field)."""
         if row is None:
             return None
-        delta = self.member(row.get(id_key))
+        member_id = row.get(id_key)
+        delta = self.members.get(member_id) if member_id is not None else None
         if delta is None:
             return row
         out = dict(row)
+        if counters is None and fields is None:
+            for key in row:
+                if key in COUNTER_NAMES:
+                    out[key] = (out[key] or 0) + delta[key]
+                elif key in FIELD_NAMES and delta[key] is not None:
+                    out[key] = delta[key]
+            return out
         for key, name in (counters.items() if counters else ((k, k) for k in row if k in COUNTER_NAMES)):
             out[key] = (out.get(key) or 0) + delta[name]
         for key, name in (fields.items() if fields else ((k, k) for k in row if k in FIELD_NAMES)):
@@ -157,6 +184,7 @@ def _unchanged(value: Any) -> bool:
 
 COUNTER_NAMES = frozenset(MEMBER_COUNTERS)
 FIELD_NAMES = frozenset(MEMBER_FIELDS)
+EMPTY_MEMBER: dict[str, Any] = {**dict.fromkeys(MEMBER_COUNTERS, 0), **dict.fromkeys(MEMBER_FIELDS)}
 
 Overlay = Callable[[list[Row], Mapping[str, Any], PendingOrders], list[Row]]
 
@@ -239,10 +267,20 @@ class BatchStore:
             raise Unbatchable(name)
         if isinstance(declared, OrderRead):
             return declared.read(self, name, params or {})
-        rows = [_copy(row) for row in self.read(name, params)]
+        rows = self._rows(name, params)
         if declared is not None and self.pending:
             return declared(rows, params or {}, self.pending)
         return rows
+
+    def _rows(self, name: str, params: Mapping[str, Any] | None) -> list[Row]:
+        """Rows the overlays and hooks may change: the working set's, made afresh by each answer
+        (the set does not move while a batch is computed, so nothing is kept or copied), else
+        copies of the graph's, each distinct read made once."""
+        if self.working_set is not None:
+            known = self.working_set.answer(name, params)
+            if known is not None:
+                return known
+        return [_copy(row) for row in self.read(name, params)]
 
     def run_text(self, text: str, params: Mapping[str, Any] | None = None, **options: Any) -> list[Row]:
         if self.pending:

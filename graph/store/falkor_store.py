@@ -114,15 +114,38 @@ def _literal(value: Any, parts: list[str]) -> None:
             _literal(item, parts)
         parts.append("]")
     elif kind is dict:
-        parts.append("{")
-        for index, (key, item) in enumerate(value.items()):
-            if type(key) is not str or not key or "`" in key:
-                raise _Unusual
-            parts.append(f"`{key}`:" if not index else f",`{key}`:")
-            _literal(item, parts)
-        parts.append("}")
+        # a batch's rows are maps of a few keys and mostly plain values: those are written here,
+        # not by a call each (the same text, in about two thirds of the time)
+        separator = "{"
+        for key, item in value.items():
+            name = _KEY_TEXT.get(key) or _key_text(key)
+            item_kind = type(item)
+            if item_kind is int:
+                parts.append(f"{separator}{name}{item}")
+            elif item is None:
+                parts.append(f"{separator}{name}null")
+            elif item_kind is str and item.isprintable():
+                parts.append(f"{separator}{name}{_quoted(item)}")
+            else:
+                parts.append(separator + name)
+                _literal(item, parts)
+            separator = ","
+        parts.append("}" if separator == "," else "{}")
     else:
         raise _Unusual
+
+
+_KEY_TEXT: dict[str, str] = {}  # a map key → its text (`key`:), for the keys seen so far
+_KEYS_KEPT = 10_000
+
+
+def _key_text(key: Any) -> str:
+    if type(key) is not str or not key or "`" in key:
+        raise _Unusual
+    text = f"`{key}`:"
+    if len(_KEY_TEXT) < _KEYS_KEPT:
+        _KEY_TEXT[key] = text
+    return text
 
 
 def _client_header(plain: dict[str, Any]) -> str:

@@ -47,8 +47,7 @@ def holdings_capped(rows: list[Row], params: Mapping[str, Any], pending: Pending
     changed is read as it will be written (sold out, or issued by an order of the batch)."""
     key = params["key"]
     kept = [row for row in rows if row["id"] not in pending.holdings]
-    changed = [{name: held[name] for name in HOLDING_FIELDS} for held in pending.holdings.values()
-               if held["cap_key"] is not None and held["cap_key"] <= key]
+    changed = [{name: held[name] for name in HOLDING_FIELDS} for held in pending.capped_holdings(key)]
     return kept + changed
 
 
