@@ -174,3 +174,51 @@ def test_a_statement_over_the_configured_timeout_is_reported_as_timed_out(falkor
         assert store.run_text("UNWIND range(1, 3000000) AS x WITH x WHERE x % 7 = 0 RETURN count(x) AS n") == [{"n": 428571}]
     finally:
         store.close()
+
+
+@pytest.mark.integration  # starts its own database
+def test_a_server_that_stalls_while_starting_is_killed_and_started_again(tmp_path, monkeypatch):
+    """A server that neither answers nor makes progress (here: stopped by SIGSTOP right after
+    it is forked, as a server hung replaying its append-only file was once seen) is killed and
+    started once more; the start succeeds and only the second server runs."""
+    from graph.store import embedded
+
+    monkeypatch.setattr(embedded, "STARTUP_SILENCE_S", 1.0)
+    spawned: list[subprocess.Popen[bytes]] = []
+    spawn = EmbeddedFalkor._spawn
+
+    def stall_the_first(self):
+        process = spawn(self)
+        if not spawned:
+            os.kill(process.pid, signal.SIGSTOP)
+        spawned.append(process)
+        return process
+
+    monkeypatch.setattr(EmbeddedFalkor, "_spawn", stall_the_first)
+    server = EmbeddedFalkor(tmp_path / "data")
+    server.start()
+    try:
+        assert len(spawned) == 2
+        assert spawned[0].poll() == -signal.SIGKILL
+        assert server.status().state == "running" and server.process is spawned[1]
+    finally:
+        server.stop()
+
+
+@pytest.mark.integration  # starts its own database
+def test_a_server_that_stalls_every_time_fails_the_start(tmp_path, monkeypatch):
+    from graph.store import embedded
+
+    monkeypatch.setattr(embedded, "STARTUP_SILENCE_S", 1.0)
+    spawn = EmbeddedFalkor._spawn
+
+    def stall(self):
+        process = spawn(self)
+        os.kill(process.pid, signal.SIGSTOP)
+        return process
+
+    monkeypatch.setattr(EmbeddedFalkor, "_spawn", stall)
+    server = EmbeddedFalkor(tmp_path / "data")
+    with pytest.raises(embedded.StartStalled):
+        server.start()
+    assert server.status().state == "stopped"
