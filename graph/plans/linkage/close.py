@@ -46,13 +46,15 @@ from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord, closed_periods
 from graph.ledger.prepared import Ahead, collector_paused
 from graph.network import rank_history
+from graph.network.upline import DifferentialStep
 from graph.plans.linkage.pools import (
     IDENTITIES,
     DividendSplit,
     Level,
     LevelConfig,
+    LevelPay,
     dividend_config_of,
-    level_bookings,
+    level_pays,
     level_config_of,
     level_of,
     split_dividend,
@@ -254,23 +256,28 @@ def read_level_snapshot(rn: Refnet, period: str) -> LevelSnapshot:
 
 class LevelPlan:
     """The level step computed in memory from one snapshot by the pure rule
-    (`pools.level_bookings`): each buyer's sponsor upline with its levels is worked out once,
-    from its sponsor's (nearest first, the buyer left out)."""
+    (`pools.level_pays`): each buyer's sponsor upline, as the walk takes it (members with a
+    level, nearest first, the buyer left out), is worked out once from its sponsor's and shared
+    with it when the sponsor has no level; what an order is paid is worked out once per upline,
+    amount and level share, then named for each order."""
 
     def __init__(self, snapshot: LevelSnapshot, config: LevelConfig, period: str, at: int,
                  plan_version: str | None, closed: set[str]) -> None:
         self.snapshot, self.config, self.period, self.at = snapshot, config, period, at
         self.plan_version, self.closed = plan_version, closed
-        self.uplines: dict[str, tuple[tuple[str, Level | None], ...]] = {}
+        self.uplines: dict[str, tuple[DifferentialStep, ...]] = {}
         self.levels: dict[str, Level | None] = {}
+        self.distinct: dict[tuple[str, ...], tuple[DifferentialStep, ...]] = {}
+        self.pays: dict[tuple[int, int, int], tuple[LevelPay, ...]] = {}  # by (id of the upline, amount, share)
 
     def level(self, member_id: str) -> Level | None:
         if member_id not in self.levels:
             self.levels[member_id] = level_of(from_cents(self.snapshot.team_sales.get(member_id, 0)), self.config)
         return self.levels[member_id]
 
-    def upline(self, member_id: str) -> tuple[tuple[str, Level | None], ...]:
-        """The sponsor line above `member_id`, nearest first, each with its level."""
+    def upline(self, member_id: str) -> tuple[DifferentialStep, ...]:
+        """The members above `member_id` in its sponsor line who may earn from its orders,
+        nearest first (`walked`)."""
         found = self.uplines.get(member_id)
         if found is not None:
             return found
@@ -287,16 +294,28 @@ class LevelPlan:
         for below in reversed(line):
             sponsor_id = self.snapshot.sponsor_of[below]
             assert sponsor_id is not None
-            above = ((sponsor_id, self.level(sponsor_id)), *above)
+            level = self.level(sponsor_id)
+            if level is not None:
+                above = self._interned((DifferentialStep(sponsor_id, level.rate, level.name), *walked(above, level.rate)))
             self.uplines[below] = above
         return self.uplines[member_id]
 
+    def _interned(self, upline: tuple[DifferentialStep, ...]) -> tuple[DifferentialStep, ...]:
+        """One tuple per distinct upline, so that orders up equal uplines share their pays."""
+        return self.distinct.setdefault(tuple(step.member_id for step in upline), upline)
+
     def bookings(self, order: dict) -> list[Booking]:
         """One order's level bookings (none when its level share is 0)."""
-        if order["level"] <= 0:
+        share = order["level"]
+        if share <= 0:
             return []
-        return level_bookings(order["id"], from_cents(order["amount"]), from_cents(order["level"]),
-                              self.upline(order["buyer_id"]), self.config)
+        upline = self.upline(order["buyer_id"])
+        key = (id(upline), order["amount"], share)  # the upline stays in self.uplines: its id is not reused
+        pays = self.pays.get(key)
+        if pays is None:
+            pays = self.pays[key] = level_pays(from_cents(order["amount"]), from_cents(share), upline, self.config)
+        order_id = order["id"]
+        return [pay.booking(order_id) for pay in pays]
 
     def note(self, order: dict) -> str:
         """A late order's explanation tail (docs/periods.md)."""
@@ -311,6 +330,22 @@ class LevelPlan:
         for order in orders:
             batch.add(order["id"], self.at, self.bookings(order), self.note(order), linked=False)
         return batch
+
+
+def walked(upline: tuple[DifferentialStep, ...], rate: Decimal) -> tuple[DifferentialStep, ...]:
+    """What of `upline` (as `LevelPlan.upline` keeps it: the members a walk from its start may
+    pay, each above the highest rate before it, or the first at that rate after one) a walk may
+    pay once `rate` is paid below it: the first member at `rate` before any higher one (its
+    peer), then everything from the first member above `rate` on; the others earn nothing
+    (`graph.network.upline.differential_walk`)."""
+    peer: tuple[DifferentialStep, ...] = ()
+    for index, step in enumerate(upline):
+        assert step.rate is not None
+        if step.rate > rate:
+            return (*peer, *upline[index:])
+        if step.rate == rate and not peer:
+            peer = (step,)
+    return peer
 
 
 def level_prefix(period: str) -> str:
