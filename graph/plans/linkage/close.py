@@ -54,9 +54,9 @@ from graph.plans.linkage.pools import (
     LevelConfig,
     LevelPay,
     dividend_config_of,
-    level_pays,
     level_config_of,
     level_of,
+    level_pays,
     split_dividend,
     split_shareholder,
 )
