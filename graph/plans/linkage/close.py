@@ -101,16 +101,15 @@ def close_period(rn: Refnet, period: str, step: Callable[[str], None] | None = N
         started = time.perf_counter()
         record_standing(rn, period)
         stood = time.perf_counter()
-        if "pools" not in run["steps"]:
-            rn.guard(lambda: _close_pools(rn, run_id, period, at))
+        opened = rn.guard(lambda: _close_pools(rn, run_id, period, at)) if "pools" not in run["steps"] else None
         log.info("closing %s: rank history %.1f s, pools %.1f s", period, stood - started, time.perf_counter() - stood)
         if plan is not None and plan.has("level") and (rn.archive is not None
                                                         or close_file.recorded(rn, run_id) is not None):
             with bulk_job(rn.store):
                 _level_to_archive(rn, run_id, period, at, member_batch, step or (lambda name: None),
-                                  after_batch or (lambda number: None))
+                                  after_batch or (lambda number: None), opened)
         elif plan is not None and plan.has("level"):
-            work = _LevelClose(rn, run_id, period, at)
+            work = _LevelClose(rn, run_id, period, at, opened)
             batches = 0
             with bulk_job(rn.store):
                 try:
@@ -170,27 +169,49 @@ class Step:
     pools: list[dict] = field(default_factory=list)
     orders: int = 0  # how many orders' pools the step splits
     level_orders: list[str] = field(default_factory=list)  # the orders whose level pool it pays
+    open_levels: list[dict] | None = None  # the orders whose level pool is open, read with the pools (`LevelSnapshot`)
 
 
-def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
-    """Step 1: the dividend pool by identity (§6) and the shareholder pool by shares (§8)."""
+@dataclass(frozen=True)
+class OpenLevels:
+    """The orders the level step pays, read by the pools step at the version its booking left
+    (`version`): the level step computes from them when nothing else wrote since."""
+
+    version: int
+    orders: list[dict]
+
+
+def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> OpenLevels | None:
+    """Step 1: the dividend pool by identity (§6) and the shareholder pool by shares (§8).
+    Returns the open level orders it read on the way (`compute_pools(with_levels=True)`)."""
     version = _version(rn)
     run = period_runs.get(rn, run_id)
     if run is None or "pools" in run["steps"]:
-        return
+        return None
     started = time.perf_counter()
-    step = compute_pools(rn, period, at)
+    plan = rn.plan
+    step = compute_pools(rn, period, at, with_levels=plan is not None and plan.has("level"))
     read = time.perf_counter()
     _book(rn, version, run_id, period, "pools", step.bookings, step.entries, step.pools, pool_orders=step.orders)
     log.info("closing %s: pools of %d orders split (read %.1f s, booked %.1f s)", period, step.orders, read - started,
              time.perf_counter() - read)
+    return OpenLevels(version + 1, step.open_levels) if step.open_levels is not None else None
 
 
-def compute_pools(rn: Refnet, period: str, at: int) -> Step:
-    """What step 1 books for `period`, from the graph as it stands (reads only)."""
+def compute_pools(rn: Refnet, period: str, at: int, with_levels: bool = False) -> Step:
+    """What step 1 books for `period`, from the graph as it stands (reads only); `with_levels`:
+    with the orders whose level pool is open (`Step.open_levels`), read in the same visit."""
     plan = rn.plan
     accrued: dict[str, int] = defaultdict(int)
-    read = rn.store.run("period_pool_orders", {"period": period})[0]
+    open_levels = None
+    read = None
+    if with_levels:  # one visit of the orders' entries for both steps, when it saw every open pool
+        both = rn.store.run("linkage_close_open_orders", {"period": period})[0]
+        if both["pool_orders"] == rn.store.run("linkage_pool_orders_count", {"period": period})[0]["orders"]:
+            read = {"orders": both["pool_orders"], "dividend": both["dividend"], "shareholder": both["shareholder"]}
+            open_levels = level_orders(both)
+    if read is None:
+        read = rn.store.run("period_pool_orders", {"period": period})[0]
     order_count = int(read["orders"])
     for pool in ("dividend", "shareholder"):
         accrued[pool] += read[pool]
@@ -220,7 +241,7 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
                + entry_rows(shareholder_bookings, EntrySource.period_step(period, "shareholder"), at, period=period,
                             plan_version=plan_version))
     bookings = dividend_bookings + shareholder_bookings
-    return Step(bookings, entries, pools, order_count)
+    return Step(bookings, entries, pools, order_count, open_levels=open_levels)
 
 
 @dataclass
@@ -234,9 +255,10 @@ class LevelSnapshot:
     orders: list[dict]  # {id, buyer_id, period, amount, level}: cents; by id
 
 
-def read_level_snapshot(rn: Refnet, period: str) -> LevelSnapshot:
+def read_level_snapshot(rn: Refnet, period: str, read: OpenLevels | None = None) -> LevelSnapshot:
     """One snapshot for the whole level step, in three reads (the version first: it guards
-    every batch booked from it)."""
+    every batch booked from it); the orders as the pools step `read` them when nothing wrote
+    since."""
     version = _version(rn)
     members = rn.store.run("linkage_close_members")[0]
     sponsor_of: dict[str, str | None] = {}
@@ -244,14 +266,22 @@ def read_level_snapshot(rn: Refnet, period: str) -> LevelSnapshot:
     for member_id, sales_sponsor in zip(members["ids"], members["sales_sponsors"], strict=True):
         sales, sponsor = sales_sponsor.split(" ", 1)
         sponsor_of[member_id], team_sales[member_id] = sponsor or None, int(sales)
-    part = rn.store.run("linkage_close_level_orders", {"period": period})[0]
+    if read is not None and read.version == version:
+        orders = read.orders
+    else:
+        orders = level_orders(rn.store.run("linkage_close_level_orders", {"period": period})[0])
+    return LevelSnapshot(version, sponsor_of, team_sales, orders)
+
+
+def level_orders(part: dict) -> list[dict]:
+    """The open orders of a read's aligned `ids` and `facts` (linkage_close_level_orders), by id."""
     orders = []
     for order_id, facts in zip(part["ids"], part["facts"], strict=True):
         amount, level, month, buyer_id = facts.split(" ", 3)
         orders.append({"id": order_id, "buyer_id": buyer_id, "period": month, "amount": int(amount),
                        "level": int(level)})
     orders.sort(key=lambda order: order["id"])
-    return LevelSnapshot(version, sponsor_of, team_sales, orders)
+    return orders
 
 
 class LevelPlan:
@@ -367,13 +397,14 @@ class _LevelClose:
     (read again when another write moved the graph; orders booked meanwhile are no longer open).
     A thread prepares the next batches while the database books the current one."""
 
-    def __init__(self, rn: Refnet, run_id: str, period: str, at: int) -> None:
-        self.rn, self.run_id, self.period, self.at = rn, run_id, period, at
+    def __init__(self, rn: Refnet, run_id: str, period: str, at: int, opened: OpenLevels | None = None) -> None:
+        self.rn, self.run_id, self.period, self.at, self.opened = rn, run_id, period, at, opened
         self.batches: Ahead[_Batch] | None = None
 
     def load(self) -> Ahead[_Batch]:
         plan = self.rn.plan
-        level = LevelPlan(read_level_snapshot(self.rn, self.period), level_config_of(plan), self.period, self.at,
+        level = LevelPlan(read_level_snapshot(self.rn, self.period, self.opened), level_config_of(plan), self.period,
+                          self.at,
                           plan.version if plan is not None else None, closed_periods(self.rn))
         self.batches = Ahead(self._prepare(level, LEVEL_BATCH), name=f"close {self.period}")
         return self.batches
@@ -411,7 +442,8 @@ class _LevelClose:
 
 
 def _level_to_archive(rn: Refnet, run_id: str, period: str, at: int, member_batch: int,
-                      step: Callable[[str], None], after_batch: Callable[[int], None]) -> None:
+                      step: Callable[[str], None], after_batch: Callable[[int], None],
+                      opened: OpenLevels | None = None) -> None:
     """Step 2 with an archive (issue 18): no Entry node; the level entries go to the period's
     close file, recorded on the run with the level pool and the orders' marks in one statement
     guarded by the snapshot's version, then the member counters in batches read back from the
@@ -421,12 +453,12 @@ def _level_to_archive(rn: Refnet, run_id: str, period: str, at: int, member_batc
         raise Unavailable(f"close {period}: its level entries were written to the archive, and no archive location "
                           "is configured for this engine")
     if close_file.recorded(rn, run_id) is None:
-        rn.guard(lambda: _write_and_record_level(rn, root, run_id, period, at, member_batch, step))
+        rn.guard(lambda: _write_and_record_level(rn, root, run_id, period, at, member_batch, step, opened))
     close_file.book_counters(rn, root, period, run_id, after_batch)
 
 
 def _write_and_record_level(rn: Refnet, root: Path, run_id: str, period: str, at: int, member_batch: int,
-                            step: Callable[[str], None]) -> None:
+                            step: Callable[[str], None], opened: OpenLevels | None = None) -> None:
     """Reads the level snapshot, computes every open order's level share, writes the close file
     and records it (Conflicted: something wrote since the snapshot, read again). Under the
     archive's lock: a close of another process records its file first, and this one keeps it."""
@@ -435,7 +467,7 @@ def _write_and_record_level(rn: Refnet, root: Path, run_id: str, period: str, at
             return
         started = time.perf_counter()
         plan = rn.plan
-        level = LevelPlan(read_level_snapshot(rn, period), level_config_of(plan), period, at,
+        level = LevelPlan(read_level_snapshot(rn, period, opened), level_config_of(plan), period, at,
                           plan.version if plan is not None else None, closed_periods(rn))
         read = time.perf_counter()
         orders = level.snapshot.orders
