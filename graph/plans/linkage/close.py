@@ -298,7 +298,7 @@ class LevelPlan:
         self.uplines: dict[str, tuple[DifferentialStep, ...]] = {}
         self.levels: dict[str, Level | None] = {}
         self.distinct: dict[tuple[str, ...], tuple[DifferentialStep, ...]] = {}
-        self.pays: dict[tuple[int, int, int], tuple[LevelPay, ...]] = {}  # by (id of the upline, amount, share)
+        self.worked: dict[tuple[int, int, int], tuple[LevelPay, ...]] = {}  # by (id of the upline, amount, share)
 
     def level(self, member_id: str) -> Level | None:
         if member_id not in self.levels:
@@ -334,18 +334,22 @@ class LevelPlan:
         """One tuple per distinct upline, so that orders up equal uplines share their pays."""
         return self.distinct.setdefault(tuple(step.member_id for step in upline), upline)
 
-    def bookings(self, order: dict) -> list[Booking]:
-        """One order's level bookings (none when its level share is 0)."""
+    def pays(self, order: dict) -> tuple[LevelPay, ...]:
+        """One order's level bookings before they name it (none when its level share is 0)."""
         share = order["level"]
         if share <= 0:
-            return []
+            return ()
         upline = self.upline(order["buyer_id"])
         key = (id(upline), order["amount"], share)  # the upline stays in self.uplines: its id is not reused
-        pays = self.pays.get(key)
+        pays = self.worked.get(key)
         if pays is None:
-            pays = self.pays[key] = level_pays(from_cents(order["amount"]), from_cents(share), upline, self.config)
+            pays = self.worked[key] = level_pays(from_cents(order["amount"]), from_cents(share), upline, self.config)
+        return pays
+
+    def bookings(self, order: dict) -> list[Booking]:
+        """One order's level bookings."""
         order_id = order["id"]
-        return [pay.booking(order_id) for pay in pays]
+        return [pay.booking(order_id) for pay in self.pays(order)]
 
     def note(self, order: dict) -> str:
         """A late order's explanation tail (docs/periods.md)."""
@@ -358,7 +362,7 @@ class LevelPlan:
         do not list them, a refund finds them by their source (`period:<month>:level:<order>`)."""
         batch = into(level_prefix(self.period), self.period, self.plan_version)
         for order in orders:
-            batch.add(order["id"], self.at, self.bookings(order), self.note(order), linked=False)
+            batch.add_named(order["id"], self.at, self.pays(order), self.note(order), linked=False)
         return batch
 
 

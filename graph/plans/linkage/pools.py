@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from functools import cached_property
 from typing import Any
 
-from graph.core.money import CENT, fmt_money, percent, share
+from graph.core.money import CENT, fmt_money, percent, share, to_cents
 from graph.ledger.entries import Booking, ConservationError, check_conservation
 from graph.network.upline import DifferentialStep, differential_walk
 
@@ -178,6 +179,11 @@ class LevelPay:
     beneficiary_id: str | None
     head: str
     tail: str
+    pool: None = None  # as a Booking's: a level booking is never POOLED
+
+    @cached_property
+    def cents(self) -> int:
+        return to_cents(self.amount)
 
     def booking(self, order_id: str) -> Booking:
         return Booking(self.rule, self.status, self.amount, f"{self.head}{order_id}{self.tail}", self.beneficiary_id)
