@@ -4,7 +4,9 @@ identity, §8 shareholder dividend, §7 level differential. Pure rules in `graph
 A run node `(:PeriodRun {id: 'linkage:<period>'})` records progress. Steps, each one guarded
 statement that books its entries, moves its pools and marks what it consumed:
 1. `pools`: the dividend and shareholder shares of every order of the period (or earlier)
-   not yet split — one statement, marked on the run and on the orders (`pools_closed`);
+   not yet split — one statement, marked on the run and on the orders (`pools_closed`); its
+   read of the orders' POOLED entries also gives the level step its open orders (`OpenLevels`),
+   used when nothing wrote in between;
 2. level batches (issue 18): one snapshot (every member's sponsor and downline sales, the
    orders whose level share is still open) is read and every order's level share paid up its
    buyer's sponsor upline in memory (`LevelPlan`); the result is booked in batches of
