@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from graph.core.money import to_cents
 from graph.ledger.entries import Booking
@@ -22,6 +22,26 @@ ROW_KEYS = ("id", "seq", "rule", "status", "amount", "explanation", "beneficiary
 # the keys every row of a close has, and those it may have (`CloseEntries.add`); the others never
 ALWAYS = ("id", "seq", "rule", "status", "amount", "explanation", "period", "at", "plan_version")
 SOMETIMES = ("beneficiary_id", "pool", "order_id")
+
+
+class Named(Protocol):
+    """A booking worked out once for many orders, named for each (`CloseEntries.add_named`): its
+    explanation is `head`, the order id, `tail`; `cents` its amount."""
+
+    @property
+    def rule(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def cents(self) -> int: ...
+    @property
+    def beneficiary_id(self) -> str | None: ...
+    @property
+    def pool(self) -> str | None: ...
+    @property
+    def head(self) -> str: ...
+    @property
+    def tail(self) -> str: ...
 
 
 @dataclass
@@ -59,7 +79,26 @@ class CloseEntries:
             self.rows.append(row)
         self.orders.append(order_id)
 
-    def _tally(self, booking: Booking, cents: int) -> None:
+    def add_named(self, order_id: str, at: int, named: Sequence[Named], note: str = "", linked: bool = True) -> None:
+        """`add` of bookings worked out once for many orders (the same rows, without a
+        `Booking` per row)."""
+        source = f"{self.prefix}{order_id}#"
+        for seq, booking in enumerate(named):
+            cents = booking.cents
+            row: dict[str, Any] = {"id": f"{source}{seq}", "seq": seq, "rule": booking.rule, "status": booking.status,
+                                   "amount": cents, "explanation": f"{booking.head}{order_id}{booking.tail}{note}",
+                                   "period": self.period, "at": at, "plan_version": self.plan_version}
+            if linked:
+                row["order_id"] = order_id
+            if booking.pool is not None:
+                row["pool"] = booking.pool
+            if booking.beneficiary_id is not None:
+                row["beneficiary_id"] = booking.beneficiary_id
+            self._tally(booking, cents)
+            self.rows.append(row)
+        self.orders.append(order_id)
+
+    def _tally(self, booking: Booking | Named, cents: int) -> None:
         """What one entry adds to the run's totals and its beneficiary's counters."""
         self.booked += cents
         self.rules[booking.rule] = self.rules.get(booking.rule, 0) + cents
@@ -124,6 +163,32 @@ class CloseColumns(CloseEntries):
             statuses.append(booking.status)
             amounts.append(cents)
             explanations.append(booking.explanation + note)
+            periods.append(self.period)
+            ats.append(at)
+            versions.append(self.plan_version)
+            beneficiaries.append(booking.beneficiary_id)
+            pools.append(booking.pool)
+            orders.append(linked_to)
+            self._tally(booking, cents)
+        self.orders.append(order_id)
+
+    def add_named(self, order_id: str, at: int, named: Sequence[Named], note: str = "", linked: bool = True) -> None:
+        source = f"{self.prefix}{order_id}#"
+        columns = self.columns
+        ids, seqs, rules, statuses, amounts = (columns["id"], columns["seq"], columns["rule"], columns["status"],
+                                               columns["amount"])
+        explanations, periods, ats, versions = (columns["explanation"], columns["period"], columns["at"],
+                                                columns["plan_version"])
+        beneficiaries, pools, orders = columns["beneficiary_id"], columns["pool"], columns["order_id"]
+        linked_to = order_id if linked else None
+        for seq, booking in enumerate(named):
+            cents = booking.cents
+            ids.append(f"{source}{seq}")
+            seqs.append(seq)
+            rules.append(booking.rule)
+            statuses.append(booking.status)
+            amounts.append(cents)
+            explanations.append(f"{booking.head}{order_id}{booking.tail}{note}")
             periods.append(self.period)
             ats.append(at)
             versions.append(self.plan_version)

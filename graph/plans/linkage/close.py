@@ -4,7 +4,9 @@ identity, §8 shareholder dividend, §7 level differential. Pure rules in `graph
 A run node `(:PeriodRun {id: 'linkage:<period>'})` records progress. Steps, each one guarded
 statement that books its entries, moves its pools and marks what it consumed:
 1. `pools`: the dividend and shareholder shares of every order of the period (or earlier)
-   not yet split — one statement, marked on the run and on the orders (`pools_closed`);
+   not yet split — one statement, marked on the run and on the orders (`pools_closed`); its
+   read of the orders' POOLED entries also gives the level step its open orders (`OpenLevels`),
+   used when nothing wrote in between;
 2. level batches (issue 18): one snapshot (every member's sponsor and downline sales, the
    orders whose level share is still open) is read and every order's level share paid up its
    buyer's sponsor upline in memory (`LevelPlan`); the result is booked in batches of
@@ -46,15 +48,17 @@ from graph.ledger.entry_ids import EntrySource
 from graph.ledger.period_close import PeriodRunRecord, closed_periods
 from graph.ledger.prepared import Ahead, collector_paused
 from graph.network import rank_history
+from graph.network.upline import DifferentialStep
 from graph.plans.linkage.pools import (
     IDENTITIES,
     DividendSplit,
     Level,
     LevelConfig,
+    LevelPay,
     dividend_config_of,
-    level_bookings,
     level_config_of,
     level_of,
+    level_pays,
     split_dividend,
     split_shareholder,
 )
@@ -99,16 +103,15 @@ def close_period(rn: Refnet, period: str, step: Callable[[str], None] | None = N
         started = time.perf_counter()
         record_standing(rn, period)
         stood = time.perf_counter()
-        if "pools" not in run["steps"]:
-            rn.guard(lambda: _close_pools(rn, run_id, period, at))
+        opened = rn.guard(lambda: _close_pools(rn, run_id, period, at)) if "pools" not in run["steps"] else None
         log.info("closing %s: rank history %.1f s, pools %.1f s", period, stood - started, time.perf_counter() - stood)
         if plan is not None and plan.has("level") and (rn.archive is not None
                                                         or close_file.recorded(rn, run_id) is not None):
             with bulk_job(rn.store):
                 _level_to_archive(rn, run_id, period, at, member_batch, step or (lambda name: None),
-                                  after_batch or (lambda number: None))
+                                  after_batch or (lambda number: None), opened)
         elif plan is not None and plan.has("level"):
-            work = _LevelClose(rn, run_id, period, at)
+            work = _LevelClose(rn, run_id, period, at, opened)
             batches = 0
             with bulk_job(rn.store):
                 try:
@@ -168,27 +171,49 @@ class Step:
     pools: list[dict] = field(default_factory=list)
     orders: int = 0  # how many orders' pools the step splits
     level_orders: list[str] = field(default_factory=list)  # the orders whose level pool it pays
+    open_levels: list[dict] | None = None  # the orders whose level pool is open, read with the pools (`LevelSnapshot`)
 
 
-def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> None:
-    """Step 1: the dividend pool by identity (§6) and the shareholder pool by shares (§8)."""
+@dataclass(frozen=True)
+class OpenLevels:
+    """The orders the level step pays, read by the pools step at the version its booking left
+    (`version`): the level step computes from them when nothing else wrote since."""
+
+    version: int
+    orders: list[dict]
+
+
+def _close_pools(rn: Refnet, run_id: str, period: str, at: int) -> OpenLevels | None:
+    """Step 1: the dividend pool by identity (§6) and the shareholder pool by shares (§8).
+    Returns the open level orders it read on the way (`compute_pools(with_levels=True)`)."""
     version = _version(rn)
     run = period_runs.get(rn, run_id)
     if run is None or "pools" in run["steps"]:
-        return
+        return None
     started = time.perf_counter()
-    step = compute_pools(rn, period, at)
+    plan = rn.plan
+    step = compute_pools(rn, period, at, with_levels=plan is not None and plan.has("level"))
     read = time.perf_counter()
     _book(rn, version, run_id, period, "pools", step.bookings, step.entries, step.pools, pool_orders=step.orders)
     log.info("closing %s: pools of %d orders split (read %.1f s, booked %.1f s)", period, step.orders, read - started,
              time.perf_counter() - read)
+    return OpenLevels(version + 1, step.open_levels) if step.open_levels is not None else None
 
 
-def compute_pools(rn: Refnet, period: str, at: int) -> Step:
-    """What step 1 books for `period`, from the graph as it stands (reads only)."""
+def compute_pools(rn: Refnet, period: str, at: int, with_levels: bool = False) -> Step:
+    """What step 1 books for `period`, from the graph as it stands (reads only); `with_levels`:
+    with the orders whose level pool is open (`Step.open_levels`), read in the same visit."""
     plan = rn.plan
     accrued: dict[str, int] = defaultdict(int)
-    read = rn.store.run("period_pool_orders", {"period": period})[0]
+    open_levels = None
+    read = None
+    if with_levels:  # one visit of the orders' entries for both steps, when it saw every open pool
+        both = rn.store.run("linkage_close_open_orders", {"period": period})[0]
+        if both["pool_orders"] == rn.store.run("linkage_pool_orders_count", {"period": period})[0]["orders"]:
+            read = {"orders": both["pool_orders"], "dividend": both["dividend"], "shareholder": both["shareholder"]}
+            open_levels = level_orders(both)
+    if read is None:
+        read = rn.store.run("period_pool_orders", {"period": period})[0]
     order_count = int(read["orders"])
     for pool in ("dividend", "shareholder"):
         accrued[pool] += read[pool]
@@ -218,7 +243,7 @@ def compute_pools(rn: Refnet, period: str, at: int) -> Step:
                + entry_rows(shareholder_bookings, EntrySource.period_step(period, "shareholder"), at, period=period,
                             plan_version=plan_version))
     bookings = dividend_bookings + shareholder_bookings
-    return Step(bookings, entries, pools, order_count)
+    return Step(bookings, entries, pools, order_count, open_levels=open_levels)
 
 
 @dataclass
@@ -232,9 +257,10 @@ class LevelSnapshot:
     orders: list[dict]  # {id, buyer_id, period, amount, level}: cents; by id
 
 
-def read_level_snapshot(rn: Refnet, period: str) -> LevelSnapshot:
+def read_level_snapshot(rn: Refnet, period: str, read: OpenLevels | None = None) -> LevelSnapshot:
     """One snapshot for the whole level step, in three reads (the version first: it guards
-    every batch booked from it)."""
+    every batch booked from it); the orders as the pools step `read` them when nothing wrote
+    since."""
     version = _version(rn)
     members = rn.store.run("linkage_close_members")[0]
     sponsor_of: dict[str, str | None] = {}
@@ -242,35 +268,48 @@ def read_level_snapshot(rn: Refnet, period: str) -> LevelSnapshot:
     for member_id, sales_sponsor in zip(members["ids"], members["sales_sponsors"], strict=True):
         sales, sponsor = sales_sponsor.split(" ", 1)
         sponsor_of[member_id], team_sales[member_id] = sponsor or None, int(sales)
-    part = rn.store.run("linkage_close_level_orders", {"period": period})[0]
+    if read is not None and read.version == version:
+        orders = read.orders
+    else:
+        orders = level_orders(rn.store.run("linkage_close_level_orders", {"period": period})[0])
+    return LevelSnapshot(version, sponsor_of, team_sales, orders)
+
+
+def level_orders(part: dict) -> list[dict]:
+    """The open orders of a read's aligned `ids` and `facts` (linkage_close_level_orders), by id."""
     orders = []
     for order_id, facts in zip(part["ids"], part["facts"], strict=True):
         amount, level, month, buyer_id = facts.split(" ", 3)
         orders.append({"id": order_id, "buyer_id": buyer_id, "period": month, "amount": int(amount),
                        "level": int(level)})
     orders.sort(key=lambda order: order["id"])
-    return LevelSnapshot(version, sponsor_of, team_sales, orders)
+    return orders
 
 
 class LevelPlan:
     """The level step computed in memory from one snapshot by the pure rule
-    (`pools.level_bookings`): each buyer's sponsor upline with its levels is worked out once,
-    from its sponsor's (nearest first, the buyer left out)."""
+    (`pools.level_pays`): each buyer's sponsor upline, as the walk takes it (members with a
+    level, nearest first, the buyer left out), is worked out once from its sponsor's and shared
+    with it when the sponsor has no level; what an order is paid is worked out once per upline,
+    amount and level share, then named for each order."""
 
     def __init__(self, snapshot: LevelSnapshot, config: LevelConfig, period: str, at: int,
                  plan_version: str | None, closed: set[str]) -> None:
         self.snapshot, self.config, self.period, self.at = snapshot, config, period, at
         self.plan_version, self.closed = plan_version, closed
-        self.uplines: dict[str, tuple[tuple[str, Level | None], ...]] = {}
+        self.uplines: dict[str, tuple[DifferentialStep, ...]] = {}
         self.levels: dict[str, Level | None] = {}
+        self.distinct: dict[tuple[str, ...], tuple[DifferentialStep, ...]] = {}
+        self.worked: dict[tuple[int, int, int], tuple[LevelPay, ...]] = {}  # by (id of the upline, amount, share)
 
     def level(self, member_id: str) -> Level | None:
         if member_id not in self.levels:
             self.levels[member_id] = level_of(from_cents(self.snapshot.team_sales.get(member_id, 0)), self.config)
         return self.levels[member_id]
 
-    def upline(self, member_id: str) -> tuple[tuple[str, Level | None], ...]:
-        """The sponsor line above `member_id`, nearest first, each with its level."""
+    def upline(self, member_id: str) -> tuple[DifferentialStep, ...]:
+        """The members above `member_id` in its sponsor line who may earn from its orders,
+        nearest first (`walked`)."""
         found = self.uplines.get(member_id)
         if found is not None:
             return found
@@ -287,16 +326,32 @@ class LevelPlan:
         for below in reversed(line):
             sponsor_id = self.snapshot.sponsor_of[below]
             assert sponsor_id is not None
-            above = ((sponsor_id, self.level(sponsor_id)), *above)
+            level = self.level(sponsor_id)
+            if level is not None:
+                above = self._interned((DifferentialStep(sponsor_id, level.rate, level.name), *walked(above, level.rate)))
             self.uplines[below] = above
         return self.uplines[member_id]
 
+    def _interned(self, upline: tuple[DifferentialStep, ...]) -> tuple[DifferentialStep, ...]:
+        """One tuple per distinct upline, so that orders up equal uplines share their pays."""
+        return self.distinct.setdefault(tuple(step.member_id for step in upline), upline)
+
+    def pays(self, order: dict) -> tuple[LevelPay, ...]:
+        """One order's level bookings before they name it (none when its level share is 0)."""
+        share = order["level"]
+        if share <= 0:
+            return ()
+        upline = self.upline(order["buyer_id"])
+        key = (id(upline), order["amount"], share)  # the upline stays in self.uplines: its id is not reused
+        pays = self.worked.get(key)
+        if pays is None:
+            pays = self.worked[key] = level_pays(from_cents(order["amount"]), from_cents(share), upline, self.config)
+        return pays
+
     def bookings(self, order: dict) -> list[Booking]:
-        """One order's level bookings (none when its level share is 0)."""
-        if order["level"] <= 0:
-            return []
-        return level_bookings(order["id"], from_cents(order["amount"]), from_cents(order["level"]),
-                              self.upline(order["buyer_id"]), self.config)
+        """One order's level bookings."""
+        order_id = order["id"]
+        return [pay.booking(order_id) for pay in self.pays(order)]
 
     def note(self, order: dict) -> str:
         """A late order's explanation tail (docs/periods.md)."""
@@ -309,8 +364,24 @@ class LevelPlan:
         do not list them, a refund finds them by their source (`period:<month>:level:<order>`)."""
         batch = into(level_prefix(self.period), self.period, self.plan_version)
         for order in orders:
-            batch.add(order["id"], self.at, self.bookings(order), self.note(order), linked=False)
+            batch.add_named(order["id"], self.at, self.pays(order), self.note(order), linked=False)
         return batch
+
+
+def walked(upline: tuple[DifferentialStep, ...], rate: Decimal) -> tuple[DifferentialStep, ...]:
+    """What of `upline` (as `LevelPlan.upline` keeps it: the members a walk from its start may
+    pay, each above the highest rate before it, or the first at that rate after one) a walk may
+    pay once `rate` is paid below it: the first member at `rate` before any higher one (its
+    peer), then everything from the first member above `rate` on; the others earn nothing
+    (`graph.network.upline.differential_walk`)."""
+    peer: tuple[DifferentialStep, ...] = ()
+    for index, step in enumerate(upline):
+        assert step.rate is not None
+        if step.rate > rate:
+            return (*peer, *upline[index:])
+        if step.rate == rate and not peer:
+            peer = (step,)
+    return peer
 
 
 def level_prefix(period: str) -> str:
@@ -332,13 +403,14 @@ class _LevelClose:
     (read again when another write moved the graph; orders booked meanwhile are no longer open).
     A thread prepares the next batches while the database books the current one."""
 
-    def __init__(self, rn: Refnet, run_id: str, period: str, at: int) -> None:
-        self.rn, self.run_id, self.period, self.at = rn, run_id, period, at
+    def __init__(self, rn: Refnet, run_id: str, period: str, at: int, opened: OpenLevels | None = None) -> None:
+        self.rn, self.run_id, self.period, self.at, self.opened = rn, run_id, period, at, opened
         self.batches: Ahead[_Batch] | None = None
 
     def load(self) -> Ahead[_Batch]:
         plan = self.rn.plan
-        level = LevelPlan(read_level_snapshot(self.rn, self.period), level_config_of(plan), self.period, self.at,
+        level = LevelPlan(read_level_snapshot(self.rn, self.period, self.opened), level_config_of(plan), self.period,
+                          self.at,
                           plan.version if plan is not None else None, closed_periods(self.rn))
         self.batches = Ahead(self._prepare(level, LEVEL_BATCH), name=f"close {self.period}")
         return self.batches
@@ -376,7 +448,8 @@ class _LevelClose:
 
 
 def _level_to_archive(rn: Refnet, run_id: str, period: str, at: int, member_batch: int,
-                      step: Callable[[str], None], after_batch: Callable[[int], None]) -> None:
+                      step: Callable[[str], None], after_batch: Callable[[int], None],
+                      opened: OpenLevels | None = None) -> None:
     """Step 2 with an archive (issue 18): no Entry node; the level entries go to the period's
     close file, recorded on the run with the level pool and the orders' marks in one statement
     guarded by the snapshot's version, then the member counters in batches read back from the
@@ -386,12 +459,12 @@ def _level_to_archive(rn: Refnet, run_id: str, period: str, at: int, member_batc
         raise Unavailable(f"close {period}: its level entries were written to the archive, and no archive location "
                           "is configured for this engine")
     if close_file.recorded(rn, run_id) is None:
-        rn.guard(lambda: _write_and_record_level(rn, root, run_id, period, at, member_batch, step))
+        rn.guard(lambda: _write_and_record_level(rn, root, run_id, period, at, member_batch, step, opened))
     close_file.book_counters(rn, root, period, run_id, after_batch)
 
 
 def _write_and_record_level(rn: Refnet, root: Path, run_id: str, period: str, at: int, member_batch: int,
-                            step: Callable[[str], None]) -> None:
+                            step: Callable[[str], None], opened: OpenLevels | None = None) -> None:
     """Reads the level snapshot, computes every open order's level share, writes the close file
     and records it (Conflicted: something wrote since the snapshot, read again). Under the
     archive's lock: a close of another process records its file first, and this one keeps it."""
@@ -400,7 +473,7 @@ def _write_and_record_level(rn: Refnet, root: Path, run_id: str, period: str, at
             return
         started = time.perf_counter()
         plan = rn.plan
-        level = LevelPlan(read_level_snapshot(rn, period), level_config_of(plan), period, at,
+        level = LevelPlan(read_level_snapshot(rn, period, opened), level_config_of(plan), period, at,
                           plan.version if plan is not None else None, closed_periods(rn))
         read = time.perf_counter()
         orders = level.snapshot.orders

@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from functools import cached_property
 from typing import Any
 
-from graph.core.money import CENT, fmt_money, percent, share
-from graph.ledger.entries import Booking, check_conservation
+from graph.core.money import CENT, fmt_money, percent, share, to_cents
+from graph.ledger.entries import Booking, ConservationError, check_conservation
 from graph.network.upline import DifferentialStep, differential_walk
 
 ZERO = Decimal("0.00")
@@ -166,6 +167,58 @@ def level_of(sales: Decimal, config: LevelConfig) -> Level | None:
     return reached
 
 
+@dataclass(frozen=True)
+class LevelPay:
+    """One level booking of an order before the order is named: its explanation is `head`, the
+    order id, `tail`. Every order of the same amount and level share up the same upline is paid
+    the same, so a close works these out once for all of them (`level_pays`)."""
+
+    rule: str
+    status: str
+    amount: Decimal
+    beneficiary_id: str | None
+    head: str
+    tail: str
+    pool: None = None  # as a Booking's: a level booking is never POOLED
+
+    @cached_property
+    def cents(self) -> int:
+        return to_cents(self.amount)
+
+    def booking(self, order_id: str) -> Booking:
+        return Booking(self.rule, self.status, self.amount, f"{self.head}{order_id}{self.tail}", self.beneficiary_id)
+
+
+def level_steps(upline: Sequence[tuple[str, Level | None]]) -> tuple[DifferentialStep, ...]:
+    """The upline (nearest first) as the differential walk takes it: a member without a level
+    earns nothing and changes nothing for those above, so it is left out."""
+    return tuple(DifferentialStep(member_id, level.rate, level.name) for member_id, level in upline if level is not None)
+
+
+def level_pays(amount: Decimal, pool: Decimal, steps: Sequence[DifferentialStep], config: LevelConfig,
+               ) -> tuple[LevelPay, ...]:
+    """§7 for any order of `amount` with level share `pool`: paid up `steps` (`level_steps`) as
+    level differentials and the same-level peer bonus; rest RETAINED."""
+    pays: list[LevelPay] = []
+    for paid in differential_walk(amount, pool, steps, config.peer_rate):
+        if paid.kind == "differential":
+            head = (f"level {paid.label} {percent(paid.rate)} - {percent(paid.below)} already paid below = "
+                    f"{percent(paid.rate - paid.below)} of {fmt_money(amount)} (order ")
+            pays.append(LevelPay("level", "PAID", paid.amount, paid.member_id, head, ")"))
+        else:
+            head = (f"level peer {percent(config.peer_rate)} of {paid.peer_of}'s {fmt_money(paid.base)} "
+                    f"({paid.label}, same level) = {fmt_money(paid.amount)} (order ")
+            pays.append(LevelPay("level_peer", "PAID", paid.amount, paid.member_id, head, ")"))
+    rest = pool - sum((pay.amount for pay in pays), ZERO)
+    if rest > 0:
+        pays.append(LevelPay("level", "RETAINED", rest, None, "level pool of order ",
+                             f": {fmt_money(rest)} of {fmt_money(pool)} unpaid"))
+    booked = sum((pay.amount for pay in pays), ZERO)
+    if booked != pool:
+        raise ConservationError(f"level pool of an order of {fmt_money(amount)}: entries sum to {booked}, expected {pool}")
+    return tuple(pays)
+
+
 def level_bookings(
     order_id: str,
     amount: Decimal,
@@ -175,22 +228,7 @@ def level_bookings(
 ) -> list[Booking]:
     """§7 for one order: `pool` (its level share) paid up the sponsor upline (nearest first,
     buyer excluded) as level differentials and the same-level peer bonus; rest RETAINED."""
-    steps = [DifferentialStep(member_id, level.rate if level else None, level.name if level else None)
-             for member_id, level in upline]
-    bookings: list[Booking] = []
-    for paid in differential_walk(amount, pool, steps, config.peer_rate):
-        if paid.kind == "differential":
-            text = (f"level {paid.label} {percent(paid.rate)} - {percent(paid.below)} already paid below = "
-                    f"{percent(paid.rate - paid.below)} of {fmt_money(amount)} (order {order_id})")
-            bookings.append(Booking("level", "PAID", paid.amount, text, paid.member_id))
-        else:
-            text = (f"level peer {percent(config.peer_rate)} of {paid.peer_of}'s {fmt_money(paid.base)} "
-                    f"({paid.label}, same level) = {fmt_money(paid.amount)} (order {order_id})")
-            bookings.append(Booking("level_peer", "PAID", paid.amount, text, paid.member_id))
-    rest = pool - sum((b.amount for b in bookings), ZERO)
-    if rest > 0:
-        bookings.append(Booking("level", "RETAINED", rest,
-                                f"level pool of order {order_id}: {fmt_money(rest)} of {fmt_money(pool)} unpaid"))
+    bookings = [pay.booking(order_id) for pay in level_pays(amount, pool, level_steps(upline), config)]
     check_conservation(bookings, pool, f"level pool of order {order_id}")
     return bookings
 
