@@ -171,7 +171,7 @@ def main(argv: list[str]) -> None:
             last = months(k)[-1][0]
             h = history.history(rn)
             started = time.perf_counter()
-            scanned = history._rows("SELECT count(*) AS n, sum(amount)::BIGINT AS cents FROM read_parquet(?)",
+            scanned = history.select_rows("SELECT count(*) AS n, sum(amount)::BIGINT AS cents FROM read_parquet(?)",
                                     [h.files])[0]
             floor = time.perf_counter() - started
             started = time.perf_counter()

@@ -122,7 +122,7 @@ def main(argv: list[str]) -> None:
                       f"{int(left['runs']):,}", flush=True)
             files = history.activity_files(history.history(rn))
             started = time.perf_counter()
-            scanned = history._rows("SELECT count(*) AS n, sum(diamonds)::BIGINT AS d FROM read_parquet(?)",
+            scanned = history.select_rows("SELECT count(*) AS n, sum(diamonds)::BIGINT AS d FROM read_parquet(?)",
                                     [files])[0]
             floor = time.perf_counter() - started
             rn.clock = at(calendar[-1][2] + 3_600_000)

@@ -7,7 +7,7 @@ close's order step."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -63,31 +63,22 @@ class CloseEntries:
         """An order's bookings, seq from 0 in their order; `note` ends every explanation (a
         late order's, `graph.core.periods.late_note`); `linked`: the entries name their order
         (`order_id`, `FOR_ORDER`), as an order's own bookings do."""
-        source = f"{self.prefix}{order_id}#"
-        for seq, booking in enumerate(bookings):
-            cents = to_cents(booking.amount)
-            row: dict[str, Any] = {"id": f"{source}{seq}", "seq": seq, "rule": booking.rule, "status": booking.status,
-                                   "amount": cents, "explanation": booking.explanation + note, "period": self.period,
-                                   "at": at, "plan_version": self.plan_version}
-            if linked:
-                row["order_id"] = order_id
-            if booking.pool is not None:
-                row["pool"] = booking.pool
-            if booking.beneficiary_id is not None:
-                row["beneficiary_id"] = booking.beneficiary_id
-            self._tally(booking, cents)
-            self.rows.append(row)
-        self.orders.append(order_id)
+        self._add(order_id, at, ((booking, to_cents(booking.amount), booking.explanation + note)
+                                 for booking in bookings), linked)
 
     def add_named(self, order_id: str, at: int, named: Sequence[Named], note: str = "", linked: bool = True) -> None:
         """`add` of bookings worked out once for many orders (the same rows, without a
         `Booking` per row)."""
+        self._add(order_id, at, ((booking, booking.cents, f"{booking.head}{order_id}{booking.tail}{note}")
+                                 for booking in named), linked)
+
+    def _add(self, order_id: str, at: int, entries: Iterable[tuple[Booking | Named, int, str]], linked: bool) -> None:
+        """One order's entries as (booking, cents, explanation), seq from 0."""
         source = f"{self.prefix}{order_id}#"
-        for seq, booking in enumerate(named):
-            cents = booking.cents
+        for seq, (booking, cents, explanation) in enumerate(entries):
             row: dict[str, Any] = {"id": f"{source}{seq}", "seq": seq, "rule": booking.rule, "status": booking.status,
-                                   "amount": cents, "explanation": f"{booking.head}{order_id}{booking.tail}{note}",
-                                   "period": self.period, "at": at, "plan_version": self.plan_version}
+                                   "amount": cents, "explanation": explanation, "period": self.period, "at": at,
+                                   "plan_version": self.plan_version}
             if linked:
                 row["order_id"] = order_id
             if booking.pool is not None:
@@ -146,7 +137,7 @@ class CloseColumns(CloseEntries):
 
     columns: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in (*ALWAYS, *SOMETIMES)})
 
-    def add(self, order_id: str, at: int, bookings: Sequence[Booking], note: str = "", linked: bool = True) -> None:
+    def _add(self, order_id: str, at: int, entries: Iterable[tuple[Booking | Named, int, str]], linked: bool) -> None:
         source = f"{self.prefix}{order_id}#"
         columns = self.columns
         ids, seqs, rules, statuses, amounts = (columns["id"], columns["seq"], columns["rule"], columns["status"],
@@ -155,40 +146,13 @@ class CloseColumns(CloseEntries):
                                                 columns["plan_version"])
         beneficiaries, pools, orders = columns["beneficiary_id"], columns["pool"], columns["order_id"]
         linked_to = order_id if linked else None
-        for seq, booking in enumerate(bookings):
-            cents = to_cents(booking.amount)
+        for seq, (booking, cents, explanation) in enumerate(entries):
             ids.append(f"{source}{seq}")
             seqs.append(seq)
             rules.append(booking.rule)
             statuses.append(booking.status)
             amounts.append(cents)
-            explanations.append(booking.explanation + note)
-            periods.append(self.period)
-            ats.append(at)
-            versions.append(self.plan_version)
-            beneficiaries.append(booking.beneficiary_id)
-            pools.append(booking.pool)
-            orders.append(linked_to)
-            self._tally(booking, cents)
-        self.orders.append(order_id)
-
-    def add_named(self, order_id: str, at: int, named: Sequence[Named], note: str = "", linked: bool = True) -> None:
-        source = f"{self.prefix}{order_id}#"
-        columns = self.columns
-        ids, seqs, rules, statuses, amounts = (columns["id"], columns["seq"], columns["rule"], columns["status"],
-                                               columns["amount"])
-        explanations, periods, ats, versions = (columns["explanation"], columns["period"], columns["at"],
-                                                columns["plan_version"])
-        beneficiaries, pools, orders = columns["beneficiary_id"], columns["pool"], columns["order_id"]
-        linked_to = order_id if linked else None
-        for seq, booking in enumerate(named):
-            cents = booking.cents
-            ids.append(f"{source}{seq}")
-            seqs.append(seq)
-            rules.append(booking.rule)
-            statuses.append(booking.status)
-            amounts.append(cents)
-            explanations.append(f"{booking.head}{order_id}{booking.tail}{note}")
+            explanations.append(explanation)
             periods.append(self.period)
             ats.append(at)
             versions.append(self.plan_version)

@@ -184,7 +184,8 @@ def connection() -> duckdb.DuckDBPyConnection:
     return con.cursor()
 
 
-def _rows(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+def select_rows(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    """The rows of one read of the archive; an unreadable file is UNAVAILABLE."""
     cursor = connection()
     try:
         result = cursor.execute(sql, list(params))
@@ -211,7 +212,7 @@ def ledger_page(h: History, member_id: str | None, order_id: str | None, period:
     if not h:
         return []
     at, source, seq = after
-    return _rows(LEDGER_PAGE, [h.files, member_id, member_id, order_id, order_id, period, period, rule, rule,
+    return select_rows(LEDGER_PAGE, [h.files, member_id, member_id, order_id, order_id, period, period, rule, rule,
                                at, at, at, source, source, seq, first])
 
 
@@ -220,7 +221,7 @@ ORDERS = f"SELECT {FIELDS} FROM read_parquet(?) WHERE order_id IN (SELECT unnest
 
 
 def order_entries(h: History, order_ids: list[str]) -> list[dict[str, Any]]:
-    return _rows(ORDERS, [h.files, order_ids]) if h and order_ids else []
+    return select_rows(ORDERS, [h.files, order_ids]) if h and order_ids else []
 
 
 # Every entry credited to one member, with whether it releases the mutual fund (statements).
@@ -228,7 +229,7 @@ MEMBER = f"SELECT {FIELDS}, {RELEASE} AS release FROM read_parquet(?) WHERE bene
 
 
 def member_entries(h: History, member_id: str) -> list[dict[str, Any]]:
-    return _rows(MEMBER, [h.files, member_id]) if h else []
+    return select_rows(MEMBER, [h.files, member_id]) if h else []
 
 
 # The payouts' money entries, grouped: one row per member, rule, status, month, reversal and
@@ -244,7 +245,7 @@ GROUP BY ALL"""
 
 
 def money_entries(h: History) -> list[dict[str, Any]]:
-    return _rows(MONEY, [h.files]) if h else []
+    return select_rows(MONEY, [h.files]) if h else []
 
 
 # payoutReport's groups (as payout_rows.cypher): entries with `at` in [from, to).
@@ -255,7 +256,7 @@ FROM read_parquet(?) WHERE "at" >= ? AND "at" < ? GROUP BY ALL"""
 
 
 def payout_rows(h: History, from_ms: int, to_ms: int, revenue: list[str]) -> list[dict[str, Any]]:
-    return _rows(PAYOUT_ROWS, [revenue, h.files, from_ms, to_ms]) if h else []
+    return select_rows(PAYOUT_ROWS, [revenue, h.files, from_ms, to_ms]) if h else []
 
 
 # A close's totals read back (as period_run_rules.cypher).
@@ -265,7 +266,7 @@ WHERE period = ? AND EXISTS (SELECT 1 FROM unnest(?::VARCHAR[]) t(p) WHERE start
 
 
 def run_rules(h: History, period: str, prefixes: list[str]) -> list[dict[str, Any]]:
-    return _rows(RUN_RULES, [h.files, period, prefixes]) if h else []
+    return select_rows(RUN_RULES, [h.files, period, prefixes]) if h else []
 
 
 # A closed split's entries `<source>#n` with what archived reversals took of each (refunds).
@@ -276,7 +277,7 @@ FROM read_parquet(?) e WHERE starts_with(e.id, ?) ORDER BY e.id"""
 
 
 def split_entries(h: History, source: str) -> list[dict[str, Any]]:
-    return _rows(SPLIT, [h.files, h.files, f"{source}#"]) if h else []
+    return select_rows(SPLIT, [h.files, h.files, f"{source}#"]) if h else []
 
 
 # What archived reversals took of the given (hot) entries.
@@ -286,7 +287,7 @@ WHERE reverses IN (SELECT unnest(?::VARCHAR[])) GROUP BY reverses"""
 
 
 def reversed_of(h: History, ids: list[str]) -> dict[str, int]:
-    return {row["id"]: int(row["reversed"]) for row in _rows(REVERSED, [h.files, ids])} if h and ids else {}
+    return {row["id"]: int(row["reversed"]) for row in select_rows(REVERSED, [h.files, ids])} if h and ids else {}
 
 
 # Entries by id (what an import re-run looks for: its opening balances, wherever they are now).
@@ -294,7 +295,7 @@ BY_IDS = f"SELECT {FIELDS} FROM read_parquet(?) WHERE id IN (SELECT unnest(?::VA
 
 
 def entries_by_ids(h: History, ids: list[str]) -> list[dict[str, Any]]:
-    return _rows(BY_IDS, [h.files, ids]) if h and ids else []
+    return select_rows(BY_IDS, [h.files, ids]) if h and ids else []
 
 
 ORDER_FIELDS = ", ".join(f'"{name}"' for name in ORDER_COLUMNS)
@@ -309,10 +310,11 @@ WHERE order_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY order_id"""
 ID_HASHES = "SELECT md5_number_lower(id) AS h FROM read_parquet(?)"
 
 
-def _id_hashes(path: str) -> Any:
+def id_hashes(path: str, sql: str = ID_HASHES) -> Any:
+    """The column `h` of `sql` over one file, as an array (what an id filter is built from)."""
     cursor = connection()
     try:
-        return cursor.execute(ID_HASHES, [path]).fetchnumpy()["h"]
+        return cursor.execute(sql, [path]).fetchnumpy()["h"]
     except duckdb.IOException as error:
         raise Unavailable(f"the archive cannot be read: {error}") from error
     finally:
@@ -326,8 +328,8 @@ def orders_by_ids(h: History, ids: list[str]) -> dict[str, dict[str, Any]]:
         return {}
     hashes = [key_hash(order_id) for order_id in ids]
     files = [name for name in h.order_files
-             if any(filter_of(name, _id_hashes).may_hold_hash(hashed) for hashed in hashes)]
-    return {row["id"]: row for row in _rows(ORDERS_BY_IDS, [files, list(ids)])} if files else {}
+             if any(filter_of(name, id_hashes).may_hold_hash(hashed) for hashed in hashes)]
+    return {row["id"]: row for row in select_rows(ORDERS_BY_IDS, [files, list(ids)])} if files else {}
 
 
 HOLDINGS_BY_IDS = "SELECT * FROM read_parquet(?) WHERE id IN (SELECT unnest(?::VARCHAR[]))"
@@ -336,14 +338,14 @@ HOLDINGS_BY_IDS = "SELECT * FROM read_parquet(?) WHERE id IN (SELECT unnest(?::V
 def holdings_by_ids(h: History, ids: list[str]) -> dict[str, dict[str, Any]]:
     """The archived holdings among `ids` (periods moved before holdings moved have no file)."""
     files = h.holding_files
-    return {row["id"]: row for row in _rows(HOLDINGS_BY_IDS, [files, list(ids)])} if files and ids else {}
+    return {row["id"]: row for row in select_rows(HOLDINGS_BY_IDS, [files, list(ids)])} if files and ids else {}
 
 
 def archived_refunded(h: History, order_ids: list[str]) -> dict[str, int]:
     """What the archived refunds of each order took (cents); orders without any are left out."""
     if not h.with_orders or not order_ids:
         return {}
-    return {row["id"]: int(row["refunded"]) for row in _rows(ARCHIVED_REFUNDED, [h.refund_files, list(order_ids)])}
+    return {row["id"]: int(row["refunded"]) for row in select_rows(ARCHIVED_REFUNDED, [h.refund_files, list(order_ids)])}
 
 
 # Archived refunds of the given orders, oldest first.
@@ -352,7 +354,7 @@ ORDER BY "at", id"""
 
 
 def refunds_of(h: History, order_ids: list[str]) -> list[dict[str, Any]]:
-    return _rows(REFUNDS_OF, [h.refund_files, list(order_ids)]) if h.with_orders and order_ids else []
+    return select_rows(REFUNDS_OF, [h.refund_files, list(order_ids)]) if h.with_orders and order_ids else []
 
 
 # An archived refund by id (a refund repeated after its month moved).
@@ -360,7 +362,7 @@ REFUND_BY_ID = f"SELECT {REFUND_FIELDS} FROM read_parquet(?) WHERE id = ?"
 
 
 def refund_by_id(h: History, refund_id: str) -> dict[str, Any] | None:
-    rows = _rows(REFUND_BY_ID, [h.refund_files, refund_id]) if h.with_orders else []
+    rows = select_rows(REFUND_BY_ID, [h.refund_files, refund_id]) if h.with_orders else []
     return rows[0] if rows else None
 
 
@@ -372,7 +374,7 @@ SALES = """SELECT coalesce((SELECT sum(amount) FROM read_parquet(?) WHERE "at" >
 def sales(h: History, from_ms: int, to_ms: int) -> tuple[int, int]:
     if not h.with_orders:
         return 0, 0
-    row = _rows(SALES, [h.order_files, from_ms, to_ms, h.refund_files, from_ms, to_ms])[0]
+    row = select_rows(SALES, [h.order_files, from_ms, to_ms, h.refund_files, from_ms, to_ms])[0]
     return int(row["sold"]), int(row["refunded"])
 
 
@@ -382,7 +384,7 @@ OWN_ORDERS = """SELECT id, amount FROM read_parquet(?) WHERE buyer_id = ? AND ef
 
 
 def own_orders(h: History, member_id: str) -> list[dict[str, Any]]:
-    return _rows(OWN_ORDERS, [h.order_files, member_id]) if h.with_orders else []
+    return select_rows(OWN_ORDERS, [h.order_files, member_id]) if h.with_orders else []
 
 
 # How many orders the archive holds (an import's check whether any row can be a repeat).
@@ -390,7 +392,7 @@ ORDER_COUNT = "SELECT count(*)::BIGINT AS n FROM read_parquet(?)"
 
 
 def order_count(h: History) -> int:
-    return int(_rows(ORDER_COUNT, [h.order_files])[0]["n"]) if h.with_orders else 0
+    return int(select_rows(ORDER_COUNT, [h.order_files])[0]["n"]) if h.with_orders else 0
 
 
 # The rank history of members in the archived periods.
@@ -403,7 +405,7 @@ def rank_months(rn: "Refnet", ids: list[str]) -> dict[str, list[RankMonth]]:
     from graph.network.rank_history import of_members
 
     return consistent(rn, lambda h: of_members(rn, ids, h.removing,
-                                               _rows(RANKS, [h.rank_files, list(ids)]) if h.rank_files and ids
+                                               select_rows(RANKS, [h.rank_files, list(ids)]) if h.rank_files and ids
                                                else []))
 
 
@@ -412,7 +414,7 @@ PERIOD_RANKS = "SELECT member_id AS id, rank FROM read_parquet(?) WHERE period =
 
 
 def period_ranks(h: History, period: str) -> list[dict[str, Any]]:
-    return _rows(PERIOD_RANKS, [h.rank_files, period]) if h.rank_files else []
+    return select_rows(PERIOD_RANKS, [h.rank_files, period]) if h.rank_files else []
 
 
 # --- people's own SQL: `refnet query --history` -----------------------------------------------

@@ -106,13 +106,13 @@ def ledger_state(store: Any, archive: Path | None = None) -> tuple[dict[str, int
     rows = store.run_text("MATCH (e:Entry) WHERE e.id STARTS WITH 'order:' AND NOT coalesce(e.period, '') IN $removing "
                           "RETURN e.order_id AS order_id, e.id AS id, e.amount AS amount", {"removing": removing})
     if archive is not None:
-        from graph.ledger.history import History, _rows, order_entries
+        from graph.ledger.history import History, order_entries, select_rows
 
         files = [str(archive / row["period"] / "entries.parquet") for row in recorded]
         h = History(files, removing, tuple(name for name, row in zip(files, recorded, strict=True)
                                            if row["orders"] is not None))
         if h.order_files:  # closed months' orders moved with them
-            orders.update({row["id"]: int(row["amount"]) for row in _rows(
+            orders.update({row["id"]: int(row["amount"]) for row in select_rows(
                 "SELECT id, amount FROM read_parquet(?)", [h.order_files])})
         rows += [row for row in order_entries(h, sorted(orders)) if row["id"].startswith("order:")]
     for row in rows:

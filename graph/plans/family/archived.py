@@ -8,15 +8,11 @@ over events); first and last activity is grouped by DuckDB.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from graph.core.errors import Unavailable
 from graph.core.periods import parse_period
-from graph.ledger.history import History, activity_files, connection
+from graph.ledger.history import History, activity_files, id_hashes, select_rows
 from graph.ledger.id_filter import filter_of, key_hash
 
 # A family's archived events with $from <= at <= $to (as activity_window.cypher).
@@ -35,22 +31,10 @@ WHERE id IN (SELECT unnest(?::VARCHAR[]))"""
 ID_HASHES = "SELECT md5_number_lower(id) AS h FROM read_parquet(?) WHERE id IS NOT NULL"
 
 
-def _rows(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
-    cursor = connection()
-    try:
-        result = cursor.execute(sql, list(params))
-        names = [column[0] for column in result.description]
-        return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
-    except duckdb.IOException as error:
-        raise Unavailable(f"the archive cannot be read: {error}") from error
-    finally:
-        cursor.close()
-
-
 def window(h: History, family_id: str, start: int, end: int) -> list[dict[str, Any]]:
     """Only the files of periods that overlap [start, end] are opened (a file holds one period)."""
     files = [name for name in activity_files(h) if _overlaps(Path(name).parent.name, start, end)]
-    return _rows(WINDOW, [files, family_id, start, end]) if files else []
+    return select_rows(WINDOW, [files, family_id, start, end]) if files else []
 
 
 def _overlaps(period: str, start: int, end: int) -> bool:
@@ -60,17 +44,11 @@ def _overlaps(period: str, start: int, end: int) -> bool:
 
 def spans(h: History, family_id: str, as_of: int, types: list[str]) -> list[dict[str, Any]]:
     files = activity_files(h)
-    return _rows(SPANS, [files, family_id, as_of, types]) if files and types else []
+    return select_rows(SPANS, [files, family_id, as_of, types]) if files and types else []
 
 
 def _id_hashes(path: str) -> Any:
-    cursor = connection()
-    try:
-        return cursor.execute(ID_HASHES, [path]).fetchnumpy()["h"]
-    except duckdb.IOException as error:
-        raise Unavailable(f"the archive cannot be read: {error}") from error
-    finally:
-        cursor.close()
+    return id_hashes(path, ID_HASHES)
 
 
 def by_ids(h: History, ids: list[str]) -> list[dict[str, Any]]:
@@ -81,4 +59,4 @@ def by_ids(h: History, ids: list[str]) -> list[dict[str, Any]]:
     hashes = [key_hash(event_id) for event_id in ids]
     files = [name for name in activity_files(h)
              if any(filter_of(name, _id_hashes).may_hold_hash(hashed) for hashed in hashes)]
-    return _rows(BY_IDS, [files, ids]) if files else []
+    return select_rows(BY_IDS, [files, ids]) if files else []
