@@ -154,7 +154,7 @@ def archive_period(rn: "Refnet", period: str, step: Step = lambda name: None) ->
     if state["archived"] is None and (not state["done"] or state["running"]):
         raise BadInput(f"period: {period} is not closed (its close has not finished): only closed periods move to "
                        "the archive")
-    with _locked(root):
+    with move_lock(root):
         state = rn.store.run("archive_state", {"period": period})[0]
         written = False
         if state["archived"] is None:
@@ -267,10 +267,10 @@ def write_files(rn: "Refnet", root: Path, period: str) -> tuple[Manifest, str]:
                        activity=rows["activity"])
     manifest_partial = folder / (MANIFEST_FILE + ".partial")
     manifest_partial.write_text(json.dumps(expected.json(sha256), indent=1) + "\n", encoding="utf-8")
-    _fsync(manifest_partial)
+    fsync_file(manifest_partial)
     os.replace(manifest_partial, folder / MANIFEST_FILE)
-    _fsync_dir(folder)
-    _fsync_dir(root)
+    fsync_dir(folder)
+    fsync_dir(root)
     return expected, sha256
 
 
@@ -389,17 +389,17 @@ def parquet_file(partial: Path, columns: dict[str, str], order_by: str,
         source = f"SELECT * FROM read_json(?, format = 'newline_delimited', columns = {spelled})"
         if also:
             source += " UNION ALL BY NAME SELECT * FROM read_parquet([" + ", ".join(
-                f"'{_sql_path(path)}'" for path in also) + "])"
+                f"'{sql_path(path)}'" for path in also) + "])"
         cursor = connection()
         try:
             cursor.execute(
-                f"COPY (SELECT * FROM ({source}) ORDER BY {order_by}) TO '{_sql_path(partial)}' "
+                f"COPY (SELECT * FROM ({source}) ORDER BY {order_by}) TO '{sql_path(partial)}' "
                 "(FORMAT parquet, COMPRESSION zstd)", [lines.name])
         finally:
             cursor.close()
     finally:
         os.unlink(lines.name)
-    _fsync(partial)
+    fsync_file(partial)
 
 
 def check_ranks(path: Path, rows: int) -> None:
@@ -466,7 +466,7 @@ def _drop_close_file(root: Path, period: str) -> None:
     path = close_file(root, period)
     if path.exists():
         path.unlink()
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 def _root(rn: "Refnet") -> Path:
@@ -477,7 +477,7 @@ def _root(rn: "Refnet") -> Path:
 
 
 @contextmanager
-def _locked(root: Path) -> Iterator[None]:
+def move_lock(root: Path) -> Iterator[None]:
     """One move at a time on this machine (two refnet processes on one data dir): the orders a
     move takes are those of its period or earlier, so two periods' moves must not overlap."""
     with open(root / ".move.lock", "a+") as lock:
@@ -485,16 +485,16 @@ def _locked(root: Path) -> Iterator[None]:
         yield
 
 
-def _sql_path(path: Path) -> str:
+def sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _fsync(path: Path) -> None:
+def fsync_file(path: Path) -> None:
     with open(path, "rb") as written:
         os.fsync(written.fileno())
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

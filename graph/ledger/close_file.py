@@ -29,9 +29,9 @@ import duckdb
 import numpy as np
 
 from graph.core.errors import Conflict, Unavailable
-from graph.ledger.archive import _fsync, _fsync_dir, _locked, file_sha256
+from graph.ledger.archive import file_sha256, fsync_dir, fsync_file, move_lock, sql_path
 from graph.ledger.bulk_entries import ALWAYS, COUNTERS, SOMETIMES, CloseColumns, CloseEntries
-from graph.ledger.history import CLOSE_FILE, ENTRY_COLUMNS, close_file, connection
+from graph.ledger.history import CLOSE_FILE, ENTRY_COLUMNS, close_file, connection, select_rows
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -51,7 +51,7 @@ class Written:
 def locked(root: Path) -> Any:
     """The archive's move lock: one writer of a period's files at a time on this machine."""
     root.mkdir(parents=True, exist_ok=True)
-    return _locked(root)
+    return move_lock(root)
 
 
 def write(root: Path, period: str, entries: CloseEntries) -> Written:
@@ -66,13 +66,13 @@ def write(root: Path, period: str, entries: CloseEntries) -> Written:
     cursor = connection()
     try:
         cursor.register("close_rows", columns)
-        cursor.execute(f"COPY (SELECT {select} FROM close_rows ORDER BY order_id, id) TO '{_sql_path(partial)}' "
+        cursor.execute(f"COPY (SELECT {select} FROM close_rows ORDER BY order_id, id) TO '{sql_path(partial)}' "
                        "(FORMAT parquet, COMPRESSION zstd)")
     except duckdb.Error as error:
         raise Unavailable(f"close {period}: the close file cannot be written: {error}") from error
     finally:
         cursor.close()
-    _fsync(partial)
+    fsync_file(partial)
     expected = Check(entries.count, entries.count, entries.booked, dict(entries.rules),
                      {member["id"]: member for member in entries.members.values()})
     found = read_check(partial)
@@ -82,8 +82,8 @@ def write(root: Path, period: str, entries: CloseEntries) -> Written:
                           f"({found.rows} rows, {found.cents} cents; expected {expected.rows}, {expected.cents})")
     sha256 = file_sha256(partial)
     os.replace(partial, close_file(root, period))
-    _fsync_dir(folder)
-    _fsync_dir(root)
+    fsync_dir(folder)
+    fsync_dir(root)
     return Written(sha256, entries.count, entries.booked)
 
 
@@ -154,15 +154,7 @@ def member_batches(path: Path, size: int) -> list[list[dict[str, Any]]]:
 
 
 def _member_deltas(path: Path) -> list[dict[str, Any]]:
-    cursor = connection()
-    try:
-        result = cursor.execute(MEMBER_DELTAS, [str(path)])
-        names = [column[0] for column in result.description]
-        return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
-    except duckdb.Error as error:
-        raise Unavailable(f"close: {path} cannot be read: {error}") from error
-    finally:
-        cursor.close()
+    return select_rows(MEMBER_DELTAS, [str(path)])
 
 
 @dataclass(frozen=True)
@@ -192,6 +184,3 @@ def book_counters(rn: Refnet, root: Path, period: str, run_id: str, after_batch:
                      number + 1, len(batches))
             after_batch(number)
 
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
