@@ -471,6 +471,39 @@ class WorkingSet:
         self.version = after
         self.served += 1
 
+    def fold_orders_ahead(self, pending: "PendingOrders", before: int, after: int) -> tuple[Callable[[], None], Callable[[], None]]:
+        """`fold_orders` before the batch's statement has run (graph.store.store.Sending): returns
+        what undoes the fold if the statement books nothing, and what forgets the set if its
+        outcome is unknown. Either also forgets the archived periods (the statement may have
+        failed on their number). FOLDS change only `market` and `holdings` (rows replaced)."""
+        members = {member_id: [getattr(member, name) for name in ORDER_FIELDS]
+                   for member_id in pending.members if (member := self.members.get(member_id)) is not None}
+        holdings = {holding_id: self.holdings.get(holding_id) for holding_id in pending.holdings}
+        market, version, served = self.market, self.version, self.served
+        self.fold_orders(pending, before, after)
+
+        def undo() -> None:
+            self.archived = None
+            if self.version != after:
+                self.drop()  # the fold itself failed and dropped the set
+                return
+            for member_id, values in members.items():
+                member = self.members[member_id]
+                for name, value in zip(ORDER_FIELDS, values, strict=True):
+                    setattr(member, name, value)
+            for holding_id, row in holdings.items():
+                if row is None:
+                    self.holdings.pop(holding_id, None)
+                else:
+                    self.holdings[holding_id] = row
+            self.market, self.version, self.served = market, version, served
+
+        def forget() -> None:
+            self.archived = None
+            self.drop()
+
+        return undo, forget
+
     def fold_changes(self, changes: Any, before: int, after: int) -> None:
         """Lays another write's `graph.ledger.drafts.Changes` (member counters and fields, pools,
         holdings), booked at `before` and moving the version to `after`, over the set — for the

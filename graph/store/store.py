@@ -154,22 +154,72 @@ class WriteGuard:
     statement starts with the guard of `cypher/store/meta_version.cypher`'s comment: it matches only
     while the version is unchanged, and bumps it. A write computed from a stale read so
     matches no row; the operation raises Conflicted and is read and computed again.
+
+    A write computed from the writer's in-process state (graph.working_set) may leave its
+    statement to run after the lock is released (`send_after`): the next operation then computes
+    while the database runs it, on that state as the statement will leave the graph, and sends
+    its own statement only after it — in turn, as if it had waited. A statement that fails marks
+    the guard `broken`: the state is repaired (`Sending.undo`, or `Sending.reset` when the
+    statement's outcome is unknown) before anything computes on it again, and what was computed on
+    it meanwhile is computed again. Every other operation first waits for the statement under
+    way (`drain`).
     """
 
     def __init__(self, attempts: int = 50) -> None:
         self._lock = threading.RLock()
         self._attempts = attempts
+        self._sending = threading.Lock()  # held from a statement's hand-over until it returned
+        self.broken = False
+        self._repairs: list[Callable[[], None]] = []
 
-    def __call__(self, operation: Callable[[], T]) -> T:
+    def __call__(self, operation: Callable[[], T], *, overlap: bool = False) -> T:
+        """Runs `operation` under the lock, again while it raises Conflicted. With `overlap`, the
+        operation may compute while an earlier operation's statement is still under way (it
+        then sends its own through `send_after`)."""
         with self._lock:
             for _ in range(self._attempts):
                 try:
+                    if not overlap:
+                        self.drain()
                     return operation()
                 except Conflicted:
                     continue
             raise GaveUp("the graph kept changing under a guarded write; gave up")
 
-    def persist(self, operation: Callable[[], T], rounds: int = 10) -> T:
+    def drain(self) -> None:
+        """Waits for the statement under way; if it failed, what was computed on the state it
+        would have left is computed again (Conflicted). Under the lock."""
+        with self._sending:
+            self._mend()
+
+    def settle(self) -> None:
+        """Before computing from the writer's state: if the statement under way has already
+        failed, the state it was laid over is reset now (else `send_after` finds out later)."""
+        if self.broken:
+            with contextlib.suppress(Conflicted):
+                self.drain()
+
+    def _mend(self) -> None:
+        if self.broken:
+            self.broken = False
+            repairs, self._repairs = self._repairs, []
+            for repair in repairs:
+                repair()
+            raise Conflicted()
+
+    def send_after(self) -> "Sending":
+        """Under the lock, once a write is computed: waits for the statement under way (a failed
+        one raises Conflicted, as `drain`) and returns the hand-over of this write's statement,
+        to be sent (`Sending.run`) once the lock is released; the next operation's statement waits for it."""
+        self._sending.acquire()
+        try:
+            self._mend()
+        except BaseException:
+            self._sending.release()
+            raise
+        return Sending(self)
+
+    def persist(self, operation: Callable[[], T], rounds: int = 10, *, overlap: bool = False) -> T:
         """`self(operation)`, tried for up to `rounds` rounds with a short random pause between
         them: a batch job beside a busy service (which writes every few ms) retries until its
         window falls between the service's writes, instead of failing the whole job."""
@@ -178,10 +228,47 @@ class WriteGuard:
 
         for _ in range(rounds - 1):
             try:
-                return self(operation)
+                return self(operation, overlap=overlap)
             except GaveUp:
                 time.sleep(random.uniform(0.001, 0.02))
-        return self(operation)
+        return self(operation, overlap=overlap)
+
+
+class Sending:
+    """A statement handed over by `WriteGuard.send_after`: run exactly once, or `cancel`led.
+    `undo` puts back what the write laid over the writer's state if the statement books nothing;
+    `reset` forgets that state if its outcome is unknown (an error: it may have been booked)."""
+
+    def __init__(self, guard: WriteGuard) -> None:
+        self._guard: WriteGuard | None = guard
+        self.undo: Callable[[], None] | None = None
+        self.reset: Callable[[], None] | None = None
+
+    def run(self, statement: Callable[[], bool]) -> bool:
+        """Runs `statement` (true: booked); a statement that booked nothing or failed marks the
+        guard broken, to be repaired under the lock before the state is computed on again."""
+        guard, self._guard = self._guard, None
+        assert guard is not None, "a hand-over runs once"
+        booked = errored = False
+        try:
+            booked = statement()
+            return booked
+        except BaseException:
+            errored = True
+            raise
+        finally:
+            if not booked:
+                guard.broken = True
+                repair = self.reset if errored else self.undo
+                if repair is not None:
+                    guard._repairs.append(repair)
+            guard._sending.release()
+
+    def cancel(self) -> None:
+        """Nothing will be sent and nothing was laid over the state: the next one may go."""
+        guard, self._guard = self._guard, None
+        if guard is not None:
+            guard._sending.release()
 
 
 def open_store(data_dir: Path, graph_name: str = "refnet", url: str | None = None, attach: bool = False) -> Store:
