@@ -91,12 +91,18 @@ def replayed(falkor: Any, booked: list[list[str]], items: dict[str, OrderItem],
     return sequential
 
 
-def test_concurrent_batches_book_what_their_statements_order_books_one_by_one(falkor, monkeypatch):
+def warm_and_watched(falkor: Any, monkeypatch: Any, slow_s: float) -> tuple[Refnet, dict[str, list]]:
+    """An engine of forty members with its working set, watched (`watched`)."""
     warm = seeded(falkor)
     forty_members(warm)
     working_set.enable(warm)
-    seen, book_run = watched(warm, 0.05)
+    seen, book_run = watched(warm, slow_s)
     monkeypatch.setattr(order_batch, "_book_run", book_run)
+    return warm, seen
+
+
+def test_concurrent_batches_book_what_their_statements_order_books_one_by_one(falkor, monkeypatch):
+    warm, seen = warm_and_watched(falkor, monkeypatch, 0.05)
     shares = [[[OrderItem(f"c{c}b{b}o{o}", f"m{(c * 7 + b * 3 + o) % 40}", PRICES[(c + o) % 3]) for o in range(6)]
                for b in range(4)] for c in range(4)]
     results = in_threads(warm, shares)
@@ -160,11 +166,7 @@ def test_a_statement_that_books_nothing_puts_the_set_back(falkor, monkeypatch, c
 
 def test_other_writes_wait_for_the_statement_under_way(falkor, monkeypatch):
     """A registration (not overlapped) waits until the order statement under way has returned."""
-    warm = seeded(falkor)
-    forty_members(warm)
-    working_set.enable(warm)
-    seen, book_run = watched(warm, 0.3)
-    monkeypatch.setattr(order_batch, "_book_run", book_run)
+    warm, seen = warm_and_watched(falkor, monkeypatch, 0.3)
     thread = threading.Thread(target=record_many, args=(warm, [OrderItem("o1", "m1", PRICES[0])]))
     thread.start()
     while not seen["computed"]:
