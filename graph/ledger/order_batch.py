@@ -442,12 +442,12 @@ def _hand_over(rn: Refnet, ws: WorkingSet, items: list[OrderItem], done: dict[in
                 raise Conflicted()
             sending.cancel()
             return done, None
+        assert version is not None
+        params = pending.params(version, list(pending.orders), archived)
+        sending.undo, sending.reset = ws.fold_orders_ahead(pending, version, version + len(pending.rows))
     except BaseException:
-        sending.cancel()
+        sending.cancel()  # nothing was laid over the set (a fold that fails drops it)
         raise
-    assert version is not None
-    params = pending.params(version, list(pending.orders), archived)
-    sending.undo, sending.reset = ws.fold_orders_ahead(pending, version, version + len(pending.rows))
     return done, Handed(sending, rn.store, params, len(pending.entries))
 
 
