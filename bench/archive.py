@@ -61,6 +61,23 @@ def clock(at: int) -> Callable[[], int]:
     return lambda: at
 
 
+def close_then_move(rn: Refnet, period: str, end: int, read: Callable[[], float]) -> tuple[float, float, float]:
+    """The period's close alone (no archive: it books in the graph), then its move alone, an
+    hour after the period ended: their seconds, and the floor — the faster of two reads of the
+    period (`read`), before and after the close."""
+    floor = read()
+    rn.clock = clock(end + 3_600_000)
+    root, rn.archive = rn.archive, None
+    started = time.perf_counter()
+    period_close.close_period(rn, period)
+    closed = time.perf_counter() - started
+    rn.archive = root
+    floor = min(floor, read())
+    started = time.perf_counter()
+    archive.archive_period(rn, period)
+    return closed, time.perf_counter() - started, floor
+
+
 def used_memory(rn: Refnet) -> int:
     """The server's allocated bytes (INFO memory): every graph, caches, deleted data not yet collected."""
     return int(rn.store.command("INFO", "memory")["used_memory"])  # type: ignore[attr-defined]
@@ -144,17 +161,7 @@ def main(argv: list[str]) -> None:
                     order_number += 1
                 recorded = time.perf_counter() - started
                 open_month = used_memory(rn)
-                floor = read_month(rn, period)
-                rn.clock = clock(end + 3_600_000)
-                archived_root, rn.archive = rn.archive, None  # the close alone, then the move alone
-                started = time.perf_counter()
-                period_close.close_period(rn, period)
-                closed = time.perf_counter() - started
-                rn.archive = archived_root
-                floor = min(floor, read_month(rn, period))
-                started = time.perf_counter()
-                archive.archive_period(rn, period)
-                moved = time.perf_counter() - started
+                closed, moved, floor = close_then_move(rn, period, end, lambda: read_month(rn, period))
                 after = settled_memory(rn)
                 curve.append(after)
                 left = {name: int(value) for name, value in rn.store.run("archive_bench_counts")[0].items()}

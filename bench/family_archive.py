@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 
 from bench.archive import clock as at
-from bench.archive import dataset, settled_memory, used_memory
+from bench.archive import close_then_move, dataset, settled_memory, used_memory
 from bench.common import bulk_network
 from graph.core.plan import load_plan
-from graph.ledger import archive, history, period_close
+from graph.ledger import history
 from graph.plans.family import activity, families, health, periods
 from graph.plans.family.activity import ActivityEvent
 from graph.service import Refnet
@@ -102,17 +102,7 @@ def main(argv: list[str]) -> None:
                     activity.record_activity(rn, plan, events[offset:offset + BATCH])
                 recorded = time.perf_counter() - started
                 open_week = used_memory(rn)
-                floor = read_week(rn, start, end)
-                rn.clock = at(end + 3_600_000)
-                root, rn.archive = rn.archive, None  # the close alone, then the move alone
-                started = time.perf_counter()
-                period_close.close_period(rn, week)
-                closed = time.perf_counter() - started
-                rn.archive = root
-                floor = min(floor, read_week(rn, start, end))
-                started = time.perf_counter()
-                archive.archive_period(rn, week)
-                moved = time.perf_counter() - started
+                closed, moved, floor = close_then_move(rn, week, end, lambda: read_week(rn, start, end))
                 after = settled_memory(rn)
                 curve.append(after)
                 left = rn.store.run("family_bench_counts")[0]

@@ -32,6 +32,7 @@ from graph.core.errors import Conflict, Unavailable
 from graph.ledger.archive import file_sha256, fsync_dir, fsync_file, move_lock, sql_path
 from graph.ledger.bulk_entries import ALWAYS, COUNTERS, SOMETIMES, CloseColumns, CloseEntries
 from graph.ledger.history import CLOSE_FILE, ENTRY_COLUMNS, close_file, connection, select_rows
+from graph.store.store import Conflicted
 
 if TYPE_CHECKING:  # the engine's type only: graph.service imports the features at start-up
     from graph.service import Refnet
@@ -164,6 +165,19 @@ class Recorded:
     sha256: str
     batch: int  # members per counter batch
     batches: int  # counter batches booked
+
+
+def record_file(rn: Refnet, statement: str, params: dict[str, Any], written: Written, entries: CloseEntries,
+           period: str, orders: int) -> None:
+    """Records a written close file on its run with the plan's guarded `statement` (`params` plus
+    the file's facts and the close's totals), which also marks the orders it closes: as many as
+    the snapshot had (`marked`); Conflicted when the graph moved since the snapshot."""
+    rows = rn.store.run(statement, {**params, "sha256": written.sha256, "rows": written.rows, "cents": written.cents,
+                                    "booked": entries.booked, "paid": entries.paid, "retained": entries.retained})
+    if not rows:
+        raise Conflicted()
+    if rows[0]["marked"] != orders:  # the version guard makes them the snapshot's open orders
+        raise RuntimeError(f"close {period}: {rows[0]['marked']} orders marked, the snapshot had {orders}")
 
 
 def recorded(rn: Refnet, run_id: str) -> Recorded | None:

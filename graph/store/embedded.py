@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -178,7 +178,7 @@ class EmbeddedFalkor:
     def stop(self) -> None:
         self._stopping.set()
         if self.status().state == "running":
-            self._compact(REWRITE_AT_STOP_BYTES, wait=True)
+            self._compact(_log_over(REWRITE_AT_STOP_BYTES), wait=True)
         self._terminate()
         if self._supervisor is not None and self._supervisor is not threading.current_thread():
             self._supervisor.join(timeout=90)
@@ -279,7 +279,7 @@ class EmbeddedFalkor:
                     raise
                 log.warning("%s; killed it (pid %s), starting it again", error, process.pid)
         log.info("embedded FalkorDB started (pid %s, socket %s, data %s)", process.pid, self.socket_path, self.db_dir)
-        self._compact(REWRITE_AT_START_BYTES, wait=False)
+        self._compact(_log_over(REWRITE_AT_START_BYTES), wait=False)
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         if os.path.exists(self.socket_path):
@@ -305,45 +305,34 @@ class EmbeddedFalkor:
             threading.Thread(target=self._rewrite_when_due, name="refnet-db-compaction", daemon=True).start()
 
     def _rewrite_when_due(self) -> None:
-        client = redis.Redis(unix_socket_path=self.socket_path, decode_responses=True, socket_timeout=10)
-        took: float | None = None
-        try:
-            info = client.info("persistence")
-            image, current = int(info.get("aof_base_size", 0)), int(info.get("aof_current_size", 0))
-            if log_due(image, current - image) and not int(info.get("aof_rewrite_in_progress", 0)):
-                started = time.monotonic()
-                client.bgrewriteaof()
-                _wait_rewritten(client, deadline=started + 120)
-                took = time.monotonic() - started
-                log.info("compacted the append-only file (%.2f MB of statements, %.2f s of theirs) in %.2f s",
-                         (current - image) / 1e6, self._clock.statements_s, took)
-        except redis.RedisError as error:
-            log.warning("could not compact the append-only file: %s", error)
-        finally:
-            client.close()
-            with self._guard:
-                if took is None:
-                    self._clock.not_yet()
-                else:
-                    self._clock.rewritten(took)
-                self._compacting = False
+        rewritten = self._compact(log_due, wait=True)
+        with self._guard:
+            if not rewritten:
+                self._clock.not_yet()
+            self._compacting = False
 
-    def _compact(self, threshold: int, wait: bool) -> None:
-        """Rewrites the append-only file as one image when its statement log reached `threshold`."""
+    def _compact(self, due: Callable[[int, int], bool], wait: bool) -> bool:
+        """Rewrites the append-only file as one image when `due(image bytes, statement log bytes)`;
+        whether it did. With `wait`, returns once the rewrite is done and the clock knows what it took."""
         client = redis.Redis(unix_socket_path=self.socket_path, decode_responses=True, socket_timeout=10)
         try:
             info = client.info("persistence")
-            grown = int(info.get("aof_current_size", 0)) - int(info.get("aof_base_size", 0))
-            if grown < threshold or int(info.get("aof_rewrite_in_progress", 0)):
-                return
-            log.info("compacting the append-only file (%.2f MB of statements since the last image)", grown / 1e6)
+            image = int(info.get("aof_base_size", 0))
+            grown = int(info.get("aof_current_size", 0)) - image
+            if not due(image, grown) or int(info.get("aof_rewrite_in_progress", 0)):
+                return False
+            log.info("compacting the append-only file (%.2f MB of statements, %.2f s of theirs, since the last image)",
+                     grown / 1e6, self._clock.statements_s)
+            started = time.monotonic()
             client.bgrewriteaof()
-            with self._guard:
-                self._clock.rewritten(self._clock.rewrite_s)
             if wait:
-                _wait_rewritten(client, deadline=time.monotonic() + 120)
+                _wait_rewritten(client, deadline=started + 120)
+            with self._guard:
+                self._clock.rewritten(time.monotonic() - started if wait else self._clock.rewrite_s)
+            return True
         except redis.RedisError as error:
             log.warning("could not compact the append-only file: %s", error)
+            return False
         finally:
             client.close()
 
@@ -367,7 +356,7 @@ class EmbeddedFalkor:
                 last = self._bulk_jobs == 0
             if last:
                 self._set_rewrite_percentage(AOF_REWRITE_PERCENTAGE)
-                self._compact(REWRITE_AT_START_BYTES, wait=False)
+                self._compact(_log_over(REWRITE_AT_START_BYTES), wait=False)
 
     def _set_rewrite_percentage(self, value: str) -> None:
         client = redis.Redis(unix_socket_path=self.socket_path, decode_responses=True, socket_timeout=10)
@@ -461,6 +450,10 @@ def serves_data_dir(pid: int, db_dir: Path, socket_path: str) -> bool:
         return False
     return (state != "Z" and bool(title) and title[0].endswith(b"redis-server")
             and f"unixsocket:{socket_path}".encode() in title and Path(cwd) == db_dir)
+
+
+def _log_over(size: int) -> Callable[[int, int], bool]:
+    return lambda image, log_bytes: log_bytes >= size
 
 
 def _wait_rewritten(client: redis.Redis, deadline: float) -> None:

@@ -217,7 +217,7 @@ class FalkorStore:
         call = self.graph.ro_query if read_only else self.graph.query
         with self.unavailable_as_coded():
             result = call(header + text, None, timeout=timeout_ms)
-        if self.server is not None and not read_only:
+        if self.server is not None and not read_only and _changed(result):
             self.server.statement_ran(result.run_time_ms / 1000)
         names = [column[1] for column in result.header]
         return [dict(zip(names, row)) for row in result.result_set]
@@ -258,6 +258,13 @@ class FalkorStore:
         finally:
             if self.server is not None:
                 self.server.stop()
+
+
+def _changed(result: Any) -> bool:
+    """Whether a statement changed the graph: only those go to the append-only file (reads run
+    through `run` too)."""
+    return bool(result.properties_set or result.nodes_created or result.relationships_created
+                or result.nodes_deleted or result.relationships_deleted)
 
 
 def _server_down(error: BaseException) -> bool:

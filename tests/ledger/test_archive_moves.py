@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -22,38 +22,20 @@ from graph.ledger import entries as ledger
 from graph.network import members
 from graph.plans.linkage import close as linkage_close
 from graph.service import Refnet
-from tests.support.archive import hot_entries, hot_orders, hot_ranks, hot_refunds, october, reads
+from tests.support.archive import (
+    Killed,
+    all_ids,
+    hot_entries,
+    hot_orders,
+    hot_ranks,
+    hot_refunds,
+    kill_at,
+    october,
+    reads,
+)
 from tests.support.refunds import ms
 
 MONTHS = ["2026-10", "2026-11"]
-
-
-class Killed(Exception):
-    """The process dies here."""
-
-
-def kill_at(name: str, after: int = 1):
-    seen: Counter[str] = Counter()
-
-    def step(now: str) -> None:
-        seen[now] += 1
-        if now == name and seen[now] == after:
-            raise Killed(name)
-
-    return step
-
-
-def all_ids(rn: Refnet) -> list[str]:
-    """Every entry id of the ledger as reads see it, with repeats if an entry had two copies: the
-    files of recorded periods (a file a killed move left unrecorded is not part of the ledger)
-    and the graph's entries except those of periods recorded but still being removed."""
-    h = history.history(rn)
-    hot = [row["id"] for row in rn.store.run_text(
-        "MATCH (e:Entry) WHERE NOT coalesce(e.period, '') IN $removing RETURN e.id AS id", {"removing": h.removing})]
-    files = h.files
-    cold = [row[0] for row in history.connection().execute("SELECT id FROM read_parquet(?)", [files]).fetchall()] \
-        if files else []
-    return hot + cold
 
 
 def all_orders(rn: Refnet) -> list[str]:

@@ -4,6 +4,7 @@ of the ledger gathered in one comparable value."""
 from __future__ import annotations
 
 import io
+from collections import Counter
 from dataclasses import asdict, replace
 from decimal import Decimal
 from typing import Any
@@ -97,3 +98,44 @@ def hot_refunds(rn: Refnet) -> list[str]:
 
 def hot_ranks(rn: Refnet, period: str) -> int:
     return int(rn.store.run_text("MATCH (h:RankMonth {period: $p}) RETURN count(h) AS n", {"p": period})[0]["n"])
+
+
+class Killed(Exception):
+    """The process dies here."""
+
+
+def kill(where: str, number: int = 0) -> dict:
+    """A close's hooks that kill it at step `where` (or after batch `number` when `where` is "batch")."""
+    def step(name: str) -> None:
+        if name == where:
+            raise Killed(name)
+
+    def after_batch(booked: int) -> None:
+        if where == "batch" and booked == number:
+            raise Killed(f"batch {booked}")
+
+    return {"step": step, "after_batch": after_batch}
+
+
+def kill_at(name: str, after: int = 1) -> Any:
+    """A move's step hook that kills it the `after`-th time it reaches step `name`."""
+    seen: Counter[str] = Counter()
+
+    def step(now: str) -> None:
+        seen[now] += 1
+        if now == name and seen[now] == after:
+            raise Killed(name)
+
+    return step
+
+
+def all_ids(rn: Refnet) -> list[str]:
+    """Every entry id of the ledger as reads see it, with repeats if an entry had two copies: the
+    files of recorded periods (a file a killed move left unrecorded is not part of the ledger)
+    and the graph's entries except those of periods recorded but still being removed."""
+    h = history.history(rn)
+    hot = [row["id"] for row in rn.store.run_text(
+        "MATCH (e:Entry) WHERE NOT coalesce(e.period, '') IN $removing RETURN e.id AS id", {"removing": h.removing})]
+    cold = [row[0] for row in history.connection().execute("SELECT id FROM read_parquet(?)", [h.files]).fetchall()] \
+        if h.files else []
+    return hot + cold

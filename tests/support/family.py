@@ -43,3 +43,14 @@ def family(gql, rn, members: list[str], family_id: str = "F", leader: str = "L")
 
 def gift(member: str, diamonds: int, at: int = WEEK_START + 86_400_000, kind: str = "LIVE_GIFT") -> dict:
     return {"memberId": member, "type": kind, "at": iso(at), "diamonds": diamonds}
+
+
+def a_family_and_a_late_one(gql, rn) -> None:
+    """Family A (leader LA, singer a) with a's gift in WEEK, and family B (leader LB, singer b),
+    made later (at NOW) with no activity yet: a family that will close WEEK after A did."""
+    family(gql, rn, ["a"], "A", "LA")
+    gql.ok(RECORD, f="A", events=[gift("a", 9000)])
+    register(rn, "Late leader", member_id="LB")
+    register(rn, "Late singer", sponsor_id="LB", member_id="b")
+    gql.ok(CREATE, id="B", leader="LB")
+    gql.ok(ADD, f="B", m="b")

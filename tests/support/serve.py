@@ -71,6 +71,16 @@ class Served:
             time.sleep(0.1)
         raise AssertionError(f"{self.url} did not become healthy in {seconds} s")
 
+    @classmethod
+    def answer(cls, data: Path, query: str, **variables: Any) -> dict[str, Any]:
+        """What `refnet serve` on `data`, started for this one query and stopped, answers."""
+        served = cls(data)
+        try:
+            served.wait_healthy()
+            return served.ok(query, **variables)
+        finally:
+            served.stop()
+
     def post(self, query: str, **variables: Any) -> dict[str, Any]:
         return httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables}, timeout=60).json()
 

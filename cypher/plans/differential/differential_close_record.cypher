@@ -6,7 +6,7 @@
 // and the late orders of earlier months recorded for this close; differential_close_orders
 // reads them so), so that a refund from now on reverses the file's entries. Refused when the
 // run has a close file already.
-// Returns closed (orders closed); no row when the graph changed since $version.
+// Returns marked (orders closed); no row when the graph changed since $version.
 MATCH (v:Meta {key: 'version'})
 SET v.lock = true
 WITH v
@@ -34,4 +34,4 @@ CALL {
   SET o.closed_in = $period
   RETURN count(o) AS late
 }
-RETURN month + late AS closed
+RETURN month + late AS marked

@@ -353,14 +353,9 @@ def _write_and_record(rn: Refnet, root: Path, period: str, member_batch: int, st
         written = close_file.write(root, period, entries)
         step("file")
         wrote = time.perf_counter()
-        recorded = rn.store.run("differential_close_record", {
-            "version": month.snapshot.version, "run_id": run_id(period), "period": period,
-            "sha256": written.sha256, "rows": written.rows, "cents": written.cents, "batch": member_batch,
-            "orders": len(orders), "booked": entries.booked, "paid": entries.paid, "retained": entries.retained})
-        if not recorded:
-            raise Conflicted()
-        if recorded[0]["closed"] != len(orders):  # the version guard makes them the snapshot's open orders
-            raise RuntimeError(f"close {period}: {recorded[0]['closed']} orders closed, the snapshot had {len(orders)}")
+        close_file.record_file(rn, "differential_close_record", {
+            "version": month.snapshot.version, "run_id": run_id(period), "period": period, "batch": member_batch,
+            "orders": len(orders)}, written, entries, period, len(orders))
         log.info("closing %s: %d entries of %d orders written to %s (snapshot and ranks %.1f s, entries %.1f s, "
                  "file %.1f s, record %.1f s)", period, written.rows, len(orders), history.close_file(root, period),
                  planned - started, computed - planned, wrote - computed, time.perf_counter() - wrote)

@@ -483,15 +483,10 @@ def _write_and_record_level(rn: Refnet, root: Path, run_id: str, period: str, at
         written = close_file.write(root, period, entries)
         step("file")
         wrote = time.perf_counter()
-        recorded = rn.store.run("linkage_level_record", {
-            "version": level.snapshot.version, "run_id": run_id, "period": period, "sha256": written.sha256,
-            "rows": written.rows, "cents": written.cents, "batch": member_batch,
-            "pools": [{"name": "level", "balance": -pool, "set": {}}] if pool else [],
-            "booked": entries.booked, "paid": entries.paid, "retained": entries.retained})
-        if not recorded:
-            raise Conflicted()
-        if recorded[0]["marked"] != len(orders):  # the version guard makes them the snapshot's open orders
-            raise RuntimeError(f"close {period}: {recorded[0]['marked']} orders marked, the snapshot had {len(orders)}")
+        close_file.record_file(rn, "linkage_level_record", {
+            "version": level.snapshot.version, "run_id": run_id, "period": period, "batch": member_batch,
+            "pools": [{"name": "level", "balance": -pool, "set": {}}] if pool else []},
+            written, entries, period, len(orders))
         log.info("closing %s: %d level entries of %d orders written to %s (snapshot %.1f s, entries %.1f s, file "
                  "%.1f s, record %.1f s)", period, written.rows, len(orders), history.close_file(root, period),
                  read - started, computed - read, wrote - computed, time.perf_counter() - wrote)

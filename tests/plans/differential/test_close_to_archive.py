@@ -19,7 +19,7 @@ from graph.ledger import archive, history, orders, period_close, period_runs, re
 from graph.network import members
 from graph.plans.differential import close as differential_close
 from graph.service import Refnet
-from tests.support.archive import hot_entries, reads
+from tests.support.archive import Killed, all_ids, hot_entries, kill, reads
 from tests.support.refunds import ms
 
 D = Decimal
@@ -29,10 +29,6 @@ ORDERS = [("d1", "A", "5000.00", "02", None), ("d2", "B", "1000.00", "05", None)
           ("d4", "E", "12000.00", "12", None), ("d5", "B", "300.00", "19", None), ("d6", "R", "700.00", "21", "A")]
 ORDER_IDS = [order_id for order_id, *_ in ORDERS] + ["late1", "n1", "n2"]
 _graphs = itertools.count()
-
-
-class Killed(Exception):
-    """The process dies here."""
 
 
 def engine(falkor, archive_root: Path | None) -> Refnet:
@@ -47,16 +43,6 @@ def engine(falkor, archive_root: Path | None) -> Refnet:
     refunds.refund_order(rn, "d5", D("100.00"), "part returned", "r1")  # before the close: a smaller order
     rn.clock = lambda: ms("2026-11-02T00:00:00")
     return rn
-
-
-def all_ids(rn: Refnet) -> list[str]:
-    """Every entry id as reads see them, with repeats if an entry had two copies."""
-    h = history.history(rn)
-    hot = [row["id"] for row in rn.store.run_text(
-        "MATCH (e:Entry) WHERE NOT coalesce(e.period, '') IN $removing RETURN e.id AS id", {"removing": h.removing})]
-    cold = [row[0] for row in history.connection().execute("SELECT id FROM read_parquet(?)", [h.files]).fetchall()] \
-        if h.files else []
-    return hot + cold
 
 
 def counters(rn: Refnet) -> dict[str, tuple[int, int, int]]:
@@ -114,18 +100,6 @@ def test_the_close_books_no_entry_and_every_read_equals_the_twin_closed_without_
     assert counters(cold) == counters(hot) and runs(cold) == runs(hot)
     assert sorted(all_ids(cold)) == sorted(all_ids(hot))
     assert cold.store.run_text("MATCH (e:Entry) WHERE e.id STARTS WITH 'period:' RETURN count(e) AS n")[0]["n"] == 0
-
-
-def kill(where: str, number: int = 0):
-    def step(name: str) -> None:
-        if name == where:
-            raise Killed(name)
-
-    def after_batch(booked: int) -> None:
-        if where == "batch" and booked == number:
-            raise Killed(f"batch {booked}")
-
-    return {"step": step, "after_batch": after_batch}
 
 
 @pytest.mark.parametrize("where", [("file", 0), ("record", 0), ("batch", 0), ("batch", 1), ("batch", 2)])
@@ -227,12 +201,7 @@ def test_a_backup_carries_the_close_file_into_the_restored_data_dir(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (restored / "archive" / "2026-10" / "close-entries.parquet").read_bytes() == \
         (data / "archive" / "2026-10" / "close-entries.parquet").read_bytes()
-    served = Served(restored)
-    try:
-        served.wait_healthy()
-        assert served.ok(LEDGER) == before
-    finally:
-        served.stop()
+    assert Served.answer(restored, LEDGER) == before
 
 
 def test_a_refund_between_the_snapshot_and_the_record_makes_the_close_compute_again(twins, monkeypatch):

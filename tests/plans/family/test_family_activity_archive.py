@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -22,27 +21,13 @@ from graph.plans.family import activity, chart, commission, families, health, pe
 from graph.plans.family.activity import ActivityEvent
 from graph.plans.family.plan import FamilyPlan
 from graph.service import Refnet
-from tests.support.family import ADD, CREATE, NOW, RECORD, WEEK, WEEK_START, family, gift, iso
+from tests.support.archive import Killed, kill_at
+from tests.support.family import NOW, RECORD, WEEK, WEEK_START, a_family_and_a_late_one, family, gift, iso
 
 DAY = 86_400_000
 OLD = "2026-W01"  # d's only activity, long before any report's window
 WEEKS = [OLD, "2026-W08", "2026-W09", WEEK, "2026-W11"]  # closed and moved; 2026-W12 (NOW) stays open
 IDS = ["g8", "g9", "g10", "g11", "g12", "nope"]
-
-
-class Killed(Exception):
-    """The process dies here."""
-
-
-def kill_at(name: str, after: int = 1):
-    seen: Counter[str] = Counter()
-
-    def step(now: str) -> None:
-        seen[now] += 1
-        if now == name and seen[now] == after:
-            raise Killed(name)
-
-    return step
 
 
 @pytest.fixture
@@ -199,12 +184,7 @@ def test_a_read_overtaken_by_a_move_reads_again(gql, rn, family_plan, tmp_path, 
 def test_a_late_event_into_a_moved_week_stays_hot_and_is_read_beside_the_archive(gql, rn, family_plan, tmp_path):
     engine = rn
     engine.archive = tmp_path / "archive"
-    family(gql, engine, ["a"], "A", "LA")
-    gql.ok(RECORD, f="A", events=[gift("a", 9000)])
-    register(engine, "Late leader", member_id="LB")
-    register(engine, "Late singer", sponsor_id="LB", member_id="b")
-    gql.ok(CREATE, id="B", leader="LB")
-    gql.ok(ADD, f="B", m="b")
+    a_family_and_a_late_one(gql, engine)
     close = "mutation($p: String!) { closePeriod(period: $p) { entries total } }"
     assert gql.ok(close, p=WEEK)["closePeriod"] == {"entries": 1, "total": "200.00"}
     assert graph_events(engine, [WEEK])["rows"] == 0  # A's event moved with the week
@@ -274,12 +254,7 @@ def test_events_are_read_with_their_amounts_exact(gql, rn, tmp_path):
 
 
 def test_an_event_of_a_family_that_has_not_closed_the_week_stays_for_its_close(gql, rn, tmp_path):
-    family(gql, rn, ["a"], "A", "LA")
-    gql.ok(RECORD, f="A", events=[gift("a", 9000)])
-    register(rn, "Late leader", member_id="LB")
-    register(rn, "Late singer", sponsor_id="LB", member_id="b")
-    gql.ok(CREATE, id="B", leader="LB")
-    gql.ok(ADD, f="B", m="b")
+    a_family_and_a_late_one(gql, rn)
     close = "mutation($p: String!) { closePeriod(period: $p) { entries total } }"
     assert gql.ok(close, p=WEEK)["closePeriod"] == {"entries": 1, "total": "200.00"}
     gql.ok(RECORD, f="B", events=[gift("b", 10000)])  # recorded after A closed the week, before the move

@@ -8,8 +8,7 @@ import pytest
 
 from graph.core.plan import Plan, load_plan
 from graph.ledger import history
-from graph.network.members import register
-from tests.support.family import ADD, CREATE, NOW, RECORD, WEEK, family, gift
+from tests.support.family import NOW, RECORD, WEEK, a_family_and_a_late_one, family, gift
 
 CLOSE = "mutation($p: String!) { closePeriod(period: $p) { period entries total } }"
 LEDGER = '{ ledger(memberId: "%s") { id amount status period beneficiaryId explanation } }'
@@ -45,12 +44,7 @@ def test_a_closed_week_moves_and_reads_the_same(gql, rn):
 
 
 def test_a_late_family_booked_into_a_moved_week_is_read_with_it(gql, rn):
-    family(gql, rn, ["a"], "A", "LA")
-    gql.ok(RECORD, f="A", events=[gift("a", 9000)])
-    register(rn, "Late leader", member_id="LB")
-    register(rn, "Late singer", sponsor_id="LB", member_id="b")
-    gql.ok(CREATE, id="B", leader="LB")
-    gql.ok(ADD, f="B", m="b")
+    a_family_and_a_late_one(gql, rn)
     assert gql.ok(CLOSE, p=WEEK)["closePeriod"] == {"period": WEEK, "entries": 1, "total": "200.00"}
     assert hot(rn) == 0
     gql.ok(RECORD, f="B", events=[gift("b", 10000)])  # B's history of that week, after its move

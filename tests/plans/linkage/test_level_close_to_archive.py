@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from graph.core.plan import load_plan
-from graph.ledger import archive, history, period_runs, refunds
+from graph.ledger import archive, period_runs, refunds
 from graph.plans.linkage import close as linkage_close
 from graph.service import Refnet
-from tests.support.archive import october, reads
+from tests.support.archive import Killed, all_ids, kill, october, reads
 from tests.support.refunds import ms
 
 D = Decimal
@@ -24,25 +24,11 @@ MONTHS = ["2026-10", "2026-11"]
 _graphs = itertools.count()
 
 
-class Killed(Exception):
-    """The process dies here."""
-
-
 def engine(falkor, archive_root: Path | None) -> tuple[Refnet, list[str]]:
     rn = Refnet.start(falkor.with_graph(f"level_to_archive_{next(_graphs)}"), PLAN, archive=archive_root)
     order_ids = october(rn)
     rn.clock = lambda: ms("2026-11-02T00:00:00")
     return rn, order_ids
-
-
-def all_ids(rn: Refnet) -> list[str]:
-    """Every entry id as reads see them, with repeats if an entry had two copies."""
-    h = history.history(rn)
-    hot = [row["id"] for row in rn.store.run_text(
-        "MATCH (e:Entry) WHERE NOT coalesce(e.period, '') IN $removing RETURN e.id AS id", {"removing": h.removing})]
-    cold = [row[0] for row in history.connection().execute("SELECT id FROM read_parquet(?)", [h.files]).fetchall()] \
-        if h.files else []
-    return hot + cold
 
 
 def state(rn: Refnet) -> tuple:
@@ -85,18 +71,6 @@ def test_the_level_step_books_no_entry_and_every_read_equals_the_twin(twins, tmp
     assert reads(cold, order_ids, MONTHS) == reads(hot, order_ids, MONTHS)
     ids = all_ids(cold)
     assert len(ids) == len(set(ids)) and sorted(ids) == sorted(all_ids(hot))
-
-
-def kill(where: str, number: int = 0) -> dict:
-    def step(name: str) -> None:
-        if name == where:
-            raise Killed(name)
-
-    def after_batch(booked: int) -> None:
-        if where == "batch" and booked == number:
-            raise Killed(f"batch {booked}")
-
-    return {"step": step, "after_batch": after_batch}
 
 
 @pytest.mark.parametrize("where", [("file", 0), ("record", 0), ("batch", 0), ("batch", 1)])
