@@ -1,5 +1,6 @@
 """The shared query parts (`cypher/**/*.fragment`, the one ledger writer among them): every
-include names one fragment, every fragment is included, and a loaded query holds no include."""
+include names one fragment, every fragment is included, and a loaded query holds no include
+and no whole-line comment (the database logs and parses every statement's text)."""
 
 from __future__ import annotations
 
@@ -27,3 +28,11 @@ def test_every_booking_statement_creates_entries_with_the_one_writer() -> None:
     assert creating == by_include
     assert {"ledger/order_record", "ledger/refund_record", "plans/linkage/period_close_book",
             "plans/differential/differential_book", "plans/family/period_close"} <= creating
+
+
+def test_a_loaded_query_is_its_statement_without_its_whole_line_comments() -> None:
+    for name in store.query_files():
+        loaded = store.query_text(name)
+        written = store.expand(store.query_files()[name].read_text(encoding="utf-8"))
+        kept = [line for line in written.splitlines() if not line.lstrip().startswith("//")]
+        assert loaded.splitlines() == kept, name
