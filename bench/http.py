@@ -165,6 +165,18 @@ def grow(url: str, n: int, rng: random.Random) -> list[str]:
     return ids
 
 
+def wait_healthy(url: str, log: Path) -> None:
+    """Until the server at `url` answers /healthz (three minutes at most; then its log's end)."""
+    for _ in range(1800):
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("refnet serve did not come up: " + log.read_text(errors="replace")[-2000:])
+
+
 def wait_for_working_set(log: Path, seconds: float = 600.0) -> None:
     """Until the server's log says its working set was loaded beside the writer and installed
     (a reused data dir: the server starts before it is)."""
@@ -209,15 +221,7 @@ def main(argv: list[str]) -> None:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(1800):
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
-            else:
-                raise RuntimeError("refnet serve did not come up: " + (Path(directory) / "serve.log").read_text()[-2000:])
+            wait_healthy(url, Path(directory) / "serve.log")
             if reused:
                 wait_for_working_set(Path(directory) / "serve.log")
                 ids = ["root", *(f"m{index}" for index in range(int((data / "grown").read_text())))]

@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 
 from bench.common import skewed_sponsor
-from bench.http import ORDER, PRICES, REGISTER, TOKEN, TRIVIAL, free_port, grow
+from bench.http import ORDER, PRICES, REGISTER, TOKEN, TRIVIAL, free_port, grow, wait_healthy
 
 PHASES = ("graphql before the write", "hand-over to the writer", "writer's Python", "statements (database)",
           "hand-back and graphql after", "response sent")
@@ -157,13 +157,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}"
         rows: dict[str, tuple[float, dict[str, float]]] = {}
         try:
-            for _ in range(1800):
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
+            wait_healthy(url, Path(directory) / "serve.log")
             ids = grow(url, args.n, rng)
             counter = [0]
 
